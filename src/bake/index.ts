@@ -1,0 +1,41 @@
+// Stage 6 (optional): run `docker buildx bake` on the generated files.
+import { execa } from "execa";
+
+export interface BakeOptions {
+  outDir: string;
+  targets: string[];
+  push?: boolean;
+  check?: boolean;
+  print?: boolean;
+  set?: string[];
+  registry?: string;
+  extraArgs?: string[];
+}
+
+export function bakeCommand(opts: BakeOptions): { file: string; args: string[]; cwd: string; env: Record<string, string> } {
+  const args = ["buildx", "bake", "--file", "docker-bake.hcl"];
+  if (opts.push) args.push("--push");
+  if (opts.check) args.push("--check");
+  if (opts.print) args.push("--print");
+  for (const s of opts.set ?? []) args.push("--set", s);
+  args.push(...(opts.extraArgs ?? []), ...opts.targets);
+  return { file: "docker", args, cwd: opts.outDir, env: opts.registry ? { registry: opts.registry } : {} };
+}
+
+/** The command as one shell line, for --dry-run. */
+export function formatCommand(cmd: ReturnType<typeof bakeCommand>): string {
+  const q = (s: string): string => (/^[A-Za-z0-9_./:=@,*+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${q(v)} `).join("");
+  return `cd ${q(cmd.cwd)} && ${env}${cmd.file} ${cmd.args.map(q).join(" ")}`;
+}
+
+export async function runBake(opts: BakeOptions): Promise<number> {
+  const cmd = bakeCommand(opts);
+  const result = await execa(cmd.file, cmd.args, {
+    cwd: cmd.cwd,
+    env: cmd.env,
+    stdio: "inherit",
+    reject: false,
+  });
+  return result.exitCode ?? 1;
+}

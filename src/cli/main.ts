@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
+// drift, 2 bad input or usage.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
+import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
+import { InputErrors } from "../validate/errors.js";
+import { checkOutputs, writeOutputs } from "../write/index.js";
+import { explain, matrixJson, matrixTable } from "./report.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+const common: Options = {
+  config: { type: "string", short: "c" },
+  extensions: { type: "string", short: "e" },
+  out: { type: "string", short: "o" },
+  help: { type: "boolean", short: "h" },
+};
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: Options;
+  run(values: Record<string, unknown>, positionals: string[]): Promise<number> | number;
+}
+
+const pathsOf = (v: Record<string, unknown>): InputPaths => ({
+  config: v.config as string | undefined,
+  extensions: v.extensions as string | undefined,
+  out: v.out as string | undefined,
+});
+const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+
+export const commands: Record<string, Command> = {
+  generate: {
+    usage: "pgbake generate [--check] [--config FILE] [--extensions DIR] [--out DIR]",
+    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ)",
+    options: { check: { type: "boolean" } },
+    run(v) {
+      const planned = planFrom(pathsOf(v));
+      const { files } = renderFrom(planned);
+      if (v.check) {
+        const drift = checkOutputs(planned.outDir, files);
+        const problems = [
+          ...drift.changed.map((f) => `changed: ${f}`),
+          ...drift.missing.map((f) => `missing: ${f}`),
+          ...drift.stale.map((f) => `stale: ${f}`),
+        ];
+        if (problems.length === 0) {
+          print(`up to date: ${files.length} files in ${planned.outDir}`);
+          return 0;
+        }
+        print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+        return 1;
+      }
+      const { written, removed } = writeOutputs(planned.outDir, files);
+      const p = planned.plan;
+      print(
+        `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
+          `${written.length} files written, ${removed.length} removed, ${files.length + 1 - written.length} unchanged in ${planned.outDir}`,
+      );
+      return 0;
+    },
+  },
+  plan: {
+    usage: "pgbake plan [--json]",
+    summary: "print the plan: every target with the extensions it keeps and drops",
+    options: { json: { type: "boolean" } },
+    run(v) {
+      const { plan } = planFrom(pathsOf(v));
+      print(v.json ? JSON.stringify(plan, null, 2) : matrixTable(plan));
+      return 0;
+    },
+  },
+  matrix: {
+    usage: "pgbake matrix [--json]",
+    summary: "a table of targets and their extensions (--json: target × platform entries for CI)",
+    options: { json: { type: "boolean" } },
+    run(v) {
+      const { plan } = planFrom(pathsOf(v));
+      print(v.json ? JSON.stringify(matrixJson(plan)) : matrixTable(plan));
+      return 0;
+    },
+  },
+  explain: {
+    usage: "pgbake explain <target|extension|group>",
+    summary: "why each extension is in or out of a target, or where an extension goes",
+    options: {},
+    run(v, pos) {
+      if (pos.length !== 1) throw new UsageError("explain takes one name");
+      const { plan } = planFrom(pathsOf(v));
+      const text = explain(plan, pos[0]!);
+      if (!text) {
+        process.stderr.write(`pgbake: '${pos[0]}' is no target, extension or group of this plan\n`);
+        return 2;
+      }
+      print(text);
+      return 0;
+    },
+  },
+  bake: {
+    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R]",
+    summary: "run docker buildx bake on the generated files (generate first)",
+    options: {
+      push: { type: "boolean" },
+      check: { type: "boolean" },
+      print: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      set: { type: "string", multiple: true },
+      registry: { type: "string" },
+    },
+    async run(v, pos) {
+      const planned = planFrom(pathsOf(v));
+      const opts = {
+        outDir: planned.outDir,
+        targets: pos,
+        push: v.push as boolean | undefined,
+        check: v.check as boolean | undefined,
+        print: v.print as boolean | undefined,
+        set: v.set as string[] | undefined,
+        registry: v.registry as string | undefined,
+      };
+      if (v["dry-run"]) {
+        print(formatCommand(bakeCommand(opts)));
+        return 0;
+      }
+      const drift = checkOutputs(planned.outDir, renderFrom(planned).files);
+      if (drift.changed.length + drift.missing.length > 0) {
+        process.stderr.write("pgbake: generated files are out of date: run 'pgbake generate' first\n");
+        return 1;
+      }
+      return (await runBake(opts)) === 0 ? 0 : 1;
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function helpText(): string {
+  const lines = ["pgbake: PostgreSQL images from an extension catalog and an image matrix", "", "Commands:"];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
+  lines.push(
+    "",
+    "Common options:",
+    "  -c, --config FILE      project config (default: the built-in pgbake.yaml)",
+    "  -e, --extensions DIR   extension catalog directory (default: the built-in extensions/)",
+    "  -o, --out DIR          output directory (default: the config's `output`)",
+    "  -h, --help             help for pgbake or a command",
+    "",
+    "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",
+  );
+  return lines.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    print(helpText());
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`pgbake: unknown command '${name}'\n\n${helpText()}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...cmd.options }, allowPositionals: true, strict: true });
+    if (values.help) {
+      print(`${cmd.usage}\n\n${cmd.summary}\n\nCommon options: --config FILE, --extensions DIR, --out DIR, --help`);
+      return 0;
+    }
+    return await cmd.run(values, positionals);
+  } catch (err) {
+    if (err instanceof InputErrors) {
+      process.stderr.write(`pgbake: ${err.errors.length} problem(s) in the input:\n${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`pgbake ${name}: ${(err as Error).message}\nusage: ${cmd.usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|pgbake)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`pgbake: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

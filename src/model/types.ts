@@ -1,0 +1,183 @@
+// The shapes that flow between the stages. Inputs (ExtensionSpec, ProjectConfig) are what the
+// YAML files say after validation; the plan types are plain data, printable as JSON.
+
+export type ExtensionKind = "package" | "source" | "contrib" | "tool";
+export type SourceBuild = "pgxs" | "configure" | "cmake" | "meson" | "pgrx" | "go";
+
+export interface SourceSpec {
+  /** A git URL or any bake context (a local directory works too): fed as a named context. */
+  git: string;
+  /** Full 40-hex commit, or a tag/branch (refused by `generate --release`). */
+  ref: string;
+  build: SourceBuild;
+  /** Subdirectory of the repository that holds the extension. */
+  subdir?: string;
+  /** Build-time apt packages beyond the compiler and postgresql-server-dev-NN. */
+  build_packages?: string[];
+  /** For kind tool: the binaries the build leaves in its output, copied to /usr/local/bin. */
+  binaries?: string[];
+  pgrx_version?: string;
+  go_main?: string;
+}
+
+export interface ExtensionSpec {
+  name: string;
+  /** Names used with CREATE EXTENSION; empty for preload-only modules and tools. */
+  sql_names: string[];
+  description: string;
+  license: string;
+  homepage: string;
+  kind: ExtensionKind;
+  version: string;
+  /** Per-major versions where they differ (pgaudit has one per major). */
+  versions_by_major: Record<string, string>;
+  /** Apt package name pattern for kind package; `{major}` is replaced. */
+  package?: string;
+  /** Apt version pattern; `{version}` is the version for the major. */
+  package_version: string;
+  source?: SourceSpec;
+  min_pg_version?: number;
+  max_pg_version?: number;
+  platforms?: string[];
+  bases?: string[];
+  disabled: boolean;
+  disabled_reason?: string;
+  shared_preload_libraries: string[];
+  requires: string[];
+  runtime_packages: string[];
+  runtime_packages_by_base: Record<string, string[]>;
+  extra_packages: string[];
+  smoke_test?: string;
+  /** Why a fact in this entry is what it is (pinned versions, known breakage). */
+  notes?: string;
+  /** The file the spec came from, for messages. */
+  file: string;
+}
+
+export interface PostgresVersion {
+  major: number;
+  /** Full version, e.g. "17.6" or "19~beta3" (a preview). */
+  version: string;
+  preview: boolean;
+}
+
+export interface BaseSpec {
+  name: string;
+  /** Image reference, pinned by digest for releases. */
+  image: string;
+  codename: string;
+  /** Where PostgreSQL packages come from: the PGDG apt repository or the distribution itself. */
+  postgres_from: "pgdg" | "distro";
+  platforms?: string[];
+}
+
+export interface TypeSpec {
+  name: string;
+  description: string;
+  /** Apt packages the type adds (locales-all for standard). */
+  packages: string[];
+  /** Extensions every image of this type holds, whatever the flavor. */
+  extensions: string[];
+}
+
+export interface FlavorSpec {
+  name: string;
+  description: string;
+  extensions: string[];
+  /** Operand image repository; defaults to `<image>` for the default flavor, `<image>-<flavor>` otherwise. */
+  image?: string;
+}
+
+export interface ProjectConfig {
+  file: string;
+  registry: string;
+  image: string;
+  default_flavor: string;
+  /** Output directory, relative to the config file. */
+  output: string;
+  postgres: PostgresVersion[];
+  bases: BaseSpec[];
+  types: TypeSpec[];
+  platforms: string[];
+  flavors: FlavorSpec[];
+  tags: { operand: string[]; extension: string[] };
+}
+
+export interface Catalog {
+  extensions: ExtensionSpec[];
+}
+
+// ---- Plan -----------------------------------------------------------------------------------
+
+export interface ExcludedExtension {
+  name: string;
+  excludedBecause: string;
+}
+
+export interface KeptExtension {
+  name: string;
+  version: string;
+  kind: ExtensionKind;
+  /** The extension-image target that holds its files; absent for contrib. */
+  imageTarget?: string;
+  /** Set when the extension was not asked for but another kept one requires it. */
+  requiredBy?: string;
+}
+
+export interface RuntimeTargetPlan {
+  name: string;
+  base: string;
+  major: number;
+  pgVersion: string;
+  platforms: string[];
+}
+
+export interface ExtensionTargetPlan {
+  name: string;
+  extension: string;
+  version: string;
+  kind: Exclude<ExtensionKind, "contrib">;
+  base: string;
+  major: number;
+  platforms: string[];
+  runtimeTarget: string;
+  tags: string[];
+  /** Source builds read their code from this named context. */
+  sourceContext?: { name: string; value: string };
+}
+
+export interface OperandTargetPlan {
+  name: string;
+  image: string;
+  flavor: string;
+  type: string;
+  base: string;
+  major: number;
+  pgVersion: string;
+  preview: boolean;
+  platforms: string[];
+  requested: string[];
+  kept: KeptExtension[];
+  excluded: ExcludedExtension[];
+  sharedPreloadLibraries: string[];
+  runtimePackages: string[];
+  typePackages: string[];
+  tags: string[];
+  runtimeTarget: string;
+  /** context name -> bake context value ("target:...") */
+  contexts: Record<string, string>;
+}
+
+export interface GroupPlan {
+  name: string;
+  description: string;
+  targets: string[];
+}
+
+export interface Plan {
+  registry: string;
+  runtimes: RuntimeTargetPlan[];
+  extensionImages: ExtensionTargetPlan[];
+  operands: OperandTargetPlan[];
+  groups: GroupPlan[];
+}

@@ -1,0 +1,72 @@
+// Why an extension cannot go into an image: the only place compatibility is decided.
+import type { ExtensionSpec } from "../model/types.js";
+
+export interface BuildSlot {
+  major: number;
+  preview: boolean;
+  base: string;
+  platforms: string[];
+}
+
+export function versionFor(ext: ExtensionSpec, major: number): string {
+  return ext.versions_by_major[String(major)] ?? ext.version;
+}
+
+/** The reason `ext` cannot be built for `slot`, or undefined when it can. */
+export function excludedBecause(ext: ExtensionSpec, slot: BuildSlot): string | undefined {
+  if (ext.disabled) return `disabled: ${ext.disabled_reason ?? "no reason given"}`;
+  if (ext.min_pg_version !== undefined && ext.min_pg_version > slot.major)
+    return `min_pg_version ${ext.min_pg_version} > ${slot.major}`;
+  if (ext.max_pg_version !== undefined && ext.max_pg_version < slot.major)
+    return `max_pg_version ${ext.max_pg_version} < ${slot.major}`;
+  // A preview major is only built with extensions that say they support it.
+  if (slot.preview && ext.kind !== "contrib" && ext.max_pg_version === undefined)
+    return `PG ${slot.major} is a preview and max_pg_version is unset`;
+  if (ext.bases && !ext.bases.includes(slot.base)) return `base ${slot.base} not supported (only ${ext.bases.join(", ")})`;
+  const missing = slot.platforms.filter((p) => ext.platforms && !ext.platforms.includes(p));
+  if (missing.length > 0) return `platform ${missing.join(", ")} not supported`;
+  return undefined;
+}
+
+export interface Selection {
+  kept: { name: string; requiredBy?: string }[];
+  excluded: { name: string; excludedBecause: string }[];
+}
+
+/**
+ * Resolves what an image holds: requested extensions plus what they require (requirements first),
+ * minus the incompatible ones and everything that requires a dropped one.
+ */
+export function selectExtensions(requested: string[], catalog: Map<string, ExtensionSpec>, slot: BuildSlot): Selection {
+  const order: { name: string; requiredBy?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, requiredBy?: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const req of catalog.get(name)?.requires ?? []) add(req, name);
+    order.push({ name, requiredBy });
+  };
+  for (const name of requested) add(name);
+
+  const dropped = new Map<string, string>();
+  for (const { name } of order) {
+    const ext = catalog.get(name)!;
+    const reason = excludedBecause(ext, slot);
+    if (reason) {
+      dropped.set(name, reason);
+      continue;
+    }
+    // Requirements come earlier in `order`, so their fate is already known.
+    const lost = ext.requires.find((r) => dropped.has(r));
+    if (lost) dropped.set(name, `requires ${lost}, which was dropped`);
+  }
+  return {
+    kept: order.filter((e) => !dropped.has(e.name)),
+    excluded: order.filter((e) => dropped.has(e.name)).map((e) => ({ name: e.name, excludedBecause: dropped.get(e.name)! })),
+  };
+}
+
+/** Apt packages the extension's libraries need at run time on a base. */
+export function runtimePackagesFor(ext: ExtensionSpec, base: string): string[] {
+  return ext.runtime_packages_by_base[base] ?? ext.runtime_packages;
+}

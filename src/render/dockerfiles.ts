@@ -1,0 +1,106 @@
+// Dockerfiles: which file each target uses, and their text. Identical files are shared.
+import { createHash } from "node:crypto";
+import type { ExtensionSpec, OperandTargetPlan, SourceBuild } from "../model/types.js";
+import { dockerComment, shellWord } from "./escape.js";
+import { template } from "./templates.js";
+import { extensionContextName } from "../plan/naming.js";
+
+export const DOCKERFILE_DIR = "dockerfiles";
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+  mode?: number;
+}
+
+const pgxsMake = 'make USE_PGXS=1 PG_CONFIG="$PG_CONFIG"';
+
+/** The shell lines of a source build: fixed per build system, values from the spec quoted. */
+export function buildCommands(spec: ExtensionSpec): string[] {
+  const src = spec.source!;
+  const build: SourceBuild = src.build;
+  switch (build) {
+    case "pgxs":
+      return [`set -eux; ${pgxsMake} -j"$(nproc)"; ${pgxsMake} install DESTDIR=/staging`];
+    case "configure":
+      return [`set -eux; ./configure PG_CONFIG="$PG_CONFIG"; make -j"$(nproc)"; make install DESTDIR=/staging`];
+    case "cmake":
+      return [
+        'set -eux; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF; cmake --build build -j"$(nproc)"; DESTDIR=/staging cmake --install build',
+      ];
+    case "meson":
+      return ['set -eux; meson setup build --buildtype=release; meson compile -C build; DESTDIR=/staging meson install -C build'];
+    case "pgrx":
+      return [
+        `set -eux; cargo install cargo-pgrx --locked --version ${shellWord(src.pgrx_version ?? "0.16.1")}; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging`,
+      ];
+    case "go":
+      return (src.binaries ?? []).map(
+        (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
+      );
+  }
+}
+
+export function runtimeDockerfile(postgresFrom: "pgdg" | "distro"): RenderedFile {
+  return {
+    path: `${DOCKERFILE_DIR}/runtime-${postgresFrom}.Dockerfile`,
+    content: template("templates/runtime.Dockerfile.hbs")({ pgdg: postgresFrom === "pgdg" }),
+  };
+}
+
+export function extensionDockerfile(spec: ExtensionSpec): RenderedFile {
+  if (spec.kind === "package")
+    return { path: `${DOCKERFILE_DIR}/extension-package.Dockerfile`, content: template("templates/extension-package.Dockerfile.hbs")({}) };
+  const build = spec.source!.build;
+  const commands = buildCommands(spec);
+  const file = spec.kind === "tool" ? "tool-source" : "extension-source";
+  // Build commands depend on the build system only, except for values such as binaries: hash them in.
+  const generic = spec.kind !== "tool" && build !== "pgrx";
+  const suffix = generic ? build : `${build}-${createHash("sha256").update(commands.join("\n")).digest("hex").slice(0, 8)}`;
+  return {
+    path: `${DOCKERFILE_DIR}/${file}-${suffix}.Dockerfile`,
+    content: template(`templates/${file}.Dockerfile.hbs`)({ build, commands }),
+  };
+}
+
+/** Text of an operand Dockerfile: it depends only on which extension images it copies from. */
+export function operandDockerfileContent(op: OperandTargetPlan): string {
+  const copied = op.kept.filter((k) => k.imageTarget).sort((a, b) => a.name.localeCompare(b.name, "en"));
+  const copies = copied.map((k) => ({ context: extensionContextName(k.name), tool: k.kind === "tool" }));
+  const holds = copied.length > 0 ? copied.map((k) => dockerComment(`${k.name} (${k.kind})`)) : ["PostgreSQL only"];
+  return template("templates/operand.Dockerfile.hbs")({ holds, copies });
+}
+
+/** A readable name: `<image>-<type>`, plus what was dropped from what the flavor asked for. */
+export function operandDockerfileName(op: OperandTargetPlan): string {
+  const dropped = op.excluded.map((e) => e.name).sort();
+  return `${op.image.replace(/\//g, "-")}-${op.type}${dropped.length > 0 ? `-without-${dropped.join("-")}` : ""}`;
+}
+
+/**
+ * Operand Dockerfiles for all targets: targets whose files would be identical share one, named
+ * after the first (by name) of them.
+ */
+export function operandDockerfiles(ops: OperandTargetPlan[]): Map<string, RenderedFile> {
+  const byContent = new Map<string, string[]>();
+  const contentOf = new Map<string, string>();
+  for (const op of ops) {
+    const content = operandDockerfileContent(op);
+    contentOf.set(op.name, content);
+    const names = byContent.get(content) ?? [];
+    names.push(operandDockerfileName(op));
+    byContent.set(content, names);
+  }
+  const out = new Map<string, RenderedFile>();
+  for (const op of ops) {
+    const content = contentOf.get(op.name)!;
+    // Prefer the plainest name among the sharers: fewest drops, then shortest, then alphabetical.
+    const rank = (n: string): [number, number, string] => [n.includes("-without-") ? 1 : 0, n.length, n];
+    const name = [...byContent.get(content)!].sort((a, b) => {
+      const [ra, rb] = [rank(a), rank(b)];
+      return ra[0] - rb[0] || ra[1] - rb[1] || ra[2].localeCompare(rb[2], "en");
+    })[0]!;
+    out.set(op.name, { path: `${DOCKERFILE_DIR}/${name}.Dockerfile`, content });
+  }
+  return out;
+}

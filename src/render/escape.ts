@@ -1,0 +1,62 @@
+// The one escaping helper: every value that reaches HCL or a shell line passes through here.
+// HCL: quoted strings with `${` and `%{` doubled so that no value is ever evaluated as a template.
+// Shell: single-quoted words. Dockerfile comments: one line, no control characters.
+
+declare const hclBrand: unique symbol;
+/** A ready-to-print HCL expression. Only this module makes them. */
+export type Hcl = string & { readonly [hclBrand]: true };
+
+const hclEscapes: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+function escapeHclChars(value: string): string {
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (hclEscapes[ch]) out += hclEscapes[ch];
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  // Doubling the sigil makes HCL print it literally.
+  return out.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}
+
+export function hclString(value: string): Hcl {
+  return `"${escapeHclChars(value)}"` as Hcl;
+}
+
+/** `"${registry}/<rest>"`: the only interpolation pgbake emits, with the literal part escaped. */
+export function hclRegistryRef(rest: string): Hcl {
+  return `"\${registry}/${escapeHclChars(rest)}"` as Hcl;
+}
+
+export function hclList(values: Hcl[]): Hcl {
+  return `[${values.join(", ")}]` as Hcl;
+}
+
+export function hclBool(value: boolean): Hcl {
+  return String(value) as Hcl;
+}
+
+export interface HclEntry {
+  key: Hcl;
+  value: Hcl;
+}
+
+export function hclEntries(map: Record<string, string>): HclEntry[] {
+  return Object.keys(map)
+    .sort()
+    .map((k) => ({ key: hclString(k), value: hclString(map[k]!) }));
+}
+
+declare const shellBrand: unique symbol;
+export type ShellWord = string & { readonly [shellBrand]: true };
+
+export function shellWord(value: string): ShellWord {
+  return (/^[A-Za-z0-9_./:=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`) as ShellWord;
+}
+
+/** Text for a `#` line in a Dockerfile: a newline there would start a new instruction. */
+export function dockerComment(value: string): ShellWord {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") as ShellWord;
+}

@@ -1,0 +1,93 @@
+// Turns schema-valid YAML data into the typed specs the planner takes (defaults filled in).
+import type { BaseSpec, ExtensionSpec, FlavorSpec, ProjectConfig, TypeSpec } from "../model/types.js";
+
+type Obj = Record<string, unknown>;
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
+  const name = String(data.name);
+  const source = data.source as Obj | undefined;
+  return {
+    name,
+    sql_names: data.sql_names === undefined ? (data.kind === "tool" ? [] : [name]) : list(data.sql_names),
+    description: String(data.description),
+    license: String(data.license),
+    homepage: String(data.homepage),
+    kind: data.kind as ExtensionSpec["kind"],
+    version: String(data.version),
+    versions_by_major: Object.fromEntries(Object.entries((data.versions as Obj) ?? {}).map(([k, v]) => [k, String(v)])),
+    package: data.package === undefined ? undefined : String(data.package),
+    package_version: data.package_version === undefined ? "{version}-*" : String(data.package_version),
+    source: source && {
+      git: String(source.git),
+      ref: String(source.ref),
+      build: source.build as NonNullable<ExtensionSpec["source"]>["build"],
+      subdir: source.subdir === undefined ? undefined : String(source.subdir),
+      build_packages: list(source.build_packages),
+      binaries: list(source.binaries),
+      pgrx_version: source.pgrx_version === undefined ? undefined : String(source.pgrx_version),
+      go_main: source.go_main === undefined ? undefined : String(source.go_main),
+    },
+    min_pg_version: data.min_pg_version as number | undefined,
+    max_pg_version: data.max_pg_version as number | undefined,
+    platforms: data.platforms === undefined ? undefined : list(data.platforms),
+    bases: data.bases === undefined ? undefined : list(data.bases),
+    disabled: data.disabled === true,
+    disabled_reason: data.disabled_reason === undefined ? undefined : String(data.disabled_reason),
+    shared_preload_libraries: list(data.shared_preload_libraries),
+    requires: list(data.requires),
+    runtime_packages: list(data.runtime_packages),
+    runtime_packages_by_base: Object.fromEntries(
+      Object.entries((data.runtime_packages_by_base as Obj) ?? {}).map(([k, v]) => [k, list(v)]),
+    ),
+    extra_packages: list(data.extra_packages),
+    smoke_test: data.smoke_test === undefined ? undefined : String(data.smoke_test),
+    notes: data.notes === undefined ? undefined : String(data.notes),
+    file,
+  };
+}
+
+const previewRe = /~(alpha|beta|rc)[0-9]+$/;
+
+export function toProjectConfig(data: Obj, file: string): ProjectConfig {
+  const bases: BaseSpec[] = Object.entries(data.bases as Record<string, Obj>).map(([name, b]) => ({
+    name,
+    image: String(b.image),
+    codename: String(b.codename),
+    postgres_from: (b.postgres_from as BaseSpec["postgres_from"]) ?? "pgdg",
+    platforms: b.platforms === undefined ? undefined : list(b.platforms),
+  }));
+  const types: TypeSpec[] = Object.entries(data.types as Record<string, Obj>).map(([name, t]) => ({
+    name,
+    description: String(t.description),
+    packages: list(t.packages),
+    extensions: list(t.extensions),
+  }));
+  const flavors: FlavorSpec[] = Object.entries(data.flavors as Record<string, Obj>).map(([name, f]) => ({
+    name,
+    description: f.description === undefined ? "" : String(f.description),
+    extensions: list(f.extensions),
+    image: f.image === undefined ? undefined : String(f.image),
+  }));
+  const tags = (data.tags as Obj | undefined) ?? {};
+  return {
+    file,
+    registry: data.registry === undefined ? "localhost:5000" : String(data.registry),
+    image: data.image === undefined ? "postgresql" : String(data.image),
+    default_flavor: data.default_flavor === undefined ? (flavors[0]?.name ?? "base") : String(data.default_flavor),
+    output: data.output === undefined ? "." : String(data.output),
+    postgres: (data.postgres as Obj[]).map((p) => ({
+      major: Number(p.major),
+      version: String(p.version),
+      preview: previewRe.test(String(p.version)),
+    })),
+    bases,
+    types,
+    platforms: list(data.platforms),
+    flavors,
+    tags: {
+      operand: tags.operand === undefined ? ["{major}-{type}-{base}", "{version}-{type}-{base}"] : list(tags.operand),
+      extension: tags.extension === undefined ? ["{ext_version}-{major}-{base}"] : list(tags.extension),
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Checks that span files: names that must exist, ranges that must make sense, names that must not clash.
+import type { SourceDoc } from "../load/index.js";
+import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
+import {
+  extensionTagKeys,
+  extensionTargetName,
+  flavorImage,
+  majorGroupName,
+  operandTagKeys,
+  operandTargetName,
+  runtimeTargetName,
+} from "../plan/naming.js";
+import { InputError } from "./errors.js";
+import { formatPath, positionOf, type PathSegment } from "./position.js";
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function didYouMean(name: string, known: string[]): string {
+  const best = known
+    .map((k) => ({ k, d: editDistance(name, k) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k, "en"))[0];
+  return best ? ` (did you mean '${best.k}'?)` : "";
+}
+
+class Reporter {
+  readonly errors: InputError[] = [];
+  at(src: SourceDoc, path: PathSegment[], message: string, key = false): void {
+    const pos = positionOf(src, path, key);
+    this.errors.push(new InputError(src.file, pos.line, pos.column, formatPath(path), message));
+  }
+}
+
+export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc>): InputError[] {
+  const r = new Reporter();
+  const byName = new Map<string, ExtensionSpec>();
+  for (const spec of specs) {
+    const src = docs.get(spec.file)!;
+    const other = byName.get(spec.name);
+    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${other.file})`);
+    else byName.set(spec.name, spec);
+    if (spec.min_pg_version !== undefined && spec.max_pg_version !== undefined && spec.min_pg_version > spec.max_pg_version)
+      r.at(src, ["min_pg_version"], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
+    if (spec.kind === "contrib" && (spec.package || spec.source))
+      r.at(src, ["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
+    if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
+      r.at(src, ["source"], "a tool names the binaries it installs (source.binaries)");
+    for (const major of Object.keys(spec.versions_by_major)) {
+      const m = Number(major);
+      if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
+        r.at(src, ["versions", major], `a version for PG ${major}, outside min_pg_version..max_pg_version`, true);
+    }
+  }
+  const known = [...byName.keys()];
+  for (const spec of specs) {
+    spec.requires.forEach((req, i) => {
+      if (!byName.has(req))
+        r.at(docs.get(spec.file)!, ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
+    });
+  }
+  // requires cycles: depth-first search over the known names.
+  const state = new Map<string, "open" | "done">();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "open") {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      const spec = byName.get(name)!;
+      r.at(docs.get(spec.file)!, ["requires"], `requires cycle: ${cycle.join(" -> ")}`);
+      return;
+    }
+    state.set(name, "open");
+    for (const req of byName.get(name)?.requires ?? []) if (byName.has(req)) visit(req, [...trail, name]);
+    state.set(name, "done");
+  };
+  for (const name of [...known].sort()) visit(name, []);
+  return r.errors;
+}
+
+export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: ExtensionSpec[]): InputError[] {
+  const r = new Reporter();
+  const known = catalog.map((e) => e.name);
+  const has = new Set(known);
+  for (const flavor of config.flavors)
+    flavor.extensions.forEach((ext, i) => {
+      if (!has.has(ext))
+        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+    });
+  for (const type of config.types)
+    type.extensions.forEach((ext, i) => {
+      if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+    });
+  if (!config.flavors.some((f) => f.name === config.default_flavor))
+    r.at(src, ["default_flavor"], `unknown flavor '${config.default_flavor}'${didYouMean(config.default_flavor, config.flavors.map((f) => f.name))}`);
+  const majors = new Set<number>();
+  config.postgres.forEach((pg, i) => {
+    if (majors.has(pg.major)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
+    majors.add(pg.major);
+    if (!pg.version.startsWith(String(pg.major)))
+      r.at(src, ["postgres", i, "version"], `version ${pg.version} is not of major ${pg.major}`);
+  });
+  config.platforms.forEach((p, i) => {
+    if (!config.bases.some((b) => !b.platforms || b.platforms.includes(p)))
+      r.at(src, ["platforms", i], `no base supports platform ${p}`);
+  });
+  for (const base of config.bases)
+    base.platforms?.forEach((p, i) => {
+      if (!config.platforms.includes(p))
+        r.at(src, ["bases", base.name, "platforms", i], `platform ${p} is not in the project's platforms`);
+    });
+  const checkTags = (kind: "operand" | "extension", keys: string[]): void =>
+    config.tags[kind].forEach((t, i) => {
+      for (const m of t.matchAll(/\{([^}]*)\}/g))
+        if (!keys.includes(m[1]!)) r.at(src, ["tags", kind, i], `unknown placeholder {${m[1]}}; expected one of ${keys.map((k) => `{${k}}`).join(", ")}`);
+    });
+  checkTags("operand", operandTagKeys);
+  checkTags("extension", extensionTagKeys);
+
+  // Every target and group name must be unique across the bake file.
+  const owners = new Map<string, string>();
+  const claim = (name: string, what: string, path: PathSegment[]): void => {
+    const prev = owners.get(name);
+    if (prev && prev !== what) r.at(src, path, `name '${name}' is used twice in the bake file: ${prev} and ${what}`);
+    else owners.set(name, what);
+  };
+  for (const base of config.bases) claim(base.name, `group of base ${base.name}`, ["bases", base.name]);
+  for (const type of config.types) claim(type.name, `group of type ${type.name}`, ["types", type.name]);
+  for (const pg of config.postgres) claim(majorGroupName(pg.major), `group of PG ${pg.major}`, ["postgres"]);
+  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
+  for (const flavor of config.flavors) {
+    const image = flavorImage(config, flavor);
+    claim(image, `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
+    for (const pg of config.postgres)
+      for (const type of config.types)
+        for (const base of config.bases)
+          claim(operandTargetName(image, pg.major, type.name, base.name), `target of flavor ${flavor.name}`, ["flavors", flavor.name]);
+  }
+  for (const pg of config.postgres)
+    for (const base of config.bases) {
+      claim(runtimeTargetName(pg.major, base.name), "runtime target", ["bases", base.name]);
+      for (const ext of catalog) claim(extensionTargetName(ext.name, pg.major, base.name), `image target of ${ext.name}`, ["bases", base.name]);
+    }
+  return r.errors;
+}

@@ -1,0 +1,36 @@
+// Stage 2: schema and cross-file validation. Returns typed inputs or throws every problem at once.
+import type { LoadedInputs, SourceDoc } from "../load/index.js";
+import type { Catalog, ProjectConfig } from "../model/types.js";
+import { checkCatalog, checkConfig } from "./cross.js";
+import { InputErrors, sortErrors, type InputError } from "./errors.js";
+import { checkSchema } from "./schema.js";
+import { toExtensionSpec, toProjectConfig } from "./convert.js";
+
+export interface ValidInputs {
+  config: ProjectConfig;
+  catalog: Catalog;
+}
+
+export function validateInputs(inputs: LoadedInputs): ValidInputs {
+  const errors: InputError[] = [];
+  const docs = new Map<string, SourceDoc>();
+  const extensions = [];
+  for (const src of inputs.extensions) {
+    const found = checkSchema(src, "extension");
+    errors.push(...found);
+    if (found.length === 0) {
+      extensions.push(toExtensionSpec(src.data as Record<string, unknown>, src.file));
+      docs.set(src.file, src);
+    }
+  }
+  errors.push(...checkCatalog(extensions, docs));
+  const configErrors = checkSchema(inputs.config, "config");
+  errors.push(...configErrors);
+  let config: ProjectConfig | undefined;
+  if (configErrors.length === 0) {
+    config = toProjectConfig(inputs.config.data as Record<string, unknown>, inputs.config.file);
+    errors.push(...checkConfig(config, inputs.config, extensions));
+  }
+  if (errors.length > 0 || !config) throw new InputErrors(sortErrors(errors));
+  return { config, catalog: { extensions } };
+}
