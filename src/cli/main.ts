@@ -3,6 +3,7 @@
 // drift, 2 bad input or usage.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
+import { checkOverrides, representativeTargets } from "../bake/check.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
@@ -98,8 +99,8 @@ export const commands: Record<string, Command> = {
     },
   },
   bake: {
-    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R]",
-    summary: "run docker buildx bake on the generated files (generate first)",
+    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
+    summary: "run docker buildx bake on the generated files (--check without targets lints every Dockerfile once)",
     options: {
       push: { type: "boolean" },
       check: { type: "boolean" },
@@ -107,16 +108,31 @@ export const commands: Record<string, Command> = {
       "dry-run": { type: "boolean" },
       set: { type: "string", multiple: true },
       registry: { type: "string" },
+      base: { type: "string", multiple: true },
     },
     async run(v, pos) {
       const planned = planFrom(pathsOf(v));
+      const baseImages: Record<string, string> = {};
+      for (const b of (v.base as string[] | undefined) ?? []) {
+        const eq = b.indexOf("=");
+        if (eq < 1) throw new UsageError(`--base takes NAME=IMAGE, not '${b}'`);
+        baseImages[b.slice(0, eq)] = b.slice(eq + 1);
+      }
+      let targets = pos;
+      const set = [...((v.set as string[] | undefined) ?? [])];
+      if (v.check) {
+        if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
+        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages));
+      } else if (Object.keys(baseImages).length > 0) {
+        set.push(...checkOverrides(planned.plan, planned.config, [], baseImages));
+      }
       const opts = {
         outDir: planned.outDir,
-        targets: pos,
+        targets,
         push: v.push as boolean | undefined,
         check: v.check as boolean | undefined,
         print: v.print as boolean | undefined,
-        set: v.set as string[] | undefined,
+        set,
         registry: v.registry as string | undefined,
       };
       if (v["dry-run"]) {

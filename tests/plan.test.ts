@@ -1,0 +1,71 @@
+// The pure plan on the built-in default config: matrix size, compatibility filtering, reasons.
+import { describe, expect, it } from "vitest";
+import { planFrom } from "../src/pipeline/index.js";
+import { explain } from "../src/cli/report.js";
+import { defaultConfig, defaultExtensions } from "./helpers/workspace.js";
+
+const { plan, config, catalog } = planFrom({ config: defaultConfig, extensions: defaultExtensions });
+const op = (name: string) => {
+  const found = plan.operands.find((o) => o.name === name);
+  if (!found) throw new Error(`no target ${name}`);
+  return found;
+};
+
+describe("plan of the default config", () => {
+  it("is the full product flavor × major × type × base", () => {
+    const expected = config.flavors.length * config.postgres.length * config.types.length * config.bases.length;
+    expect(plan.operands).toHaveLength(expected);
+    expect(new Set(plan.operands.map((o) => o.name)).size).toBe(expected);
+    expect(plan.operands.map((o) => o.name)).toContain("postgresql-17-minimal-bookworm");
+    expect(catalog.extensions.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("drops citus from full on PG 18 with its reason and keeps it on PG 17", () => {
+    const pg18 = op("postgresql-full-18-minimal-trixie");
+    const pg17 = op("postgresql-full-17-minimal-trixie");
+    expect(pg18.excluded).toEqual([{ name: "citus", excludedBecause: "max_pg_version 17 < 18" }]);
+    expect(pg17.excluded).toEqual([]);
+    expect(pg17.kept.map((k) => k.name)).toContain("citus");
+    expect(pg18.kept).toHaveLength(pg17.kept.length - 1);
+    expect(plan.extensionImages.some((t) => t.name === "citus-18-trixie")).toBe(false);
+  });
+
+  it("says so in explain", () => {
+    expect(explain(plan, "postgresql-full-18-minimal-trixie")).toMatch(/- citus: excluded because max_pg_version 17 < 18/);
+    expect(explain(plan, "citus")).toMatch(/out postgresql-full-18-minimal-bookworm: max_pg_version 17 < 18/);
+    expect(explain(plan, "citus")).toMatch(/in {2}postgresql-full-17-minimal-bookworm \(13\.2\.0\)/);
+  });
+
+  it("wires each kept extension to its image through a target context covering the user's platforms", () => {
+    const images = new Map(plan.extensionImages.map((t) => [t.name, t]));
+    for (const o of plan.operands)
+      for (const k of o.kept) {
+        if (k.kind === "contrib") {
+          expect(k.imageTarget).toBeUndefined();
+          continue;
+        }
+        const img = images.get(k.imageTarget!)!;
+        expect(o.contexts[`ext-${k.name}`]).toBe(`target:${img.name}`);
+        for (const p of o.platforms) expect(img.platforms).toContain(p);
+      }
+  });
+
+  it("pulls in required extensions and takes per-major versions", () => {
+    const geo = op("postgresql-geo-17-minimal-bookworm");
+    expect(geo.kept.map((k) => k.name)).toEqual(["postgis", "pgrouting"]);
+    const std15 = op("postgresql-15-standard-bookworm");
+    expect(std15.kept.find((k) => k.name === "pgaudit")?.version).toBe("1.7.1");
+    expect(std15.sharedPreloadLibraries).toEqual(["pgaudit", "pg_failover_slots"]);
+    expect(std15.typePackages).toEqual(["locales-all"]);
+    expect(op("postgresql-geo-17-minimal-bookworm").runtimePackages).toContain("libgdal32");
+    expect(op("postgresql-geo-17-minimal-trixie").runtimePackages).toContain("libgdal36");
+  });
+
+  it("has a group per extension, major, flavor, base and type", () => {
+    const names = new Set(plan.groups.map((g) => g.name));
+    for (const g of ["default", "pgvector", "pg17", "postgresql-full", "bookworm", "minimal", "standard"]) expect(names).toContain(g);
+    const pgvector = plan.groups.find((g) => g.name === "pgvector")!;
+    expect(pgvector.targets).toContain("pgvector-18-trixie");
+    expect(pgvector.targets.every((t) => t.startsWith("pgvector-"))).toBe(true);
+  });
+});
