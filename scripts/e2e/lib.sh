@@ -6,13 +6,16 @@
 # (/etc/apt/sources.list.d/debian.sources, suite bookworm).
 
 : "${PGBAKE_E2E_STATE:=/var/lib/pgbake-e2e}"
-: "${PGBAKE_E2E_REGISTRY:=localhost:5000}"
 : "${PGBAKE_E2E_HOST_SOURCES:=/etc/apt/sources.list.d/debian.sources}"
+# shellcheck disable=SC2034 # used by the scripts sourcing this file
 STATE_DIR=$PGBAKE_E2E_STATE
-REGISTRY=$PGBAKE_E2E_REGISTRY
+# The registry always listens on 127.0.0.1:5000; images are named localhost:5000/...
+# shellcheck disable=SC2034
+REGISTRY=localhost:5000
 HOST_SOURCES=$PGBAKE_E2E_HOST_SOURCES
 # The Debian packages install the engine/client/buildx under /usr/bin; an
 # older standalone client in /usr/local/bin would otherwise shadow it.
+# shellcheck disable=SC2034
 DOCKER=/usr/bin/docker
 
 log() { printf '[pgbake-e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -61,7 +64,7 @@ derive_sources() {
   ' "$HOST_SOURCES"
 }
 
-# host_suites_uris: prints "URI SUITE" for every suite of the host entry
+# derive_suite_uris CODENAME: prints "URI SUITE" for every suite of the host entry
 # (first URI of each stanza), used to probe which derived suites exist.
 derive_suite_uris() {
   local codename=$1

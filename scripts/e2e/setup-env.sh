@@ -108,7 +108,6 @@ install_packages() {
   hash -r
 }
 
-install_packages
 
 # ---------------------------------------------------------------------------
 # binfmt: qemu-user-static for linux/arm64 (debootstrap of arm64 rootfs, and
@@ -245,9 +244,6 @@ EOF2
   log "registry: up ($(curl -s http://127.0.0.1:5000/v2/))"
 }
 
-setup_binfmt
-start_dockerd
-start_registry
 
 # ---------------------------------------------------------------------------
 # 4. base images: debootstrap --variant=minbase, docker import, push
@@ -361,4 +357,91 @@ build_bases() {
   done
 }
 
+
+# ---------------------------------------------------------------------------
+# 3. buildx builder: the default `docker` driver (see the comment at step 2)
+# ---------------------------------------------------------------------------
+setup_builder() {
+  "$DOCKER" buildx use default
+  local driver
+  driver=$("$DOCKER" buildx inspect default | awk '/^Driver:/ { print $2; exit }')
+  [[ $driver == docker ]] || die "buildx default builder has driver '$driver', expected 'docker'"
+  local platforms
+  platforms=$("$DOCKER" buildx inspect default | awk -F': *' '/^Platforms:/ { print $2; exit }')
+  [[ $platforms == *linux/arm64* ]] || die "builder lacks linux/arm64 (binfmt?): $platforms"
+  log "buildx $("$DOCKER" buildx version | awk '{ print $2 }'): builder 'default' (driver docker, containerd store), platforms: $platforms"
+}
+
+# ---------------------------------------------------------------------------
+# 5. digests -> $STATE_DIR/bases.json  ({"bookworm": "sha256:...", ...})
+# ---------------------------------------------------------------------------
+write_bases_json() {
+  local codename digest platforms json='{}' m
+  for codename in "${BASE_ORDER[@]}"; do
+    m=$("$DOCKER" buildx imagetools inspect "$REGISTRY/debian:$codename" --format '{{json .Manifest}}')
+    digest=$(jq -r .digest <<<"$m")
+    platforms=$(jq -r '[.manifests[]?.platform | "\(.os)/\(.architecture)"] | join(",")' <<<"$m")
+    [[ $digest == sha256:* ]] || die "no digest for $REGISTRY/debian:$codename"
+    log "$REGISTRY/debian:$codename@$digest ($platforms)"
+    json=$(jq --arg k "$codename" --arg v "$digest" '. + {($k): $v}' <<<"$json")
+  done
+  printf '%s\n' "$json" >"$STATE_DIR/bases.json.tmp"
+  mv "$STATE_DIR/bases.json.tmp" "$STATE_DIR/bases.json"
+  log "wrote $STATE_DIR/bases.json"
+}
+
+# ---------------------------------------------------------------------------
+# 6. smoke checks (never a `# syntax=` line: that would pull an image)
+# ---------------------------------------------------------------------------
+smoke() {
+  local d=$STATE_DIR/smoke t0
+  mkdir -p "$d"
+  # 6a. multi-platform build + push of an OCI index (with provenance) via the docker driver
+  printf '%s\n' "FROM $REGISTRY/debian:trixie" \
+    'RUN uname -m >/arch' >"$d/Dockerfile.multi"
+  t0=$(date +%s)
+  "$DOCKER" buildx build -q --platform linux/amd64,linux/arm64 -f "$d/Dockerfile.multi" \
+    -t "$REGISTRY/pgbake-e2e/smoke:multi" --push "$d" >/dev/null
+  log "smoke: multi-platform build+push ok ($(($(date +%s) - t0))s): $("$DOCKER" buildx imagetools inspect "$REGISTRY/pgbake-e2e/smoke:multi" --format '{{json .Manifest}}' |
+    jq -r '[.manifests[].platform | "\(.os)/\(.architecture)"] | join(",")')"
+
+  # 6b. buildx bake --check on a trivial bake file (offline lint)
+  cat >"$d/docker-bake.hcl" <<EOF2
+group "default" {
+  targets = ["multi"]
+}
+target "multi" {
+  context    = "."
+  dockerfile = "Dockerfile.multi"
+  platforms  = ["linux/amd64", "linux/arm64"]
+  tags       = ["$REGISTRY/pgbake-e2e/smoke:bake"]
+}
+EOF2
+  (cd "$d" && "$DOCKER" buildx bake --progress=quiet --check >"$d/bake-check.log" 2>&1) ||
+    { cat "$d/bake-check.log" >&2; die "buildx bake --check failed"; }
+  log "smoke: bake --check ok ($(tail -n1 "$d/bake-check.log"))"
+
+  # 6c. postgresql-17 from trixie
+  if [[ ${PGBAKE_E2E_SKIP_SMOKE:-0} == 1 ]]; then
+    log "smoke: postgresql-17 build skipped (PGBAKE_E2E_SKIP_SMOKE=1)"
+    return
+  fi
+  printf '%s\n' "FROM $REGISTRY/debian:trixie" \
+    'RUN apt-get update && apt-get install -y --no-install-recommends postgresql-17' >"$d/Dockerfile.pg17"
+  t0=$(date +%s)
+  "$DOCKER" buildx build --progress=plain --platform linux/amd64 -f "$d/Dockerfile.pg17" \
+    -t pgbake-e2e/smoke:pg17 --load "$d" >"$d/build-pg17.log" 2>&1 ||
+    { tail -n 40 "$d/build-pg17.log" >&2; die "postgresql-17 smoke build failed"; }
+  log "smoke: postgresql-17 build ok ($(($(date +%s) - t0))s): $("$DOCKER" run --rm pgbake-e2e/smoke:pg17 /usr/lib/postgresql/17/bin/postgres --version)"
+}
+
+# ---------------------------------------------------------------------------
+install_packages
+setup_binfmt
+start_dockerd
+start_registry
+setup_builder
 build_bases
+write_bases_json
+smoke
+log "done in $(($(date +%s) - T0))s"
