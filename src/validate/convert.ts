@@ -57,13 +57,13 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     postgres_from: (b.postgres_from as BaseSpec["postgres_from"]) ?? "pgdg",
     platforms: b.platforms === undefined ? undefined : list(b.platforms),
   }));
-  const types: TypeSpec[] = Object.entries(data.types as Record<string, Obj>).map(([name, t]) => ({
+  const types: TypeSpec[] = Object.entries((data.types as Record<string, Obj> | undefined) ?? {}).map(([name, t]) => ({
     name,
     description: String(t.description),
     packages: list(t.packages),
     extensions: list(t.extensions),
   }));
-  const flavors: FlavorSpec[] = Object.entries(data.flavors as Record<string, Obj>).map(([name, f]) => ({
+  const flavors: FlavorSpec[] = Object.entries((data.flavors as Record<string, Obj> | undefined) ?? {}).map(([name, f]) => ({
     name,
     description: f.description === undefined ? "" : String(f.description),
     extensions: list(f.extensions),

@@ -101,7 +101,10 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     type.extensions.forEach((ext, i) => {
       if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
     });
-  if (!config.flavors.some((f) => f.name === config.default_flavor))
+  // No flavors at all is a project of extension images only (CloudNativePG's extensions containers).
+  if (config.flavors.length > 0 && config.types.length === 0)
+    r.at(src, ["flavors"], "flavors make operand images, which need at least one entry under types", true);
+  if (config.flavors.length > 0 && !config.flavors.some((f) => f.name === config.default_flavor))
     r.at(src, ["default_flavor"], `unknown flavor '${config.default_flavor}'${didYouMean(config.default_flavor, config.flavors.map((f) => f.name))}`);
   const majors = new Set<number>();
   config.postgres.forEach((pg, i) => {
