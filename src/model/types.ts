@@ -69,6 +69,8 @@ export interface BaseSpec {
   /** Where PostgreSQL packages come from: the PGDG apt repository or the distribution itself. */
   postgres_from: "pgdg" | "distro";
   platforms?: string[];
+  /** PG majors built on this base; undefined means every major of the config. */
+  majors?: number[];
 }
 
 export interface TypeSpec {

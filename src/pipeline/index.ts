@@ -26,7 +26,7 @@ export function planFrom(paths: InputPaths): Planned {
   const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
   const { config, catalog } = validateInputs(loadInputs(configPath, extensionsDir));
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);
-  return { config, catalog, plan: buildPlan(config, catalog), outDir };
+  return { config, catalog, plan: buildPlan(config, catalog, outDir), outDir };
 }
 
 export function renderFrom(planned: Planned): RenderOutput {

@@ -1,5 +1,6 @@
 // Stage 3: the pure plan. The full product base × type × platform × PG major × flavor, with
 // every extension kept or excluded for a reason. No I/O: the result is plain data.
+import { dirname, relative, resolve } from "node:path";
 import type {
   Catalog,
   ExtensionSpec,
@@ -31,12 +32,17 @@ function basePlatforms(config: ProjectConfig, baseName: string): string[] {
   return config.platforms.filter((p) => !base.platforms || base.platforms.includes(p));
 }
 
-function extensionTargets(config: ProjectConfig, catalog: Catalog): ExtensionTargetPlan[] {
+/** The bases that carry `major` (a distribution ships one major per release). */
+export function basesCarrying(config: ProjectConfig, major: number): ProjectConfig["bases"] {
+  return config.bases.filter((b) => !b.majors || b.majors.includes(major));
+}
+
+function extensionTargets(config: ProjectConfig, catalog: Catalog, outDir?: string): ExtensionTargetPlan[] {
   const out: ExtensionTargetPlan[] = [];
   for (const ext of catalog.extensions) {
     if (ext.kind === "contrib") continue;
     for (const pg of config.postgres)
-      for (const base of config.bases) {
+      for (const base of basesCarrying(config, pg.major)) {
         const platforms = basePlatforms(config, base.name).filter((p) => !ext.platforms || ext.platforms.includes(p));
         if (platforms.length === 0) continue;
         if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
@@ -53,7 +59,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog): ExtensionTar
           runtimeTarget: runtimeTargetName(pg.major, base.name),
           tags: config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`),
           sourceContext: ext.source
-            ? { name: sourceContextName, value: sourceContextValue(ext) }
+            ? { name: sourceContextName, value: sourceContextValue(ext, outDir) }
             : undefined,
         });
       }
@@ -61,10 +67,18 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog): ExtensionTar
   return out;
 }
 
-/** A git source becomes a bake git context pinned to its ref; a local path is used as is. */
-export function sourceContextValue(ext: ExtensionSpec): string {
+/**
+ * A git source becomes a bake git context pinned to its ref. A local path is relative to the
+ * spec file that names it; bake reads contexts relative to its own directory, so with `outDir`
+ * known the path is rewritten relative to it (without, it is used as is).
+ */
+export function sourceContextValue(ext: ExtensionSpec, outDir?: string): string {
   const src = ext.source!;
-  if (!src.git.startsWith("https://")) return src.git;
+  if (!src.git.startsWith("https://")) {
+    if (!outDir) return src.git;
+    const rel = relative(outDir, resolve(dirname(ext.file), src.git)) || ".";
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  }
   const url = src.git.endsWith(".git") ? src.git : `${src.git}.git`;
   return `${url}#${src.ref}${src.subdir ? `:${src.subdir}` : ""}`;
 }
@@ -76,7 +90,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
     const image = flavorImage(config, flavor);
     for (const pg of config.postgres)
       for (const type of config.types)
-        for (const base of config.bases) {
+        for (const base of basesCarrying(config, pg.major)) {
           const platforms = basePlatforms(config, base.name);
           const requested = [...new Set([...type.extensions, ...flavor.extensions])];
           const slot = { major: pg.major, preview: pg.preview, base: base.name, platforms };
@@ -149,13 +163,14 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   return out;
 }
 
-export function buildPlan(config: ProjectConfig, catalog: Catalog): Plan {
-  const extensionImages = extensionTargets(config, catalog);
+/** `outDir` (where the bake file goes) only places local source paths; the rest ignores it. */
+export function buildPlan(config: ProjectConfig, catalog: Catalog, outDir?: string): Plan {
+  const extensionImages = extensionTargets(config, catalog, outDir);
   const images = new Map(extensionImages.map((t) => [t.name, t]));
   const operands = operandTargets(config, catalog, images);
   const runtimes: RuntimeTargetPlan[] = [];
   for (const pg of config.postgres)
-    for (const base of config.bases)
+    for (const base of basesCarrying(config, pg.major))
       runtimes.push({
         name: runtimeTargetName(pg.major, base.name),
         base: base.name,

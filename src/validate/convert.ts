@@ -56,6 +56,7 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     codename: String(b.codename),
     postgres_from: (b.postgres_from as BaseSpec["postgres_from"]) ?? "pgdg",
     platforms: b.platforms === undefined ? undefined : list(b.platforms),
+    majors: b.majors === undefined ? undefined : (b.majors as unknown[]).map(Number),
   }));
   const types: TypeSpec[] = Object.entries((data.types as Record<string, Obj> | undefined) ?? {}).map(([name, t]) => ({
     name,

@@ -118,6 +118,10 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
       r.at(src, ["platforms", i], `no base supports platform ${p}`);
   });
   for (const base of config.bases)
+    base.majors?.forEach((m, i) => {
+      if (!majors.has(m)) r.at(src, ["bases", base.name, "majors", i], `PG ${m} is not in the project's postgres list`);
+    });
+  for (const base of config.bases)
     base.platforms?.forEach((p, i) => {
       if (!config.platforms.includes(p))
         r.at(src, ["bases", base.name, "platforms", i], `platform ${p} is not in the project's platforms`);
