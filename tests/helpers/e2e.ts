@@ -68,8 +68,11 @@ export function parseSteps(log: string): Step[] {
   return [...steps.values()];
 }
 
-/** Steps that ran (finished without a cache hit). */
-export const executed = (steps: Step[]): Step[] => steps.filter((s) => s.done && !s.cached);
+/**
+ * Steps that ran (finished without a cache hit). A FROM step is never a cache hit: BuildKit
+ * resolves the image each time and reports DONE, and it builds nothing, so it is left out.
+ */
+export const executed = (steps: Step[]): Step[] => steps.filter((s) => s.done && !s.cached && !s.instruction.startsWith("FROM "));
 
 export async function docker(args: string[], opts: { reject?: boolean; input?: string } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const r = await execa("docker", args, { reject: opts.reject ?? true, input: opts.input });
