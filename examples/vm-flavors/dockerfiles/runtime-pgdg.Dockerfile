@@ -10,8 +10,11 @@ ENV DEBIAN_FRONTEND=noninteractive \
     PG_MAJOR=${PG_MAJOR} \
     PGDATA=/var/lib/postgresql/data \
     PATH=/usr/lib/postgresql/${PG_MAJOR}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# uid/gid 26, as in CloudNativePG's images, created before the packages so they use it.
+# uid/gid 26, as in CloudNativePG's images, created before the packages so they use it. Debian
+# gives gid 26 to the group `tape`, which a database container has no use for: it makes way.
 RUN set -eux; \
+    existing="$(getent group 26 | cut -d: -f1)"; \
+    if [ -n "$existing" ]; then groupdel "$existing"; fi; \
     groupadd --system --gid 26 postgres; \
     useradd --system --uid 26 --gid 26 --home-dir /var/lib/postgresql --shell /bin/bash postgres; \
     install -d -o 26 -g 26 -m 0755 /var/lib/postgresql /var/run/postgresql; \
