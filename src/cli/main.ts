@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, representativeTargets } from "../bake/check.js";
+import { fsReadAllowances } from "../bake/entitlements.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
@@ -134,6 +135,7 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
+        extraArgs: fsReadAllowances(planned.plan, planned.outDir, set),
       };
       if (v["dry-run"]) {
         print(formatCommand(bakeCommand(opts)));
