@@ -3,7 +3,7 @@
 // drift, 2 bad input or usage.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
-import { checkOverrides, representativeTargets } from "../bake/check.js";
+import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
@@ -122,7 +122,7 @@ export const commands: Record<string, Command> = {
       const set = [...((v.set as string[] | undefined) ?? [])];
       if (v.check) {
         if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
-        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages));
+        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages), ...checkReleaseOverrides.set);
       } else if (Object.keys(baseImages).length > 0) {
         set.push(...checkOverrides(planned.plan, planned.config, [], baseImages));
       }
@@ -134,6 +134,7 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
+        extraArgs: v.check ? checkReleaseOverrides.args : [],
       };
       if (v["dry-run"]) {
         print(formatCommand(bakeCommand(opts)));
