@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
@@ -8,6 +10,7 @@ import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
+import { imageCatalogs, type BakeMetadata } from "./catalog.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -33,11 +36,11 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 
 export const commands: Record<string, Command> = {
   generate: {
-    usage: "pgbake generate [--check] [--config FILE] [--extensions DIR] [--out DIR]",
-    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ)",
-    options: { check: { type: "boolean" } },
+    usage: "pgbake generate [--check] [--release] [--config FILE] [--extensions DIR] [--out DIR]",
+    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" } },
     run(v) {
-      const planned = planFrom(pathsOf(v));
+      const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
       if (v.check) {
         const drift = checkOutputs(planned.outDir, files);
@@ -95,6 +98,26 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       print(text);
+      return 0;
+    },
+  },
+  catalog: {
+    usage: "pgbake catalog --metadata FILE [--dir DIR]",
+    summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
+    options: { metadata: { type: "string" }, dir: { type: "string" } },
+    run(v) {
+      if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
+      const { plan, outDir } = planFrom(pathsOf(v));
+      const catalogs = imageCatalogs(plan, JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata);
+      const dir = resolve((v.dir as string | undefined) ?? "catalogs");
+      // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
+      if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
+      if (catalogs.length === 0) {
+        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        return 1;
+      }
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })));
+      for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
     },
   },
