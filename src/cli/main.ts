@@ -76,12 +76,14 @@ export const commands: Record<string, Command> = {
     },
   },
   matrix: {
-    usage: "pgbake matrix [--json]",
-    summary: "a table of targets and their extensions (--json: target × platform entries for CI)",
-    options: { json: { type: "boolean" } },
+    usage: "pgbake matrix [--json [--group NAME]]",
+    summary: "a table of targets and their extensions (--json: target × platform entries for CI, --group: of one bake group)",
+    options: { json: { type: "boolean" }, group: { type: "string" } },
     run(v) {
       const { plan } = planFrom(pathsOf(v));
-      print(v.json ? JSON.stringify(matrixJson(plan)) : matrixTable(plan));
+      const group = v.group as string | undefined;
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
   },
