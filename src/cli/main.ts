@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
-import { checkOverrides, representativeTargets } from "../bake/check.js";
+import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
+import { imageCatalogs, type BakeMetadata } from "./catalog.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -33,11 +36,11 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 
 export const commands: Record<string, Command> = {
   generate: {
-    usage: "pgbake generate [--check] [--config FILE] [--extensions DIR] [--out DIR]",
-    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ)",
-    options: { check: { type: "boolean" } },
+    usage: "pgbake generate [--check] [--release] [--config FILE] [--extensions DIR] [--out DIR]",
+    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" } },
     run(v) {
-      const planned = planFrom(pathsOf(v));
+      const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
       if (v.check) {
         const drift = checkOutputs(planned.outDir, files);
@@ -73,12 +76,14 @@ export const commands: Record<string, Command> = {
     },
   },
   matrix: {
-    usage: "pgbake matrix [--json]",
-    summary: "a table of targets and their extensions (--json: target × platform entries for CI)",
-    options: { json: { type: "boolean" } },
+    usage: "pgbake matrix [--json [--group NAME]]",
+    summary: "a table of targets and their extensions (--json: target × platform entries for CI, --group: of one bake group)",
+    options: { json: { type: "boolean" }, group: { type: "string" } },
     run(v) {
       const { plan } = planFrom(pathsOf(v));
-      print(v.json ? JSON.stringify(matrixJson(plan)) : matrixTable(plan));
+      const group = v.group as string | undefined;
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
   },
@@ -95,6 +100,26 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       print(text);
+      return 0;
+    },
+  },
+  catalog: {
+    usage: "pgbake catalog --metadata FILE [--dir DIR]",
+    summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
+    options: { metadata: { type: "string" }, dir: { type: "string" } },
+    run(v) {
+      if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
+      const { plan, outDir } = planFrom(pathsOf(v));
+      const catalogs = imageCatalogs(plan, JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata);
+      const dir = resolve((v.dir as string | undefined) ?? "catalogs");
+      // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
+      if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
+      if (catalogs.length === 0) {
+        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        return 1;
+      }
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })));
+      for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
     },
   },
@@ -122,7 +147,7 @@ export const commands: Record<string, Command> = {
       const set = [...((v.set as string[] | undefined) ?? [])];
       if (v.check) {
         if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
-        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages));
+        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages), ...checkReleaseOverrides.set);
       } else if (Object.keys(baseImages).length > 0) {
         set.push(...checkOverrides(planned.plan, planned.config, [], baseImages));
       }
@@ -134,6 +159,7 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
+        extraArgs: v.check ? checkReleaseOverrides.args : [],
       };
       if (v["dry-run"]) {
         print(formatCommand(bakeCommand(opts)));

@@ -101,6 +101,21 @@ export interface ProjectConfig {
   platforms: string[];
   flavors: FlavorSpec[];
   tags: { operand: string[]; extension: string[] };
+  /** OCI annotations and labels common to every image (src/render/metadata.ts). */
+  metadata: MetadataSpec;
+  /** Release features of the bake file, each switchable off (attestations, registry caches). */
+  build: { attest: boolean; cache: boolean };
+}
+
+export interface MetadataSpec {
+  vendor?: string;
+  source?: string;
+  url?: string;
+  documentation?: string;
+  /** SPDX expression for the operand images; extension images carry their extension's license. */
+  licenses?: string;
+  /** Reverse-DNS prefix of pgbake's own annotation keys, e.g. `dev.pgbake`. */
+  annotation_prefix: string;
 }
 
 export interface Catalog {
@@ -180,4 +195,6 @@ export interface Plan {
   extensionImages: ExtensionTargetPlan[];
   operands: OperandTargetPlan[];
   groups: GroupPlan[];
+  /** Preview versions left out of the build, with the reason (a stable release of the same major). */
+  droppedPreviews: { version: string; droppedBecause: string }[];
 }

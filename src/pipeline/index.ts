@@ -6,6 +6,8 @@ import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { renderAll, type RenderOutput } from "../render/bake.js";
 import { validateInputs } from "../validate/index.js";
+import { InputErrors, sortErrors } from "../validate/errors.js";
+import { checkRelease } from "../validate/release.js";
 
 export interface InputPaths {
   config?: string;
@@ -21,12 +23,19 @@ export interface Planned {
   outDir: string;
 }
 
-export function planFrom(paths: InputPaths): Planned {
+/** With `release`, refuses (InputErrors) any base or source that is not pinned. */
+export function planFrom(paths: InputPaths, options: { release?: boolean } = {}): Planned {
   const configPath = resolve(paths.config ?? defaultConfigPath());
   const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
-  const { config, catalog } = validateInputs(loadInputs(configPath, extensionsDir));
+  const loaded = loadInputs(configPath, extensionsDir);
+  const { config, catalog } = validateInputs(loaded);
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);
-  return { config, catalog, plan: buildPlan(config, catalog), outDir };
+  const plan = buildPlan(config, catalog);
+  if (options.release) {
+    const errors = checkRelease(config, catalog, plan, loaded.config, loaded.extensions);
+    if (errors.length > 0) throw new InputErrors(sortErrors(errors));
+  }
+  return { config, catalog, plan, outDir };
 }
 
 export function renderFrom(planned: Planned): RenderOutput {

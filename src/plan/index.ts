@@ -10,6 +10,7 @@ import type {
   ProjectConfig,
   RuntimeTargetPlan,
 } from "../model/types.js";
+import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "./compat.js";
 import {
   extensionContextName,
@@ -149,7 +150,9 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   return out;
 }
 
-export function buildPlan(config: ProjectConfig, catalog: Catalog): Plan {
+export function buildPlan(listed: ProjectConfig, catalog: Catalog): Plan {
+  const { versions, dropped } = activeVersions(listed.postgres);
+  const config = { ...listed, postgres: versions };
   const extensionImages = extensionTargets(config, catalog);
   const images = new Map(extensionImages.map((t) => [t.name, t]));
   const operands = operandTargets(config, catalog, images);
@@ -163,5 +166,5 @@ export function buildPlan(config: ProjectConfig, catalog: Catalog): Plan {
         pgVersion: pg.version,
         platforms: basePlatforms(config, base.name),
       });
-  return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands) };
+  return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands), droppedPreviews: dropped };
 }

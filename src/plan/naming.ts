@@ -23,5 +23,10 @@ export function fillTemplate(template: string, values: Record<string, string>): 
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
-export const operandTagKeys = ["major", "version", "type", "base", "flavor", "codename"];
-export const extensionTagKeys = ["ext_version", "major", "base", "codename", "extension"];
+/**
+ * `{timestamp}` is not filled by the planner: it stays in the plan's tags as a marker and the
+ * renderer turns it into the bake variable `timestamp`, so one bake run shares one value.
+ */
+export const timestampMarker = "{timestamp}";
+export const operandTagKeys = ["major", "version", "type", "base", "flavor", "codename", "timestamp"];
+export const extensionTagKeys = ["ext_version", "major", "base", "codename", "extension", "timestamp"];

@@ -17,20 +17,52 @@ function escapeHclChars(value: string): string {
     else out += ch;
   }
   // Doubling the sigil makes HCL print it literally.
-  return out.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // (A replacer function: in a replacement string `$$` would collapse to one `$`.)
+  return out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 export function hclString(value: string): Hcl {
   return `"${escapeHclChars(value)}"` as Hcl;
 }
 
-/** `"${registry}/<rest>"`: the only interpolation pgbake emits, with the literal part escaped. */
-export function hclRegistryRef(rest: string): Hcl {
-  return `"\${registry}/${escapeHclChars(rest)}"` as Hcl;
+/**
+ * The bake variables and globals a generated value may refer to; nothing else is ever
+ * interpolated. `registry`, `timestamp`, `revision`, `annotation_levels` and `cache_scope` are
+ * variables (overridable from the environment), `created` is a global derived from `timestamp`.
+ */
+export const bakeReferences = ["registry", "timestamp", "revision", "created", "annotation_levels", "cache_scope"] as const;
+export type BakeReference = (typeof bakeReferences)[number];
+/** A reference to a known bake variable inside a template; literal text is a plain string. */
+export interface BakeRef {
+  readonly bakeRef: BakeReference;
+}
+export const bakeRef = (name: BakeReference): BakeRef => ({ bakeRef: name });
+
+/** A quoted HCL template: literal text (escaped) and `${name}` references to known bake variables. */
+export function hclTemplate(parts: (string | BakeRef)[]): Hcl {
+  const body = parts.map((p) => (typeof p === "string" ? escapeHclChars(p) : `\${${p.bakeRef}}`)).join("");
+  return `"${body}"` as Hcl;
 }
 
-export function hclList(values: Hcl[]): Hcl {
-  return `[${values.join(", ")}]` as Hcl;
+/** `"${registry}/<rest>"`, with the literal part escaped. */
+export function hclRegistryRef(rest: string): Hcl {
+  return hclTemplate([bakeRef("registry"), `/${rest}`]);
+}
+
+/** A bare reference to a known bake variable, as an expression. */
+export function hclReference(name: BakeReference): Hcl {
+  return name as Hcl;
+}
+
+/** A call of a bake (HCL stdlib) function on ready expressions. */
+export function hclCall(fn: "formatdate" | "timestamp" | "can" | "regex" | "regex_replace", args: Hcl[]): Hcl {
+  return `${fn}(${args.join(", ")})` as Hcl;
+}
+
+/** `[a, b]`; with `indent`, one item per line (long lists such as annotations stay readable). */
+export function hclList(values: Hcl[], indent?: string): Hcl {
+  if (indent === undefined || values.length === 0) return `[${values.join(", ")}]` as Hcl;
+  return `[\n${values.map((v) => `${indent}  ${v},\n`).join("")}${indent}]` as Hcl;
 }
 
 export function hclBool(value: boolean): Hcl {

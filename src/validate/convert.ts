@@ -70,6 +70,9 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     image: f.image === undefined ? undefined : String(f.image),
   }));
   const tags = (data.tags as Obj | undefined) ?? {};
+  const metadata = (data.metadata as Obj | undefined) ?? {};
+  const build = (data.build as Obj | undefined) ?? {};
+  const opt = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
   return {
     file,
     registry: data.registry === undefined ? "localhost:5000" : String(data.registry),
@@ -89,5 +92,14 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
       operand: tags.operand === undefined ? ["{major}-{type}-{base}", "{version}-{type}-{base}"] : list(tags.operand),
       extension: tags.extension === undefined ? ["{ext_version}-{major}-{base}"] : list(tags.extension),
     },
+    metadata: {
+      vendor: opt(metadata.vendor),
+      source: opt(metadata.source),
+      url: opt(metadata.url),
+      documentation: opt(metadata.documentation),
+      licenses: opt(metadata.licenses),
+      annotation_prefix: opt(metadata.annotation_prefix) ?? "dev.pgbake",
+    },
+    build: { attest: build.attest !== false, cache: build.cache !== false },
   };
 }

@@ -106,10 +106,12 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     r.at(src, ["flavors"], "flavors make operand images, which need at least one entry under types", true);
   if (config.flavors.length > 0 && !config.flavors.some((f) => f.name === config.default_flavor))
     r.at(src, ["default_flavor"], `unknown flavor '${config.default_flavor}'${didYouMean(config.default_flavor, config.flavors.map((f) => f.name))}`);
-  const majors = new Set<number>();
+  // A major may be listed twice only as a preview next to its stable release (the plan drops the preview).
+  const majors = new Map<number, boolean[]>();
   config.postgres.forEach((pg, i) => {
-    if (majors.has(pg.major)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
-    majors.add(pg.major);
+    const seen = majors.get(pg.major) ?? [];
+    if (seen.includes(pg.preview)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
+    majors.set(pg.major, [...seen, pg.preview]);
     if (!pg.version.startsWith(String(pg.major)))
       r.at(src, ["postgres", i, "version"], `version ${pg.version} is not of major ${pg.major}`);
   });
