@@ -16,6 +16,7 @@ import {
   extensionContextName,
   extensionTargetName,
   fillTemplate,
+  flavorGroupName,
   flavorImage,
   majorGroupName,
   operandTargetName,
@@ -142,7 +143,7 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   for (const pg of config.postgres)
     group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, [...ops, ...exts].filter((t) => t.major === pg.major).map((t) => t.name));
   for (const flavor of config.flavors)
-    group(flavorImage(config, flavor), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
   for (const base of config.bases)
     group(base.name, `images on base ${base.name}`, [...ops, ...exts].filter((t) => t.base === base.name).map((t) => t.name));
   for (const type of config.types)

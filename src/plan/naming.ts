@@ -14,6 +14,9 @@ export function flavorImage(config: Pick<ProjectConfig, "image" | "default_flavo
   return flavor.name === config.default_flavor ? config.image : `${config.image}-${flavor.name}`;
 }
 
+/** Bake names allow no `/`: a repository `team/postgresql` gives the group `team-postgresql`. */
+export const flavorGroupName = (image: string): string => image.replace(/\//g, "-");
+
 /** `postgresql-17-minimal-bookworm`, `postgresql-vector-17-minimal-bookworm`. */
 export const operandTargetName = (image: string, major: number, type: string, base: string): string =>
   `${image.replace(/\//g, "-")}-${major}-${type}-${base}`;
