@@ -13,6 +13,8 @@
 #   PGBAKE_E2E_STATE   state dir (default /var/lib/pgbake-e2e)
 #   PGBAKE_E2E_SKIP_SMOKE=1   skip step 6 (the postgresql-17 test build)
 #   PGBAKE_E2E_REBUILD=1      rebuild/re-push base images even if present
+#   PGBAKE_E2E_NO_ARM64=1     amd64-only bases (saves ~3 min of qemu debootstrap
+#                             on a cold run); a later run without it adds arm64
 #
 # Nothing here names a mirror host: apt sources are derived from the host's
 # own /etc/apt/sources.list.d/debian.sources at run time (see lib.sh).
@@ -25,6 +27,12 @@ source "$HERE/lib.sh"
 [[ $(id -u) -eq 0 ]] || die "must run as root"
 mkdir -p "$STATE_DIR"
 T0=$(date +%s)
+# One setup at a time (e.g. a developer and CI on the same machine).
+exec 9>"$STATE_DIR/setup.lock"
+if ! flock -n 9; then
+  log "another setup-env.sh is running; waiting for it"
+  flock 9
+fi
 
 # ---------------------------------------------------------------------------
 # 1. packages
@@ -180,6 +188,13 @@ EOF2
   if docker_up; then
     log "dockerd: already running ($("$DOCKER" version --format '{{.Server.Version}}'))"
   else
+    # A pid file left by a dockerd that is gone (e.g. machine restarted)
+    # makes dockerd refuse to start if the pid was reused.
+    if [[ -f $DOCKERD_PID ]] && ! kill -0 "$(cat "$DOCKERD_PID")" 2>/dev/null; then
+      rm -f "$DOCKERD_PID"
+    elif [[ -f $DOCKERD_PID ]] && [[ $(tr '\0' ' ' <"/proc/$(cat "$DOCKERD_PID")/cmdline" 2>/dev/null) != *dockerd* ]]; then
+      rm -f "$DOCKERD_PID"
+    fi
     log "starting dockerd (log: $DOCKERD_LOG)"
     # setsid: own session, so it outlives the shell that ran this script.
     setsid /usr/sbin/dockerd --config-file "$DAEMON_JSON" --pidfile "$DOCKERD_PID" \
@@ -255,6 +270,9 @@ declare -A BASE_ARCHES=(
   [sid]="amd64"
 )
 BASE_ORDER=(bookworm trixie sid)
+if [[ ${PGBAKE_E2E_NO_ARM64:-0} == 1 ]]; then
+  for c in "${!BASE_ARCHES[@]}"; do BASE_ARCHES[$c]=amd64; done
+fi
 CACHE_DIR=$STATE_DIR/cache
 ROOTFS_DIR=$STATE_DIR/rootfs
 
@@ -337,13 +355,26 @@ push_base() { # CODENAME ARCH
   "$DOCKER" push -q "$ref" >/dev/null
 }
 
+index_arches() { # REF -> "amd64 arm64" (platforms of an index, attestations excluded)
+  "$DOCKER" buildx imagetools inspect "$1" --format '{{json .Manifest}}' 2>/dev/null |
+    jq -r '[.manifests[]?.platform | select(.os == "linux") | .architecture] | join(" ")'
+}
+
 build_bases() {
-  local codename arch arches refs
+  local codename arch arches refs have missing
   for codename in "${BASE_ORDER[@]}"; do
     arches=${BASE_ARCHES[$codename]}
-    if registry_has_tag debian "$codename" && [[ ${PGBAKE_E2E_REBUILD:-0} != 1 ]]; then
-      log "$REGISTRY/debian:$codename: already in registry"
-      continue
+    if [[ ${PGBAKE_E2E_REBUILD:-0} != 1 ]] && registry_has_tag debian "$codename"; then
+      have=$(index_arches "$REGISTRY/debian:$codename")
+      missing=0
+      for arch in $arches; do [[ " $have " == *" $arch "* ]] || missing=1; done
+      if [[ $missing == 0 ]]; then
+        log "$REGISTRY/debian:$codename: already in registry ($have)"
+        continue
+      fi
+      log "$REGISTRY/debian:$codename: has '$have', want '$arches': completing"
+      # keep arches already published (e.g. arm64 from an earlier full run)
+      for arch in $have; do [[ " $arches " == *" $arch "* ]] || arches+=" $arch"; done
     fi
     refs=()
     for arch in $arches; do
@@ -442,6 +473,6 @@ start_dockerd
 start_registry
 setup_builder
 build_bases
-write_bases_json
 smoke
+write_bases_json
 log "done in $(($(date +%s) - T0))s"
