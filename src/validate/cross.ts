@@ -10,7 +10,7 @@ import {
   operandTargetName,
   runtimeTargetName,
 } from "../plan/naming.js";
-import { InputError } from "./errors.js";
+import { displayPath, InputError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 
 export { didYouMean };
@@ -34,7 +34,7 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
   for (const spec of specs) {
     const src = docs.get(spec.file)!;
     const other = byName.get(spec.name);
-    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${other.file})`);
+    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${displayPath(other.file)})`);
     else byName.set(spec.name, spec);
     if (spec.min_pg_version !== undefined && spec.max_pg_version !== undefined && spec.min_pg_version > spec.max_pg_version)
       r.at(src, ["min_pg_version"], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
@@ -126,10 +126,11 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     if (prev && prev !== what) r.at(src, path, `name '${name}' is used twice in the bake file: ${prev} and ${what}`);
     else owners.set(name, what);
   };
+  // Extensions first: their names live in other files, so a clash is reported at the config's key.
+  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
   for (const base of config.bases) claim(base.name, `group of base ${base.name}`, ["bases", base.name]);
   for (const type of config.types) claim(type.name, `group of type ${type.name}`, ["types", type.name]);
   for (const pg of config.postgres) claim(majorGroupName(pg.major), `group of PG ${pg.major}`, ["postgres"]);
-  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
   for (const flavor of config.flavors) {
     const image = flavorImage(config, flavor);
     claim(image, `group of flavor ${flavor.name}`, ["flavors", flavor.name]);

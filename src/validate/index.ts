@@ -1,4 +1,5 @@
 // Stage 2: schema and cross-file validation. Returns typed inputs or throws every problem at once.
+import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ProjectConfig } from "../model/types.js";
 import { checkCatalog, checkConfig } from "./cross.js";
@@ -27,6 +28,7 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     } else {
       const name = (src.data as { name?: unknown } | null)?.name;
       if (typeof name === "string") invalidNames.push(name);
+      invalidNames.push(basename(src.file).replace(/\.ya?ml$/, ""));
     }
   }
   errors.push(...checkCatalog(extensions, docs, invalidNames));

@@ -51,7 +51,8 @@ function describe(err: ErrorObject): { extraPath?: string; message: string } {
     case "type": {
       const want = String(p.type);
       // YAML reads 1.10 or yes as a number or boolean; the fix is quoting.
-      const quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: "${String(err.data)}")` : "";
+      let quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: "${String(err.data)}")` : "";
+      if ((want === "integer" || want === "number") && typeof err.data === "string" && /^[0-9]+$/.test(err.data)) quote = " (write it without quotes)";
       return { message: `expected ${want === "object" ? "a mapping" : want === "array" ? "a list" : want}, got ${typeName(err.data)}${quote}` };
     }
     case "minItems":
@@ -94,5 +95,10 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
     seen.add(key);
     out.push(new InputError(src.file, pos.line, pos.column, formatPath(full), message));
   }
-  return out;
+  // A misspelt required field is one mistake: keep "unknown field (did you mean 'x'?)", drop "missing 'x'".
+  const typos = new Set(out.map((e) => /did you mean '([^']+)'/.exec(e.message) && `${e.path.replace(/(\.|^)[^.[\]]+$/, "")}|${/did you mean '([^']+)'/.exec(e.message)![1]}`));
+  return out.filter((e) => {
+    const m = /^missing required field '([^']+)'/.exec(e.message);
+    return !(m && typos.has(`${e.path}|${m[1]}`));
+  });
 }
