@@ -16,8 +16,9 @@ function escapeHclChars(value: string): string {
     else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, "0")}`;
     else out += ch;
   }
-  // Doubling the sigil makes HCL print it literally.
-  return out.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Doubling the sigil makes HCL print it literally. (A function, not a replacement string: in one
+  // "$$" means a single "$", which left "${" unescaped.)
+  return out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 export function hclString(value: string): Hcl {
@@ -58,5 +59,5 @@ export function shellWord(value: string): ShellWord {
 /** Text for a `#` line in a Dockerfile: a newline there would start a new instruction. */
 export function dockerComment(value: string): ShellWord {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") as ShellWord;
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ") as ShellWord;
 }
