@@ -15,6 +15,7 @@ import {
   extensionContextName,
   extensionTargetName,
   fillTemplate,
+  flavorGroupName,
   flavorImage,
   majorGroupName,
   operandTargetName,
@@ -51,7 +52,8 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog): ExtensionTar
           major: pg.major,
           platforms,
           runtimeTarget: runtimeTargetName(pg.major, base.name),
-          tags: config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`),
+          // Two templates can give one tag (a version without a minor): tag once.
+          tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
           sourceContext: ext.source
             ? { name: sourceContextName, value: sourceContextValue(ext) }
             : undefined,
@@ -121,7 +123,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             sharedPreloadLibraries: [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))],
             runtimePackages: sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name))),
             typePackages: [...type.packages],
-            tags: config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`),
+            tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },
           });
@@ -141,7 +143,7 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   for (const pg of config.postgres)
     group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, [...ops, ...exts].filter((t) => t.major === pg.major).map((t) => t.name));
   for (const flavor of config.flavors)
-    group(flavorImage(config, flavor), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
   for (const base of config.bases)
     group(base.name, `images on base ${base.name}`, [...ops, ...exts].filter((t) => t.base === base.name).map((t) => t.name));
   for (const type of config.types)

@@ -1,6 +1,8 @@
 // The one escaping helper: every value that reaches HCL or a shell line passes through here.
 // HCL: quoted strings with `${` and `%{` doubled so that no value is ever evaluated as a template.
 // Shell: single-quoted words. Dockerfile comments: one line, no control characters.
+// buildx's HCL parser normalizes every string to Unicode NFC, escaped or not: text that must come
+// back byte for byte must be NFC already (tests/property.test.ts shows the rest comes back exactly).
 
 declare const hclBrand: unique symbol;
 /** A ready-to-print HCL expression. Only this module makes them. */

@@ -4,6 +4,7 @@ import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
 import {
   extensionTagKeys,
   extensionTargetName,
+  flavorGroupName,
   flavorImage,
   majorGroupName,
   operandTagKeys,
@@ -133,7 +134,7 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   for (const pg of config.postgres) claim(majorGroupName(pg.major), `group of PG ${pg.major}`, ["postgres"]);
   for (const flavor of config.flavors) {
     const image = flavorImage(config, flavor);
-    claim(image, `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
+    claim(flavorGroupName(image), `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
     for (const pg of config.postgres)
       for (const type of config.types)
         for (const base of config.bases)
