@@ -53,7 +53,8 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog): ExtensionTar
           major: pg.major,
           platforms,
           runtimeTarget: runtimeTargetName(pg.major, base.name),
-          tags: config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`),
+          // Two templates can give one tag (a version without a minor): tag once.
+          tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
           sourceContext: ext.source
             ? { name: sourceContextName, value: sourceContextValue(ext) }
             : undefined,
@@ -123,7 +124,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             sharedPreloadLibraries: [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))],
             runtimePackages: sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name))),
             typePackages: [...type.packages],
-            tags: config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`),
+            tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },
           });

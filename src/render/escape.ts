@@ -1,6 +1,8 @@
 // The one escaping helper: every value that reaches HCL or a shell line passes through here.
 // HCL: quoted strings with `${` and `%{` doubled so that no value is ever evaluated as a template.
 // Shell: single-quoted words. Dockerfile comments: one line, no control characters.
+// buildx's HCL parser normalizes every string to Unicode NFC, escaped or not: text that must come
+// back byte for byte must be NFC already (tests/property.test.ts shows the rest comes back exactly).
 
 declare const hclBrand: unique symbol;
 /** A ready-to-print HCL expression. Only this module makes them. */
@@ -16,8 +18,8 @@ function escapeHclChars(value: string): string {
     else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, "0")}`;
     else out += ch;
   }
-  // Doubling the sigil makes HCL print it literally.
-  // (A replacer function: in a replacement string `$$` would collapse to one `$`.)
+  // Doubling the sigil makes HCL print it literally. (A function, not a replacement string: in one
+  // "$$" means a single "$", which left "${" unescaped.)
   return out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
@@ -90,5 +92,5 @@ export function shellWord(value: string): ShellWord {
 /** Text for a `#` line in a Dockerfile: a newline there would start a new instruction. */
 export function dockerComment(value: string): ShellWord {
   // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") as ShellWord;
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ") as ShellWord;
 }
