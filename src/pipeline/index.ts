@@ -2,7 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { loadInputs } from "../load/index.js";
 import { defaultConfigPath, defaultExtensionsDir } from "../model/paths.js";
-import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
+import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { renderAll, type RenderOutput } from "../render/bake.js";
 import { validateInputs } from "../validate/index.js";
@@ -12,6 +12,8 @@ export interface InputPaths {
   extensions?: string;
   /** Overrides the config's `output`. */
   out?: string;
+  /** Overrides the config's `bake_files`. */
+  bakeFiles?: BakeFilesMode;
 }
 
 export interface Planned {
@@ -25,6 +27,7 @@ export function planFrom(paths: InputPaths): Planned {
   const configPath = resolve(paths.config ?? defaultConfigPath());
   const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
   const { config, catalog } = validateInputs(loadInputs(configPath, extensionsDir));
+  if (paths.bakeFiles) config.bake_files = paths.bakeFiles;
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);
   return { config, catalog, plan: buildPlan(config, catalog), outDir };
 }
