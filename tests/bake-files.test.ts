@@ -25,6 +25,7 @@ async function definedTargets(file: string): Promise<string[]> {
 describe.each<[BakeFilesMode, (t: { major: number; base: string }) => string]>([
   ["per-major", (t) => `docker-bake.pg${t.major}.hcl`],
   ["per-base", (t) => `docker-bake.${t.base}.hcl`],
+  ["per-major-base", (t) => `docker-bake.pg${t.major}-${t.base}.hcl`],
 ])("bake_files %s", (mode, expectedFile) => {
   it("writes one self-contained part file per part, holding exactly the plan's targets of that part", async () => {
     const r = await pgbake(["generate", ...inputs, "--bake-files", mode]);
@@ -58,8 +59,9 @@ describe.each<[BakeFilesMode, (t: { major: number; base: string }) => string]>([
     expect(await dry(op.kept[0]!.imageTarget!)).toBe(expectedFile(op));
     const sameMajorAndBase = plan.operands.find((o) => o.major === op.major && o.base === op.base && o.name !== op.name)!;
     expect(await dry(op.name, sameMajorAndBase.name)).toBe(expectedFile(op));
-    const group = mode === "per-major" ? "pg16" : "bookworm";
-    expect(await dry(group)).toBe(mode === "per-major" ? "docker-bake.pg16.hcl" : "docker-bake.bookworm.hcl");
+    if (mode === "per-major") expect(await dry("pg16")).toBe("docker-bake.pg16.hcl");
+    if (mode === "per-base") expect(await dry("bookworm")).toBe("docker-bake.bookworm.hcl");
+    if (mode === "per-major-base") expect(await dry("pg16")).toBe("docker-bake.hcl");
     // Spanning parts, a cross-cutting group, everything: the full file.
     expect(await dry(op.name, "postgresql-15-minimal-bookworm")).toBe("docker-bake.hcl");
     expect(await dry("pgvector")).toBe("docker-bake.hcl");
@@ -85,6 +87,6 @@ describe("bake_files single", () => {
     expect(existsSync(join(work.dir, "docker-bake.hcl"))).toBe(true);
     const bad = await pgbake(["generate", ...inputs, "--bake-files", "per-flavor"]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/--bake-files takes single, per-major, per-base/);
+    expect(bad.stderr).toMatch(/--bake-files takes single, per-major, per-base, per-major-base/);
   });
 });

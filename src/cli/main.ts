@@ -26,7 +26,7 @@ interface Command {
   run(values: Record<string, unknown>, positionals: string[]): Promise<number> | number;
 }
 
-const bakeFilesModes = ["single", "per-major", "per-base"];
+const bakeFilesModes = ["single", "per-major", "per-base", "per-major-base"];
 const pathsOf = (v: Record<string, unknown>): InputPaths => {
   const mode = v["bake-files"] as string | undefined;
   if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
@@ -170,7 +170,7 @@ function helpText(): string {
     "  -c, --config FILE      project config (default: the built-in pgbake.yaml)",
     "  -e, --extensions DIR   extension catalog directory (default: the built-in extensions/)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
-    "      --bake-files MODE  single, per-major or per-base (default: the config's `bake_files`)",
+    "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "",
     "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",

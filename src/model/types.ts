@@ -88,7 +88,7 @@ export interface FlavorSpec {
   image?: string;
 }
 
-export type BakeFilesMode = "single" | "per-major" | "per-base";
+export type BakeFilesMode = "single" | "per-major" | "per-base" | "per-major-base";
 
 export interface ProjectConfig {
   file: string;

@@ -1,13 +1,15 @@
-// Splitting the bake graph into self-contained parts (per PG major or per base). Both cuts are
+// Splitting the bake graph into self-contained parts (per PG major, base, or both). The cuts are
 // closed under `contexts`: an operand only uses the runtime and extension images of its own
 // major and base, so every part file resolves on its own. buildx reads a bake file in time that
 // grows faster than linearly with its size, so one part is far quicker to read than the whole.
 import type { BakeFilesMode, Plan } from "../model/types.js";
 import { majorGroupName } from "./naming.js";
 
-/** The part a target belongs to: `pg17` per major, the base name per base. */
+/** The part a target belongs to: `pg17` per major, `bookworm` per base, `pg17-bookworm` per both. */
 export function partOf(mode: Exclude<BakeFilesMode, "single">, target: { major: number; base: string }): string {
-  return mode === "per-major" ? majorGroupName(target.major) : target.base;
+  if (mode === "per-major") return majorGroupName(target.major);
+  if (mode === "per-base") return target.base;
+  return `${majorGroupName(target.major)}-${target.base}`;
 }
 
 export const partBakeFile = (part: string): string => `docker-bake.${part}.hcl`;
