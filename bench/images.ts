@@ -17,8 +17,10 @@ export interface FlavorAddition {
   target: string;
   comparedWith: string;
   platform: string;
-  /** Layers of the flavor image that its default-flavor image does not have. */
+  /** Its size minus its default-flavor image's size. */
   addedMb: number;
+  /** Its layers the default-flavor image does not share (by digest): what a pull of both costs. */
+  unsharedMb: number;
   /** The extension images it copies from (FROM scratch: only the files). */
   extensionFilesMb: number;
   ratio: number;
@@ -68,7 +70,8 @@ export async function measureImages(planned: Planned): Promise<ImagesResult> {
       const m = theirs.find((x) => x.platform === p.platform);
       if (!m) continue;
       const shared = new Set(m.layers.map((l) => l.digest));
-      const added = p.layers.filter((l) => !shared.has(l.digest)).reduce((n, l) => n + l.size, 0);
+      const unshared = p.layers.filter((l) => !shared.has(l.digest)).reduce((n, l) => n + l.size, 0);
+      const added = p.bytes - m.bytes;
       let extBytes = 0;
       let missing = false;
       for (const k of op.kept) {
@@ -78,7 +81,7 @@ export async function measureImages(planned: Planned): Promise<ImagesResult> {
         else missing = true;
       }
       if (missing) continue; // an extension image it copies was not pushed: no fair comparison
-      flavors.push({ target: op.name, comparedWith: minimal.name, platform: p.platform, addedMb: mb(added), extensionFilesMb: mb(extBytes), ratio: extBytes > 0 ? added / extBytes : NaN });
+      flavors.push({ target: op.name, comparedWith: minimal.name, platform: p.platform, addedMb: mb(added), unsharedMb: mb(unshared), extensionFilesMb: mb(extBytes), ratio: extBytes > 0 ? added / extBytes : NaN });
     }
   }
   return { measured: true, config: config.file, images, flavors };

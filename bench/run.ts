@@ -105,8 +105,8 @@ try {
       images.flavors.length === 0
         ? "no flavor image with its default-flavor image and extension images in the registry"
         : table(
-            ["image", "compared with", "platform", "added MB", "extension files MB", "added/files"],
-            images.flavors.map((f) => [f.target, f.comparedWith, f.platform, fixed(f.addedMb, 2), fixed(f.extensionFilesMb, 2), fixed(f.ratio, 2)]),
+            ["image", "compared with", "platform", "added MB", "extension files MB", "added/files", "unshared layers MB"],
+            images.flavors.map((f) => [f.target, f.comparedWith, f.platform, fixed(f.addedMb, 2), fixed(f.extensionFilesMb, 2), fixed(f.ratio, 2), fixed(f.unsharedMb, 2)]),
           ),
     );
   }
