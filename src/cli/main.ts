@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
+import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
@@ -17,6 +18,7 @@ const common: Options = {
   config: { type: "string", short: "c" },
   extensions: { type: "string", short: "e" },
   out: { type: "string", short: "o" },
+  "bake-files": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -27,11 +29,17 @@ interface Command {
   run(values: Record<string, unknown>, positionals: string[]): Promise<number> | number;
 }
 
-const pathsOf = (v: Record<string, unknown>): InputPaths => ({
-  config: v.config as string | undefined,
-  extensions: v.extensions as string | undefined,
-  out: v.out as string | undefined,
-});
+const bakeFilesModes = ["single", "per-major", "per-base", "per-major-base"];
+const pathsOf = (v: Record<string, unknown>): InputPaths => {
+  const mode = v["bake-files"] as string | undefined;
+  if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
+  return {
+    config: v.config as string | undefined,
+    extensions: v.extensions as string | undefined,
+    out: v.out as string | undefined,
+    bakeFiles: mode as InputPaths["bakeFiles"],
+  };
+};
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 export const commands: Record<string, Command> = {
@@ -160,6 +168,8 @@ export const commands: Record<string, Command> = {
         set,
         registry: v.registry as string | undefined,
         extraArgs: v.check ? checkReleaseOverrides.args : [],
+        // --check lints with overrides for targets across parts: it reads the full file.
+        bakeFile: v.check ? undefined : bakeFileFor(planned.plan, planned.config.bake_files, targets),
       };
       if (v["dry-run"]) {
         print(formatCommand(bakeCommand(opts)));
@@ -186,6 +196,7 @@ function helpText(): string {
     "  -c, --config FILE      project config (default: the built-in pgbake.yaml)",
     "  -e, --extensions DIR   extension catalog directory (default: the built-in extensions/)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
+    "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "",
     "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",

@@ -88,6 +88,8 @@ export interface FlavorSpec {
   image?: string;
 }
 
+export type BakeFilesMode = "single" | "per-major" | "per-base" | "per-major-base";
+
 export interface ProjectConfig {
   file: string;
   registry: string;
@@ -95,6 +97,8 @@ export interface ProjectConfig {
   default_flavor: string;
   /** Output directory, relative to the config file. */
   output: string;
+  /** One docker-bake.hcl, or that plus one self-contained bake file per major or per base. */
+  bake_files: BakeFilesMode;
   postgres: PostgresVersion[];
   bases: BaseSpec[];
   types: TypeSpec[];

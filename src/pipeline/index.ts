@@ -2,7 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { loadInputs } from "../load/index.js";
 import { defaultConfigPath, defaultExtensionsDir } from "../model/paths.js";
-import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
+import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { renderAll, type RenderOutput } from "../render/bake.js";
 import { validateInputs } from "../validate/index.js";
@@ -14,6 +14,8 @@ export interface InputPaths {
   extensions?: string;
   /** Overrides the config's `output`. */
   out?: string;
+  /** Overrides the config's `bake_files`. */
+  bakeFiles?: BakeFilesMode;
 }
 
 export interface Planned {
@@ -29,6 +31,7 @@ export function planFrom(paths: InputPaths, options: { release?: boolean } = {})
   const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
   const loaded = loadInputs(configPath, extensionsDir);
   const { config, catalog } = validateInputs(loaded);
+  if (paths.bakeFiles) config.bake_files = paths.bakeFiles;
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);
   const plan = buildPlan(config, catalog);
   if (options.release) {

@@ -6,6 +6,7 @@ import { extensionDockerfile, operandDockerfiles, runtimeDockerfile, type Render
 import { dockerComment, hclEntries, hclList, hclString, type Hcl, type HclEntry } from "./escape.js";
 import { extensionFields, operandFields, renderMetadata, type RenderedMetadata } from "./metadata.js";
 import { bakeVariables, cacheAttrs, imageAttrs, type VariableView } from "./release.js";
+import { partBakeFiles } from "./split.js";
 import { staticFile, template } from "./templates.js";
 
 export interface TargetView {
@@ -140,6 +141,6 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
   const hcl = template("docker-bake.hcl.tmpl")(view);
   for (const script of ["pgbake-collect.sh", "pgbake-entrypoint.sh"])
     files.set(`dockerfiles/files/${script}`, { path: `dockerfiles/files/${script}`, content: staticFile(`templates/files/${script}`), mode: 0o755 });
-  const out: RenderedFile[] = [{ path: "docker-bake.hcl", content: hcl }, ...[...files.values()].sort((a, b) => a.path.localeCompare(b.path, "en"))];
+  const out: RenderedFile[] = [{ path: "docker-bake.hcl", content: hcl }, ...partBakeFiles(plan, config, view), ...[...files.values()].sort((a, b) => a.path.localeCompare(b.path, "en"))];
   return { files: out, dockerfiles };
 }

@@ -79,6 +79,7 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     image: data.image === undefined ? "postgresql" : String(data.image),
     default_flavor: data.default_flavor === undefined ? (flavors[0]?.name ?? "base") : String(data.default_flavor),
     output: data.output === undefined ? "." : String(data.output),
+    bake_files: (data.bake_files as ProjectConfig["bake_files"] | undefined) ?? "single",
     postgres: (data.postgres as Obj[]).map((p) => ({
       major: Number(p.major),
       version: String(p.version),
