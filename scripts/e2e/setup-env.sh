@@ -28,6 +28,7 @@ source "$HERE/lib.sh"
 mkdir -p "$STATE_DIR"
 T0=$(date +%s)
 # One setup at a time (e.g. a developer and CI on the same machine).
+# The daemons started below get `9>&-` so they do not inherit (and hold) it.
 exec 9>"$STATE_DIR/setup.lock"
 if ! flock -n 9; then
   log "another setup-env.sh is running; waiting for it"
@@ -149,11 +150,21 @@ setup_binfmt() {
 #   from Docker Hub, which is unreachable here. We therefore use the default
 #   `docker` driver (the BuildKit embedded in dockerd 28.5) with the
 #   containerd image store enabled ("containerd-snapshotter": true). With the
-#   containerd store the docker driver supports multi-platform builds
-#   (--platform linux/amd64,linux/arm64, RUN steps via qemu binfmt),
-#   attestations (provenance/SBOM... note: SBOM needs the docker/buildkit-syft-scanner
-#   image, so only provenance is usable offline) and pushing OCI image indexes
-#   to localhost:5000 (plain HTTP is allowed for localhost by default).
+#   containerd store the docker driver supports (all checked here):
+#     - multi-platform builds (--platform linux/amd64,linux/arm64; arm64 RUN
+#       steps run through qemu binfmt, roughly 10-20x slower than amd64)
+#     - pushing OCI image indexes to localhost:5000 (plain HTTP is allowed
+#       for localhost/127.0.0.0/8 without "insecure-registries")
+#     - provenance attestations (buildx default mode=min, pushed as
+#       unknown/unknown attestation manifests; registry 2.8 accepts them).
+#       SBOM attestations do NOT work offline: they need the
+#       docker/buildkit-syft-scanner image from Docker Hub.
+#     - --cache-to/--cache-from type=registry and type=local, --output type=oci
+#     - `buildx build --check` / `buildx bake --check` (built-in Dockerfile
+#       frontend; never add a `# syntax=` line, that pulls an image)
+#   The embedded BuildKit runs RUN steps with host networking, so builds do
+#   not depend on the bridge/iptables; `docker run` containers use the bridge
+#   with iptables NAT (nft backend works as is, no tweaks needed).
 DAEMON_JSON=$STATE_DIR/daemon.json
 DOCKERD_LOG=$STATE_DIR/dockerd.log
 DOCKERD_PID=$STATE_DIR/dockerd.pid
@@ -198,7 +209,7 @@ EOF2
     log "starting dockerd (log: $DOCKERD_LOG)"
     # setsid: own session, so it outlives the shell that ran this script.
     setsid /usr/sbin/dockerd --config-file "$DAEMON_JSON" --pidfile "$DOCKERD_PID" \
-      >>"$DOCKERD_LOG" 2>&1 </dev/null &
+      >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
     local i
     for i in $(seq 120); do
       docker_up && break
@@ -248,7 +259,7 @@ EOF2
     return
   fi
   log "starting docker-registry on 127.0.0.1:5000 (log: $REG_LOG)"
-  setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null &
+  setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$REG_PID"
   for _ in $(seq 60); do
     curl -fsS --max-time 2 http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break
