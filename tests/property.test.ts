@@ -136,7 +136,10 @@ const inputArb = catalogArb
   }));
 
 interface HclJson {
-  target: Record<string, [{ platforms?: string[]; tags?: string[]; contexts?: Record<string, string>; args?: Record<string, string> }]>;
+  target: Record<
+    string,
+    [{ platforms?: string[]; tags?: string[]; contexts?: Record<string, string>; args?: Record<string, string>; labels?: Record<string, string> }]
+  >;
   group?: Record<string, [{ targets: string[] }]>;
   variable: { registry: [{ default: string }] };
 }
@@ -183,8 +186,14 @@ describe("generated catalogs and configs", () => {
         expectMatchesPlan(r.plan, targets, "${registry}");
         expect(json.variable.registry[0].default).toBe(r.plan.registry);
         expect(Object.keys(json.group ?? {}).sort()).toEqual(r.plan.groups.map((g) => g.name).sort());
-        // Free text (descriptions, notes, smoke tests) is not output: none of it leaks into a file.
-        for (const f of r.out.files) expect(f.content).not.toMatch(/\$\(touch|jndi|\u001b/);
+        // Free text reaches only HCL labels/annotations (escaped): it round-trips exactly there and
+        // never reaches a Dockerfile or a script.
+        for (const f of r.out.files) if (!f.path.endsWith(".hcl")) expect(f.content).not.toMatch(/\$\(touch|jndi|\u001b/);
+        for (const et of r.plan.extensionImages) {
+          const spec = input.exts.find((e) => e.name === et.extension)!;
+          const label = json.target[et.name]![0].labels?.["org.opencontainers.image.description"];
+          expect(fromHclJson(label ?? "")).toBe(`${String(spec.description).normalize("NFC")} (extension image for CloudNativePG image volumes)`);
+        }
         if (counts.buildx < BUILDX_SAMPLE && counts.valid % 5 === 0) {
           const dir = join(work.dir, `case-${counts.cases}`);
           for (const f of r.out.files) {
