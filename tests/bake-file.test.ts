@@ -12,6 +12,9 @@ import { copyDefaults, repoRoot } from "./helpers/workspace.js";
 const work = copyDefaults();
 let plan: Plan;
 let printed: BakePrint;
+const timestamp = "202611211200";
+/** A plan tag as buildx prints it for this run's timestamp. */
+const pushed = (tag: string): string => `${plan.registry}/${tag.replace("{timestamp}", timestamp)}`;
 
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -30,7 +33,7 @@ beforeAll(async () => {
   const r = await pgbake(["generate", "--config", work.config, "--extensions", work.extensions]);
   expect(r.exitCode, r.stderr).toBe(0);
   plan = planFrom({ config: work.config, extensions: work.extensions }).plan;
-  printed = await bakePrint(work.dir);
+  printed = await bakePrint(work.dir, [], { timestamp });
 });
 afterAll(() => work.cleanup());
 
@@ -61,7 +64,7 @@ describe("generated docker-bake.hcl", () => {
     expect(Object.keys(printed.target).sort()).toEqual(planned.map((t) => t.name).sort());
     for (const op of plan.operands) {
       const t = printed.target[op.name]!;
-      expect(t.tags).toEqual(op.tags.map((tag) => `${plan.registry}/${tag}`));
+      expect(t.tags).toEqual(op.tags.map(pushed));
       expect(t.platforms).toEqual(op.platforms);
       expect(t.contexts).toEqual(op.contexts);
       expect(existsSync(join(work.dir, t.dockerfile!))).toBe(true);
@@ -69,7 +72,7 @@ describe("generated docker-bake.hcl", () => {
     }
     for (const et of plan.extensionImages) {
       const t = printed.target[et.name]!;
-      expect(t.tags).toEqual(et.tags.map((tag) => `${plan.registry}/${tag}`));
+      expect(t.tags).toEqual(et.tags.map(pushed));
       expect(t.platforms).toEqual(et.platforms);
       expect(t.contexts?.runtime).toBe(`target:${et.runtimeTarget}`);
     }
@@ -104,7 +107,8 @@ describe("the committed output at the repository root", () => {
     const group = await bakePrint(repoRoot, ["pgvector"]);
     const tags = Object.values(group.target).flatMap((t) => t.tags ?? []);
     expect(tags).toContain("localhost:5000/pgvector:0.8.4-18-trixie");
-    expect(tags.filter((t) => t.includes("/pgvector:"))).toHaveLength(8);
+    // 8 targets × (rolling tag + timestamped tag)
+    expect(tags.filter((t) => t.includes("/pgvector:"))).toHaveLength(16);
   });
 
   it("reports drift and exits 1 when a generated file was edited", async () => {

@@ -33,13 +33,17 @@ describe("CloudNativePG postgres-containers (seed 001)", () => {
 
   it("bakes the 54 targets of 6 versions × 3 types × 3 bases, on amd64 and arm64, with CloudNativePG's tags", async () => {
     expect(expected).toHaveLength(54);
-    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql"]);
+    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql"], { timestamp: "202611211200" });
     expect(p.group?.postgresql?.targets.sort()).toEqual([...expected].sort());
     expect(operandNames(p)).toEqual([...expected].sort());
     for (const [[major, version], type] of product(versions, ["minimal", "standard", "system"]))
       for (const base of ["trixie", "bookworm", "bullseye"]) {
         const t = p.target[`postgresql-${major}-${type}-${base}`]!;
-        expect(t.tags).toEqual([`localhost:5000/postgresql:${major}-${type}-${base}`, `localhost:5000/postgresql:${version}-${type}-${base}`]);
+        expect(t.tags).toEqual([
+          `localhost:5000/postgresql:${major}-${type}-${base}`,
+          `localhost:5000/postgresql:${version}-${type}-${base}`,
+          `localhost:5000/postgresql:${version}-202611211200-${type}-${base}`,
+        ]);
         expect(t.platforms).toEqual(["linux/amd64", "linux/arm64"]);
       }
   });
@@ -56,8 +60,12 @@ describe("CloudNativePG postgres-containers (seed 001)", () => {
   });
 
   it("takes another registry from the registry variable, as CloudNativePG's bake file does", async () => {
-    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql-17-minimal-trixie"], { registry: "ghcr.io/cloudnative-pg" });
-    expect(p.target["postgresql-17-minimal-trixie"]!.tags).toEqual(["ghcr.io/cloudnative-pg/postgresql:17-minimal-trixie", "ghcr.io/cloudnative-pg/postgresql:17.10-minimal-trixie"]);
+    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql-17-minimal-trixie"], { registry: "ghcr.io/cloudnative-pg", timestamp: "202611211200" });
+    expect(p.target["postgresql-17-minimal-trixie"]!.tags).toEqual([
+      "ghcr.io/cloudnative-pg/postgresql:17-minimal-trixie",
+      "ghcr.io/cloudnative-pg/postgresql:17.10-minimal-trixie",
+      "ghcr.io/cloudnative-pg/postgresql:17.10-202611211200-minimal-trixie",
+    ]);
   });
 });
 
@@ -96,10 +104,10 @@ describe("CloudNativePG extension images (seed 004)", () => {
 
 describe("aza-pg (seed 000)", () => {
   it("bakes one PG 18 single-node image with its tags, its extensions, its default preloads", async () => {
-    const p = await bakePrint(exampleDir("aza-pg"), ["aza-pg"]);
+    const p = await bakePrint(exampleDir("aza-pg"), ["aza-pg"], { timestamp: "202611211200" });
     expect(p.group?.["aza-pg"]?.targets).toEqual(["aza-pg-18-single-node-trixie"]);
     const t = p.target["aza-pg-18-single-node-trixie"]!;
-    expect(t.tags).toEqual(["18.4-single-node", "18-single-node", "18.4", "18"].map((tag) => `localhost:5000/aza-pg:${tag}`));
+    expect(t.tags).toEqual(["18.4-202611211200-single-node", "18.4-single-node", "18-single-node", "18.4", "18"].map((tag) => `localhost:5000/aza-pg:${tag}`));
     expect(t.platforms).toEqual(["linux/amd64", "linux/arm64"]);
     expect(t.args?.SHARED_PRELOAD_LIBRARIES).toBe("auto_explain,pg_cron,pg_stat_statements,pgaudit");
     // 17 extensions come from images; auto_explain, pg_stat_statements, pg_trgm, btree_gist, btree_gin ship with PostgreSQL.

@@ -26,6 +26,12 @@ for arg in "$@"; do
 done
 [[ $(id -u) -eq 0 ]] || die "must run as root"
 
+# alive PID: running and not a zombie waiting to be reaped
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
 # stop_pidfile NAME PIDFILE EXPECTED-COMMAND-SUBSTRING
 # Only signals the pid recorded by setup-env.sh, and only if that process is
 # still the program we started (guards against pid reuse).
@@ -50,10 +56,10 @@ stop_pidfile() {
   log "$name: stopping pid $pid"
   kill -TERM "$pid"
   for _ in $(seq 60); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.5
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     log "$name: still running after 30s, sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 1

@@ -13,6 +13,8 @@
 #   PGBAKE_E2E_STATE   state dir (default /var/lib/pgbake-e2e)
 #   PGBAKE_E2E_SKIP_SMOKE=1   skip step 6 (the postgresql-17 test build)
 #   PGBAKE_E2E_REBUILD=1      rebuild/re-push base images even if present
+#   PGBAKE_E2E_NO_ARM64=1     amd64-only bases (saves ~3 min of qemu debootstrap
+#                             on a cold run); a later run without it adds arm64
 #
 # Nothing here names a mirror host: apt sources are derived from the host's
 # own /etc/apt/sources.list.d/debian.sources at run time (see lib.sh).
@@ -25,6 +27,13 @@ source "$HERE/lib.sh"
 [[ $(id -u) -eq 0 ]] || die "must run as root"
 mkdir -p "$STATE_DIR"
 T0=$(date +%s)
+# One setup at a time (e.g. a developer and CI on the same machine).
+# The daemons started below get `9>&-` so they do not inherit (and hold) it.
+exec 9>"$STATE_DIR/setup.lock"
+if ! flock -n 9; then
+  log "another setup-env.sh is running; waiting for it"
+  flock 9
+fi
 
 # ---------------------------------------------------------------------------
 # 1. packages
@@ -141,11 +150,21 @@ setup_binfmt() {
 #   from Docker Hub, which is unreachable here. We therefore use the default
 #   `docker` driver (the BuildKit embedded in dockerd 28.5) with the
 #   containerd image store enabled ("containerd-snapshotter": true). With the
-#   containerd store the docker driver supports multi-platform builds
-#   (--platform linux/amd64,linux/arm64, RUN steps via qemu binfmt),
-#   attestations (provenance/SBOM... note: SBOM needs the docker/buildkit-syft-scanner
-#   image, so only provenance is usable offline) and pushing OCI image indexes
-#   to localhost:5000 (plain HTTP is allowed for localhost by default).
+#   containerd store the docker driver supports (all checked here):
+#     - multi-platform builds (--platform linux/amd64,linux/arm64; arm64 RUN
+#       steps run through qemu binfmt, roughly 10-20x slower than amd64)
+#     - pushing OCI image indexes to localhost:5000 (plain HTTP is allowed
+#       for localhost/127.0.0.0/8 without "insecure-registries")
+#     - provenance attestations (buildx default mode=min, pushed as
+#       unknown/unknown attestation manifests; registry 2.8 accepts them).
+#       SBOM attestations do NOT work offline: they need the
+#       docker/buildkit-syft-scanner image from Docker Hub.
+#     - --cache-to/--cache-from type=registry and type=local, --output type=oci
+#     - `buildx build --check` / `buildx bake --check` (built-in Dockerfile
+#       frontend; never add a `# syntax=` line, that pulls an image)
+#   The embedded BuildKit runs RUN steps with host networking, so builds do
+#   not depend on the bridge/iptables; `docker run` containers use the bridge
+#   with iptables NAT (nft backend works as is, no tweaks needed).
 DAEMON_JSON=$STATE_DIR/daemon.json
 DOCKERD_LOG=$STATE_DIR/dockerd.log
 DOCKERD_PID=$STATE_DIR/dockerd.pid
@@ -180,10 +199,17 @@ EOF2
   if docker_up; then
     log "dockerd: already running ($("$DOCKER" version --format '{{.Server.Version}}'))"
   else
+    # A pid file left by a dockerd that is gone (e.g. machine restarted)
+    # makes dockerd refuse to start if the pid was reused.
+    if [[ -f $DOCKERD_PID ]] && ! kill -0 "$(cat "$DOCKERD_PID")" 2>/dev/null; then
+      rm -f "$DOCKERD_PID"
+    elif [[ -f $DOCKERD_PID ]] && [[ $(tr '\0' ' ' <"/proc/$(cat "$DOCKERD_PID")/cmdline" 2>/dev/null) != *dockerd* ]]; then
+      rm -f "$DOCKERD_PID"
+    fi
     log "starting dockerd (log: $DOCKERD_LOG)"
     # setsid: own session, so it outlives the shell that ran this script.
     setsid /usr/sbin/dockerd --config-file "$DAEMON_JSON" --pidfile "$DOCKERD_PID" \
-      >>"$DOCKERD_LOG" 2>&1 </dev/null &
+      >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
     local i
     for i in $(seq 120); do
       docker_up && break
@@ -233,7 +259,7 @@ EOF2
     return
   fi
   log "starting docker-registry on 127.0.0.1:5000 (log: $REG_LOG)"
-  setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null &
+  setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$REG_PID"
   for _ in $(seq 60); do
     curl -fsS --max-time 2 http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break
@@ -255,6 +281,9 @@ declare -A BASE_ARCHES=(
   [sid]="amd64"
 )
 BASE_ORDER=(bookworm trixie sid)
+if [[ ${PGBAKE_E2E_NO_ARM64:-0} == 1 ]]; then
+  for c in "${!BASE_ARCHES[@]}"; do BASE_ARCHES[$c]=amd64; done
+fi
 CACHE_DIR=$STATE_DIR/cache
 ROOTFS_DIR=$STATE_DIR/rootfs
 
@@ -337,13 +366,26 @@ push_base() { # CODENAME ARCH
   "$DOCKER" push -q "$ref" >/dev/null
 }
 
+index_arches() { # REF -> "amd64 arm64" (platforms of an index, attestations excluded)
+  "$DOCKER" buildx imagetools inspect "$1" --format '{{json .Manifest}}' 2>/dev/null |
+    jq -r '[.manifests[]?.platform | select(.os == "linux") | .architecture] | join(" ")'
+}
+
 build_bases() {
-  local codename arch arches refs
+  local codename arch arches refs have missing
   for codename in "${BASE_ORDER[@]}"; do
     arches=${BASE_ARCHES[$codename]}
-    if registry_has_tag debian "$codename" && [[ ${PGBAKE_E2E_REBUILD:-0} != 1 ]]; then
-      log "$REGISTRY/debian:$codename: already in registry"
-      continue
+    if [[ ${PGBAKE_E2E_REBUILD:-0} != 1 ]] && registry_has_tag debian "$codename"; then
+      have=$(index_arches "$REGISTRY/debian:$codename")
+      missing=0
+      for arch in $arches; do [[ " $have " == *" $arch "* ]] || missing=1; done
+      if [[ $missing == 0 ]]; then
+        log "$REGISTRY/debian:$codename: already in registry ($have)"
+        continue
+      fi
+      log "$REGISTRY/debian:$codename: has '$have', want '$arches': completing"
+      # keep arches already published (e.g. arm64 from an earlier full run)
+      for arch in $have; do [[ " $arches " == *" $arch "* ]] || arches+=" $arch"; done
     fi
     refs=()
     for arch in $arches; do
@@ -442,6 +484,6 @@ start_dockerd
 start_registry
 setup_builder
 build_bases
-write_bases_json
 smoke
+write_bases_json
 log "done in $(($(date +%s) - T0))s"

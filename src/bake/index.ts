@@ -10,10 +10,12 @@ export interface BakeOptions {
   set?: string[];
   registry?: string;
   extraArgs?: string[];
+  /** Which generated bake file to read (default docker-bake.hcl); see plan/partition.ts. */
+  bakeFile?: string;
 }
 
 export function bakeCommand(opts: BakeOptions): { file: string; args: string[]; cwd: string; env: Record<string, string> } {
-  const args = ["buildx", "bake", "--file", "docker-bake.hcl"];
+  const args = ["buildx", "bake", "--file", opts.bakeFile ?? "docker-bake.hcl"];
   if (opts.push) args.push("--push");
   if (opts.check) args.push("--check");
   if (opts.print) args.push("--print");

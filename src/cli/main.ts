@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
-import { checkOverrides, representativeTargets } from "../bake/check.js";
+import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances } from "../bake/entitlements.js";
+import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
+import { imageCatalogs, type BakeMetadata } from "./catalog.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
   config: { type: "string", short: "c" },
   extensions: { type: "string", short: "e" },
   out: { type: "string", short: "o" },
+  "bake-files": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -25,20 +30,26 @@ interface Command {
   run(values: Record<string, unknown>, positionals: string[]): Promise<number> | number;
 }
 
-const pathsOf = (v: Record<string, unknown>): InputPaths => ({
-  config: v.config as string | undefined,
-  extensions: v.extensions as string | undefined,
-  out: v.out as string | undefined,
-});
+const bakeFilesModes = ["single", "per-major", "per-base", "per-major-base"];
+const pathsOf = (v: Record<string, unknown>): InputPaths => {
+  const mode = v["bake-files"] as string | undefined;
+  if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
+  return {
+    config: v.config as string | undefined,
+    extensions: v.extensions as string | undefined,
+    out: v.out as string | undefined,
+    bakeFiles: mode as InputPaths["bakeFiles"],
+  };
+};
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 export const commands: Record<string, Command> = {
   generate: {
-    usage: "pgbake generate [--check] [--config FILE] [--extensions DIR] [--out DIR]",
-    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ)",
-    options: { check: { type: "boolean" } },
+    usage: "pgbake generate [--check] [--release] [--config FILE] [--extensions DIR] [--out DIR]",
+    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" } },
     run(v) {
-      const planned = planFrom(pathsOf(v));
+      const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
       if (v.check) {
         const drift = checkOutputs(planned.outDir, files);
@@ -74,12 +85,14 @@ export const commands: Record<string, Command> = {
     },
   },
   matrix: {
-    usage: "pgbake matrix [--json]",
-    summary: "a table of targets and their extensions (--json: target × platform entries for CI)",
-    options: { json: { type: "boolean" } },
+    usage: "pgbake matrix [--json [--group NAME]]",
+    summary: "a table of targets and their extensions (--json: target × platform entries for CI, --group: of one bake group)",
+    options: { json: { type: "boolean" }, group: { type: "string" } },
     run(v) {
       const { plan } = planFrom(pathsOf(v));
-      print(v.json ? JSON.stringify(matrixJson(plan)) : matrixTable(plan));
+      const group = v.group as string | undefined;
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
   },
@@ -96,6 +109,26 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       print(text);
+      return 0;
+    },
+  },
+  catalog: {
+    usage: "pgbake catalog --metadata FILE [--dir DIR]",
+    summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
+    options: { metadata: { type: "string" }, dir: { type: "string" } },
+    run(v) {
+      if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
+      const { plan, outDir } = planFrom(pathsOf(v));
+      const catalogs = imageCatalogs(plan, JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata);
+      const dir = resolve((v.dir as string | undefined) ?? "catalogs");
+      // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
+      if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
+      if (catalogs.length === 0) {
+        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        return 1;
+      }
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })));
+      for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
     },
   },
@@ -123,7 +156,7 @@ export const commands: Record<string, Command> = {
       const set = [...((v.set as string[] | undefined) ?? [])];
       if (v.check) {
         if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
-        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages));
+        set.push(...checkOverrides(planned.plan, planned.config, targets, baseImages), ...checkReleaseOverrides.set);
       } else if (Object.keys(baseImages).length > 0) {
         set.push(...checkOverrides(planned.plan, planned.config, [], baseImages));
       }
@@ -135,7 +168,9 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
-        extraArgs: fsReadAllowances(planned.plan, planned.outDir, set),
+        extraArgs: [...(v.check ? checkReleaseOverrides.args : []), ...fsReadAllowances(planned.plan, planned.outDir, set)],
+        // --check lints with overrides for targets across parts: it reads the full file.
+        bakeFile: v.check ? undefined : bakeFileFor(planned.plan, planned.config.bake_files, targets),
       };
       if (v["dry-run"]) {
         print(formatCommand(bakeCommand(opts)));
@@ -162,6 +197,7 @@ function helpText(): string {
     "  -c, --config FILE      project config (default: the built-in pgbake.yaml)",
     "  -e, --extensions DIR   extension catalog directory (default: the built-in extensions/)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
+    "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "",
     "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",

@@ -21,11 +21,12 @@ export function matrixTable(plan: Plan): string {
 }
 
 /** One entry per target × platform, with a native runner, for a CI matrix. */
-export function matrixJson(plan: Plan): { include: { target: string; platform: string; runner: string }[] } {
+export function matrixJson(plan: Plan, group?: string): { include: { target: string; platform: string; runner: string }[] } {
   const runner = (p: string): string => (p === "linux/arm64" ? "ubuntu-24.04-arm" : "ubuntu-latest");
-  const include = [...plan.operands, ...plan.extensionImages].flatMap((t) =>
-    t.platforms.map((platform) => ({ target: t.name, platform, runner: runner(platform) })),
-  );
+  const only = group === undefined ? undefined : new Set(plan.groups.find((g) => g.name === group)?.targets ?? []);
+  const include = [...plan.operands, ...plan.extensionImages]
+    .filter((t) => !only || only.has(t.name))
+    .flatMap((t) => t.platforms.map((platform) => ({ target: t.name, platform, runner: runner(platform) })));
   return { include };
 }
 

@@ -18,6 +18,12 @@ export interface LoadedInputs {
   extensions: SourceDoc[];
 }
 
+/** yaml's message, minus advice meant for programmers using the library. */
+function yamlMessage(code: string, message: string): string {
+  if (code === "MULTIPLE_DOCS") return "a file holds one YAML document, this one has several ('---')";
+  return message.split("\n")[0]!;
+}
+
 export function parseYamlFile(file: string, text: string): SourceDoc {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -26,11 +32,18 @@ export function parseYamlFile(file: string, text: string): SourceDoc {
     throw new InputErrors(
       problems.map((e) => {
         const pos = lines.linePos(e.pos[0]);
-        return new InputError(file, pos.line, pos.col, "", `invalid YAML: ${e.message.split("\n")[0]}`);
+        return new InputError(file, pos.line, pos.col, "", `invalid YAML: ${yamlMessage(e.code, e.message)}`);
       }),
     );
   }
-  return { file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (err) {
+    // yaml refuses documents whose aliases expand without bound (a "billion laughs" file).
+    if (err instanceof ReferenceError)
+      throw new InputErrors([new InputError(file, 1, 1, "", "invalid YAML: aliases expand too far (more than 100 uses)")]);
+    throw err;
+  }
 }
 
 function readText(file: string): string {

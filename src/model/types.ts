@@ -90,6 +90,8 @@ export interface FlavorSpec {
   image?: string;
 }
 
+export type BakeFilesMode = "single" | "per-major" | "per-base" | "per-major-base";
+
 export interface ProjectConfig {
   file: string;
   registry: string;
@@ -97,12 +99,29 @@ export interface ProjectConfig {
   default_flavor: string;
   /** Output directory, relative to the config file. */
   output: string;
+  /** One docker-bake.hcl, or that plus one self-contained bake file per major or per base. */
+  bake_files: BakeFilesMode;
   postgres: PostgresVersion[];
   bases: BaseSpec[];
   types: TypeSpec[];
   platforms: string[];
   flavors: FlavorSpec[];
   tags: { operand: string[]; extension: string[] };
+  /** OCI annotations and labels common to every image (src/render/metadata.ts). */
+  metadata: MetadataSpec;
+  /** Release features of the bake file, each switchable off (attestations, registry caches). */
+  build: { attest: boolean; cache: boolean };
+}
+
+export interface MetadataSpec {
+  vendor?: string;
+  source?: string;
+  url?: string;
+  documentation?: string;
+  /** SPDX expression for the operand images; extension images carry their extension's license. */
+  licenses?: string;
+  /** Reverse-DNS prefix of pgbake's own annotation keys, e.g. `dev.pgbake`. */
+  annotation_prefix: string;
 }
 
 export interface Catalog {
@@ -182,4 +201,6 @@ export interface Plan {
   extensionImages: ExtensionTargetPlan[];
   operands: OperandTargetPlan[];
   groups: GroupPlan[];
+  /** Preview versions left out of the build, with the reason (a stable release of the same major). */
+  droppedPreviews: { version: string; droppedBecause: string }[];
 }

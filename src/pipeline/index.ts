@@ -2,16 +2,20 @@
 import { dirname, resolve } from "node:path";
 import { loadInputs } from "../load/index.js";
 import { defaultConfigPath, defaultExtensionsDir } from "../model/paths.js";
-import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
+import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { renderAll, type RenderOutput } from "../render/bake.js";
 import { validateInputs } from "../validate/index.js";
+import { InputErrors, sortErrors } from "../validate/errors.js";
+import { checkRelease } from "../validate/release.js";
 
 export interface InputPaths {
   config?: string;
   extensions?: string;
   /** Overrides the config's `output`. */
   out?: string;
+  /** Overrides the config's `bake_files`. */
+  bakeFiles?: BakeFilesMode;
 }
 
 export interface Planned {
@@ -21,12 +25,20 @@ export interface Planned {
   outDir: string;
 }
 
-export function planFrom(paths: InputPaths): Planned {
+/** With `release`, refuses (InputErrors) any base or source that is not pinned. */
+export function planFrom(paths: InputPaths, options: { release?: boolean } = {}): Planned {
   const configPath = resolve(paths.config ?? defaultConfigPath());
   const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
-  const { config, catalog } = validateInputs(loadInputs(configPath, extensionsDir));
+  const loaded = loadInputs(configPath, extensionsDir);
+  const { config, catalog } = validateInputs(loaded);
+  if (paths.bakeFiles) config.bake_files = paths.bakeFiles;
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);
-  return { config, catalog, plan: buildPlan(config, catalog, outDir), outDir };
+  const plan = buildPlan(config, catalog, outDir);
+  if (options.release) {
+    const errors = checkRelease(config, catalog, plan, loaded.config, loaded.extensions);
+    if (errors.length > 0) throw new InputErrors(sortErrors(errors));
+  }
+  return { config, catalog, plan, outDir };
 }
 
 export function renderFrom(planned: Planned): RenderOutput {

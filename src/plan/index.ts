@@ -11,11 +11,13 @@ import type {
   ProjectConfig,
   RuntimeTargetPlan,
 } from "../model/types.js";
+import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "./compat.js";
 import {
   extensionContextName,
   extensionTargetName,
   fillTemplate,
+  flavorGroupName,
   flavorImage,
   majorGroupName,
   operandTargetName,
@@ -57,7 +59,8 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, outDir?: stri
           major: pg.major,
           platforms,
           runtimeTarget: runtimeTargetName(pg.major, base.name),
-          tags: config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`),
+          // Two templates can give one tag (a version without a minor): tag once.
+          tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
           sourceContext: ext.source
             ? { name: sourceContextName, value: sourceContextValue(ext, outDir) }
             : undefined,
@@ -135,7 +138,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             sharedPreloadLibraries: [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))],
             runtimePackages: sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name))),
             typePackages: [...type.packages],
-            tags: config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`),
+            tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },
           });
@@ -155,7 +158,7 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   for (const pg of config.postgres)
     group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, [...ops, ...exts].filter((t) => t.major === pg.major).map((t) => t.name));
   for (const flavor of config.flavors)
-    group(flavorImage(config, flavor), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
   for (const base of config.bases)
     group(base.name, `images on base ${base.name}`, [...ops, ...exts].filter((t) => t.base === base.name).map((t) => t.name));
   for (const type of config.types)
@@ -164,7 +167,9 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
 }
 
 /** `outDir` (where the bake file goes) only places local source paths; the rest ignores it. */
-export function buildPlan(config: ProjectConfig, catalog: Catalog, outDir?: string): Plan {
+export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: string): Plan {
+  const { versions, dropped } = activeVersions(listed.postgres);
+  const config = { ...listed, postgres: versions };
   const extensionImages = extensionTargets(config, catalog, outDir);
   const images = new Map(extensionImages.map((t) => [t.name, t]));
   const operands = operandTargets(config, catalog, images);
@@ -178,5 +183,5 @@ export function buildPlan(config: ProjectConfig, catalog: Catalog, outDir?: stri
         pgVersion: pg.version,
         platforms: basePlatforms(config, base.name),
       });
-  return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands) };
+  return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands), droppedPreviews: dropped };
 }

@@ -14,14 +14,25 @@ export function flavorImage(config: Pick<ProjectConfig, "image" | "default_flavo
   return flavor.name === config.default_flavor ? config.image : `${config.image}-${flavor.name}`;
 }
 
+/** Bake allows only [a-zA-Z0-9_-] in target and group names; an image such as `team/pg.x` has more. */
+export const bakeName = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, "-");
+
+/** The group of a flavor's operand images: its repository, as a bake name. */
+export const flavorGroupName = (image: string): string => bakeName(image);
+
 /** `postgresql-17-minimal-bookworm`, `postgresql-vector-17-minimal-bookworm`. */
 export const operandTargetName = (image: string, major: number, type: string, base: string): string =>
-  `${image.replace(/\//g, "-")}-${major}-${type}-${base}`;
+  `${bakeName(image)}-${major}-${type}-${base}`;
 
 /** Fills `{name}` placeholders; unknown placeholders are left for the validator to report. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
-export const operandTagKeys = ["major", "version", "type", "base", "flavor", "codename"];
-export const extensionTagKeys = ["ext_version", "major", "base", "codename", "extension"];
+/**
+ * `{timestamp}` is not filled by the planner: it stays in the plan's tags as a marker and the
+ * renderer turns it into the bake variable `timestamp`, so one bake run shares one value.
+ */
+export const timestampMarker = "{timestamp}";
+export const operandTagKeys = ["major", "version", "type", "base", "flavor", "codename", "timestamp"];
+export const extensionTagKeys = ["ext_version", "major", "base", "codename", "extension", "timestamp"];

@@ -71,10 +71,16 @@ export function operandDockerfileContent(op: OperandTargetPlan): string {
   return template("templates/operand.Dockerfile.hbs")({ holds, copies });
 }
 
+const maxReadableName = 160;
+
 /** A readable name: `<image>-<type>`, plus what was dropped from what the flavor asked for. */
 export function operandDockerfileName(op: OperandTargetPlan): string {
   const dropped = op.excluded.map((e) => e.name).sort();
-  return `${op.image.replace(/\//g, "-")}-${op.type}${dropped.length > 0 ? `-without-${dropped.join("-")}` : ""}`;
+  const stem = `${op.image.replace(/\//g, "-")}-${op.type}`;
+  const name = `${stem}${dropped.length > 0 ? `-without-${dropped.join("-")}` : ""}`;
+  if (name.length <= maxReadableName) return name;
+  // File names stop at 255 bytes: a long drop list becomes its count and a hash.
+  return `${stem}-without-${dropped.length}-${createHash("sha256").update(dropped.join(",")).digest("hex").slice(0, 12)}`;
 }
 
 /**

@@ -71,12 +71,16 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     image: f.image === undefined ? undefined : String(f.image),
   }));
   const tags = (data.tags as Obj | undefined) ?? {};
+  const metadata = (data.metadata as Obj | undefined) ?? {};
+  const build = (data.build as Obj | undefined) ?? {};
+  const opt = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
   return {
     file,
     registry: data.registry === undefined ? "localhost:5000" : String(data.registry),
     image: data.image === undefined ? "postgresql" : String(data.image),
     default_flavor: data.default_flavor === undefined ? (flavors[0]?.name ?? "base") : String(data.default_flavor),
     output: data.output === undefined ? "." : String(data.output),
+    bake_files: (data.bake_files as ProjectConfig["bake_files"] | undefined) ?? "single",
     postgres: (data.postgres as Obj[]).map((p) => ({
       major: Number(p.major),
       version: String(p.version),
@@ -90,5 +94,14 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
       operand: tags.operand === undefined ? ["{major}-{type}-{base}", "{version}-{type}-{base}"] : list(tags.operand),
       extension: tags.extension === undefined ? ["{ext_version}-{major}-{base}"] : list(tags.extension),
     },
+    metadata: {
+      vendor: opt(metadata.vendor),
+      source: opt(metadata.source),
+      url: opt(metadata.url),
+      documentation: opt(metadata.documentation),
+      licenses: opt(metadata.licenses),
+      annotation_prefix: opt(metadata.annotation_prefix) ?? "dev.pgbake",
+    },
+    build: { attest: build.attest !== false, cache: build.cache !== false },
   };
 }

@@ -4,36 +4,18 @@ import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
 import {
   extensionTagKeys,
   extensionTargetName,
+  flavorGroupName,
   flavorImage,
   majorGroupName,
   operandTagKeys,
   operandTargetName,
   runtimeTargetName,
 } from "../plan/naming.js";
-import { InputError } from "./errors.js";
+import { displayPath, InputError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
+
+export { didYouMean };
 import { formatPath, positionOf, type PathSegment } from "./position.js";
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function didYouMean(name: string, known: string[]): string {
-  const best = known
-    .map((k) => ({ k, d: editDistance(name, k) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
-    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k, "en"))[0];
-  return best ? ` (did you mean '${best.k}'?)` : "";
-}
 
 class Reporter {
   readonly errors: InputError[] = [];
@@ -43,13 +25,17 @@ class Reporter {
   }
 }
 
-export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc>): InputError[] {
+/**
+ * `alsoKnown`: names of extension files that failed the schema. They still exist, so naming them
+ * is no second error (one mistake, one message).
+ */
+export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc>, alsoKnown: string[] = []): InputError[] {
   const r = new Reporter();
   const byName = new Map<string, ExtensionSpec>();
   for (const spec of specs) {
     const src = docs.get(spec.file)!;
     const other = byName.get(spec.name);
-    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${other.file})`);
+    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${displayPath(other.file)})`);
     else byName.set(spec.name, spec);
     if (spec.min_pg_version !== undefined && spec.max_pg_version !== undefined && spec.min_pg_version > spec.max_pg_version)
       r.at(src, ["min_pg_version"], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
@@ -57,6 +43,12 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       r.at(src, ["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
     if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
       r.at(src, ["source"], "a tool names the binaries it installs (source.binaries)");
+    // A ref of hex digits is meant as a commit; git takes only the full SHA-1 (40) or SHA-256 (64).
+    const ref = spec.source?.ref;
+    if (ref && /^[0-9a-fA-F]{7,}$/.test(ref) && /[0-9]/.test(ref) && ref.length !== 40 && ref.length !== 64)
+      r.at(src, ["source", "ref"], `expected a full commit SHA (40 hex digits), got ${ref.length} hex digits "${ref}"`);
+    else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref))
+      r.at(src, ["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
@@ -64,9 +56,10 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     }
   }
   const known = [...byName.keys()];
+  const exists = new Set([...known, ...alsoKnown]);
   for (const spec of specs) {
     spec.requires.forEach((req, i) => {
-      if (!byName.has(req))
+      if (!exists.has(req))
         r.at(docs.get(spec.file)!, ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
   }
@@ -88,10 +81,10 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
   return r.errors;
 }
 
-export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: ExtensionSpec[]): InputError[] {
+export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: ExtensionSpec[], alsoKnown: string[] = []): InputError[] {
   const r = new Reporter();
   const known = catalog.map((e) => e.name);
-  const has = new Set(known);
+  const has = new Set([...known, ...alsoKnown]);
   for (const flavor of config.flavors)
     flavor.extensions.forEach((ext, i) => {
       if (!has.has(ext))
@@ -106,10 +99,12 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     r.at(src, ["flavors"], "flavors make operand images, which need at least one entry under types", true);
   if (config.flavors.length > 0 && !config.flavors.some((f) => f.name === config.default_flavor))
     r.at(src, ["default_flavor"], `unknown flavor '${config.default_flavor}'${didYouMean(config.default_flavor, config.flavors.map((f) => f.name))}`);
-  const majors = new Set<number>();
+  // A major may be listed twice only as a preview next to its stable release (the plan drops the preview).
+  const majors = new Map<number, boolean[]>();
   config.postgres.forEach((pg, i) => {
-    if (majors.has(pg.major)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
-    majors.add(pg.major);
+    const seen = majors.get(pg.major) ?? [];
+    if (seen.includes(pg.preview)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
+    majors.set(pg.major, [...seen, pg.preview]);
     if (!pg.version.startsWith(String(pg.major)))
       r.at(src, ["postgres", i, "version"], `version ${pg.version} is not of major ${pg.major}`);
   });
@@ -141,13 +136,14 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     if (prev && prev !== what) r.at(src, path, `name '${name}' is used twice in the bake file: ${prev} and ${what}`);
     else owners.set(name, what);
   };
+  // Extensions first: their names live in other files, so a clash is reported at the config's key.
+  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
   for (const base of config.bases) claim(base.name, `group of base ${base.name}`, ["bases", base.name]);
   for (const type of config.types) claim(type.name, `group of type ${type.name}`, ["types", type.name]);
   for (const pg of config.postgres) claim(majorGroupName(pg.major), `group of PG ${pg.major}`, ["postgres"]);
-  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
   for (const flavor of config.flavors) {
     const image = flavorImage(config, flavor);
-    claim(image, `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
+    claim(flavorGroupName(image), `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
     for (const pg of config.postgres)
       for (const type of config.types)
         for (const base of config.bases)

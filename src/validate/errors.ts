@@ -1,6 +1,17 @@
 // Errors about the user's input: always with file, line, column and field path.
 import { relative } from "node:path";
 
+/** A file as the user knows it: relative to the working directory. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  return relative(cwd, file) || file;
+}
+
+/** Control characters as \u escapes: an error line stays one visible line. */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export class InputError {
   constructor(
     readonly file: string,
@@ -12,9 +23,11 @@ export class InputError {
   ) {}
 
   format(cwd = process.cwd()): string {
-    const rel = relative(cwd, this.file) || this.file;
+    const rel = displayPath(this.file, cwd);
     const where = this.line > 0 ? `${rel}:${this.line}:${this.column}` : rel;
-    return this.path ? `${where}: ${this.path}: ${this.message}` : `${where}: ${this.message}`;
+    // Messages quote user values already; this is the last guard against a control character
+    // (a terminal escape sequence, a newline faking another error line) reaching the terminal.
+    return visible(this.path ? `${where}: ${this.path}: ${this.message}` : `${where}: ${this.message}`);
   }
 }
 

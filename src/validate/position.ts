@@ -27,9 +27,12 @@ export function positionOf(src: SourceDoc, path: PathSegment[], key = false): { 
   return { line: pos.line, column: pos.col };
 }
 
+/** `flavors.full.extensions[2]`; a key that is no plain word is quoted: `bases["a b"]`. */
 export function formatPath(path: PathSegment[]): string {
   return path
-    .map((seg, i) => (typeof seg === "number" ? `[${seg}]` : i === 0 ? seg : `.${seg}`))
+    .map((seg, i) =>
+      typeof seg === "number" ? `[${seg}]` : !/^[A-Za-z0-9_-]+$/.test(seg) ? `[${JSON.stringify(seg)}]` : i === 0 ? seg : `.${seg}`,
+    )
     .join("");
 }
 

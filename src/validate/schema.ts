@@ -5,9 +5,12 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { SourceDoc } from "../load/index.js";
 import { packageRoot } from "../model/paths.js";
 import { InputError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
+import { expectedForPattern, shown, typeName } from "./expected.js";
 import { formatPath, parsePointer, positionOf } from "./position.js";
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// verbose: errors carry the offending value, so messages can say what was found.
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
 const compiled = new Map<string, ValidateFunction>();
 
 export function schemaValidator(name: "config" | "extension"): ValidateFunction {
@@ -20,21 +23,51 @@ export function schemaValidator(name: "config" | "extension"): ValidateFunction 
   return fn;
 }
 
+/** Why a field is required only sometimes (the schema's if/then rules). */
+const conditional: Record<string, string> = {
+  package: " (kind package needs it)",
+  source: " (kinds source and tool need it)",
+  disabled_reason: " (disabled: true needs it)",
+};
+
 function describe(err: ErrorObject): { extraPath?: string; message: string } {
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
-    case "additionalProperties":
-      return { extraPath: String(p.additionalProperty), message: "unknown field" };
-    case "required":
-      return { message: `missing required field '${String(p.missingProperty)}'` };
+    case "additionalProperties": {
+      const field = String(p.additionalProperty);
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const hint = didYouMean(field, known) || (known.length > 0 && known.length <= 8 ? ` (expected one of ${known.join(", ")})` : "");
+      return { extraPath: field, message: `unknown field${hint}` };
+    }
+    case "required": {
+      const field = String(p.missingProperty);
+      const why = err.schemaPath.includes("/then/") ? (conditional[field] ?? "") : "";
+      return { message: `missing required field '${field}'${why}` };
+    }
     case "enum":
-      return { message: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+      return { message: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${shown(err.data)}` };
     case "pattern":
-      return { message: `does not match the expected form ${String(p.pattern)}` };
-    case "type":
-      return { message: `expected ${String(p.type)}` };
-    case "propertyNames":
-      return { message: `invalid name '${String(p.propertyName)}'` };
+      return { message: expectedForPattern(String(p.pattern), err.data) };
+    case "type": {
+      const want = String(p.type);
+      // YAML reads 1.10 or yes as a number or boolean; the fix is quoting.
+      let quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: "${String(err.data)}")` : "";
+      if ((want === "integer" || want === "number") && typeof err.data === "string" && /^[0-9]+$/.test(err.data)) quote = " (write it without quotes)";
+      return { message: `expected ${want === "object" ? "a mapping" : want === "array" ? "a list" : want}, got ${typeName(err.data)}${quote}` };
+    }
+    case "minItems":
+      return { message: `expected at least ${String(p.limit)} item(s)` };
+    case "minProperties":
+      return { message: `expected at least ${String(p.limit)} entr${p.limit === 1 ? "y" : "ies"}` };
+    case "uniqueItems":
+      return { message: `items ${String(p.j)} and ${String(p.i)} are the same` };
+    case "minimum":
+    case "maximum":
+      return { message: `expected a number ${err.keyword === "minimum" ? ">=" : "<="} ${String(p.limit)}, got ${shown(err.data)}` };
+    case "minLength":
+      return { message: `expected at least ${String(p.limit)} character(s)` };
+    case "maxLength":
+      return { message: `expected at most ${String(p.limit)} characters, got ${String((err.data as string).length)}` };
     default:
       return { message: err.message ?? err.keyword };
   }
@@ -46,17 +79,26 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
   const out: InputError[] = [];
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
-    // `if/then` wrappers repeat the inner error; propertyNames repeats as pattern errors.
-    if (err.keyword === "if") continue;
+    // `if/then` wrappers repeat the inner error; a propertyNames error wraps the pattern error
+    // of the key, which is the one that says what was expected.
+    if (err.keyword === "if" || err.keyword === "propertyNames") continue;
     const path = parsePointer(err.instancePath, src.data);
-    const { extraPath, message } = describe(err);
-    if (err.keyword === "pattern" && err.propertyName !== undefined) continue;
-    const full = extraPath ? [...path, extraPath] : path;
-    const pos = positionOf(src, full, extraPath !== undefined || err.keyword === "propertyNames");
+    const badKey = err.propertyName;
+    const { extraPath, message } =
+      badKey !== undefined
+        ? { extraPath: badKey, message: `invalid name: ${describe({ ...err, data: badKey }).message}` }
+        : describe(err);
+    const full = extraPath !== undefined ? [...path, extraPath] : path;
+    const pos = positionOf(src, full, extraPath !== undefined);
     const key = `${formatPath(full)}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(new InputError(src.file, pos.line, pos.column, formatPath(full), message));
   }
-  return out;
+  // A misspelt required field is one mistake: keep "unknown field (did you mean 'x'?)", drop "missing 'x'".
+  const typos = new Set(out.map((e) => /did you mean '([^']+)'/.exec(e.message) && `${e.path.replace(/(\.|^)[^.[\]]+$/, "")}|${/did you mean '([^']+)'/.exec(e.message)![1]}`));
+  return out.filter((e) => {
+    const m = /^missing required field '([^']+)'/.exec(e.message);
+    return !(m && typos.has(`${e.path}|${m[1]}`));
+  });
 }

@@ -1,9 +1,13 @@
 // Stage 5: write the rendered files into the output directory. Deterministic and careful:
-// unchanged files are left alone, changed ones replaced atomically (temp file + rename), files
-// pgbake made earlier and no longer makes are removed, and files it never made are never touched.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// unchanged files are left alone, changed ones replaced as one set (see journal.ts: a crash leaves
+// the old set or the new one), files pgbake made earlier and no longer makes are removed, and files
+// it never made are never touched.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { RenderedFile } from "../render/dockerfiles.js";
+import { isOutputPath, recoverInterrupted, replaceSet, type WriteHooks } from "./journal.js";
+
+export { recoverInterrupted, type WriteHooks } from "./journal.js";
 
 export const MANIFEST = ".pgbake-manifest.json";
 
@@ -18,7 +22,7 @@ function readManifest(outDir: string): string[] {
   if (!existsSync(file)) return [];
   try {
     const data = JSON.parse(readFileSync(file, "utf8")) as { files?: unknown };
-    return Array.isArray(data.files) ? data.files.filter((f): f is string => typeof f === "string" && !f.includes("..")) : [];
+    return Array.isArray(data.files) ? data.files.filter(isOutputPath) : [];
   } catch {
     return [];
   }
@@ -51,22 +55,14 @@ export function checkOutputs(outDir: string, files: RenderedFile[]): Drift {
   return drift;
 }
 
-export function writeOutputs(outDir: string, files: RenderedFile[]): { written: string[]; removed: string[] } {
+export function writeOutputs(outDir: string, files: RenderedFile[], hooks: WriteHooks = {}): { written: string[]; removed: string[] } {
+  mkdirSync(outDir, { recursive: true });
+  recoverInterrupted(outDir);
   const all = [...files, manifestFile(files)];
   const previous = readManifest(outDir);
-  const written: string[] = [];
-  for (const f of all) {
-    const target = join(outDir, f.path);
-    if (currentContent(target) === f.content) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    const tmp = `${target}.${process.pid}.pgbake-tmp`;
-    writeFileSync(tmp, f.content, { mode: f.mode ?? 0o644 });
-    chmodSync(tmp, f.mode ?? 0o644);
-    renameSync(tmp, target);
-    written.push(f.path);
-  }
+  const changed = all.filter((f) => currentContent(join(outDir, f.path)) !== f.content);
   const made = new Set(all.map((f) => f.path));
   const removed = previous.filter((p) => !made.has(p) && existsSync(join(outDir, p)));
-  for (const p of removed) rmSync(join(outDir, p));
-  return { written, removed };
+  replaceSet(outDir, changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })), removed, hooks);
+  return { written: changed.map((f) => f.path), removed };
 }

@@ -1,0 +1,37 @@
+// `generate --release`: everything that goes into a published image must be pinned. Bases by
+// digest (a tag can be re-pushed) and source builds by full commit (a git tag can move).
+import type { SourceDoc } from "../load/index.js";
+import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
+import { InputError } from "./errors.js";
+import { formatPath, positionOf, type PathSegment } from "./position.js";
+
+const fullCommit = /^[0-9a-f]{40}$/;
+const pinnedImage = /@sha256:[0-9a-f]{64}$/;
+
+export function checkRelease(
+  config: ProjectConfig,
+  catalog: Catalog,
+  plan: Plan,
+  configDoc: SourceDoc,
+  extensionDocs: SourceDoc[],
+): InputError[] {
+  const errors: InputError[] = [];
+  const at = (src: SourceDoc, path: PathSegment[], message: string): void => {
+    const pos = positionOf(src, path);
+    errors.push(new InputError(src.file, pos.line, pos.column, formatPath(path), message));
+  };
+  const usedBases = new Set(plan.runtimes.map((r) => r.base));
+  for (const base of config.bases)
+    if (usedBases.has(base.name) && !pinnedImage.test(base.image))
+      at(configDoc, ["bases", base.name, "image"], `base image '${base.image}' is not pinned by digest (add @sha256:...) for a release`);
+  // Only what is built: a disabled or never-kept extension cannot change a published image.
+  const built = new Set(plan.extensionImages.map((t) => t.extension));
+  const docs = new Map(extensionDocs.map((d) => [d.file, d]));
+  for (const ext of catalog.extensions) {
+    if (!built.has(ext.name) || !ext.source) continue;
+    if (!ext.source.git.startsWith("https://")) continue; // a local directory is the build's own input
+    if (!fullCommit.test(ext.source.ref))
+      at(docs.get(ext.file)!, ["source", "ref"], `source ref '${ext.source.ref}' is not a full 40-hex commit; a tag or branch can move`);
+  }
+  return errors;
+}

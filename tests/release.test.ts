@@ -1,0 +1,129 @@
+// Release features read back through real buildx: tags with the run's timestamp, OCI annotations
+// and labels, attestations, OCI output and registry caches, all equal to the plan and config.
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planFrom } from "../src/pipeline/index.js";
+import { hclString, hclTemplate, bakeRef } from "../src/render/escape.js";
+import { baseReference } from "../src/render/metadata.js";
+import type { Plan, ProjectConfig } from "../src/model/types.js";
+import { bakePrint, type BakePrint } from "./helpers/buildx.js";
+import { pgbake } from "./helpers/cli.js";
+import { copyDefaults, repoRoot } from "./helpers/workspace.js";
+
+const timestamp = "202611211200";
+const revision = "0123456789abcdef0123456789abcdef01234567";
+let plan: Plan;
+let config: ProjectConfig;
+let printed: BakePrint;
+
+beforeAll(async () => {
+  ({ plan, config } = planFrom({}));
+  printed = await bakePrint(repoRoot, [], { timestamp, revision });
+});
+
+describe("docker buildx bake --print of the committed default output", () => {
+  it("tags every image with the plan's tags, {timestamp} being the bake variable", () => {
+    for (const t of [...plan.operands, ...plan.extensionImages]) {
+      expect(printed.target[t.name]!.tags).toEqual(t.tags.map((tag) => `localhost:5000/${tag.replace("{timestamp}", timestamp)}`));
+    }
+    expect(printed.target["postgresql-17-minimal-trixie"]!.tags).toEqual([
+      "localhost:5000/postgresql:17-minimal-trixie",
+      "localhost:5000/postgresql:17.10-minimal-trixie",
+      "localhost:5000/postgresql:17.10-202611211200-minimal-trixie",
+    ]);
+  });
+
+  it("carries matching index,manifest annotations and labels from the plan and config", () => {
+    for (const op of plan.operands) {
+      const t = printed.target[op.name]!;
+      const base = baseReference(config.bases.find((b) => b.name === op.base)!.image);
+      const expected: Record<string, string> = {
+        "org.opencontainers.image.version": op.pgVersion,
+        "org.opencontainers.image.created": "2026-11-21T12:00:00Z",
+        "org.opencontainers.image.revision": revision,
+        "org.opencontainers.image.vendor": "pgbake",
+        "org.opencontainers.image.licenses": "PostgreSQL",
+        "org.opencontainers.image.source": config.metadata.source!,
+        "org.opencontainers.image.base.name": base.name,
+        "org.opencontainers.image.base.digest": base.digest!,
+        "dev.pgbake.postgres.version": op.pgVersion,
+        "dev.pgbake.image.type": op.type,
+        "dev.pgbake.image.flavor": op.flavor,
+        "dev.pgbake.extensions.enabled": String(op.kept.length),
+        "dev.pgbake.extensions.total": String(op.kept.length + op.excluded.length),
+      };
+      for (const [key, value] of Object.entries(expected)) {
+        expect(t.labels?.[key], `${op.name} ${key}`).toBe(value);
+        expect(t.annotations).toContain(`index,manifest:${key}=${value}`);
+      }
+      // Every annotation has its label, and the other way round.
+      const annotated = Object.fromEntries(t.annotations!.map((a) => a.replace(/^index,manifest:/, "").split(/=(.*)/s).slice(0, 2)));
+      expect(annotated).toEqual(t.labels);
+    }
+    const full = printed.target["postgresql-full-18-minimal-trixie"]!;
+    expect(full.labels?.["dev.pgbake.extensions.total"]).toBe("6");
+    expect(full.labels?.["dev.pgbake.extensions.enabled"]).toBe("5"); // citus dropped on 18
+    expect(printed.target["pgvector-17-bookworm"]!.labels?.["org.opencontainers.image.version"]).toBe("0.8.4");
+  });
+
+  it("attests SBOM and max provenance with OCI media types, and caches per target and scope", () => {
+    for (const t of [...plan.operands, ...plan.extensionImages]) {
+      const p = printed.target[t.name]!;
+      expect(p.attest).toEqual([{ type: "provenance", mode: "max" }, { type: "sbom" }]);
+      expect(p.output).toEqual([{ type: "image", "oci-mediatypes": "true", "oci-artifact": "true" }]);
+      const repo = "image" in t ? t.image : t.extension;
+      const ref = `localhost:5000/${repo}:cache-${t.name}-all`;
+      expect(p["cache-from"]).toEqual([{ type: "registry", ref }]);
+      expect(p["cache-to"]).toEqual([{ type: "registry", ref, mode: "max", "image-manifest": "true", "oci-mediatypes": "true" }]);
+    }
+    expect(printed.target["runtime-17-trixie"]!.attest).toBeUndefined();
+  });
+
+  it("scopes the cache and the annotation levels by variables", async () => {
+    const p = await bakePrint(repoRoot, ["pgvector-17-bookworm"], { cache_scope: "ubuntu-24.04-arm", annotation_levels: "manifest" });
+    const t = p.target["pgvector-17-bookworm"]!;
+    expect(t["cache-to"]).toEqual([expect.objectContaining({ ref: "localhost:5000/pgvector:cache-pgvector-17-bookworm-ubuntu-24.04-arm" })]);
+    expect(t.annotations!.every((a) => a.startsWith("manifest:"))).toBe(true);
+  });
+
+  it("refuses a timestamp that is not YYYYMMDDhhmm", async () => {
+    await expect(bakePrint(repoRoot, ["pgvector-17-bookworm"], { timestamp: "latest" })).rejects.toThrow(/timestamp must be YYYYMMDDhhmm/);
+  });
+});
+
+describe("switches and schemes in the config", () => {
+  const work = copyDefaults();
+  afterAll(() => work.cleanup());
+  const edit = (from: string, to: string): void => {
+    const text = readFileSync(work.config, "utf8");
+    expect(text).toContain(from);
+    writeFileSync(work.config, text.replace(from, to));
+  };
+
+  it("turns attestations and caches off, and takes aza-pg's tag scheme", async () => {
+    edit("  attest: true\n  cache: true\n", "  attest: false\n  cache: false\n");
+    edit(
+      'operand: ["{major}-{type}-{base}", "{version}-{type}-{base}", "{version}-{timestamp}-{type}-{base}"]',
+      'operand: ["{version}-{timestamp}-{type}-{flavor}-{base}", "{version}-{type}-{flavor}-{base}", "{major}-{type}-{flavor}-{base}"]',
+    );
+    const r = await pgbake(["generate", "--config", work.config, "--extensions", work.extensions]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const p = await bakePrint(work.dir, ["postgresql-vector-18-standard-trixie"], { timestamp });
+    const t = p.target["postgresql-vector-18-standard-trixie"]!;
+    expect(t.attest).toBeUndefined();
+    expect(t["cache-from"]).toBeUndefined();
+    expect(t["cache-to"]).toBeUndefined();
+    expect(t.tags).toEqual([
+      "localhost:5000/postgresql-vector:18.4-202611211200-standard-vector-trixie",
+      "localhost:5000/postgresql-vector:18.4-standard-vector-trixie",
+      "localhost:5000/postgresql-vector:18-standard-vector-trixie",
+    ]);
+  });
+});
+
+describe("the escaping helper", () => {
+  it("doubles ${ and %{ in literal text so nothing from a config is ever evaluated", () => {
+    expect(hclString("a ${b} %{c}")).toBe('"a $${b} %%{c}"');
+    expect(hclTemplate(["x-${y}-", bakeRef("timestamp")])).toBe('"x-$${y}-${timestamp}"');
+  });
+});
