@@ -8735,6 +8735,7 @@ target "postgresql-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal base on bookworm"
@@ -8796,6 +8797,7 @@ target "postgresql-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal base on trixie"
@@ -8858,9 +8860,10 @@ target "postgresql-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard base on bookworm"
@@ -8924,9 +8927,10 @@ target "postgresql-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard base on trixie"
@@ -8989,6 +8993,7 @@ target "postgresql-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal base on bookworm"
@@ -9050,6 +9055,7 @@ target "postgresql-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal base on trixie"
@@ -9112,9 +9118,10 @@ target "postgresql-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard base on bookworm"
@@ -9178,9 +9185,10 @@ target "postgresql-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard base on trixie"
@@ -9243,6 +9251,7 @@ target "postgresql-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on bookworm"
@@ -9304,6 +9313,7 @@ target "postgresql-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on trixie"
@@ -9366,9 +9376,10 @@ target "postgresql-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard base on bookworm"
@@ -9432,9 +9443,10 @@ target "postgresql-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard base on trixie"
@@ -9497,6 +9509,7 @@ target "postgresql-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on bookworm"
@@ -9558,6 +9571,7 @@ target "postgresql-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on trixie"
@@ -9620,9 +9634,10 @@ target "postgresql-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard base on bookworm"
@@ -9686,9 +9701,10 @@ target "postgresql-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard base on trixie"
@@ -9753,6 +9769,7 @@ target "postgresql-vector-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal vector on bookworm"
@@ -9817,6 +9834,7 @@ target "postgresql-vector-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal vector on trixie"
@@ -9880,9 +9898,10 @@ target "postgresql-vector-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard vector on bookworm"
@@ -9946,9 +9965,10 @@ target "postgresql-vector-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard vector on trixie"
@@ -10013,6 +10033,7 @@ target "postgresql-vector-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal vector on bookworm"
@@ -10077,6 +10098,7 @@ target "postgresql-vector-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal vector on trixie"
@@ -10140,9 +10162,10 @@ target "postgresql-vector-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard vector on bookworm"
@@ -10206,9 +10229,10 @@ target "postgresql-vector-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard vector on trixie"
@@ -10273,6 +10297,7 @@ target "postgresql-vector-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on bookworm"
@@ -10337,6 +10362,7 @@ target "postgresql-vector-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on trixie"
@@ -10400,9 +10426,10 @@ target "postgresql-vector-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard vector on bookworm"
@@ -10466,9 +10493,10 @@ target "postgresql-vector-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard vector on trixie"
@@ -10533,6 +10561,7 @@ target "postgresql-vector-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on bookworm"
@@ -10597,6 +10626,7 @@ target "postgresql-vector-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on trixie"
@@ -10660,9 +10690,10 @@ target "postgresql-vector-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard vector on bookworm"
@@ -10726,9 +10757,10 @@ target "postgresql-vector-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard vector on trixie"
@@ -10795,6 +10827,7 @@ target "postgresql-analytics-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal analytics on bookworm"
@@ -10861,6 +10894,7 @@ target "postgresql-analytics-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal analytics on trixie"
@@ -10927,9 +10961,10 @@ target "postgresql-analytics-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard analytics on bookworm"
@@ -10996,9 +11031,10 @@ target "postgresql-analytics-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard analytics on trixie"
@@ -11065,6 +11101,7 @@ target "postgresql-analytics-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal analytics on bookworm"
@@ -11131,6 +11168,7 @@ target "postgresql-analytics-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal analytics on trixie"
@@ -11197,9 +11235,10 @@ target "postgresql-analytics-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard analytics on bookworm"
@@ -11266,9 +11305,10 @@ target "postgresql-analytics-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard analytics on trixie"
@@ -11335,6 +11375,7 @@ target "postgresql-analytics-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on bookworm"
@@ -11401,6 +11442,7 @@ target "postgresql-analytics-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on trixie"
@@ -11467,9 +11509,10 @@ target "postgresql-analytics-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard analytics on bookworm"
@@ -11536,9 +11579,10 @@ target "postgresql-analytics-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard analytics on trixie"
@@ -11605,6 +11649,7 @@ target "postgresql-analytics-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on bookworm"
@@ -11671,6 +11716,7 @@ target "postgresql-analytics-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on trixie"
@@ -11737,9 +11783,10 @@ target "postgresql-analytics-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard analytics on bookworm"
@@ -11806,9 +11853,10 @@ target "postgresql-analytics-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard analytics on trixie"
@@ -11874,6 +11922,7 @@ target "postgresql-timeseries-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal timeseries on bookworm"
@@ -11939,6 +11988,7 @@ target "postgresql-timeseries-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal timeseries on trixie"
@@ -12004,9 +12054,10 @@ target "postgresql-timeseries-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard timeseries on bookworm"
@@ -12072,9 +12123,10 @@ target "postgresql-timeseries-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard timeseries on trixie"
@@ -12140,6 +12192,7 @@ target "postgresql-timeseries-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal timeseries on bookworm"
@@ -12205,6 +12258,7 @@ target "postgresql-timeseries-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal timeseries on trixie"
@@ -12270,9 +12324,10 @@ target "postgresql-timeseries-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard timeseries on bookworm"
@@ -12338,9 +12393,10 @@ target "postgresql-timeseries-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard timeseries on trixie"
@@ -12406,6 +12462,7 @@ target "postgresql-timeseries-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on bookworm"
@@ -12471,6 +12528,7 @@ target "postgresql-timeseries-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on trixie"
@@ -12536,9 +12594,10 @@ target "postgresql-timeseries-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard timeseries on bookworm"
@@ -12604,9 +12663,10 @@ target "postgresql-timeseries-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard timeseries on trixie"
@@ -12672,6 +12732,7 @@ target "postgresql-timeseries-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on bookworm"
@@ -12737,6 +12798,7 @@ target "postgresql-timeseries-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on trixie"
@@ -12802,9 +12864,10 @@ target "postgresql-timeseries-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard timeseries on bookworm"
@@ -12870,9 +12933,10 @@ target "postgresql-timeseries-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard timeseries on trixie"
@@ -12937,6 +13001,7 @@ target "postgresql-distributed-15-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal distributed on bookworm"
@@ -13001,6 +13066,7 @@ target "postgresql-distributed-15-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal distributed on trixie"
@@ -13065,9 +13131,10 @@ target "postgresql-distributed-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard distributed on bookworm"
@@ -13132,9 +13199,10 @@ target "postgresql-distributed-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard distributed on trixie"
@@ -13199,6 +13267,7 @@ target "postgresql-distributed-16-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal distributed on bookworm"
@@ -13263,6 +13332,7 @@ target "postgresql-distributed-16-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal distributed on trixie"
@@ -13327,9 +13397,10 @@ target "postgresql-distributed-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard distributed on bookworm"
@@ -13394,9 +13465,10 @@ target "postgresql-distributed-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard distributed on trixie"
@@ -13461,6 +13533,7 @@ target "postgresql-distributed-17-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on bookworm"
@@ -13525,6 +13598,7 @@ target "postgresql-distributed-17-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on trixie"
@@ -13589,9 +13663,10 @@ target "postgresql-distributed-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard distributed on bookworm"
@@ -13656,9 +13731,10 @@ target "postgresql-distributed-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,citus"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard distributed on trixie"
@@ -13721,6 +13797,7 @@ target "postgresql-distributed-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on bookworm"
@@ -13782,6 +13859,7 @@ target "postgresql-distributed-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on trixie"
@@ -13844,9 +13922,10 @@ target "postgresql-distributed-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard distributed on bookworm"
@@ -13910,9 +13989,10 @@ target "postgresql-distributed-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard distributed on trixie"
@@ -13982,6 +14062,7 @@ target "postgresql-full-15-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal full on bookworm"
@@ -14051,6 +14132,7 @@ target "postgresql-full-15-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal full on trixie"
@@ -14119,9 +14201,10 @@ target "postgresql-full-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard full on bookworm"
@@ -14190,9 +14273,10 @@ target "postgresql-full-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard full on trixie"
@@ -14262,6 +14346,7 @@ target "postgresql-full-16-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal full on bookworm"
@@ -14331,6 +14416,7 @@ target "postgresql-full-16-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal full on trixie"
@@ -14399,9 +14485,10 @@ target "postgresql-full-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard full on bookworm"
@@ -14470,9 +14557,10 @@ target "postgresql-full-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard full on trixie"
@@ -14542,6 +14630,7 @@ target "postgresql-full-17-minimal-bookworm" {
     "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on bookworm"
@@ -14611,6 +14700,7 @@ target "postgresql-full-17-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on trixie"
@@ -14679,9 +14769,10 @@ target "postgresql-full-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4"
+    "PACKAGES" = "libcurl4"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard full on bookworm"
@@ -14750,9 +14841,10 @@ target "postgresql-full-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libcurl4t64"
+    "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard full on trixie"
@@ -14821,6 +14913,7 @@ target "postgresql-full-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on bookworm"
@@ -14889,6 +14982,7 @@ target "postgresql-full-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on trixie"
@@ -14956,9 +15050,10 @@ target "postgresql-full-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard full on bookworm"
@@ -15026,9 +15121,10 @@ target "postgresql-full-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_qualstats,timescaledb"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard full on trixie"
@@ -15094,6 +15190,7 @@ target "postgresql-paradedb-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal paradedb on bookworm"
@@ -15159,6 +15256,7 @@ target "postgresql-paradedb-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal paradedb on trixie"
@@ -15223,9 +15321,10 @@ target "postgresql-paradedb-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard paradedb on bookworm"
@@ -15290,9 +15389,10 @@ target "postgresql-paradedb-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard paradedb on trixie"
@@ -15358,6 +15458,7 @@ target "postgresql-paradedb-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal paradedb on bookworm"
@@ -15423,6 +15524,7 @@ target "postgresql-paradedb-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal paradedb on trixie"
@@ -15487,9 +15589,10 @@ target "postgresql-paradedb-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard paradedb on bookworm"
@@ -15554,9 +15657,10 @@ target "postgresql-paradedb-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard paradedb on trixie"
@@ -15622,6 +15726,7 @@ target "postgresql-paradedb-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal paradedb on bookworm"
@@ -15687,6 +15792,7 @@ target "postgresql-paradedb-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal paradedb on trixie"
@@ -15751,9 +15857,10 @@ target "postgresql-paradedb-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard paradedb on bookworm"
@@ -15818,9 +15925,10 @@ target "postgresql-paradedb-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard paradedb on trixie"
@@ -15886,6 +15994,7 @@ target "postgresql-paradedb-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal paradedb on bookworm"
@@ -15951,6 +16060,7 @@ target "postgresql-paradedb-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal paradedb on trixie"
@@ -16015,9 +16125,10 @@ target "postgresql-paradedb-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard paradedb on bookworm"
@@ -16082,9 +16193,10 @@ target "postgresql-paradedb-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_search"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard paradedb on trixie"
@@ -16150,6 +16262,7 @@ target "postgresql-geo-15-minimal-bookworm" {
     "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal geo on bookworm"
@@ -16215,6 +16328,7 @@ target "postgresql-geo-15-minimal-trixie" {
     "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal geo on trixie"
@@ -16280,9 +16394,10 @@ target "postgresql-geo-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
+    "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard geo on bookworm"
@@ -16348,9 +16463,10 @@ target "postgresql-geo-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
+    "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard geo on trixie"
@@ -16416,6 +16532,7 @@ target "postgresql-geo-16-minimal-bookworm" {
     "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal geo on bookworm"
@@ -16481,6 +16598,7 @@ target "postgresql-geo-16-minimal-trixie" {
     "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal geo on trixie"
@@ -16546,9 +16664,10 @@ target "postgresql-geo-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
+    "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard geo on bookworm"
@@ -16614,9 +16733,10 @@ target "postgresql-geo-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
+    "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard geo on trixie"
@@ -16682,6 +16802,7 @@ target "postgresql-geo-17-minimal-bookworm" {
     "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal geo on bookworm"
@@ -16747,6 +16868,7 @@ target "postgresql-geo-17-minimal-trixie" {
     "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal geo on trixie"
@@ -16812,9 +16934,10 @@ target "postgresql-geo-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
+    "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard geo on bookworm"
@@ -16880,9 +17003,10 @@ target "postgresql-geo-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
+    "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard geo on trixie"
@@ -16948,6 +17072,7 @@ target "postgresql-geo-18-minimal-bookworm" {
     "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal geo on bookworm"
@@ -17013,6 +17138,7 @@ target "postgresql-geo-18-minimal-trixie" {
     "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal geo on trixie"
@@ -17078,9 +17204,10 @@ target "postgresql-geo-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
+    "PACKAGES" = "libboost-graph1.74.0 libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard geo on bookworm"
@@ -17146,9 +17273,10 @@ target "postgresql-geo-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
+    "PACKAGES" = "libboost-graph1.83.0 libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard geo on trixie"
@@ -17216,6 +17344,7 @@ target "postgresql-ops-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal ops on bookworm"
@@ -17283,6 +17412,7 @@ target "postgresql-ops-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal ops on trixie"
@@ -17350,9 +17480,10 @@ target "postgresql-ops-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard ops on bookworm"
@@ -17420,9 +17551,10 @@ target "postgresql-ops-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard ops on trixie"
@@ -17490,6 +17622,7 @@ target "postgresql-ops-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal ops on bookworm"
@@ -17557,6 +17690,7 @@ target "postgresql-ops-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal ops on trixie"
@@ -17624,9 +17758,10 @@ target "postgresql-ops-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard ops on bookworm"
@@ -17694,9 +17829,10 @@ target "postgresql-ops-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard ops on trixie"
@@ -17764,6 +17900,7 @@ target "postgresql-ops-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal ops on bookworm"
@@ -17831,6 +17968,7 @@ target "postgresql-ops-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal ops on trixie"
@@ -17898,9 +18036,10 @@ target "postgresql-ops-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard ops on bookworm"
@@ -17968,9 +18107,10 @@ target "postgresql-ops-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard ops on trixie"
@@ -18038,6 +18178,7 @@ target "postgresql-ops-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal ops on bookworm"
@@ -18105,6 +18246,7 @@ target "postgresql-ops-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal ops on trixie"
@@ -18172,9 +18314,10 @@ target "postgresql-ops-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard ops on bookworm"
@@ -18242,9 +18385,10 @@ target "postgresql-ops-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard ops on trixie"

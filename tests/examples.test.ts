@@ -51,8 +51,8 @@ describe("CloudNativePG postgres-containers (seed 001)", () => {
   it("gives standard and system CloudNativePG's extensions and locales, system Barman Cloud, the preview none", async () => {
     const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql-17-standard-bullseye", "postgresql-17-system-trixie", "postgresql-19-standard-trixie", "postgresql-17-minimal-bookworm"]);
     expect(copiedExtensions(p, "postgresql-17-standard-bullseye")).toEqual(["pg_failover_slots", "pgaudit", "pgvector"]);
-    expect(p.target["postgresql-17-standard-bullseye"]!.args?.PACKAGES).toBe("locales-all");
-    expect(p.target["postgresql-17-system-trixie"]!.args?.PACKAGES?.split(" ")).toEqual(expect.arrayContaining(["locales-all", "barman-cli-cloud", "python3-boto3"]));
+    expect(p.target["postgresql-17-standard-bullseye"]!.args?.TYPE_PACKAGES).toBe("locales-all");
+    expect(p.target["postgresql-17-system-trixie"]!.args?.TYPE_PACKAGES?.split(" ")).toEqual(expect.arrayContaining(["locales-all", "barman-cli-cloud", "python3-boto3"]));
     expect(copiedExtensions(p, "postgresql-19-standard-trixie")).toEqual([]);
     expect(copiedExtensions(p, "postgresql-17-minimal-bookworm")).toEqual([]);
     expect(p.target["runtime-19-trixie"]!.args?.PG_VERSION).toBe("19~beta3");

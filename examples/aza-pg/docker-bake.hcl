@@ -948,6 +948,7 @@ target "aza-pg-18-single-node-trixie" {
     "PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "auto_explain,pg_cron,pg_stat_statements,pgaudit"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 single-node aza on trixie"

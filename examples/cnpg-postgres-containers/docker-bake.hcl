@@ -2389,6 +2389,7 @@ target "postgresql-14-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 minimal cnpg on trixie"
@@ -2440,6 +2441,7 @@ target "postgresql-14-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 minimal cnpg on bookworm"
@@ -2490,6 +2492,7 @@ target "postgresql-14-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 minimal cnpg on bullseye"
@@ -2541,9 +2544,10 @@ target "postgresql-14-standard-trixie" {
     "runtime" = "target:runtime-14-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 standard cnpg on trixie"
@@ -2597,9 +2601,10 @@ target "postgresql-14-standard-bookworm" {
     "runtime" = "target:runtime-14-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 standard cnpg on bookworm"
@@ -2652,9 +2657,10 @@ target "postgresql-14-standard-bullseye" {
     "runtime" = "target:runtime-14-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 standard cnpg on bullseye"
@@ -2707,9 +2713,10 @@ target "postgresql-14-system-trixie" {
     "runtime" = "target:runtime-14-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 system cnpg on trixie"
@@ -2763,9 +2770,10 @@ target "postgresql-14-system-bookworm" {
     "runtime" = "target:runtime-14-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 system cnpg on bookworm"
@@ -2818,9 +2826,10 @@ target "postgresql-14-system-bullseye" {
     "runtime" = "target:runtime-14-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "14"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 14.23 system cnpg on bullseye"
@@ -2872,6 +2881,7 @@ target "postgresql-15-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal cnpg on trixie"
@@ -2923,6 +2933,7 @@ target "postgresql-15-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal cnpg on bookworm"
@@ -2973,6 +2984,7 @@ target "postgresql-15-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal cnpg on bullseye"
@@ -3024,9 +3036,10 @@ target "postgresql-15-standard-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard cnpg on trixie"
@@ -3080,9 +3093,10 @@ target "postgresql-15-standard-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard cnpg on bookworm"
@@ -3135,9 +3149,10 @@ target "postgresql-15-standard-bullseye" {
     "runtime" = "target:runtime-15-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 standard cnpg on bullseye"
@@ -3190,9 +3205,10 @@ target "postgresql-15-system-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 system cnpg on trixie"
@@ -3246,9 +3262,10 @@ target "postgresql-15-system-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 system cnpg on bookworm"
@@ -3301,9 +3318,10 @@ target "postgresql-15-system-bullseye" {
     "runtime" = "target:runtime-15-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "15"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 15.18 system cnpg on bullseye"
@@ -3355,6 +3373,7 @@ target "postgresql-16-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal cnpg on trixie"
@@ -3406,6 +3425,7 @@ target "postgresql-16-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal cnpg on bookworm"
@@ -3456,6 +3476,7 @@ target "postgresql-16-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal cnpg on bullseye"
@@ -3507,9 +3528,10 @@ target "postgresql-16-standard-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard cnpg on trixie"
@@ -3563,9 +3585,10 @@ target "postgresql-16-standard-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard cnpg on bookworm"
@@ -3618,9 +3641,10 @@ target "postgresql-16-standard-bullseye" {
     "runtime" = "target:runtime-16-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 standard cnpg on bullseye"
@@ -3673,9 +3697,10 @@ target "postgresql-16-system-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 system cnpg on trixie"
@@ -3729,9 +3754,10 @@ target "postgresql-16-system-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 system cnpg on bookworm"
@@ -3784,9 +3810,10 @@ target "postgresql-16-system-bullseye" {
     "runtime" = "target:runtime-16-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 system cnpg on bullseye"
@@ -3838,6 +3865,7 @@ target "postgresql-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal cnpg on trixie"
@@ -3889,6 +3917,7 @@ target "postgresql-17-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal cnpg on bookworm"
@@ -3939,6 +3968,7 @@ target "postgresql-17-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal cnpg on bullseye"
@@ -3990,9 +4020,10 @@ target "postgresql-17-standard-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard cnpg on trixie"
@@ -4046,9 +4077,10 @@ target "postgresql-17-standard-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard cnpg on bookworm"
@@ -4101,9 +4133,10 @@ target "postgresql-17-standard-bullseye" {
     "runtime" = "target:runtime-17-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 standard cnpg on bullseye"
@@ -4156,9 +4189,10 @@ target "postgresql-17-system-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 system cnpg on trixie"
@@ -4212,9 +4246,10 @@ target "postgresql-17-system-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 system cnpg on bookworm"
@@ -4267,9 +4302,10 @@ target "postgresql-17-system-bullseye" {
     "runtime" = "target:runtime-17-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 system cnpg on bullseye"
@@ -4321,6 +4357,7 @@ target "postgresql-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal cnpg on trixie"
@@ -4372,6 +4409,7 @@ target "postgresql-18-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal cnpg on bookworm"
@@ -4422,6 +4460,7 @@ target "postgresql-18-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal cnpg on bullseye"
@@ -4473,9 +4512,10 @@ target "postgresql-18-standard-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard cnpg on trixie"
@@ -4529,9 +4569,10 @@ target "postgresql-18-standard-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard cnpg on bookworm"
@@ -4584,9 +4625,10 @@ target "postgresql-18-standard-bullseye" {
     "runtime" = "target:runtime-18-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 standard cnpg on bullseye"
@@ -4639,9 +4681,10 @@ target "postgresql-18-system-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 system cnpg on trixie"
@@ -4695,9 +4738,10 @@ target "postgresql-18-system-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 system cnpg on bookworm"
@@ -4750,9 +4794,10 @@ target "postgresql-18-system-bullseye" {
     "runtime" = "target:runtime-18-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pgaudit,pg_failover_slots"
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 system cnpg on bullseye"
@@ -4804,6 +4849,7 @@ target "postgresql-19-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 minimal cnpg on trixie"
@@ -4855,6 +4901,7 @@ target "postgresql-19-minimal-bookworm" {
     "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 minimal cnpg on bookworm"
@@ -4905,6 +4952,7 @@ target "postgresql-19-minimal-bullseye" {
     "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 minimal cnpg on bullseye"
@@ -4952,9 +5000,10 @@ target "postgresql-19-standard-trixie" {
     "runtime" = "target:runtime-19-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 standard cnpg on trixie"
@@ -5003,9 +5052,10 @@ target "postgresql-19-standard-bookworm" {
     "runtime" = "target:runtime-19-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 standard cnpg on bookworm"
@@ -5053,9 +5103,10 @@ target "postgresql-19-standard-bullseye" {
     "runtime" = "target:runtime-19-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 standard cnpg on bullseye"
@@ -5103,9 +5154,10 @@ target "postgresql-19-system-trixie" {
     "runtime" = "target:runtime-19-trixie"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 system cnpg on trixie"
@@ -5154,9 +5206,10 @@ target "postgresql-19-system-bookworm" {
     "runtime" = "target:runtime-19-bookworm"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 system cnpg on bookworm"
@@ -5204,9 +5257,10 @@ target "postgresql-19-system-bullseye" {
     "runtime" = "target:runtime-19-bullseye"
   }
   args = {
-    "PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
+    "PACKAGES" = ""
     "PG_MAJOR" = "19"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = "locales-all barman-cli-cloud python3-boto3 python3-azure-storage python3-snappy python3-zstandard python3-lz4"
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 19~beta3 system cnpg on bullseye"

@@ -654,6 +654,7 @@ target "postgres-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on trixie"
@@ -705,6 +706,7 @@ target "postgres-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on trixie"
@@ -758,6 +760,7 @@ target "postgres-vector-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on trixie"
@@ -812,6 +815,7 @@ target "postgres-vector-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on trixie"
@@ -868,6 +872,7 @@ target "postgres-analytics-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on trixie"
@@ -924,6 +929,7 @@ target "postgres-analytics-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on trixie"
@@ -979,6 +985,7 @@ target "postgres-timeseries-17-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on trixie"
@@ -1034,6 +1041,7 @@ target "postgres-timeseries-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on trixie"
@@ -1088,6 +1096,7 @@ target "postgres-distributed-17-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "citus"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on trixie"
@@ -1140,6 +1149,7 @@ target "postgres-distributed-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on trixie"
@@ -1198,6 +1208,7 @@ target "postgres-full-17-minimal-trixie" {
     "PACKAGES" = "libcurl4t64"
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on trixie"
@@ -1256,6 +1267,7 @@ target "postgres-full-18-minimal-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,timescaledb"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on trixie"

@@ -562,6 +562,7 @@ target "postgres-standard-16-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 vm standard on trixie"
@@ -617,6 +618,7 @@ target "postgres-standard-17-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 vm standard on trixie"
@@ -672,6 +674,7 @@ target "postgres-standard-18-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = ""
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 vm standard on trixie"
@@ -728,6 +731,7 @@ target "postgres-paradedb-16-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "16"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 16.14 vm paradedb on trixie"
@@ -784,6 +788,7 @@ target "postgres-paradedb-17-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "17"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 17.10 vm paradedb on trixie"
@@ -840,6 +845,7 @@ target "postgres-paradedb-18-vm-trixie" {
     "PACKAGES" = ""
     "PG_MAJOR" = "18"
     "SHARED_PRELOAD_LIBRARIES" = "pg_search"
+    "TYPE_PACKAGES" = ""
   }
   labels = {
     "org.opencontainers.image.title" = "PostgreSQL 18.4 vm paradedb on trixie"

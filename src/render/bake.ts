@@ -114,7 +114,8 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
           contexts: op.contexts,
           args: {
             PG_MAJOR: String(op.major),
-            PACKAGES: [...op.typePackages, ...op.runtimePackages].join(" "),
+            TYPE_PACKAGES: op.typePackages.join(" "),
+            PACKAGES: op.runtimePackages.join(" "),
             SHARED_PRELOAD_LIBRARIES: op.sharedPreloadLibraries.join(","),
           },
         },

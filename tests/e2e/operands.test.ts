@@ -65,3 +65,22 @@ describe.each(plan.operands.map((op) => [op.name, op] as const))("operand %s", (
     }
   });
 });
+
+describe("layers shared across flavors", () => {
+  it("gives every flavor the very layer its type adds (locales-all is stored once per major and base)", async () => {
+    const layers = async (ref: string): Promise<string[]> => {
+      await docker(["pull", "-q", ref]);
+      return JSON.parse((await docker(["image", "inspect", "-f", "{{json .RootFS.Layers}}", ref])).stdout) as string[];
+    };
+    const standard = plan.operands.filter((o) => o.type === "standard" && o.flavor !== "base");
+    expect(standard.length).toBeGreaterThan(0);
+    for (const op of standard) {
+      const sibling = (type: string) => plan.operands.find((o) => o.flavor === "base" && o.type === type && o.major === op.major && o.base === op.base)!;
+      const minimal = new Set(await layers(imageRef(sibling("minimal"))));
+      const typeLayers = (await layers(imageRef(sibling("standard")))).filter((l) => !minimal.has(l));
+      expect(typeLayers.length, op.name).toBeGreaterThan(0);
+      const own = new Set(await layers(imageRef(op)));
+      for (const l of typeLayers) expect(own.has(l), `${op.name} lacks ${l}`).toBe(true);
+    }
+  });
+});

@@ -3,9 +3,20 @@
 #   PostgreSQL only
 FROM runtime
 ARG PG_MAJOR
-ARG PACKAGES=""
-ARG SHARED_PRELOAD_LIBRARIES=""
+# The type's packages (locales-all for standard) get a step of their own: every flavor of one
+# type, major and base runs it identically, so BuildKit builds it once and the images share the
+# layer. Each ARG is declared just before its step: a RUN's cache key holds every ARG in scope.
+ARG TYPE_PACKAGES=""
 USER root
+RUN set -eux -f; \
+    if [ -n "${TYPE_PACKAGES}" ]; then \
+      apt-get update; \
+      apt-get install -y --no-install-recommends ${TYPE_PACKAGES}; \
+      apt-get clean; \
+      rm -rf /var/lib/apt/lists/*; \
+    fi
+# The libraries the kept extensions need at run time.
+ARG PACKAGES=""
 RUN set -eux -f; \
     if [ -n "${PACKAGES}" ]; then \
       apt-get update; \
@@ -14,6 +25,7 @@ RUN set -eux -f; \
       rm -rf /var/lib/apt/lists/*; \
     fi
 # initdb copies postgresql.conf.sample, so clusters created in this image preload what it holds.
+ARG SHARED_PRELOAD_LIBRARIES=""
 RUN set -eux; \
     if [ -n "${SHARED_PRELOAD_LIBRARIES}" ]; then \
       echo "shared_preload_libraries = '${SHARED_PRELOAD_LIBRARIES}'" >> "/usr/share/postgresql/${PG_MAJOR}/postgresql.conf.sample"; \
