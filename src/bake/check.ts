@@ -4,11 +4,6 @@
 // resolve, and the real build still uses the targets.
 import type { Plan, ProjectConfig } from "../model/types.js";
 
-export interface CheckSelection {
-  targets: string[];
-  set: string[];
-}
-
 /** One target per distinct Dockerfile, so `--check` lints every file once. */
 export function representativeTargets(dockerfiles: Record<string, string>): string[] {
   const byFile = new Map<string, string>();

@@ -46,11 +46,6 @@ export function hclTemplate(parts: (string | BakeRef)[]): Hcl {
   return `"${body}"` as Hcl;
 }
 
-/** `"${registry}/<rest>"`, with the literal part escaped. */
-export function hclRegistryRef(rest: string): Hcl {
-  return hclTemplate([bakeRef("registry"), `/${rest}`]);
-}
-
 /** A bare reference to a known bake variable, as an expression. */
 export function hclReference(name: BakeReference): Hcl {
   return name as Hcl;
@@ -65,10 +60,6 @@ export function hclCall(fn: "formatdate" | "timestamp" | "can" | "regex" | "rege
 export function hclList(values: Hcl[], indent?: string): Hcl {
   if (indent === undefined || values.length === 0) return `[${values.join(", ")}]` as Hcl;
   return `[\n${values.map((v) => `${indent}  ${v},\n`).join("")}${indent}]` as Hcl;
-}
-
-export function hclBool(value: boolean): Hcl {
-  return String(value) as Hcl;
 }
 
 export interface HclEntry {
