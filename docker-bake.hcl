@@ -7412,7 +7412,7 @@ target "postgis-18-trixie" {
 
 target "timescaledb-15-bookworm" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-15-bookworm", "${registry}/timescaledb:2.28.2-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7466,7 +7466,7 @@ target "timescaledb-15-bookworm" {
 
 target "timescaledb-15-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-15-trixie", "${registry}/timescaledb:2.28.2-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7520,7 +7520,7 @@ target "timescaledb-15-trixie" {
 
 target "timescaledb-16-bookworm" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-16-bookworm", "${registry}/timescaledb:2.28.2-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7574,7 +7574,7 @@ target "timescaledb-16-bookworm" {
 
 target "timescaledb-16-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-16-trixie", "${registry}/timescaledb:2.28.2-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7628,7 +7628,7 @@ target "timescaledb-16-trixie" {
 
 target "timescaledb-17-bookworm" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-17-bookworm", "${registry}/timescaledb:2.28.2-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7682,7 +7682,7 @@ target "timescaledb-17-bookworm" {
 
 target "timescaledb-17-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-17-trixie", "${registry}/timescaledb:2.28.2-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7736,7 +7736,7 @@ target "timescaledb-17-trixie" {
 
 target "timescaledb-18-bookworm" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-18-bookworm", "${registry}/timescaledb:2.28.2-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -7790,7 +7790,7 @@ target "timescaledb-18-bookworm" {
 
 target "timescaledb-18-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-18-trixie", "${registry}/timescaledb:2.28.2-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]

@@ -154,6 +154,7 @@ function render(input: { exts: Record<string, unknown>[]; config: Record<string,
   } catch (err) {
     if (!(err instanceof InputErrors)) throw err;
     // Rejected input: every message is one visible line, whatever the input held.
+    // oxlint-disable-next-line no-control-regex -- control characters are what this looks for
     for (const e of err.errors) expect(e.format()).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     return undefined;
   }
@@ -188,6 +189,7 @@ describe("generated catalogs and configs", () => {
         expect(Object.keys(json.group ?? {}).sort()).toEqual(r.plan.groups.map((g) => g.name).sort());
         // Free text reaches only HCL labels/annotations (escaped): it round-trips exactly there and
         // never reaches a Dockerfile or a script.
+        // oxlint-disable-next-line no-control-regex -- an escape character must never get through
         for (const f of r.out.files) if (!f.path.endsWith(".hcl")) expect(f.content).not.toMatch(/\$\(touch|jndi|\u001b/);
         for (const et of r.plan.extensionImages) {
           const spec = input.exts.find((e) => e.name === et.extension)!;

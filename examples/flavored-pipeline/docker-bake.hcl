@@ -532,7 +532,7 @@ target "pgvector-18-trixie" {
 
 target "timescaledb-17-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
@@ -578,7 +578,7 @@ target "timescaledb-17-trixie" {
 
 target "timescaledb-18-trixie" {
   context = "."
-  dockerfile = "dockerfiles/extension-source-cmake.Dockerfile"
+  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
   tags = ["${registry}/timescaledb:2.28.2-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]

@@ -16,6 +16,8 @@ export interface SourceSpec {
   build_packages?: string[];
   /** For kind tool: the binaries the build leaves in its output, copied to /usr/local/bin. */
   binaries?: string[];
+  /** Extra options for the configure, cmake or meson step (cmake `-DAPACHE_ONLY=ON`, ...). */
+  build_options?: string[];
   pgrx_version?: string;
   go_main?: string;
 }

@@ -19,17 +19,19 @@ const pgxsMake = 'make USE_PGXS=1 PG_CONFIG="$PG_CONFIG"';
 export function buildCommands(spec: ExtensionSpec): string[] {
   const src = spec.source!;
   const build: SourceBuild = src.build;
+  // Options go after the fixed ones, each quoted: they can add to a build, never break out of it.
+  const options = (src.build_options ?? []).map((o) => ` ${shellWord(o)}`).join("");
   switch (build) {
     case "pgxs":
       return [`set -eux; ${pgxsMake} -j"$(nproc)"; ${pgxsMake} install DESTDIR=/staging`];
     case "configure":
-      return [`set -eux; ./configure PG_CONFIG="$PG_CONFIG"; make -j"$(nproc)"; make install DESTDIR=/staging`];
+      return [`set -eux; ./configure PG_CONFIG="$PG_CONFIG"${options}; make -j"$(nproc)"; make install DESTDIR=/staging`];
     case "cmake":
       return [
-        'set -eux; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF; cmake --build build -j"$(nproc)"; DESTDIR=/staging cmake --install build',
+        `set -eux; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF${options}; cmake --build build -j"$(nproc)"; DESTDIR=/staging cmake --install build`,
       ];
     case "meson":
-      return ['set -eux; meson setup build --buildtype=release; meson compile -C build; DESTDIR=/staging meson install -C build'];
+      return [`set -eux; meson setup build --buildtype=release${options}; meson compile -C build; DESTDIR=/staging meson install -C build`];
     case "pgrx":
       return [
         `set -eux; cargo install cargo-pgrx --locked --version ${shellWord(src.pgrx_version ?? "0.16.1")}; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging`,
@@ -55,7 +57,7 @@ export function extensionDockerfile(spec: ExtensionSpec): RenderedFile {
   const commands = buildCommands(spec);
   const file = spec.kind === "tool" ? "tool-source" : "extension-source";
   // Build commands depend on the build system only, except for values such as binaries: hash them in.
-  const generic = spec.kind !== "tool" && build !== "pgrx";
+  const generic = spec.kind !== "tool" && build !== "pgrx" && (spec.source!.build_options ?? []).length === 0;
   const suffix = generic ? build : `${build}-${createHash("sha256").update(commands.join("\n")).digest("hex").slice(0, 8)}`;
   return {
     path: `${DOCKERFILE_DIR}/${file}-${suffix}.Dockerfile`,

@@ -25,6 +25,7 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
       subdir: source.subdir === undefined ? undefined : String(source.subdir),
       build_packages: list(source.build_packages),
       binaries: list(source.binaries),
+      build_options: list(source.build_options),
       pgrx_version: source.pgrx_version === undefined ? undefined : String(source.pgrx_version),
       go_main: source.go_main === undefined ? undefined : String(source.go_main),
     },

@@ -43,6 +43,9 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       r.at(src, ["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
     if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
       r.at(src, ["source"], "a tool names the binaries it installs (source.binaries)");
+    const optionsBuild = spec.source?.build;
+    if ((spec.source?.build_options ?? []).length > 0 && !["configure", "cmake", "meson"].includes(optionsBuild ?? ""))
+      r.at(src, ["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${optionsBuild}`);
     // A ref of hex digits is meant as a commit; git takes only the full SHA-1 (40) or SHA-256 (64).
     const ref = spec.source?.ref;
     if (ref && /^[0-9a-fA-F]{7,}$/.test(ref) && /[0-9]/.test(ref) && ref.length !== 40 && ref.length !== 64)

@@ -14,7 +14,7 @@ RUN set -eux -f; \
 COPY --from=src . /src
 WORKDIR /src
 ENV PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
-RUN set -eux; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF; cmake --build build -j"$(nproc)"; DESTDIR=/staging cmake --install build
+RUN set -eux; cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF -DAPACHE_ONLY=ON; cmake --build build -j"$(nproc)"; DESTDIR=/staging cmake --install build
 RUN set -eux; \
     export OUT=/out; \
     pgbake-collect.sh staging /staging; \
