@@ -14,8 +14,8 @@ export const registry = "localhost:5000";
 
 export const e2ePlan = (config = e2eConfig) => planFrom({ config, extensions: e2eExtensions });
 
-/** `${registry}/<repo>:<tag>` of a planned target's first tag. */
-export const imageRef = (target: { tags: string[] }): string => `${registry}/${target.tags[0]}`;
+/** `<registry>/<repo>:<tag>` of a planned target's first tag (the main e2e config's registry by default). */
+export const imageRef = (target: { tags: string[] }, inRegistry = registry): string => `${inRegistry}/${target.tags[0]}`;
 
 export interface BakeRun {
   exitCode: number;
