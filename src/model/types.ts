@@ -3,6 +3,8 @@
 
 export type ExtensionKind = "package" | "source" | "contrib" | "tool";
 export type SourceBuild = "pgxs" | "configure" | "cmake" | "meson" | "pgrx" | "go";
+/** The build systems whose configure step takes `source.build_options`. */
+export const BUILDS_WITH_OPTIONS: readonly SourceBuild[] = ["configure", "cmake", "meson"];
 
 export interface SourceSpec {
   /** A git URL or any bake context (a local directory works too): fed as a named context. */

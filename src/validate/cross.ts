@@ -1,6 +1,6 @@
 // Checks that span files: names that must exist, ranges that must make sense, names that must not clash.
 import type { SourceDoc } from "../load/index.js";
-import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
+import { BUILDS_WITH_OPTIONS, type ExtensionSpec, type ProjectConfig } from "../model/types.js";
 import {
   extensionTagKeys,
   extensionTargetName,
@@ -43,9 +43,8 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       r.at(src, ["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
     if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
       r.at(src, ["source"], "a tool names the binaries it installs (source.binaries)");
-    const optionsBuild = spec.source?.build;
-    if ((spec.source?.build_options ?? []).length > 0 && !["configure", "cmake", "meson"].includes(optionsBuild ?? ""))
-      r.at(src, ["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${optionsBuild}`);
+    if (spec.source?.build_options?.length && !BUILDS_WITH_OPTIONS.includes(spec.source.build))
+      r.at(src, ["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${spec.source.build}`);
     // A ref of hex digits is meant as a commit; git takes only the full SHA-1 (40) or SHA-256 (64).
     const ref = spec.source?.ref;
     if (ref && /^[0-9a-fA-F]{7,}$/.test(ref) && /[0-9]/.test(ref) && ref.length !== 40 && ref.length !== 64)
