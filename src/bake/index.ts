@@ -1,5 +1,6 @@
 // Stage 6 (optional): run `docker buildx bake` on the generated files.
 import { execa } from "execa";
+import { shellWord } from "../render/escape.js";
 
 export interface BakeOptions {
   outDir: string;
@@ -24,11 +25,10 @@ export function bakeCommand(opts: BakeOptions): { file: string; args: string[]; 
   return { file: "docker", args, cwd: opts.outDir, env: opts.registry ? { registry: opts.registry } : {} };
 }
 
-/** The command as one shell line, for --dry-run. */
+/** The command as one shell line, for --dry-run: every word through the one shell-quoting helper. */
 export function formatCommand(cmd: ReturnType<typeof bakeCommand>): string {
-  const q = (s: string): string => (/^[A-Za-z0-9_./:=@,*+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${q(v)} `).join("");
-  return `cd ${q(cmd.cwd)} && ${env}${cmd.file} ${cmd.args.map(q).join(" ")}`;
+  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${shellWord(v)} `).join("");
+  return `cd ${shellWord(cmd.cwd)} && ${env}${cmd.file} ${cmd.args.map(shellWord).join(" ")}`;
 }
 
 export async function runBake(opts: BakeOptions): Promise<number> {

@@ -13,6 +13,7 @@ import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -238,11 +239,13 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|pgbake)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // Never process.exit() while output is queued: exitAfterOutput waits for stdout and stderr.
+  quietOnClosedReader();
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitAfterOutput(code),
     (err) => {
       process.stderr.write(`pgbake: internal error: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
+      return exitAfterOutput(1);
     },
   );
 }
