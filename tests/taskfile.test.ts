@@ -1,24 +1,26 @@
 // The Taskfile validates against the public Taskfile schema, and every pgbake command it runs
 // is one the CLI accepts (the `task` binary cannot be installed here, so we expand it ourselves).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { pgbake } from "./helpers/cli.js";
-import { repoRoot } from "./helpers/workspace.js";
+import { expandTask, readTaskfile } from "./helpers/taskfile.js";
+import { repoRoot, tempDir } from "./helpers/workspace.js";
 
 const taskfile = parse(readFileSync(join(repoRoot, "Taskfile.yml"), "utf8")) as {
   tasks: Record<string, { cmds?: (string | { task: string })[] }>;
 };
 const schemaPath = join(repoRoot, "..", "shared", "schemas", "taskfile.schema.json");
 
-/** Expands the Taskfile's own variables the way task's templating would for these values. */
-function expand(cmd: string, vars: Record<string, string>): string {
-  const flags = `${vars.PUSH === "true" ? "--push" : ""} ${vars.DRY_RUN === "true" ? "--dry-run" : ""}`;
-  const all: Record<string, string> = { PGBAKE: "node dist/src/cli/main.js", CONFIG: "pgbake.yaml", EXTENSIONS: "extensions", BAKE_FLAGS: flags, ...vars };
-  return cmd.replace(/\{\{\.([A-Z_]+)\}\}/g, (_, k: string) => all[k] ?? "");
-}
+const tf = readTaskfile(join(repoRoot, "Taskfile.yml"));
+const cli = "node dist/src/cli/main.js";
+/** A task's pgbake commands as argument lists for the built CLI. */
+const pgbakeArgs = (name: string, vars: Record<string, string>): string[][] =>
+  expandTask(tf, name, { PGBAKE: cli, ...vars })
+    .filter((line) => line.startsWith(cli))
+    .map((line) => line.slice(cli.length).trim().split(/\s+/).filter(Boolean));
 
 describe("Taskfile.yml", () => {
   it("validates against the Taskfile JSON Schema", () => {
@@ -35,18 +37,34 @@ describe("Taskfile.yml", () => {
   });
 
   it("runs only pgbake commands the CLI accepts (with DRY_RUN so nothing builds)", async () => {
-    const pgbakeCmds = Object.entries(taskfile.tasks).flatMap(([name, t]) =>
-      (t.cmds ?? []).filter((c): c is string => typeof c === "string" && c.includes("{{.PGBAKE}}")).map((c) => ({ name, c })),
-    );
-    expect(pgbakeCmds.length).toBeGreaterThanOrEqual(7);
-    for (const { name, c } of pgbakeCmds) {
-      const line = expand(c, { TARGET: "pgvector", PUSH: "true", DRY_RUN: "true" });
-      const args = line.split(/\s+/).filter(Boolean).slice(2); // drop `node dist/src/cli/main.js`
-      if (args[0] === "bake" && !args.includes("--dry-run")) args.push("--dry-run");
-      if (args[0] === "bake" && args.includes("--check")) continue; // runs buildx; covered by check.test.ts
-      const r = await pgbake(args);
-      expect(r.exitCode, `${name}: ${line}\n${r.stderr}`).toBe(0);
-      if (name === "bake") expect(r.stdout).toMatch(/docker buildx bake --file docker-bake.hcl --push pgvector$/m);
+    const scratch = tempDir("pgbake-task-");
+    onTestFinished(() => scratch.cleanup());
+    const names = Object.keys(taskfile.tasks).filter((n) => pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    for (const name of names)
+      for (const args of pgbakeArgs(name, { TARGET: "pgvector", PUSH: "true", DRY_RUN: "true" })) {
+        if (args[0] === "bake" && !args.includes("--dry-run")) args.push("--dry-run");
+        if (args[0] === "generate" && !args.includes("--check")) args.push("--out", scratch.dir); // never write into the clone
+        const r = await pgbake(args);
+        expect(r.exitCode, `${name}: ${args.join(" ")}\n${r.stderr}`).toBe(0);
+        if (name === "bake") expect(r.stdout).toMatch(/docker buildx bake --file docker-bake.hcl --push pgvector$/m);
+      }
+  });
+
+  it("takes OUT and REGISTRY", async () => {
+    const out = tempDir("pgbake-task-out-");
+    try {
+      for (const args of pgbakeArgs("generate", { OUT: out.dir })) expect((await pgbake(args)).exitCode).toBe(0);
+      expect(existsSync(join(out.dir, "docker-bake.hcl"))).toBe(true);
+      const [bake] = pgbakeArgs("bake", { TARGET: "pgvector", DRY_RUN: "true", REGISTRY: "ghcr.io/me", OUT: out.dir });
+      const r = await pgbake(bake!);
+      expect(r.stdout.trim()).toBe(`cd ${out.dir} && registry=ghcr.io/me docker buildx bake --file docker-bake.hcl pgvector`);
+    } finally {
+      out.cleanup();
     }
+  });
+
+  it("lists the tasks on a bare `task` instead of building every image", () => {
+    expect(expandTask(tf, "default", {})).toEqual(["task --list"]);
   });
 });

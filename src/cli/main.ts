@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances } from "../bake/entitlements.js";
+import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { InputErrors } from "../validate/errors.js";
@@ -200,6 +201,7 @@ function helpText(): string {
     "  -o, --out DIR          output directory (default: the config's `output`)",
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
+    "  -V, --version          pgbake's version",
     "",
     "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",
   );
@@ -208,6 +210,10 @@ function helpText(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") {
+    print(packageVersion());
+    return 0;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     print(helpText());
     return name ? 0 : 2;

@@ -20,3 +20,6 @@ export function packageRoot(): string {
 
 export const defaultConfigPath = (): string => join(packageRoot(), "pgbake.yaml");
 export const defaultExtensionsDir = (): string => join(packageRoot(), "extensions");
+
+/** The version in the package's own package.json. */
+export const packageVersion = (): string => String(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version);

@@ -29,10 +29,11 @@ export function hclString(value: string): Hcl {
 
 /**
  * The bake variables and globals a generated value may refer to; nothing else is ever
- * interpolated. `registry`, `timestamp`, `revision`, `annotation_levels` and `cache_scope` are
- * variables (overridable from the environment), `created` is a global derived from `timestamp`.
+ * interpolated. `registry`, `timestamp`, `revision`, `annotation_levels`, `cache_scope` and
+ * `bake_dir` are variables (overridable from the environment), `created` is a global derived
+ * from `timestamp`.
  */
-export const bakeReferences = ["registry", "timestamp", "revision", "created", "annotation_levels", "cache_scope"] as const;
+export const bakeReferences = ["registry", "timestamp", "revision", "created", "annotation_levels", "cache_scope", "bake_dir"] as const;
 export type BakeReference = (typeof bakeReferences)[number];
 /** A reference to a known bake variable inside a template; literal text is a plain string. */
 export interface BakeRef {

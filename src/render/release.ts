@@ -33,6 +33,14 @@ export function bakeVariables(config: ProjectConfig): { variables: VariableView[
       // annotation_levels=manifest for such builds.
       { name: hclString("annotation_levels"), default: hclString("index,manifest") },
       { name: hclString("cache_scope"), default: hclString("all") },
+      // Where this file and its dockerfiles/ are. buildx 0.29 resolves every local path of a
+      // bake file (context, contexts) against the working directory, never against the file
+      // (docker/buildx#1028; the opt-in BUILDX_BAKE_FILE_RELATIVE_PATHS=1 of later releases makes
+      // "." mean this file's directory). A bake file cannot learn its own location, and an
+      // absolute path written at generate time would tie the committed file to one clone, so the
+      // directory is a variable: "." from here, `bake_dir=DIR docker buildx bake -f DIR/docker-bake.hcl`
+      // from anywhere else. `pgbake bake` runs buildx in this directory and needs neither.
+      { name: hclString("bake_dir"), default: hclString(".") },
     ],
     globals: [
       {

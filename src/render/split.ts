@@ -18,9 +18,9 @@ export function partBakeFiles(plan: Plan, config: ProjectConfig, view: BakeView)
     const file = partBakeFile(part);
     const example = plan.operands.find((o) => inPart.has(o.name))?.name ?? targets[0]!;
     const groups = plan.groups
-      .map((g) => ({ name: g.name, targets: g.targets.filter((t) => inPart.has(t)) }))
+      .map((g) => ({ name: g.name, description: g.description, targets: g.targets.filter((t) => inPart.has(t)) }))
       .filter((g) => g.targets.length > 0)
-      .map((g) => ({ name: hclString(g.name), targets: hclList(g.targets.map(hclString)) }));
+      .map((g) => ({ name: hclString(g.name), description: hclString(g.description), targets: hclList(g.targets.map(hclString)) }));
     const partView: BakeView = {
       header: [
         view.header[0]!,
