@@ -13,7 +13,7 @@ import type { Plan } from "../src/model/types.js";
 import { buildPlan } from "../src/plan/index.js";
 import { renderAll, type RenderOutput } from "../src/render/bake.js";
 import { hclEntries, hclString } from "../src/render/escape.js";
-import { InputErrors } from "../src/validate/errors.js";
+import { InputErrors } from "../src/model/errors.js";
 import { validateInputs } from "../src/validate/index.js";
 import { bakePrint, type BakePrint } from "./helpers/buildx.js";
 import { fromHclJson, hostileString } from "./helpers/hostile.js";

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFrom, renderFrom } from "../src/pipeline/index.js";
-import type { RenderedFile } from "../src/render/dockerfiles.js";
+import type { RenderedFile } from "../src/model/files.js";
 import { JOURNAL, STAGING_DIR, type WriteHooks } from "../src/write/journal.js";
 import { recoverInterrupted, writeOutputs } from "../src/write/index.js";
 import { pgbake } from "./helpers/cli.js";

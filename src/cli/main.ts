@@ -9,7 +9,7 @@ import { checkOverrides, checkReleaseOverrides, representativeTargets } from "..
 import { fsReadAllowances } from "../bake/entitlements.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
-import { InputErrors } from "../validate/errors.js";
+import { InputErrors } from "../model/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";

@@ -4,7 +4,7 @@
 // it never made are never touched.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RenderedFile } from "../render/dockerfiles.js";
+import type { RenderedFile } from "../model/files.js";
 import { isOutputPath, recoverInterrupted, replaceSet, type WriteHooks } from "./journal.js";
 
 export { recoverInterrupted, type WriteHooks } from "./journal.js";

@@ -36,3 +36,21 @@ export async function bakeCheck(cwd: string, targets: string[], set: string[] = 
   const r = await execa("docker", args, { cwd, reject: false, all: true, env: { BUILDX_BAKE_ENTITLEMENTS_FS: "0" } });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
 }
+
+/** Annotations as a set: the bake file derives them from a label map, which HCL iterates by key. */
+export function sortedAnnotations<T extends { target: Record<string, { annotations?: string[] }> }>(d: T): T {
+  const copy = structuredClone(d);
+  for (const t of Object.values(copy.target)) if (t.annotations) t.annotations = [...t.annotations].sort();
+  return copy;
+}
+
+/**
+ * `docker buildx bake --print` of `file` in `cwd` for every group at once (buildx then lists the
+ * requested names as its own `default` group, which is left out) and of the default group alone.
+ */
+export async function printAll(cwd: string, groups: string[], env: Record<string, string>, file = "docker-bake.hcl"): Promise<{ all: BakePrint; plain: BakePrint }> {
+  const all = await bakePrint(cwd, groups, env, file);
+  delete all.group?.default;
+  const plain = await bakePrint(cwd, [], env, file);
+  return { all, plain };
+}
