@@ -1,6 +1,7 @@
 // Runs the real docker buildx on generated files. No mocks: tests that use this fail when
 // buildx is missing (`.ci/run` installs it; see scripts/e2e/setup-env.sh).
 import { execa } from "execa";
+import { toHclJson } from "./hostile.js";
 
 export interface BakePrint {
   group?: Record<string, { targets: string[] }>;
@@ -35,6 +36,14 @@ export async function bakeCheck(cwd: string, targets: string[], set: string[] = 
   const args = ["buildx", "bake", "--file", "docker-bake.hcl", "--check", ...set.flatMap((s) => ["--set", s]), ...targets];
   const r = await execa("docker", args, { cwd, reject: false, all: true, env: { BUILDX_BAKE_ENTITLEMENTS_FS: "0" } });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+}
+
+/** A definition as buildx prints it: values (not keys) with literal `${` and `%{` escaped. */
+export function asPrinted<T>(value: T): T {
+  if (typeof value === "string") return toHclJson(value) as T;
+  if (Array.isArray(value)) return value.map(asPrinted) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asPrinted(v)])) as T;
+  return value;
 }
 
 /** Annotations as a set: the bake file derives them from a label map, which HCL iterates by key. */
