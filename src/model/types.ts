@@ -111,7 +111,7 @@ export interface ProjectConfig {
   platforms: string[];
   flavors: FlavorSpec[];
   tags: { operand: string[]; extension: string[] };
-  /** OCI annotations and labels common to every image (src/render/metadata.ts). */
+  /** OCI annotations and labels common to every image (src/plan/metadata.ts). */
   metadata: MetadataSpec;
   /** Release features of the bake file, each switchable off (attestations, registry caches). */
   build: { attest: boolean; cache: boolean };
