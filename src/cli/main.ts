@@ -13,6 +13,8 @@ import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import { runUpdate, UpdateUsageError } from "./update.js";
+import { UpdateError } from "../update/errors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -132,6 +134,14 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  update: {
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
+    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    run(v) {
+      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
+    },
+  },
   bake: {
     usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
     summary: "run docker buildx bake on the generated files (--check without targets lints every Dockerfile once)",
@@ -200,7 +210,7 @@ function helpText(): string {
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "",
-    "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",
+    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }
@@ -228,7 +238,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pgbake: ${err.errors.length} problem(s) in the input:\n${err.message}\n`);
       return 2;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (err instanceof UpdateError) {
+      process.stderr.write(`pgbake ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof UpdateUsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`pgbake ${name}: ${(err as Error).message}\nusage: ${cmd.usage}\n`);
       return 2;
     }
