@@ -14,7 +14,9 @@ export interface YamlEdit {
 }
 
 const plainSafe = (s: string): boolean => {
-  if (s === "" || /^[\s]|[\s]$|[:#{}[\],&*!|>'"%@`]|^[-?]/.test(s)) return false;
+  // Plain unless YAML would read it otherwise: an indicator first, `: ` or ` #` inside, a flow
+  // character (the value may sit in a flow map), edge spaces; the parse round trip catches the rest.
+  if (s === "" || /^[-?:,[\]{}#&*!|>'"%@`\s]|\s$|:$|: | #|[{}[\],]/.test(s)) return false;
   try {
     return parse(`k: ${s}`)?.k === s;
   } catch {
