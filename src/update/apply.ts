@@ -2,6 +2,7 @@
 // refused before anything is written), then the YAML files are replaced (write + rename), then
 // the outputs are regenerated through the same writer as `pgbake generate`.
 import { readFileSync, renameSync, writeFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { loadInputs, parseYamlFile, type LoadedInputs } from "../load/index.js";
 import { inputFiles, planLoaded, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { writeOutputs } from "../write/index.js";
@@ -34,6 +35,8 @@ export function writeApplied(applied: Applied): { yaml: string[]; outputs: { wri
     renamed.push([tmp, file]);
   }
   for (const [tmp, file] of renamed) renameSync(tmp, file);
-  const outputs = writeOutputs(applied.planned.outDir, renderFrom(applied.planned).files);
+  const p = applied.planned;
+  const inputs = [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
+  const outputs = writeOutputs(p.outDir, renderFrom(p).files, { inputs });
   return { yaml: [...applied.texts.keys()], outputs };
 }
