@@ -36,9 +36,9 @@ postgres = {
   "18" = { version = "18.4", preview = false }
 }
 
-// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
 }
 
 types = {
@@ -238,7 +238,7 @@ target "_runtimes" {
   name = o.name
   dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
   platforms = lookup(o, "platforms", bases[o.base].platforms)
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, lookup(o, "args", {}))
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
   cache-from = cache_from("aza-pg", o.name)
   cache-to = cache_to("aza-pg", o.name)
 }

@@ -41,11 +41,11 @@ postgres = {
   "19" = { version = "19~beta3", preview = true }
 }
 
-// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
-  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"] }
-  bullseye = { image = "debian:bullseye-slim", codename = "bullseye", name = "docker.io/library/debian:bullseye-slim", digest = "", platforms = ["linux/amd64", "linux/arm64"] }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bookworm" } }
+  bullseye = { image = "debian:bullseye-slim", codename = "bullseye", name = "docker.io/library/debian:bullseye-slim", digest = "", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bullseye" } }
 }
 
 types = {
@@ -220,15 +220,15 @@ target "_runtimes" {
       { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
       { name = "runtime-18-bookworm", major = "18", base = "bookworm", dockerfile = "runtime-pgdg" },
       { name = "runtime-18-bullseye", major = "18", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-19-trixie", major = "19", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-19-bookworm", major = "19", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-19-bullseye", major = "19", base = "bullseye", dockerfile = "runtime-pgdg" },
+      { name = "runtime-19-trixie", major = "19", base = "trixie", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
+      { name = "runtime-19-bookworm", major = "19", base = "bookworm", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
+      { name = "runtime-19-bullseye", major = "19", base = "bullseye", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
     ]
   }
   name = o.name
   dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
   platforms = lookup(o, "platforms", bases[o.base].platforms)
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, lookup(o, "args", {}))
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
   cache-from = cache_from("postgresql", o.name)
   cache-to = cache_to("postgresql", o.name)
 }

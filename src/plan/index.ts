@@ -13,6 +13,7 @@ import type {
   SharedFacts,
 } from "../model/types.js";
 import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
+import { runtimeAptArgs } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
 import {
@@ -246,7 +247,8 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
         platforms: basePlatforms(config, base.name),
         // Runtimes are never pushed; their registry cache lives in the operand repository.
         repository: config.image,
-        args: { BASE_IMAGE: base.image, PG_MAJOR: String(pg.major), PG_VERSION: pg.version },
+        // The apt repositories as build args too (src/plan/apt.ts), those that differ from the Dockerfile's defaults.
+        args: { BASE_IMAGE: base.image, PG_MAJOR: String(pg.major), PG_VERSION: pg.version, ...runtimeAptArgs(base, pg) },
         contexts: {},
         tags: [],
         metadata: [],

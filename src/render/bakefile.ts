@@ -43,7 +43,7 @@ export interface ExtensionShared {
   contexts: Record<string, string>;
 }
 
-function lookups(plan: Plan, shared: Map<string, ExtensionShared>): Attribute[] {
+function lookups(plan: Plan, shared: Map<string, ExtensionShared>, runtimeArgs: Map<string, Record<string, string>>): Attribute[] {
   const s = plan.shared;
   const o = (entries: [string, Expr][]): Expr => object(entries);
   return [
@@ -53,7 +53,8 @@ function lookups(plan: Plan, shared: Map<string, ExtensionShared>): Attribute[] 
       "PostgreSQL by major: a minor release changes one line here."),
     attr("bases", object(s.bases.map((b) => [b.name, o([
       ["image", str(b.image)], ["codename", str(b.codename)], ["name", str(b.baseName)], ["digest", str(b.baseDigest ?? "")], ["platforms", strings(b.platforms)],
-    ])]), true), "Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms."),
+      ...(runtimeArgs.has(b.name) ? [["runtime_args", stringMap(runtimeArgs.get(b.name)!)] as [string, Expr]] : []),
+    ])]), true), "Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms."),
     attr("types", object(s.types.map((t) => [t.name, o([["description", str(t.description)], ["packages", str(t.packages.join(" "))]])]), true)),
     attr("flavors", object(s.flavors.map((f) => [f.name, o([["description", str(f.description)], ["image", str(f.image)]])]), true)),
     attr("extensions", object(s.extensions.map((e) => {
@@ -177,11 +178,25 @@ function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [
   return fields;
 }
 
+const runtimeDerived = (t: RuntimeTargetPlan, plan: Plan): Record<string, string> => ({
+  BASE_IMAGE: plan.shared.bases.find((b) => b.name === t.base)!.image,
+  PG_MAJOR: String(t.major),
+  PG_VERSION: plan.shared.postgres.find((p) => p.major === t.major)!.version,
+});
+
+const agreed = (maps: Record<string, string>[]): Record<string, string> =>
+  Object.fromEntries(Object.entries(maps[0]!).filter(([k, v]) => maps.every((m) => m[k] === v)));
+
+/** Per base: the runtime args (beyond the derived ones) all its runtimes agree on, such as its apt sources. */
+export function runtimeShared(targets: RuntimeTargetPlan[], plan: Plan): Map<string, Record<string, string>> {
+  const byBase = new Map<string, RuntimeTargetPlan[]>();
+  for (const t of targets) byBase.set(t.base, [...(byBase.get(t.base) ?? []), t]);
+  return new Map([...byBase].map(([base, ts]) => [base, agreed(ts.map((t) => overrides(t.args, runtimeDerived(t, plan))))]));
+}
+
 /** Per extension: its Dockerfile, and the args and contexts (beyond the derived ones) all its images agree on. */
 export function extensionShared(targets: ExtensionTargetPlan[], dockerfiles: Record<string, string>): Map<string, ExtensionShared> {
   const out = new Map<string, ExtensionShared>();
-  const agreed = (maps: Record<string, string>[]): Record<string, string> =>
-    Object.fromEntries(Object.entries(maps[0]!).filter(([k, v]) => maps.every((m) => m[k] === v)));
   const byExtension = new Map<string, ExtensionTargetPlan[]>();
   for (const t of targets) byExtension.set(t.extension, [...(byExtension.get(t.extension) ?? []), t]);
   for (const [name, ts] of byExtension) {
@@ -198,11 +213,8 @@ function withMap(fields: [string, Expr][], key: string, map: Record<string, stri
   return Object.keys(map).length > 0 ? [...fields, [key, stringMap(map)]] : fields;
 }
 
-function runtimeRow(t: RuntimeTargetPlan, plan: Plan, dockerfile: string): Expr {
-  const base = plan.shared.bases.find((b) => b.name === t.base)!;
-  const pg = plan.shared.postgres.find((p) => p.major === t.major)!;
-  const derived = { BASE_IMAGE: base.image, PG_MAJOR: String(t.major), PG_VERSION: pg.version };
-  return object(withMap(commonRow(t, plan, dockerfile), "args", overrides(t.args, derived)));
+function runtimeRow(t: RuntimeTargetPlan, plan: Plan, dockerfile: string, baseArgs: Record<string, string>): Expr {
+  return object(withMap(commonRow(t, plan, dockerfile), "args", overrides(t.args, { ...runtimeDerived(t, plan), ...baseArgs })));
 }
 
 function extensionRow(t: ExtensionTargetPlan, plan: Plan, shared: ExtensionShared): Expr {
@@ -235,7 +247,13 @@ function operandRow(t: OperandTargetPlan, plan: Plan, dockerfile: string): Expr 
   return object(withMap(fields, "args", overrides(t.args, derived)));
 }
 
-function targetBlocks(plan: Plan, targets: TargetPlan[], dockerfiles: Record<string, string>, shared: Map<string, ExtensionShared>): Block[] {
+function targetBlocks(
+  plan: Plan,
+  targets: TargetPlan[],
+  dockerfiles: Record<string, string>,
+  shared: Map<string, ExtensionShared>,
+  runtimeArgs: Map<string, Record<string, string>>,
+): Block[] {
   const s = plan.shared;
   const cache = (repository: string): Attribute[] =>
     plan.build.cache ? [attr("cache-from", code(`cache_from(${repository}, o.name)`)), attr("cache-to", code(`cache_to(${repository}, o.name)`))] : [];
@@ -253,8 +271,8 @@ function targetBlocks(plan: Plan, targets: TargetPlan[], dockerfiles: Record<str
   const runtimeRepos = new Set(runtimes.map((t) => t.repository));
   if (runtimeRepos.size > 1) throw new Error("render invariant: runtimes cache to more than one repository");
   if (runtimes.length > 0) {
-    out.push(matrixBlock("_runtimes", ["_common"], runtimes.map((t) => runtimeRow(t, plan, dockerfiles[t.name]!)), [
-      attr("args", code('merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, lookup(o, "args", {}))')),
+    out.push(matrixBlock("_runtimes", ["_common"], runtimes.map((t) => runtimeRow(t, plan, dockerfiles[t.name]!, runtimeArgs.get(t.base)!)), [
+      attr("args", code('merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))')),
       ...cache(JSON.stringify(runtimes[0]!.repository)),
     ], "PostgreSQL on each base (never pushed): what the other images start from."));
   }
@@ -296,12 +314,13 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
   const targets = options.targets ? all.filter((t) => options.targets!.has(t.name)) : all;
   const wanted = new Set(targets.map((t) => t.name));
   const shared = extensionShared(targets.filter((t): t is ExtensionTargetPlan => t.kind === "extension"), dockerfiles);
+  const runtimeArgs = runtimeShared(targets.filter((t): t is RuntimeTargetPlan => t.kind === "runtime"), plan);
   const groups = plan.groups
     .map((g) => ({ name: g.name, targets: g.targets.filter((t) => wanted.has(t)) }))
     .filter((g) => g.targets.length > 0)
     .map((g) => block("group", [g.name], [attr("targets", strings(g.targets))]));
   return printHcl({
     header: options.header.map((l) => dockerComment(l)),
-    body: [...variables(plan), ...lookups(plan, shared), ...functions(plan), ...groups, ...targetBlocks(plan, targets, dockerfiles, shared)],
+    body: [...variables(plan), ...lookups(plan, shared, runtimeArgs), ...functions(plan), ...groups, ...targetBlocks(plan, targets, dockerfiles, shared, runtimeArgs)],
   });
 }
