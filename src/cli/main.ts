@@ -17,6 +17,7 @@ import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
+import { runUpdate, UpdateUsageError } from "./update.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -141,6 +142,14 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  update: {
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
+    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    run(v) {
+      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
+    },
+  },
   bake: {
     usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
     summary: "run docker buildx bake on the generated files (--check without targets lints every Dockerfile once)",
@@ -233,7 +242,7 @@ function helpText(): string {
     "  -h, --help             help for pgbake or a command",
     "  -V, --version          pgbake's version",
     "",
-    "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",
+    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }
@@ -261,7 +270,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (err instanceof UsageError || err instanceof UpdateUsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
       return 2;
     }
