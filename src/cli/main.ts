@@ -16,13 +16,14 @@ import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import { explainOrigin } from "./origin.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { runUpdate, UpdateUsageError } from "./update.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
   config: { type: "string", short: "c" },
-  extensions: { type: "string", short: "e" },
+  extensions: { type: "string", short: "e", multiple: true },
   out: { type: "string", short: "o" },
   "bake-files": { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -41,7 +42,7 @@ const pathsOf = (v: Record<string, unknown>): InputPaths => {
   if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
   return {
     config: v.config as string | undefined,
-    extensions: v.extensions as string | undefined,
+    extensions: v.extensions as string[] | undefined,
     out: v.out as string | undefined,
     bakeFiles: mode as InputPaths["bakeFiles"],
   };
@@ -111,8 +112,11 @@ export const commands: Record<string, Command> = {
     options: {},
     run(v, pos) {
       if (pos.length !== 1) throw new UsageError("explain takes one name");
-      const { plan } = planFrom(pathsOf(v));
-      const text = explain(plan, pos[0]!);
+      const { plan, catalog } = planFrom(pathsOf(v));
+      const origin = explainOrigin(catalog, pos[0]!);
+      const found = explain(plan, pos[0]!);
+      // An extension: where it goes (the plan), then where its entry came from (the catalogs).
+      const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
       if (!text) {
         process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan\n`);
         return 2;
@@ -235,8 +239,8 @@ function helpText(): string {
   lines.push(
     "",
     "Common options:",
-    "  -c, --config FILE      project config (default: the built-in pgbake.yaml)",
-    "  -e, --extensions DIR   extension catalog directory (default: the built-in extensions/)",
+    "  -c, --config FILE      project config (default: ./pgbake.yaml, else the built-in one)",
+    "  -e, --extensions DIR   a catalog directory on top of the config's `catalogs:` (repeatable; later wins)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",

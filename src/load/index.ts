@@ -1,9 +1,12 @@
 // Stage 1: read the config and catalog files into YAML documents that keep source positions,
 // so that every later error can name file, line and column.
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { InputError, InputErrors } from "../model/errors.js";
+import type { CatalogLayer } from "../model/types.js";
+import { positionOf } from "../validate/position.js";
+import { catalogLayers } from "./catalogs.js";
 
 export interface SourceDoc {
   file: string;
@@ -15,7 +18,13 @@ export interface SourceDoc {
 
 export interface LoadedInputs {
   config: SourceDoc;
+  /** Every extension file of every catalog layer, in layer order (then name order). */
   extensions: SourceDoc[];
+  /** The catalog layers, in order, and which layer each file belongs to (see load/catalogs.ts). */
+  layers?: CatalogLayer[];
+  layerOf?: Map<string, CatalogLayer>;
+  /** True when the config names its catalogs (`catalogs:`): layering and selection apply. */
+  layered?: boolean;
 }
 
 /** yaml's message, minus advice meant for programmers using the library. */
@@ -56,7 +65,7 @@ function readText(file: string): string {
 }
 
 /** Extension files in name order, so the result never depends on the order on disk. */
-export function listExtensionFiles(dir: string): string[] {
+export function listExtensionFiles(dir: string, allowEmpty = false): string[] {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error("not a directory");
@@ -65,13 +74,17 @@ export function listExtensionFiles(dir: string): string[] {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory not found")]);
   }
   const files = names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
-  if (files.length === 0) {
+  if (files.length === 0 && !allowEmpty) {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory holds no .yaml files")]);
   }
   return files;
 }
 
-export function loadInputs(configPath: string, extensionsDir: string): LoadedInputs {
+/**
+ * `extensions`: the command line's catalog directories (none: the config's `catalogs:`, or the
+ * built-in catalog). A config that names its catalogs gets them layered (load/catalogs.ts).
+ */
+export function loadInputs(configPath: string, extensions: string | string[] = []): LoadedInputs {
   const errors: InputError[] = [];
   const collect = <T>(fn: () => T): T | undefined => {
     try {
@@ -84,10 +97,24 @@ export function loadInputs(configPath: string, extensionsDir: string): LoadedInp
   };
   const configFile = resolve(configPath);
   const config = collect(() => parseYamlFile(configFile, readText(configFile)));
-  const files = collect(() => listExtensionFiles(resolve(extensionsDir))) ?? [];
-  const extensions = files
-    .map((f) => collect(() => parseYamlFile(f, readText(f))))
-    .filter((d): d is SourceDoc => d !== undefined);
+  const named = (config?.data as { catalogs?: unknown } | null | undefined)?.catalogs;
+  // A wrong type is the schema's to report; layering starts once it is a list of strings.
+  const specs = Array.isArray(named) && named.every((c) => typeof c === "string") ? (named as string[]) : undefined;
+  const { layers, problems } = catalogLayers(specs, dirname(configFile), typeof extensions === "string" ? [extensions] : extensions);
+  for (const p of problems) {
+    const pos = config ? positionOf(config, ["catalogs", p.index]) : { line: 0, column: 0 };
+    errors.push(new InputError(configFile, pos.line, pos.column, `catalogs[${p.index}]`, p.message));
+  }
+  const layerOf = new Map<string, CatalogLayer>();
+  const docs: SourceDoc[] = [];
+  for (const layer of layers) {
+    const files = collect(() => listExtensionFiles(layer.dir, specs !== undefined)) ?? [];
+    for (const f of files) {
+      layerOf.set(f, layer);
+      const doc = collect(() => parseYamlFile(f, readText(f)));
+      if (doc) docs.push(doc);
+    }
+  }
   if (errors.length > 0 || !config) throw new InputErrors(errors);
-  return { config, extensions };
+  return { config, extensions: docs, layers, layerOf, layered: specs !== undefined };
 }

@@ -60,6 +60,8 @@ export interface ExtensionSpec {
   notes?: string;
   /** The file the spec came from, for messages. */
   file: string;
+  /** Which catalog layer defined it and what later layers changed (layered catalogs only). */
+  origin?: ExtensionOrigin;
 }
 
 export interface PostgresVersion {
@@ -125,6 +127,10 @@ export type BakeFilesMode = "single" | "per-major" | "per-base" | "per-major-bas
 
 export interface ProjectConfig {
   file: string;
+  /** The catalogs named by `catalogs:`, in order (undefined: not given). */
+  catalogs?: string[];
+  /** Library-catalog entries to build as images even when no flavor or type uses them. */
+  extension_images: string[];
   registry: string;
   image: string;
   default_flavor: string;
@@ -156,7 +162,29 @@ export interface MetadataSpec {
 }
 
 export interface Catalog {
+  /** The entries the project builds (see validate/layers.ts for which). */
   extensions: ExtensionSpec[];
+  /** Entries of library catalogs (builtin, packages) that nothing asks for: known, not built. */
+  unselected?: ExtensionSpec[];
+}
+
+/** One catalog of a project: the built-in one, a directory, or a directory of an npm package. */
+export interface CatalogLayer {
+  /** As the config or command line names it (`builtin`, `./extensions`, `pkg/extensions`). */
+  name: string;
+  dir: string;
+  /** A library (builtin, a package): its entries are built only when the project uses them. */
+  library: boolean;
+  fromConfig: boolean;
+}
+
+/** Where a catalog entry and each field an override changed came from (`pgbake explain`). */
+export interface ExtensionOrigin {
+  layer: string;
+  /** Earlier whole entries of the same name this one replaces. */
+  replaced: { file: string; layer: string }[];
+  /** Fields set by `override: true` entries of later catalogs: field -> file. */
+  fields: Record<string, { file: string; layer: string }>;
 }
 
 // ---- Plan -----------------------------------------------------------------------------------

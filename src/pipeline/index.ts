@@ -1,7 +1,8 @@
 // load → validate → plan (+ post-plan checks) → render, as one call for the CLI, tests and the benchmark.
 import { dirname, resolve } from "node:path";
 import { loadInputs, type LoadedInputs } from "../load/index.js";
-import { defaultConfigPath, defaultExtensionsDir } from "../model/paths.js";
+import { existsSync } from "node:fs";
+import { defaultConfigPath } from "../model/paths.js";
 import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { checkPlan, type PlanChecks } from "../plan/checks.js";
@@ -10,8 +11,10 @@ import { validateInputs } from "../validate/index.js";
 import { InputErrors, sortErrors } from "../model/errors.js";
 
 export interface InputPaths {
+  /** Default: ./pgbake.yaml if the working directory has one, else the built-in config. */
   config?: string;
-  extensions?: string;
+  /** Catalog directories layered over the config's `catalogs:` (load/catalogs.ts). */
+  extensions?: string | string[];
   /** Overrides the config's `output`. */
   out?: string;
   /** Overrides the config's `bake_files`. */
@@ -27,13 +30,16 @@ export interface Planned {
 
 /** Throws InputErrors for bad input, and for what `checks` refuse (`release`: unpinned bases or sources). */
 export function planFrom(paths: InputPaths, checks: PlanChecks = {}): Planned {
-  const { configPath, extensionsDir } = inputFiles(paths);
-  return planLoaded(loadInputs(configPath, extensionsDir), paths, checks);
+  const { configPath, extensionsDirs } = inputFiles(paths);
+  return planLoaded(loadInputs(configPath, extensionsDirs), paths, checks);
 }
 
-/** The config file and catalog directory the paths name (the built-in ones by default). */
-export function inputFiles(paths: InputPaths): { configPath: string; extensionsDir: string } {
-  return { configPath: resolve(paths.config ?? defaultConfigPath()), extensionsDir: resolve(paths.extensions ?? defaultExtensionsDir()) };
+/** The config file and the command line's catalog directories the paths name. */
+export function inputFiles(paths: InputPaths): { configPath: string; extensionsDirs: string[] } {
+  const dirs = paths.extensions === undefined ? [] : typeof paths.extensions === "string" ? [paths.extensions] : paths.extensions;
+  // A project of one's own: `pgbake generate` in its directory reads its pgbake.yaml.
+  const config = paths.config ?? (existsSync("pgbake.yaml") ? "pgbake.yaml" : defaultConfigPath());
+  return { configPath: resolve(config), extensionsDirs: dirs.map((d) => resolve(d)) };
 }
 
 /** planFrom on inputs already loaded (`pgbake update` plans its edited files before writing them). */

@@ -17,8 +17,8 @@ export interface Applied {
 
 /** The edited texts and the plan they make; nothing is written. */
 export function editedInputs(paths: InputPaths, edits: FileEdits[]): Applied {
-  const { configPath, extensionsDir } = inputFiles(paths);
-  const loaded = loadInputs(configPath, extensionsDir);
+  const { configPath, extensionsDirs } = inputFiles(paths);
+  const loaded = loadInputs(configPath, extensionsDirs);
   const texts = new Map<string, string>();
   for (const { file, edits: list } of edits) texts.set(file, applyEdits(readFileSync(file, "utf8"), list));
   const reparse = (doc: LoadedInputs["config"]): LoadedInputs["config"] => (texts.has(doc.file) ? parseYamlFile(doc.file, texts.get(doc.file)!) : doc);

@@ -50,6 +50,12 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
   };
 }
 
+/** What an omitted `tags:` means (README: CloudNativePG's scheme is the default). */
+export const defaultTags = {
+  operand: ["{major}-{type}-{base}", "{version}-{type}-{base}", "{version}-{timestamp}-{type}-{base}"],
+  extension: ["{ext_version}-{major}-{base}", "{ext_version}-{timestamp}-{major}-{base}"],
+};
+
 const previewRe = /~(alpha|beta|rc)[0-9]+$/;
 
 export function toProjectConfig(data: Obj, file: string): ProjectConfig {
@@ -80,6 +86,8 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
   const opt = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
   return {
     file,
+    catalogs: data.catalogs === undefined ? undefined : list(data.catalogs),
+    extension_images: list(data.extension_images),
     registry: data.registry === undefined ? "localhost:5000" : String(data.registry),
     image: data.image === undefined ? "postgresql" : String(data.image),
     default_flavor: data.default_flavor === undefined ? (flavors[0]?.name ?? "base") : String(data.default_flavor),
@@ -95,8 +103,9 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     platforms: list(data.platforms),
     flavors,
     tags: {
-      operand: tags.operand === undefined ? ["{major}-{type}-{base}", "{version}-{type}-{base}"] : list(tags.operand),
-      extension: tags.extension === undefined ? ["{ext_version}-{major}-{base}"] : list(tags.extension),
+      // CloudNativePG's scheme: rolling major and minor tags plus an immutable one per run.
+      operand: tags.operand === undefined ? defaultTags.operand : list(tags.operand),
+      extension: tags.extension === undefined ? defaultTags.extension : list(tags.extension),
     },
     metadata: {
       vendor: opt(metadata.vendor),
