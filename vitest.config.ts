@@ -4,12 +4,15 @@ import { defineConfig } from "vitest/config";
 // time after them (buildx reads, real builds, the local registry), and the e2e files last, sharing
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
+  "tests/catalog-layers.test.ts",
   "tests/compat.test.ts",
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
+  "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
+  "tests/pipes.test.ts",
   "tests/plan.test.ts",
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",

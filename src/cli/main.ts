@@ -15,6 +15,8 @@ import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./catalog.js";
+import { addCommand } from "./add.js";
+import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { UsageError } from "./usage.js";
@@ -51,6 +53,8 @@ const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensio
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 export const commands: Record<string, Command> = {
+  init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
+  add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
   generate: {
     usage: "pgbake generate [--check] [--release] [--force] [--config FILE] [--extensions DIR] [--out DIR]",
     summary:
