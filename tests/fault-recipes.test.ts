@@ -2,7 +2,7 @@
 // that cannot happen is refused before anything changes (and the next run is not wedged),
 // paths that cannot be an output directory, bad metadata files, encodings, sizes, unknown bake
 // targets under --dry-run, control characters in `explain`, editors' files in the catalog.
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakePrint } from "./helpers/buildx.js";
