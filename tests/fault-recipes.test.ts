@@ -106,24 +106,32 @@ describe("inputs", () => {
     );
   });
 
+  const flow = (n: number, item: (i: number) => string): string => Array.from({ length: n }, (_, i) => item(i)).join(", ");
   it.each([
-    ["100,000 keys under runtime_packages_by_base", (i: number) => `  k${i}: [libfoo]`, "runtime_packages_by_base:", "extensions/pgvector.yaml:10:3: a mapping of 100000 entries; pgbake reads at most 10000 in one mapping"],
-    ["100,000 unknown top-level keys", (i: number) => `unknown_${i}: x`, "", "extensions/pgvector.yaml:1:1: a mapping of 100008 entries; pgbake reads at most 10000 in one mapping"],
-    ["a list of 100,000 items", (i: number) => `  - lib${i}`, "runtime_packages:", "extensions/pgvector.yaml:10:3: a list of 100000 items; pgbake reads at most 10000 in one list"],
-  ])("%s: rejected before any schema work, exit 2", async (_what, line, head, message) => {
+    ["100,000 keys under runtime_packages_by_base (1.9 MB)", `runtime_packages_by_base:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: [libfoo]\n`).join("")}`, "extensions/pgvector.yaml: the file is 1889122 bytes; pgbake reads input files of up to 1048576 bytes (1 MiB)"],
+    ["a 44 MB list", `runtime_packages:\n${"  - libfoo\n".repeat(4_000_000)}`, "extensions/pgvector.yaml: the file is 44000224 bytes; pgbake reads input files of up to 1048576 bytes (1 MiB)"],
+    ["100,000 keys in one flow mapping (0.9 MB)", `runtime_packages_by_base: {${flow(100_000, (i) => `${i.toString(36)}: 0`)}}\n`, "extensions/pgvector.yaml:9:27: a mapping of 100000 entries; pgbake reads at most 10000 in one mapping"],
+    ["100,000 items in one flow list (0.6 MB)", `runtime_packages: [${flow(100_000, (i) => i.toString(36))}]\n`, "extensions/pgvector.yaml:9:19: a list of 100000 items; pgbake reads at most 10000 in one list"],
+  ])("%s: refused before any schema work, exit 2", async (_what, added, message) => {
     const p = project();
-    const lines = Array.from({ length: 100_000 }, (_, i) => line(i));
-    writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${head ? `${head}\n` : ""}${lines.join("\n")}\n`);
+    writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${added}`);
     const r = await p.run("generate", "--out", "out");
     expect(r.stderr).toBe(`pgbake: 1 problem(s) in the input:\n${message}`);
     expect(r.exitCode).toBe(2);
   });
 
-  it("a file over 4 MiB is refused before it is read (a 44 MB list)", async () => {
+  it("9,990 unknown keys: the first 50 problems and a count of the rest", async () => {
     const p = project();
-    writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}runtime_packages:\n${"  - libfoo\n".repeat(4_000_000)}`);
+    writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${Array.from({ length: 9_990 }, (_, i) => `unknown_${i}: x\n`).join("")}`);
     const r = await p.run("generate", "--out", "out");
-    expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\nextensions/pgvector.yaml: the file is 44000224 bytes; pgbake reads input files of up to 4194304 bytes (4 MiB)");
+    const lines = r.stderr.split("\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "pgbake: 51 problem(s) in the input:",
+      "extensions/pgvector.yaml: and 9940 more problems in this file",
+      "extensions/pgvector.yaml:9:1: unknown_0: unknown field",
+      "extensions/pgvector.yaml:10:1: unknown_1: unknown field",
+    ]);
+    expect(lines).toHaveLength(52);
     expect(r.exitCode).toBe(2);
   });
 

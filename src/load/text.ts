@@ -11,7 +11,7 @@ import { isUtf8 } from "node:buffer";
 import { InputError, InputErrors } from "../validate/errors.js";
 
 /** Larger than any sensible config or catalog file by far; bounds memory and time before parsing. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstInvalidByte(buf: Buffer): number {
@@ -36,7 +36,7 @@ export function readInputText(file: string): string {
   try {
     const size = statSync(file).size;
     if (size > MAX_FILE_BYTES)
-      throw new InputErrors([new InputError(file, 0, 0, "", `the file is ${size} bytes; pgbake reads input files of up to ${MAX_FILE_BYTES} bytes (4 MiB)`)]);
+      throw new InputErrors([new InputError(file, 0, 0, "", `the file is ${size} bytes; pgbake reads input files of up to ${MAX_FILE_BYTES} bytes (1 MiB)`)]);
     buf = readFileSync(file);
   } catch (err) {
     if (err instanceof InputErrors) throw err;
