@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
-import { InputError, InputErrors } from "../validate/errors.js";
+import { InputError, InputErrors } from "../model/errors.js";
 import { checkStructure } from "./structure.js";
 import { readInputText } from "./text.js";
 

@@ -3,7 +3,7 @@
 // validated key by key), and no key twice in a mapping (yaml's own check compares each key with
 // every earlier one: quadratic, minutes on 100,000 keys).
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
-import { InputError } from "../validate/errors.js";
+import { InputError } from "../model/errors.js";
 
 /** Far beyond any real config or catalog (the largest mapping in the examples has a few dozen entries). */
 export const MAX_ENTRIES = 10_000;

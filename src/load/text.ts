@@ -8,7 +8,7 @@
 // the duplicate-key check.
 import { readFileSync, statSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
-import { InputError, InputErrors } from "../validate/errors.js";
+import { InputError, InputErrors } from "../model/errors.js";
 
 /** Larger than any sensible config or catalog file by far; bounds memory and time before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
