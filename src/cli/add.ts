@@ -124,7 +124,7 @@ export const addCommand = {
     // The schema decides, as for any hand-written entry (file:line:column on a bad value).
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines });
-    const errors = checkSchema({ file, doc, lines, data: doc.toJS() }, "extension");
+    const errors = checkSchema({ file, doc, lines, text, data: doc.toJS() }, "extension");
     if (errors.length > 0) throw new InputErrors(errors);
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${file}.pgbake-add.tmp`, text);

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ExtensionSpec, ProjectConfig } from "../model/types.js";
 import { mergeLayers, selectExtensions } from "./layers.js";
-import { checkCatalog, checkConfig } from "./cross.js";
+import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
 import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
@@ -57,6 +57,7 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     const alsoKnown = [...invalidNames, ...(catalog.unselected ?? []).map((e) => e.name)];
     errors.push(...checkConfig(config, inputs.config, catalog.extensions, alsoKnown));
     errors.push(...checkPlatformCoverage(config, catalog.extensions, docs));
+    errors.push(...checkExtensionBases(config, catalog.extensions, docs));
   }
   if (errors.length > 0 || !config) throw new InputErrors(sortErrors(errors));
   return { config, catalog };
