@@ -134,7 +134,7 @@ export const commands: Record<string, Command> = {
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
       if (catalogs.length === 0) {
-        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
         return 1;
       }
       writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
