@@ -120,6 +120,17 @@ describe("inputs", () => {
     expect(r.exitCode).toBe(2);
   });
 
+  it("a matrix that multiplies into more than 100,000 targets is refused before planning", async () => {
+    const p = project();
+    const bases = Array.from({ length: 400 }, (_, i) => `  b${i}: { image: "debian:bookworm-slim", codename: bookworm }\n`).join("");
+    const types = Array.from({ length: 400 }, (_, i) => `  t${i}: { description: x }\n`).join("");
+    edit(p.config, /^bases:\n(?: {2}.*\n| {4}.*\n)+/m, `bases:\n${bases}`);
+    edit(p.config, /^types:\n(?: {2}.*\n| {4}.*\n)+/m, `types:\n${types}`);
+    const r = await p.run("generate", "--out", "out");
+    expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\npgbake.yaml:1:1: this matrix makes 320000 operand targets (flavors × postgres × types × bases); pgbake plans at most 100000");
+    expect(r.exitCode).toBe(2);
+  });
+
   it("9,990 unknown keys: the first 50 problems and a count of the rest", async () => {
     const p = project();
     writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${Array.from({ length: 9_990 }, (_, i) => `unknown_${i}: x\n`).join("")}`);
