@@ -22,6 +22,8 @@ export interface WriteOptions {
   force?: boolean;
   /** How long to wait for another run that holds the output directory (default 10 minutes). */
   lockTimeoutMs?: number;
+  /** Told once when the wait for another run's lock is longer than a moment. */
+  onWait?: (message: string) => void;
   /** The run's input files and directories: none of them may be the output directory. */
   inputs?: string[];
   fs?: WriterFs;
@@ -163,7 +165,7 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
   const fs = guarded(options.fs ?? nodeFs);
   refuseOutDir(outDir, options.inputs);
   ensureDir(fs, outDir);
-  const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000);
+  const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000, options.onWait);
   try {
     recover(fs, outDir);
     const all = [...files, manifestFile(files)];
