@@ -184,6 +184,11 @@ export interface RuntimeTargetPlan {
   platforms: string[];
   /** Build arguments naming the apt repositories (src/plan/apt.ts); only those that differ from the Dockerfile's defaults. */
   aptArgs: Record<string, string>;
+  /**
+   * Its apt repositories are on this machine's loopback (a local mirror): this runtime and every
+   * target built from it run in the host's network (`network = "host"`, `--allow=network.host`).
+   */
+  hostNetwork: boolean;
 }
 
 export interface ExtensionTargetPlan {

@@ -11,7 +11,7 @@ import type {
   ProjectConfig,
   RuntimeTargetPlan,
 } from "../model/types.js";
-import { runtimeAptArgs } from "./apt.js";
+import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "./compat.js";
 import {
@@ -184,6 +184,7 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
         pgVersion: pg.version,
         platforms: basePlatforms(config, base.name),
         aptArgs: runtimeAptArgs(base, pg),
+        hostNetwork: usesLoopback(base),
       });
   return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands), droppedPreviews: dropped };
 }

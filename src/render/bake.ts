@@ -68,6 +68,9 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
   const specs = new Map(catalog.extensions.map((e) => [e.name, e]));
   const bases = new Map(config.bases.map((b) => [b.name, b]));
   const targets: TargetView[] = [];
+  // Targets on a runtime whose apt mirror is on this machine's loopback build in its network.
+  const onHostNetwork = new Set(plan.runtimes.filter((r) => r.hostNetwork).map((r) => r.name));
+  const hostNetwork = (runtime: string): { key: string; value: Hcl }[] => (onHostNetwork.has(runtime) ? [{ key: "network", value: hclString("host") }] : []);
 
   for (const rt of plan.runtimes) {
     const base = bases.get(rt.base)!;
@@ -75,7 +78,7 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
     targets.push(
       target(rt.name, path, rt.platforms, {
         args: { BASE_IMAGE: base.image, PG_MAJOR: String(rt.major), PG_VERSION: rt.pgVersion, ...rt.aptArgs },
-      }, { attrs: cacheAttrs(config, config.image, rt.name) }),
+      }, { attrs: [...hostNetwork(rt.name), ...cacheAttrs(config, config.image, rt.name)] }),
     );
   }
   for (const et of plan.extensionImages) {
@@ -97,7 +100,7 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
     }
     targets.push(
       target(et.name, path, et.platforms, { contexts, args }, {
-        attrs: [...imageAttrs(config, et.tags), ...cacheAttrs(config, et.extension, et.name)],
+        attrs: [...hostNetwork(et.runtimeTarget), ...imageAttrs(config, et.tags), ...cacheAttrs(config, et.extension, et.name)],
         metadata: renderMetadata(extensionFields(et, spec, config)),
       }),
     );
@@ -120,7 +123,7 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
           },
         },
         {
-          attrs: [...imageAttrs(config, op.tags), ...cacheAttrs(config, op.image, op.name)],
+          attrs: [...hostNetwork(op.runtimeTarget), ...imageAttrs(config, op.tags), ...cacheAttrs(config, op.image, op.name)],
           metadata: renderMetadata(operandFields(op, config, bases.get(op.base)!)),
         },
       ),
