@@ -192,7 +192,7 @@ target "runtime-15-bookworm" {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
     "CODENAME" = "bookworm"
     "PG_MAJOR" = "15"
-    "PG_VERSION" = "15.18"
+    "PG_VERSION" = "15.20"
   }
 }
 
@@ -206,7 +206,7 @@ target "runtime-15-trixie" {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
     "CODENAME" = "trixie"
     "PG_MAJOR" = "15"
-    "PG_VERSION" = "15.18"
+    "PG_VERSION" = "15.20"
   }
 }
 
@@ -220,7 +220,7 @@ target "runtime-16-bookworm" {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
     "CODENAME" = "bookworm"
     "PG_MAJOR" = "16"
-    "PG_VERSION" = "16.14"
+    "PG_VERSION" = "16.16"
   }
 }
 
@@ -234,7 +234,7 @@ target "runtime-16-trixie" {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
     "CODENAME" = "trixie"
     "PG_MAJOR" = "16"
-    "PG_VERSION" = "16.14"
+    "PG_VERSION" = "16.16"
   }
 }
 
@@ -248,7 +248,7 @@ target "runtime-17-bookworm" {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
     "CODENAME" = "bookworm"
     "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
+    "PG_VERSION" = "17.12"
   }
 }
 
@@ -262,7 +262,7 @@ target "runtime-17-trixie" {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
     "CODENAME" = "trixie"
     "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
+    "PG_VERSION" = "17.12"
   }
 }
 
@@ -276,7 +276,7 @@ target "runtime-18-bookworm" {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
     "CODENAME" = "bookworm"
     "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
+    "PG_VERSION" = "18.6"
   }
 }
 
@@ -290,7 +290,7 @@ target "runtime-18-trixie" {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
     "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
+    "PG_VERSION" = "18.6"
   }
 }
 
@@ -622,17 +622,17 @@ target "hll-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-15-bookworm", "${registry}/hll:2.20-${timestamp}-15-bookworm"]
+  tags = ["${registry}/hll:2.21-15-bookworm", "${registry}/hll:2.21-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -648,16 +648,16 @@ target "hll-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-hll=2.20-*"
+    "PACKAGES" = "postgresql-15-hll=2.21-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -675,17 +675,17 @@ target "hll-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-15-trixie", "${registry}/hll:2.20-${timestamp}-15-trixie"]
+  tags = ["${registry}/hll:2.21-15-trixie", "${registry}/hll:2.21-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -701,16 +701,16 @@ target "hll-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-hll=2.20-*"
+    "PACKAGES" = "postgresql-15-hll=2.21-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -728,17 +728,17 @@ target "hll-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-16-bookworm", "${registry}/hll:2.20-${timestamp}-16-bookworm"]
+  tags = ["${registry}/hll:2.21-16-bookworm", "${registry}/hll:2.21-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -754,16 +754,16 @@ target "hll-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-hll=2.20-*"
+    "PACKAGES" = "postgresql-16-hll=2.21-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -781,17 +781,17 @@ target "hll-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-16-trixie", "${registry}/hll:2.20-${timestamp}-16-trixie"]
+  tags = ["${registry}/hll:2.21-16-trixie", "${registry}/hll:2.21-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -807,16 +807,16 @@ target "hll-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-hll=2.20-*"
+    "PACKAGES" = "postgresql-16-hll=2.21-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -834,17 +834,17 @@ target "hll-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-17-bookworm", "${registry}/hll:2.20-${timestamp}-17-bookworm"]
+  tags = ["${registry}/hll:2.21-17-bookworm", "${registry}/hll:2.21-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -860,16 +860,16 @@ target "hll-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-hll=2.20-*"
+    "PACKAGES" = "postgresql-17-hll=2.21-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -887,17 +887,17 @@ target "hll-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-17-trixie", "${registry}/hll:2.20-${timestamp}-17-trixie"]
+  tags = ["${registry}/hll:2.21-17-trixie", "${registry}/hll:2.21-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -913,16 +913,16 @@ target "hll-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-hll=2.20-*"
+    "PACKAGES" = "postgresql-17-hll=2.21-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -940,17 +940,17 @@ target "hll-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-18-bookworm", "${registry}/hll:2.20-${timestamp}-18-bookworm"]
+  tags = ["${registry}/hll:2.21-18-bookworm", "${registry}/hll:2.21-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -966,16 +966,16 @@ target "hll-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-hll=2.20-*"
+    "PACKAGES" = "postgresql-18-hll=2.21-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -993,17 +993,17 @@ target "hll-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-18-trixie", "${registry}/hll:2.20-${timestamp}-18-trixie"]
+  tags = ["${registry}/hll:2.21-18-trixie", "${registry}/hll:2.21-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hll:cache-hll-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hll:cache-hll-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hll 2.21 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
+    "${annotation_levels}:org.opencontainers.image.version=2.21",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1019,16 +1019,16 @@ target "hll-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-hll=2.20-*"
+    "PACKAGES" = "postgresql-18-hll=2.21-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "hll 2.21 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
+    "org.opencontainers.image.version" = "2.21"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1046,17 +1046,17 @@ target "hypopg-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-15-bookworm", "${registry}/hypopg:1.4.3-${timestamp}-15-bookworm"]
+  tags = ["${registry}/hypopg:1.4.4-15-bookworm", "${registry}/hypopg:1.4.4-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1072,16 +1072,16 @@ target "hypopg-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-15-hypopg=1.4.4-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1099,17 +1099,17 @@ target "hypopg-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-15-trixie", "${registry}/hypopg:1.4.3-${timestamp}-15-trixie"]
+  tags = ["${registry}/hypopg:1.4.4-15-trixie", "${registry}/hypopg:1.4.4-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1125,16 +1125,16 @@ target "hypopg-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-15-hypopg=1.4.4-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1152,17 +1152,17 @@ target "hypopg-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-16-bookworm", "${registry}/hypopg:1.4.3-${timestamp}-16-bookworm"]
+  tags = ["${registry}/hypopg:1.4.4-16-bookworm", "${registry}/hypopg:1.4.4-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1178,16 +1178,16 @@ target "hypopg-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-16-hypopg=1.4.4-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1205,17 +1205,17 @@ target "hypopg-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-16-trixie", "${registry}/hypopg:1.4.3-${timestamp}-16-trixie"]
+  tags = ["${registry}/hypopg:1.4.4-16-trixie", "${registry}/hypopg:1.4.4-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1231,16 +1231,16 @@ target "hypopg-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-16-hypopg=1.4.4-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1258,17 +1258,17 @@ target "hypopg-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-17-bookworm", "${registry}/hypopg:1.4.3-${timestamp}-17-bookworm"]
+  tags = ["${registry}/hypopg:1.4.4-17-bookworm", "${registry}/hypopg:1.4.4-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1284,16 +1284,16 @@ target "hypopg-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-17-hypopg=1.4.4-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1311,17 +1311,17 @@ target "hypopg-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-17-trixie", "${registry}/hypopg:1.4.3-${timestamp}-17-trixie"]
+  tags = ["${registry}/hypopg:1.4.4-17-trixie", "${registry}/hypopg:1.4.4-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1337,16 +1337,16 @@ target "hypopg-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-17-hypopg=1.4.4-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1364,17 +1364,17 @@ target "hypopg-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-18-bookworm", "${registry}/hypopg:1.4.3-${timestamp}-18-bookworm"]
+  tags = ["${registry}/hypopg:1.4.4-18-bookworm", "${registry}/hypopg:1.4.4-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1390,16 +1390,16 @@ target "hypopg-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-18-hypopg=1.4.4-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1417,17 +1417,17 @@ target "hypopg-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-18-trixie", "${registry}/hypopg:1.4.3-${timestamp}-18-trixie"]
+  tags = ["${registry}/hypopg:1.4.4-18-trixie", "${registry}/hypopg:1.4.4-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.4 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=1.4.4",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1443,16 +1443,16 @@ target "hypopg-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-hypopg=1.4.3-*"
+    "PACKAGES" = "postgresql-18-hypopg=1.4.4-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "hypopg 1.4.4 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
+    "org.opencontainers.image.version" = "1.4.4"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1470,17 +1470,17 @@ target "orafce-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-15-bookworm", "${registry}/orafce:4.16.7-${timestamp}-15-bookworm"]
+  tags = ["${registry}/orafce:4.17.1-15-bookworm", "${registry}/orafce:4.17.1-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1496,16 +1496,16 @@ target "orafce-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-15-orafce=4.17.1-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1523,17 +1523,17 @@ target "orafce-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-15-trixie", "${registry}/orafce:4.16.7-${timestamp}-15-trixie"]
+  tags = ["${registry}/orafce:4.17.1-15-trixie", "${registry}/orafce:4.17.1-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1549,16 +1549,16 @@ target "orafce-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-15-orafce=4.17.1-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1576,17 +1576,17 @@ target "orafce-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-16-bookworm", "${registry}/orafce:4.16.7-${timestamp}-16-bookworm"]
+  tags = ["${registry}/orafce:4.17.1-16-bookworm", "${registry}/orafce:4.17.1-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1602,16 +1602,16 @@ target "orafce-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-16-orafce=4.17.1-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1629,17 +1629,17 @@ target "orafce-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-16-trixie", "${registry}/orafce:4.16.7-${timestamp}-16-trixie"]
+  tags = ["${registry}/orafce:4.17.1-16-trixie", "${registry}/orafce:4.17.1-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1655,16 +1655,16 @@ target "orafce-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-16-orafce=4.17.1-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1682,17 +1682,17 @@ target "orafce-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-17-bookworm", "${registry}/orafce:4.16.7-${timestamp}-17-bookworm"]
+  tags = ["${registry}/orafce:4.17.1-17-bookworm", "${registry}/orafce:4.17.1-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1708,16 +1708,16 @@ target "orafce-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-17-orafce=4.17.1-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1735,17 +1735,17 @@ target "orafce-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-17-trixie", "${registry}/orafce:4.16.7-${timestamp}-17-trixie"]
+  tags = ["${registry}/orafce:4.17.1-17-trixie", "${registry}/orafce:4.17.1-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1761,16 +1761,16 @@ target "orafce-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-17-orafce=4.17.1-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1788,17 +1788,17 @@ target "orafce-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-18-bookworm", "${registry}/orafce:4.16.7-${timestamp}-18-bookworm"]
+  tags = ["${registry}/orafce:4.17.1-18-bookworm", "${registry}/orafce:4.17.1-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1814,16 +1814,16 @@ target "orafce-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-18-orafce=4.17.1-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1841,17 +1841,17 @@ target "orafce-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/orafce:4.16.7-18-trixie", "${registry}/orafce:4.16.7-${timestamp}-18-trixie"]
+  tags = ["${registry}/orafce:4.17.1-18-trixie", "${registry}/orafce:4.17.1-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/orafce:cache-orafce-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/orafce:cache-orafce-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=orafce 4.16.7 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=orafce 4.17.1 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.16.7",
+    "${annotation_levels}:org.opencontainers.image.version=4.17.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1867,16 +1867,16 @@ target "orafce-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-orafce=4.16.7-*"
+    "PACKAGES" = "postgresql-18-orafce=4.17.1-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "orafce 4.16.7 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "orafce 4.17.1 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Oracle compatibility functions and packages (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.16.7"
+    "org.opencontainers.image.version" = "4.17.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1894,17 +1894,17 @@ target "pg_cron-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-15-bookworm", "${registry}/pg_cron:1.6.7-${timestamp}-15-bookworm"]
+  tags = ["${registry}/pg_cron:1.6.8-15-bookworm", "${registry}/pg_cron:1.6.8-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1920,16 +1920,16 @@ target "pg_cron-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-15-cron=1.6.8-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -1947,17 +1947,17 @@ target "pg_cron-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-15-trixie", "${registry}/pg_cron:1.6.7-${timestamp}-15-trixie"]
+  tags = ["${registry}/pg_cron:1.6.8-15-trixie", "${registry}/pg_cron:1.6.8-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -1973,16 +1973,16 @@ target "pg_cron-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-15-cron=1.6.8-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2000,17 +2000,17 @@ target "pg_cron-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-16-bookworm", "${registry}/pg_cron:1.6.7-${timestamp}-16-bookworm"]
+  tags = ["${registry}/pg_cron:1.6.8-16-bookworm", "${registry}/pg_cron:1.6.8-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2026,16 +2026,16 @@ target "pg_cron-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-16-cron=1.6.8-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2053,17 +2053,17 @@ target "pg_cron-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-16-trixie", "${registry}/pg_cron:1.6.7-${timestamp}-16-trixie"]
+  tags = ["${registry}/pg_cron:1.6.8-16-trixie", "${registry}/pg_cron:1.6.8-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2079,16 +2079,16 @@ target "pg_cron-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-16-cron=1.6.8-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2106,17 +2106,17 @@ target "pg_cron-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-17-bookworm", "${registry}/pg_cron:1.6.7-${timestamp}-17-bookworm"]
+  tags = ["${registry}/pg_cron:1.6.8-17-bookworm", "${registry}/pg_cron:1.6.8-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2132,16 +2132,16 @@ target "pg_cron-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-17-cron=1.6.8-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2159,17 +2159,17 @@ target "pg_cron-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-17-trixie", "${registry}/pg_cron:1.6.7-${timestamp}-17-trixie"]
+  tags = ["${registry}/pg_cron:1.6.8-17-trixie", "${registry}/pg_cron:1.6.8-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2185,16 +2185,16 @@ target "pg_cron-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-17-cron=1.6.8-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2212,17 +2212,17 @@ target "pg_cron-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-18-bookworm", "${registry}/pg_cron:1.6.7-${timestamp}-18-bookworm"]
+  tags = ["${registry}/pg_cron:1.6.8-18-bookworm", "${registry}/pg_cron:1.6.8-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2238,16 +2238,16 @@ target "pg_cron-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-18-cron=1.6.8-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -2265,17 +2265,17 @@ target "pg_cron-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-18-trixie", "${registry}/pg_cron:1.6.7-${timestamp}-18-trixie"]
+  tags = ["${registry}/pg_cron:1.6.8-18-trixie", "${registry}/pg_cron:1.6.8-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.8 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
+    "${annotation_levels}:org.opencontainers.image.version=1.6.8",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -2291,16 +2291,16 @@ target "pg_cron-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-cron=1.6.7-*"
+    "PACKAGES" = "postgresql-18-cron=1.6.8-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "pg_cron 1.6.8 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
+    "org.opencontainers.image.version" = "1.6.8"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3060,17 +3060,17 @@ target "pg_hint_plan-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_hint_plan:1.8.0-18-bookworm", "${registry}/pg_hint_plan:1.8.0-${timestamp}-18-bookworm"]
+  tags = ["${registry}/pg_hint_plan:1.8.1-18-bookworm", "${registry}/pg_hint_plan:1.8.1-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_hint_plan 1.8.0 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_hint_plan 1.8.1 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.8.0",
+    "${annotation_levels}:org.opencontainers.image.version=1.8.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3086,16 +3086,16 @@ target "pg_hint_plan-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pg-hint-plan=1.8.0-*"
+    "PACKAGES" = "postgresql-18-pg-hint-plan=1.8.1-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_hint_plan 1.8.0 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "pg_hint_plan 1.8.1 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.8.0"
+    "org.opencontainers.image.version" = "1.8.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3113,17 +3113,17 @@ target "pg_hint_plan-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_hint_plan:1.8.0-18-trixie", "${registry}/pg_hint_plan:1.8.0-${timestamp}-18-trixie"]
+  tags = ["${registry}/pg_hint_plan:1.8.1-18-trixie", "${registry}/pg_hint_plan:1.8.1-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_hint_plan 1.8.0 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_hint_plan 1.8.1 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.8.0",
+    "${annotation_levels}:org.opencontainers.image.version=1.8.1",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3139,16 +3139,16 @@ target "pg_hint_plan-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pg-hint-plan=1.8.0-*"
+    "PACKAGES" = "postgresql-18-pg-hint-plan=1.8.1-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_hint_plan 1.8.0 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "pg_hint_plan 1.8.1 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.8.0"
+    "org.opencontainers.image.version" = "1.8.1"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3166,17 +3166,17 @@ target "pg_partman-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-15-bookworm", "${registry}/pg_partman:5.4.3-${timestamp}-15-bookworm"]
+  tags = ["${registry}/pg_partman:5.5.0-15-bookworm", "${registry}/pg_partman:5.5.0-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3192,16 +3192,16 @@ target "pg_partman-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-15-partman=5.5.0-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3219,17 +3219,17 @@ target "pg_partman-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-15-trixie", "${registry}/pg_partman:5.4.3-${timestamp}-15-trixie"]
+  tags = ["${registry}/pg_partman:5.5.0-15-trixie", "${registry}/pg_partman:5.5.0-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3245,16 +3245,16 @@ target "pg_partman-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-15-partman=5.5.0-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3272,17 +3272,17 @@ target "pg_partman-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-16-bookworm", "${registry}/pg_partman:5.4.3-${timestamp}-16-bookworm"]
+  tags = ["${registry}/pg_partman:5.5.0-16-bookworm", "${registry}/pg_partman:5.5.0-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3298,16 +3298,16 @@ target "pg_partman-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-16-partman=5.5.0-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3325,17 +3325,17 @@ target "pg_partman-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-16-trixie", "${registry}/pg_partman:5.4.3-${timestamp}-16-trixie"]
+  tags = ["${registry}/pg_partman:5.5.0-16-trixie", "${registry}/pg_partman:5.5.0-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3351,16 +3351,16 @@ target "pg_partman-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-16-partman=5.5.0-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3378,17 +3378,17 @@ target "pg_partman-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-17-bookworm", "${registry}/pg_partman:5.4.3-${timestamp}-17-bookworm"]
+  tags = ["${registry}/pg_partman:5.5.0-17-bookworm", "${registry}/pg_partman:5.5.0-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3404,16 +3404,16 @@ target "pg_partman-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-17-partman=5.5.0-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3431,17 +3431,17 @@ target "pg_partman-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-17-trixie", "${registry}/pg_partman:5.4.3-${timestamp}-17-trixie"]
+  tags = ["${registry}/pg_partman:5.5.0-17-trixie", "${registry}/pg_partman:5.5.0-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3457,16 +3457,16 @@ target "pg_partman-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-17-partman=5.5.0-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3484,17 +3484,17 @@ target "pg_partman-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-18-bookworm", "${registry}/pg_partman:5.4.3-${timestamp}-18-bookworm"]
+  tags = ["${registry}/pg_partman:5.5.0-18-bookworm", "${registry}/pg_partman:5.5.0-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3510,16 +3510,16 @@ target "pg_partman-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-18-partman=5.5.0-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -3537,17 +3537,17 @@ target "pg_partman-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-18-trixie", "${registry}/pg_partman:5.4.3-${timestamp}-18-trixie"]
+  tags = ["${registry}/pg_partman:5.5.0-18-trixie", "${registry}/pg_partman:5.5.0-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.5.0 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
+    "${annotation_levels}:org.opencontainers.image.version=5.5.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -3563,16 +3563,16 @@ target "pg_partman-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-partman=5.4.3-*"
+    "PACKAGES" = "postgresql-18-partman=5.5.0-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "pg_partman 5.5.0 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
+    "org.opencontainers.image.version" = "5.5.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5294,17 +5294,17 @@ target "pgrouting-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-15-bookworm", "${registry}/pgrouting:4.0.1-${timestamp}-15-bookworm"]
+  tags = ["${registry}/pgrouting:4.0.2-15-bookworm", "${registry}/pgrouting:4.0.2-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5320,16 +5320,16 @@ target "pgrouting-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-15-pgrouting=4.0.2-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5347,17 +5347,17 @@ target "pgrouting-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-15-trixie", "${registry}/pgrouting:4.0.1-${timestamp}-15-trixie"]
+  tags = ["${registry}/pgrouting:4.0.2-15-trixie", "${registry}/pgrouting:4.0.2-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5373,16 +5373,16 @@ target "pgrouting-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-15-pgrouting=4.0.2-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5400,17 +5400,17 @@ target "pgrouting-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-16-bookworm", "${registry}/pgrouting:4.0.1-${timestamp}-16-bookworm"]
+  tags = ["${registry}/pgrouting:4.0.2-16-bookworm", "${registry}/pgrouting:4.0.2-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5426,16 +5426,16 @@ target "pgrouting-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-16-pgrouting=4.0.2-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5453,17 +5453,17 @@ target "pgrouting-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-16-trixie", "${registry}/pgrouting:4.0.1-${timestamp}-16-trixie"]
+  tags = ["${registry}/pgrouting:4.0.2-16-trixie", "${registry}/pgrouting:4.0.2-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5479,16 +5479,16 @@ target "pgrouting-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-16-pgrouting=4.0.2-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5506,17 +5506,17 @@ target "pgrouting-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-17-bookworm", "${registry}/pgrouting:4.0.1-${timestamp}-17-bookworm"]
+  tags = ["${registry}/pgrouting:4.0.2-17-bookworm", "${registry}/pgrouting:4.0.2-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5532,16 +5532,16 @@ target "pgrouting-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-17-pgrouting=4.0.2-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5559,17 +5559,17 @@ target "pgrouting-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-17-trixie", "${registry}/pgrouting:4.0.1-${timestamp}-17-trixie"]
+  tags = ["${registry}/pgrouting:4.0.2-17-trixie", "${registry}/pgrouting:4.0.2-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5585,16 +5585,16 @@ target "pgrouting-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-17-pgrouting=4.0.2-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5612,17 +5612,17 @@ target "pgrouting-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-18-bookworm", "${registry}/pgrouting:4.0.1-${timestamp}-18-bookworm"]
+  tags = ["${registry}/pgrouting:4.0.2-18-bookworm", "${registry}/pgrouting:4.0.2-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5638,16 +5638,16 @@ target "pgrouting-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-18-pgrouting=4.0.2-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -5665,17 +5665,17 @@ target "pgrouting-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-18-trixie", "${registry}/pgrouting:4.0.1-${timestamp}-18-trixie"]
+  tags = ["${registry}/pgrouting:4.0.2-18-trixie", "${registry}/pgrouting:4.0.2-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.2 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
+    "${annotation_levels}:org.opencontainers.image.version=4.0.2",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -5691,16 +5691,16 @@ target "pgrouting-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pgrouting=4.0.1-*"
+    "PACKAGES" = "postgresql-18-pgrouting=4.0.2-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
   }
   labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "pgrouting 4.0.2 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
+    "org.opencontainers.image.version" = "4.0.2"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6150,17 +6150,17 @@ target "pgvector-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-15-bookworm", "${registry}/pgvector:0.8.4-${timestamp}-15-bookworm"]
+  tags = ["${registry}/pgvector:0.8.7-15-bookworm", "${registry}/pgvector:0.8.7-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6176,16 +6176,16 @@ target "pgvector-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-15-pgvector=0.8.7-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6203,17 +6203,17 @@ target "pgvector-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-15-trixie", "${registry}/pgvector:0.8.4-${timestamp}-15-trixie"]
+  tags = ["${registry}/pgvector:0.8.7-15-trixie", "${registry}/pgvector:0.8.7-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6229,16 +6229,16 @@ target "pgvector-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-15-pgvector=0.8.7-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6256,17 +6256,17 @@ target "pgvector-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-16-bookworm", "${registry}/pgvector:0.8.4-${timestamp}-16-bookworm"]
+  tags = ["${registry}/pgvector:0.8.7-16-bookworm", "${registry}/pgvector:0.8.7-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6282,16 +6282,16 @@ target "pgvector-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-16-pgvector=0.8.7-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6309,17 +6309,17 @@ target "pgvector-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-16-trixie", "${registry}/pgvector:0.8.4-${timestamp}-16-trixie"]
+  tags = ["${registry}/pgvector:0.8.7-16-trixie", "${registry}/pgvector:0.8.7-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6335,16 +6335,16 @@ target "pgvector-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-16-pgvector=0.8.7-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6362,17 +6362,17 @@ target "pgvector-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-17-bookworm", "${registry}/pgvector:0.8.4-${timestamp}-17-bookworm"]
+  tags = ["${registry}/pgvector:0.8.7-17-bookworm", "${registry}/pgvector:0.8.7-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6388,16 +6388,16 @@ target "pgvector-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-17-pgvector=0.8.7-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6415,17 +6415,17 @@ target "pgvector-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-17-trixie", "${registry}/pgvector:0.8.4-${timestamp}-17-trixie"]
+  tags = ["${registry}/pgvector:0.8.7-17-trixie", "${registry}/pgvector:0.8.7-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6441,16 +6441,16 @@ target "pgvector-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-17-pgvector=0.8.7-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6468,17 +6468,17 @@ target "pgvector-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-bookworm", "${registry}/pgvector:0.8.4-${timestamp}-18-bookworm"]
+  tags = ["${registry}/pgvector:0.8.7-18-bookworm", "${registry}/pgvector:0.8.7-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6494,16 +6494,16 @@ target "pgvector-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-18-pgvector=0.8.7-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6521,17 +6521,17 @@ target "pgvector-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-trixie", "${registry}/pgvector:0.8.4-${timestamp}-18-trixie"]
+  tags = ["${registry}/pgvector:0.8.7-18-trixie", "${registry}/pgvector:0.8.7-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.7 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
+    "${annotation_levels}:org.opencontainers.image.version=0.8.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6547,16 +6547,16 @@ target "pgvector-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
+    "PACKAGES" = "postgresql-18-pgvector=0.8.7-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "pgvector 0.8.7 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
+    "org.opencontainers.image.version" = "0.8.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6574,17 +6574,17 @@ target "plpgsql_check-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-15-bookworm", "${registry}/plpgsql_check:2.9.2-${timestamp}-15-bookworm"]
+  tags = ["${registry}/plpgsql_check:2.10.15-15-bookworm", "${registry}/plpgsql_check:2.10.15-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6600,16 +6600,16 @@ target "plpgsql_check-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-15-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6627,17 +6627,17 @@ target "plpgsql_check-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-15-trixie", "${registry}/plpgsql_check:2.9.2-${timestamp}-15-trixie"]
+  tags = ["${registry}/plpgsql_check:2.10.15-15-trixie", "${registry}/plpgsql_check:2.10.15-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6653,16 +6653,16 @@ target "plpgsql_check-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-15-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6680,17 +6680,17 @@ target "plpgsql_check-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-16-bookworm", "${registry}/plpgsql_check:2.9.2-${timestamp}-16-bookworm"]
+  tags = ["${registry}/plpgsql_check:2.10.15-16-bookworm", "${registry}/plpgsql_check:2.10.15-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6706,16 +6706,16 @@ target "plpgsql_check-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-16-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6733,17 +6733,17 @@ target "plpgsql_check-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-16-trixie", "${registry}/plpgsql_check:2.9.2-${timestamp}-16-trixie"]
+  tags = ["${registry}/plpgsql_check:2.10.15-16-trixie", "${registry}/plpgsql_check:2.10.15-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6759,16 +6759,16 @@ target "plpgsql_check-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-16-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6786,17 +6786,17 @@ target "plpgsql_check-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-17-bookworm", "${registry}/plpgsql_check:2.9.2-${timestamp}-17-bookworm"]
+  tags = ["${registry}/plpgsql_check:2.10.15-17-bookworm", "${registry}/plpgsql_check:2.10.15-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6812,16 +6812,16 @@ target "plpgsql_check-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-17-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6839,17 +6839,17 @@ target "plpgsql_check-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-17-trixie", "${registry}/plpgsql_check:2.9.2-${timestamp}-17-trixie"]
+  tags = ["${registry}/plpgsql_check:2.10.15-17-trixie", "${registry}/plpgsql_check:2.10.15-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6865,16 +6865,16 @@ target "plpgsql_check-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-17-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6892,17 +6892,17 @@ target "plpgsql_check-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-18-bookworm", "${registry}/plpgsql_check:2.9.2-${timestamp}-18-bookworm"]
+  tags = ["${registry}/plpgsql_check:2.10.15-18-bookworm", "${registry}/plpgsql_check:2.10.15-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6918,16 +6918,16 @@ target "plpgsql_check-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-18-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6945,17 +6945,17 @@ target "plpgsql_check-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-18-trixie", "${registry}/plpgsql_check:2.9.2-${timestamp}-18-trixie"]
+  tags = ["${registry}/plpgsql_check:2.10.15-18-trixie", "${registry}/plpgsql_check:2.10.15-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.10.15 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
+    "${annotation_levels}:org.opencontainers.image.version=2.10.15",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -6971,16 +6971,16 @@ target "plpgsql_check-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-plpgsql-check=2.9.2-*"
+    "PACKAGES" = "postgresql-18-plpgsql-check=2.10.15-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "plpgsql_check 2.10.15 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
+    "org.opencontainers.image.version" = "2.10.15"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -6998,17 +6998,17 @@ target "postgis-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-15-bookworm", "${registry}/postgis:3.6.4-${timestamp}-15-bookworm"]
+  tags = ["${registry}/postgis:3.7.0-15-bookworm", "${registry}/postgis:3.7.0-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7024,16 +7024,16 @@ target "postgis-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-postgis-3=3.6.4+dfsg-* postgresql-15-postgis-3-scripts"
+    "PACKAGES" = "postgresql-15-postgis-3=3.7.0+dfsg-* postgresql-15-postgis-3-scripts"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7051,17 +7051,17 @@ target "postgis-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-15-trixie", "${registry}/postgis:3.6.4-${timestamp}-15-trixie"]
+  tags = ["${registry}/postgis:3.7.0-15-trixie", "${registry}/postgis:3.7.0-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7077,16 +7077,16 @@ target "postgis-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-postgis-3=3.6.4+dfsg-* postgresql-15-postgis-3-scripts"
+    "PACKAGES" = "postgresql-15-postgis-3=3.7.0+dfsg-* postgresql-15-postgis-3-scripts"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7104,17 +7104,17 @@ target "postgis-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-16-bookworm", "${registry}/postgis:3.6.4-${timestamp}-16-bookworm"]
+  tags = ["${registry}/postgis:3.7.0-16-bookworm", "${registry}/postgis:3.7.0-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7130,16 +7130,16 @@ target "postgis-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-postgis-3=3.6.4+dfsg-* postgresql-16-postgis-3-scripts"
+    "PACKAGES" = "postgresql-16-postgis-3=3.7.0+dfsg-* postgresql-16-postgis-3-scripts"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7157,17 +7157,17 @@ target "postgis-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-16-trixie", "${registry}/postgis:3.6.4-${timestamp}-16-trixie"]
+  tags = ["${registry}/postgis:3.7.0-16-trixie", "${registry}/postgis:3.7.0-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7183,16 +7183,16 @@ target "postgis-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-postgis-3=3.6.4+dfsg-* postgresql-16-postgis-3-scripts"
+    "PACKAGES" = "postgresql-16-postgis-3=3.7.0+dfsg-* postgresql-16-postgis-3-scripts"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7210,17 +7210,17 @@ target "postgis-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-17-bookworm", "${registry}/postgis:3.6.4-${timestamp}-17-bookworm"]
+  tags = ["${registry}/postgis:3.7.0-17-bookworm", "${registry}/postgis:3.7.0-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7236,16 +7236,16 @@ target "postgis-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts"
+    "PACKAGES" = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7263,17 +7263,17 @@ target "postgis-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-17-trixie", "${registry}/postgis:3.6.4-${timestamp}-17-trixie"]
+  tags = ["${registry}/postgis:3.7.0-17-trixie", "${registry}/postgis:3.7.0-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7289,16 +7289,16 @@ target "postgis-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts"
+    "PACKAGES" = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7316,17 +7316,17 @@ target "postgis-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-18-bookworm", "${registry}/postgis:3.6.4-${timestamp}-18-bookworm"]
+  tags = ["${registry}/postgis:3.7.0-18-bookworm", "${registry}/postgis:3.7.0-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7342,16 +7342,16 @@ target "postgis-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts"
+    "PACKAGES" = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7369,17 +7369,17 @@ target "postgis-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-18-trixie", "${registry}/postgis:3.6.4-${timestamp}-18-trixie"]
+  tags = ["${registry}/postgis:3.7.0-18-trixie", "${registry}/postgis:3.7.0-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=postgis 3.7.0 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
+    "${annotation_levels}:org.opencontainers.image.version=3.7.0",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7395,16 +7395,16 @@ target "postgis-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts"
+    "PACKAGES" = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
   }
   labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "postgis 3.7.0 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
+    "org.opencontainers.image.version" = "3.7.0"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7854,17 +7854,17 @@ target "wal2json-15-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-15-bookworm", "${registry}/wal2json:2.6-${timestamp}-15-bookworm"]
+  tags = ["${registry}/wal2json:2.7-15-bookworm", "${registry}/wal2json:2.7-${timestamp}-15-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-15-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 15 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 15 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7880,16 +7880,16 @@ target "wal2json-15-bookworm" {
     "runtime" = "target:runtime-15-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-15-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-15-wal2json=2.7-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 15 on bookworm"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 15 on bookworm"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7907,17 +7907,17 @@ target "wal2json-15-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-15-trixie", "${registry}/wal2json:2.6-${timestamp}-15-trixie"]
+  tags = ["${registry}/wal2json:2.7-15-trixie", "${registry}/wal2json:2.7-${timestamp}-15-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-15-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 15 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 15 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7933,16 +7933,16 @@ target "wal2json-15-trixie" {
     "runtime" = "target:runtime-15-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-15-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-15-wal2json=2.7-*"
     "PG_MAJOR" = "15"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 15 on trixie"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 15 on trixie"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -7960,17 +7960,17 @@ target "wal2json-16-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-16-bookworm", "${registry}/wal2json:2.6-${timestamp}-16-bookworm"]
+  tags = ["${registry}/wal2json:2.7-16-bookworm", "${registry}/wal2json:2.7-${timestamp}-16-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-16-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 16 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 16 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -7986,16 +7986,16 @@ target "wal2json-16-bookworm" {
     "runtime" = "target:runtime-16-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-16-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-16-wal2json=2.7-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 16 on bookworm"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 16 on bookworm"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8013,17 +8013,17 @@ target "wal2json-16-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-16-trixie", "${registry}/wal2json:2.6-${timestamp}-16-trixie"]
+  tags = ["${registry}/wal2json:2.7-16-trixie", "${registry}/wal2json:2.7-${timestamp}-16-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-16-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 16 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 16 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8039,16 +8039,16 @@ target "wal2json-16-trixie" {
     "runtime" = "target:runtime-16-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-16-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-16-wal2json=2.7-*"
     "PG_MAJOR" = "16"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 16 on trixie"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 16 on trixie"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8066,17 +8066,17 @@ target "wal2json-17-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-17-bookworm", "${registry}/wal2json:2.6-${timestamp}-17-bookworm"]
+  tags = ["${registry}/wal2json:2.7-17-bookworm", "${registry}/wal2json:2.7-${timestamp}-17-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 17 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 17 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8092,16 +8092,16 @@ target "wal2json-17-bookworm" {
     "runtime" = "target:runtime-17-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-17-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-17-wal2json=2.7-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 17 on bookworm"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 17 on bookworm"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8119,17 +8119,17 @@ target "wal2json-17-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-17-trixie", "${registry}/wal2json:2.6-${timestamp}-17-trixie"]
+  tags = ["${registry}/wal2json:2.7-17-trixie", "${registry}/wal2json:2.7-${timestamp}-17-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 17 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 17 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8145,16 +8145,16 @@ target "wal2json-17-trixie" {
     "runtime" = "target:runtime-17-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-17-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-17-wal2json=2.7-*"
     "PG_MAJOR" = "17"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 17 on trixie"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 17 on trixie"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8172,17 +8172,17 @@ target "wal2json-18-bookworm" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-18-bookworm", "${registry}/wal2json:2.6-${timestamp}-18-bookworm"]
+  tags = ["${registry}/wal2json:2.7-18-bookworm", "${registry}/wal2json:2.7-${timestamp}-18-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 18 on bookworm",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 18 on bookworm",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8198,16 +8198,16 @@ target "wal2json-18-bookworm" {
     "runtime" = "target:runtime-18-bookworm"
   }
   args = {
-    "PACKAGES" = "postgresql-18-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-18-wal2json=2.7-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 18 on bookworm"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 18 on bookworm"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8225,17 +8225,17 @@ target "wal2json-18-trixie" {
   context = "."
   dockerfile = "dockerfiles/extension-package.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-18-trixie", "${registry}/wal2json:2.6-${timestamp}-18-trixie"]
+  tags = ["${registry}/wal2json:2.7-18-trixie", "${registry}/wal2json:2.7-${timestamp}-18-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 18 on trixie",
+    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.7 for PostgreSQL 18 on trixie",
     "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
+    "${annotation_levels}:org.opencontainers.image.version=2.7",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8251,16 +8251,16 @@ target "wal2json-18-trixie" {
     "runtime" = "target:runtime-18-trixie"
   }
   args = {
-    "PACKAGES" = "postgresql-18-wal2json=2.6-*"
+    "PACKAGES" = "postgresql-18-wal2json=2.7-*"
     "PG_MAJOR" = "18"
     "RUNTIME_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 18 on trixie"
+    "org.opencontainers.image.title" = "wal2json 2.7 for PostgreSQL 18 on trixie"
     "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
+    "org.opencontainers.image.version" = "2.7"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8710,17 +8710,17 @@ target "postgresql-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:15-minimal-bookworm", "${registry}/postgresql:15.18-minimal-bookworm", "${registry}/postgresql:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql:15-minimal-bookworm", "${registry}/postgresql:15.20-minimal-bookworm", "${registry}/postgresql:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8728,7 +8728,7 @@ target "postgresql-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -8746,11 +8746,11 @@ target "postgresql-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8758,7 +8758,7 @@ target "postgresql-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -8772,17 +8772,17 @@ target "postgresql-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:15-minimal-trixie", "${registry}/postgresql:15.18-minimal-trixie", "${registry}/postgresql:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql:15-minimal-trixie", "${registry}/postgresql:15.20-minimal-trixie", "${registry}/postgresql:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8790,7 +8790,7 @@ target "postgresql-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -8808,11 +8808,11 @@ target "postgresql-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8820,7 +8820,7 @@ target "postgresql-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -8834,17 +8834,17 @@ target "postgresql-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:15-standard-bookworm", "${registry}/postgresql:15.18-standard-bookworm", "${registry}/postgresql:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql:15-standard-bookworm", "${registry}/postgresql:15.20-standard-bookworm", "${registry}/postgresql:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8852,7 +8852,7 @@ target "postgresql-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -8874,11 +8874,11 @@ target "postgresql-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8886,7 +8886,7 @@ target "postgresql-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -8901,17 +8901,17 @@ target "postgresql-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:15-standard-trixie", "${registry}/postgresql:15.18-standard-trixie", "${registry}/postgresql:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql:15-standard-trixie", "${registry}/postgresql:15.20-standard-trixie", "${registry}/postgresql:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8919,7 +8919,7 @@ target "postgresql-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -8941,11 +8941,11 @@ target "postgresql-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -8953,7 +8953,7 @@ target "postgresql-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -8968,17 +8968,17 @@ target "postgresql-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:16-minimal-bookworm", "${registry}/postgresql:16.14-minimal-bookworm", "${registry}/postgresql:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql:16-minimal-bookworm", "${registry}/postgresql:16.16-minimal-bookworm", "${registry}/postgresql:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -8986,7 +8986,7 @@ target "postgresql-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9004,11 +9004,11 @@ target "postgresql-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9016,7 +9016,7 @@ target "postgresql-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9030,17 +9030,17 @@ target "postgresql-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:16-minimal-trixie", "${registry}/postgresql:16.14-minimal-trixie", "${registry}/postgresql:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql:16-minimal-trixie", "${registry}/postgresql:16.16-minimal-trixie", "${registry}/postgresql:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9048,7 +9048,7 @@ target "postgresql-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9066,11 +9066,11 @@ target "postgresql-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9078,7 +9078,7 @@ target "postgresql-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9092,17 +9092,17 @@ target "postgresql-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:16-standard-bookworm", "${registry}/postgresql:16.14-standard-bookworm", "${registry}/postgresql:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql:16-standard-bookworm", "${registry}/postgresql:16.16-standard-bookworm", "${registry}/postgresql:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9110,7 +9110,7 @@ target "postgresql-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9132,11 +9132,11 @@ target "postgresql-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9144,7 +9144,7 @@ target "postgresql-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9159,17 +9159,17 @@ target "postgresql-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:16-standard-trixie", "${registry}/postgresql:16.14-standard-trixie", "${registry}/postgresql:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql:16-standard-trixie", "${registry}/postgresql:16.16-standard-trixie", "${registry}/postgresql:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9177,7 +9177,7 @@ target "postgresql-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9199,11 +9199,11 @@ target "postgresql-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9211,7 +9211,7 @@ target "postgresql-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9226,17 +9226,17 @@ target "postgresql-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:17-minimal-bookworm", "${registry}/postgresql:17.10-minimal-bookworm", "${registry}/postgresql:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql:17-minimal-bookworm", "${registry}/postgresql:17.12-minimal-bookworm", "${registry}/postgresql:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9244,7 +9244,7 @@ target "postgresql-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9262,11 +9262,11 @@ target "postgresql-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9274,7 +9274,7 @@ target "postgresql-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9288,17 +9288,17 @@ target "postgresql-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:17-minimal-trixie", "${registry}/postgresql:17.10-minimal-trixie", "${registry}/postgresql:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql:17-minimal-trixie", "${registry}/postgresql:17.12-minimal-trixie", "${registry}/postgresql:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9306,7 +9306,7 @@ target "postgresql-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9324,11 +9324,11 @@ target "postgresql-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9336,7 +9336,7 @@ target "postgresql-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9350,17 +9350,17 @@ target "postgresql-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:17-standard-bookworm", "${registry}/postgresql:17.10-standard-bookworm", "${registry}/postgresql:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql:17-standard-bookworm", "${registry}/postgresql:17.12-standard-bookworm", "${registry}/postgresql:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9368,7 +9368,7 @@ target "postgresql-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9390,11 +9390,11 @@ target "postgresql-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9402,7 +9402,7 @@ target "postgresql-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9417,17 +9417,17 @@ target "postgresql-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:17-standard-trixie", "${registry}/postgresql:17.10-standard-trixie", "${registry}/postgresql:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql:17-standard-trixie", "${registry}/postgresql:17.12-standard-trixie", "${registry}/postgresql:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9435,7 +9435,7 @@ target "postgresql-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9457,11 +9457,11 @@ target "postgresql-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9469,7 +9469,7 @@ target "postgresql-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9484,17 +9484,17 @@ target "postgresql-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:18-minimal-bookworm", "${registry}/postgresql:18.4-minimal-bookworm", "${registry}/postgresql:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql:18-minimal-bookworm", "${registry}/postgresql:18.6-minimal-bookworm", "${registry}/postgresql:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9502,7 +9502,7 @@ target "postgresql-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9520,11 +9520,11 @@ target "postgresql-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9532,7 +9532,7 @@ target "postgresql-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9546,17 +9546,17 @@ target "postgresql-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:18-minimal-trixie", "${registry}/postgresql:18.4-minimal-trixie", "${registry}/postgresql:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql:18-minimal-trixie", "${registry}/postgresql:18.6-minimal-trixie", "${registry}/postgresql:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9564,7 +9564,7 @@ target "postgresql-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9582,11 +9582,11 @@ target "postgresql-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor base: no extensions beyond the type's (CloudNativePG's operand images)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9594,7 +9594,7 @@ target "postgresql-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "base"
@@ -9608,17 +9608,17 @@ target "postgresql-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:18-standard-bookworm", "${registry}/postgresql:18.4-standard-bookworm", "${registry}/postgresql:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql:18-standard-bookworm", "${registry}/postgresql:18.6-standard-bookworm", "${registry}/postgresql:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard base on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard base on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9626,7 +9626,7 @@ target "postgresql-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9648,11 +9648,11 @@ target "postgresql-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard base on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard base on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9660,7 +9660,7 @@ target "postgresql-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9675,17 +9675,17 @@ target "postgresql-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql:18-standard-trixie", "${registry}/postgresql:18.4-standard-trixie", "${registry}/postgresql:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql:18-standard-trixie", "${registry}/postgresql:18.6-standard-trixie", "${registry}/postgresql:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-postgresql-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard base on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9693,7 +9693,7 @@ target "postgresql-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=base",
@@ -9715,11 +9715,11 @@ target "postgresql-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard base on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor base: no extensions beyond the type's (CloudNativePG's operand images). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9727,7 +9727,7 @@ target "postgresql-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "base"
@@ -9742,17 +9742,17 @@ target "postgresql-vector-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:15-minimal-bookworm", "${registry}/postgresql-vector:15.18-minimal-bookworm", "${registry}/postgresql-vector:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-vector:15-minimal-bookworm", "${registry}/postgresql-vector:15.20-minimal-bookworm", "${registry}/postgresql-vector:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9760,7 +9760,7 @@ target "postgresql-vector-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -9780,11 +9780,11 @@ target "postgresql-vector-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9792,7 +9792,7 @@ target "postgresql-vector-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -9807,17 +9807,17 @@ target "postgresql-vector-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:15-minimal-trixie", "${registry}/postgresql-vector:15.18-minimal-trixie", "${registry}/postgresql-vector:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-vector:15-minimal-trixie", "${registry}/postgresql-vector:15.20-minimal-trixie", "${registry}/postgresql-vector:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9825,7 +9825,7 @@ target "postgresql-vector-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -9845,11 +9845,11 @@ target "postgresql-vector-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9857,7 +9857,7 @@ target "postgresql-vector-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -9872,17 +9872,17 @@ target "postgresql-vector-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:15-standard-bookworm", "${registry}/postgresql-vector:15.18-standard-bookworm", "${registry}/postgresql-vector:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-vector:15-standard-bookworm", "${registry}/postgresql-vector:15.20-standard-bookworm", "${registry}/postgresql-vector:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9890,7 +9890,7 @@ target "postgresql-vector-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -9912,11 +9912,11 @@ target "postgresql-vector-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9924,7 +9924,7 @@ target "postgresql-vector-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -9939,17 +9939,17 @@ target "postgresql-vector-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:15-standard-trixie", "${registry}/postgresql-vector:15.18-standard-trixie", "${registry}/postgresql-vector:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-vector:15-standard-trixie", "${registry}/postgresql-vector:15.20-standard-trixie", "${registry}/postgresql-vector:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -9957,7 +9957,7 @@ target "postgresql-vector-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -9979,11 +9979,11 @@ target "postgresql-vector-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -9991,7 +9991,7 @@ target "postgresql-vector-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10006,17 +10006,17 @@ target "postgresql-vector-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:16-minimal-bookworm", "${registry}/postgresql-vector:16.14-minimal-bookworm", "${registry}/postgresql-vector:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-vector:16-minimal-bookworm", "${registry}/postgresql-vector:16.16-minimal-bookworm", "${registry}/postgresql-vector:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10024,7 +10024,7 @@ target "postgresql-vector-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10044,11 +10044,11 @@ target "postgresql-vector-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10056,7 +10056,7 @@ target "postgresql-vector-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10071,17 +10071,17 @@ target "postgresql-vector-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:16-minimal-trixie", "${registry}/postgresql-vector:16.14-minimal-trixie", "${registry}/postgresql-vector:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-vector:16-minimal-trixie", "${registry}/postgresql-vector:16.16-minimal-trixie", "${registry}/postgresql-vector:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10089,7 +10089,7 @@ target "postgresql-vector-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10109,11 +10109,11 @@ target "postgresql-vector-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10121,7 +10121,7 @@ target "postgresql-vector-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10136,17 +10136,17 @@ target "postgresql-vector-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:16-standard-bookworm", "${registry}/postgresql-vector:16.14-standard-bookworm", "${registry}/postgresql-vector:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-vector:16-standard-bookworm", "${registry}/postgresql-vector:16.16-standard-bookworm", "${registry}/postgresql-vector:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10154,7 +10154,7 @@ target "postgresql-vector-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10176,11 +10176,11 @@ target "postgresql-vector-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10188,7 +10188,7 @@ target "postgresql-vector-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10203,17 +10203,17 @@ target "postgresql-vector-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:16-standard-trixie", "${registry}/postgresql-vector:16.14-standard-trixie", "${registry}/postgresql-vector:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-vector:16-standard-trixie", "${registry}/postgresql-vector:16.16-standard-trixie", "${registry}/postgresql-vector:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10221,7 +10221,7 @@ target "postgresql-vector-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10243,11 +10243,11 @@ target "postgresql-vector-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10255,7 +10255,7 @@ target "postgresql-vector-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10270,17 +10270,17 @@ target "postgresql-vector-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:17-minimal-bookworm", "${registry}/postgresql-vector:17.10-minimal-bookworm", "${registry}/postgresql-vector:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-vector:17-minimal-bookworm", "${registry}/postgresql-vector:17.12-minimal-bookworm", "${registry}/postgresql-vector:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10288,7 +10288,7 @@ target "postgresql-vector-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10308,11 +10308,11 @@ target "postgresql-vector-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10320,7 +10320,7 @@ target "postgresql-vector-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10335,17 +10335,17 @@ target "postgresql-vector-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:17-minimal-trixie", "${registry}/postgresql-vector:17.10-minimal-trixie", "${registry}/postgresql-vector:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-vector:17-minimal-trixie", "${registry}/postgresql-vector:17.12-minimal-trixie", "${registry}/postgresql-vector:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10353,7 +10353,7 @@ target "postgresql-vector-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10373,11 +10373,11 @@ target "postgresql-vector-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10385,7 +10385,7 @@ target "postgresql-vector-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10400,17 +10400,17 @@ target "postgresql-vector-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:17-standard-bookworm", "${registry}/postgresql-vector:17.10-standard-bookworm", "${registry}/postgresql-vector:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-vector:17-standard-bookworm", "${registry}/postgresql-vector:17.12-standard-bookworm", "${registry}/postgresql-vector:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10418,7 +10418,7 @@ target "postgresql-vector-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10440,11 +10440,11 @@ target "postgresql-vector-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10452,7 +10452,7 @@ target "postgresql-vector-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10467,17 +10467,17 @@ target "postgresql-vector-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:17-standard-trixie", "${registry}/postgresql-vector:17.10-standard-trixie", "${registry}/postgresql-vector:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-vector:17-standard-trixie", "${registry}/postgresql-vector:17.12-standard-trixie", "${registry}/postgresql-vector:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10485,7 +10485,7 @@ target "postgresql-vector-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10507,11 +10507,11 @@ target "postgresql-vector-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10519,7 +10519,7 @@ target "postgresql-vector-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10534,17 +10534,17 @@ target "postgresql-vector-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:18-minimal-bookworm", "${registry}/postgresql-vector:18.4-minimal-bookworm", "${registry}/postgresql-vector:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-vector:18-minimal-bookworm", "${registry}/postgresql-vector:18.6-minimal-bookworm", "${registry}/postgresql-vector:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10552,7 +10552,7 @@ target "postgresql-vector-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10572,11 +10572,11 @@ target "postgresql-vector-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10584,7 +10584,7 @@ target "postgresql-vector-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10599,17 +10599,17 @@ target "postgresql-vector-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-vector-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:18-minimal-trixie", "${registry}/postgresql-vector:18.4-minimal-trixie", "${registry}/postgresql-vector:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-vector:18-minimal-trixie", "${registry}/postgresql-vector:18.6-minimal-trixie", "${registry}/postgresql-vector:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10617,7 +10617,7 @@ target "postgresql-vector-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10637,11 +10637,11 @@ target "postgresql-vector-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor vector: vector similarity search. Extensions: pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10649,7 +10649,7 @@ target "postgresql-vector-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "vector"
@@ -10664,17 +10664,17 @@ target "postgresql-vector-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:18-standard-bookworm", "${registry}/postgresql-vector:18.4-standard-bookworm", "${registry}/postgresql-vector:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-vector:18-standard-bookworm", "${registry}/postgresql-vector:18.6-standard-bookworm", "${registry}/postgresql-vector:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard vector on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard vector on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10682,7 +10682,7 @@ target "postgresql-vector-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10704,11 +10704,11 @@ target "postgresql-vector-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard vector on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard vector on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10716,7 +10716,7 @@ target "postgresql-vector-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10731,17 +10731,17 @@ target "postgresql-vector-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-vector:18-standard-trixie", "${registry}/postgresql-vector:18.4-standard-trixie", "${registry}/postgresql-vector:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-vector:18-standard-trixie", "${registry}/postgresql-vector:18.6-standard-trixie", "${registry}/postgresql-vector:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-vector:cache-postgresql-vector-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard vector on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10749,7 +10749,7 @@ target "postgresql-vector-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=vector",
@@ -10771,11 +10771,11 @@ target "postgresql-vector-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard vector on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor vector: vector similarity search. Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10783,7 +10783,7 @@ target "postgresql-vector-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "vector"
@@ -10798,17 +10798,17 @@ target "postgresql-analytics-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:15-minimal-bookworm", "${registry}/postgresql-analytics:15.18-minimal-bookworm", "${registry}/postgresql-analytics:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-analytics:15-minimal-bookworm", "${registry}/postgresql-analytics:15.20-minimal-bookworm", "${registry}/postgresql-analytics:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10816,7 +10816,7 @@ target "postgresql-analytics-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -10838,11 +10838,11 @@ target "postgresql-analytics-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10850,7 +10850,7 @@ target "postgresql-analytics-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -10865,17 +10865,17 @@ target "postgresql-analytics-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:15-minimal-trixie", "${registry}/postgresql-analytics:15.18-minimal-trixie", "${registry}/postgresql-analytics:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-analytics:15-minimal-trixie", "${registry}/postgresql-analytics:15.20-minimal-trixie", "${registry}/postgresql-analytics:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10883,7 +10883,7 @@ target "postgresql-analytics-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -10905,11 +10905,11 @@ target "postgresql-analytics-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10917,7 +10917,7 @@ target "postgresql-analytics-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -10932,17 +10932,17 @@ target "postgresql-analytics-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:15-standard-bookworm", "${registry}/postgresql-analytics:15.18-standard-bookworm", "${registry}/postgresql-analytics:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-analytics:15-standard-bookworm", "${registry}/postgresql-analytics:15.20-standard-bookworm", "${registry}/postgresql-analytics:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -10950,7 +10950,7 @@ target "postgresql-analytics-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -10975,11 +10975,11 @@ target "postgresql-analytics-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -10987,7 +10987,7 @@ target "postgresql-analytics-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11002,17 +11002,17 @@ target "postgresql-analytics-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:15-standard-trixie", "${registry}/postgresql-analytics:15.18-standard-trixie", "${registry}/postgresql-analytics:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-analytics:15-standard-trixie", "${registry}/postgresql-analytics:15.20-standard-trixie", "${registry}/postgresql-analytics:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11020,7 +11020,7 @@ target "postgresql-analytics-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11045,11 +11045,11 @@ target "postgresql-analytics-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11057,7 +11057,7 @@ target "postgresql-analytics-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11072,17 +11072,17 @@ target "postgresql-analytics-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:16-minimal-bookworm", "${registry}/postgresql-analytics:16.14-minimal-bookworm", "${registry}/postgresql-analytics:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-analytics:16-minimal-bookworm", "${registry}/postgresql-analytics:16.16-minimal-bookworm", "${registry}/postgresql-analytics:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11090,7 +11090,7 @@ target "postgresql-analytics-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11112,11 +11112,11 @@ target "postgresql-analytics-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11124,7 +11124,7 @@ target "postgresql-analytics-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11139,17 +11139,17 @@ target "postgresql-analytics-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:16-minimal-trixie", "${registry}/postgresql-analytics:16.14-minimal-trixie", "${registry}/postgresql-analytics:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-analytics:16-minimal-trixie", "${registry}/postgresql-analytics:16.16-minimal-trixie", "${registry}/postgresql-analytics:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11157,7 +11157,7 @@ target "postgresql-analytics-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11179,11 +11179,11 @@ target "postgresql-analytics-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11191,7 +11191,7 @@ target "postgresql-analytics-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11206,17 +11206,17 @@ target "postgresql-analytics-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:16-standard-bookworm", "${registry}/postgresql-analytics:16.14-standard-bookworm", "${registry}/postgresql-analytics:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-analytics:16-standard-bookworm", "${registry}/postgresql-analytics:16.16-standard-bookworm", "${registry}/postgresql-analytics:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11224,7 +11224,7 @@ target "postgresql-analytics-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11249,11 +11249,11 @@ target "postgresql-analytics-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11261,7 +11261,7 @@ target "postgresql-analytics-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11276,17 +11276,17 @@ target "postgresql-analytics-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:16-standard-trixie", "${registry}/postgresql-analytics:16.14-standard-trixie", "${registry}/postgresql-analytics:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-analytics:16-standard-trixie", "${registry}/postgresql-analytics:16.16-standard-trixie", "${registry}/postgresql-analytics:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11294,7 +11294,7 @@ target "postgresql-analytics-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11319,11 +11319,11 @@ target "postgresql-analytics-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11331,7 +11331,7 @@ target "postgresql-analytics-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11346,17 +11346,17 @@ target "postgresql-analytics-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:17-minimal-bookworm", "${registry}/postgresql-analytics:17.10-minimal-bookworm", "${registry}/postgresql-analytics:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-analytics:17-minimal-bookworm", "${registry}/postgresql-analytics:17.12-minimal-bookworm", "${registry}/postgresql-analytics:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11364,7 +11364,7 @@ target "postgresql-analytics-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11386,11 +11386,11 @@ target "postgresql-analytics-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11398,7 +11398,7 @@ target "postgresql-analytics-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11413,17 +11413,17 @@ target "postgresql-analytics-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:17-minimal-trixie", "${registry}/postgresql-analytics:17.10-minimal-trixie", "${registry}/postgresql-analytics:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-analytics:17-minimal-trixie", "${registry}/postgresql-analytics:17.12-minimal-trixie", "${registry}/postgresql-analytics:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11431,7 +11431,7 @@ target "postgresql-analytics-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11453,11 +11453,11 @@ target "postgresql-analytics-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11465,7 +11465,7 @@ target "postgresql-analytics-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11480,17 +11480,17 @@ target "postgresql-analytics-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:17-standard-bookworm", "${registry}/postgresql-analytics:17.10-standard-bookworm", "${registry}/postgresql-analytics:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-analytics:17-standard-bookworm", "${registry}/postgresql-analytics:17.12-standard-bookworm", "${registry}/postgresql-analytics:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11498,7 +11498,7 @@ target "postgresql-analytics-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11523,11 +11523,11 @@ target "postgresql-analytics-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11535,7 +11535,7 @@ target "postgresql-analytics-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11550,17 +11550,17 @@ target "postgresql-analytics-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:17-standard-trixie", "${registry}/postgresql-analytics:17.10-standard-trixie", "${registry}/postgresql-analytics:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-analytics:17-standard-trixie", "${registry}/postgresql-analytics:17.12-standard-trixie", "${registry}/postgresql-analytics:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11568,7 +11568,7 @@ target "postgresql-analytics-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11593,11 +11593,11 @@ target "postgresql-analytics-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11605,7 +11605,7 @@ target "postgresql-analytics-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11620,17 +11620,17 @@ target "postgresql-analytics-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:18-minimal-bookworm", "${registry}/postgresql-analytics:18.4-minimal-bookworm", "${registry}/postgresql-analytics:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-analytics:18-minimal-bookworm", "${registry}/postgresql-analytics:18.6-minimal-bookworm", "${registry}/postgresql-analytics:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11638,7 +11638,7 @@ target "postgresql-analytics-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11660,11 +11660,11 @@ target "postgresql-analytics-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11672,7 +11672,7 @@ target "postgresql-analytics-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11687,17 +11687,17 @@ target "postgresql-analytics-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:18-minimal-trixie", "${registry}/postgresql-analytics:18.4-minimal-trixie", "${registry}/postgresql-analytics:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-analytics:18-minimal-trixie", "${registry}/postgresql-analytics:18.6-minimal-trixie", "${registry}/postgresql-analytics:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11705,7 +11705,7 @@ target "postgresql-analytics-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11727,11 +11727,11 @@ target "postgresql-analytics-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor analytics: partitioning and query tuning. Extensions: pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11739,7 +11739,7 @@ target "postgresql-analytics-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11754,17 +11754,17 @@ target "postgresql-analytics-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:18-standard-bookworm", "${registry}/postgresql-analytics:18.4-standard-bookworm", "${registry}/postgresql-analytics:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-analytics:18-standard-bookworm", "${registry}/postgresql-analytics:18.6-standard-bookworm", "${registry}/postgresql-analytics:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard analytics on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard analytics on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11772,7 +11772,7 @@ target "postgresql-analytics-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11797,11 +11797,11 @@ target "postgresql-analytics-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard analytics on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard analytics on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11809,7 +11809,7 @@ target "postgresql-analytics-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11824,17 +11824,17 @@ target "postgresql-analytics-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-analytics-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-analytics:18-standard-trixie", "${registry}/postgresql-analytics:18.4-standard-trixie", "${registry}/postgresql-analytics:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-analytics:18-standard-trixie", "${registry}/postgresql-analytics:18.6-standard-trixie", "${registry}/postgresql-analytics:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-analytics:cache-postgresql-analytics-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard analytics on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11842,7 +11842,7 @@ target "postgresql-analytics-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=analytics",
@@ -11867,11 +11867,11 @@ target "postgresql-analytics-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard analytics on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor analytics: partitioning and query tuning. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11879,7 +11879,7 @@ target "postgresql-analytics-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "analytics"
@@ -11894,17 +11894,17 @@ target "postgresql-timeseries-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:15-minimal-bookworm", "${registry}/postgresql-timeseries:15.18-minimal-bookworm", "${registry}/postgresql-timeseries:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:15-minimal-bookworm", "${registry}/postgresql-timeseries:15.20-minimal-bookworm", "${registry}/postgresql-timeseries:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11912,7 +11912,7 @@ target "postgresql-timeseries-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -11933,11 +11933,11 @@ target "postgresql-timeseries-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -11945,7 +11945,7 @@ target "postgresql-timeseries-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -11960,17 +11960,17 @@ target "postgresql-timeseries-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:15-minimal-trixie", "${registry}/postgresql-timeseries:15.18-minimal-trixie", "${registry}/postgresql-timeseries:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-timeseries:15-minimal-trixie", "${registry}/postgresql-timeseries:15.20-minimal-trixie", "${registry}/postgresql-timeseries:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -11978,7 +11978,7 @@ target "postgresql-timeseries-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -11999,11 +11999,11 @@ target "postgresql-timeseries-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12011,7 +12011,7 @@ target "postgresql-timeseries-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12026,17 +12026,17 @@ target "postgresql-timeseries-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:15-standard-bookworm", "${registry}/postgresql-timeseries:15.18-standard-bookworm", "${registry}/postgresql-timeseries:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:15-standard-bookworm", "${registry}/postgresql-timeseries:15.20-standard-bookworm", "${registry}/postgresql-timeseries:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12044,7 +12044,7 @@ target "postgresql-timeseries-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12068,11 +12068,11 @@ target "postgresql-timeseries-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12080,7 +12080,7 @@ target "postgresql-timeseries-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12095,17 +12095,17 @@ target "postgresql-timeseries-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:15-standard-trixie", "${registry}/postgresql-timeseries:15.18-standard-trixie", "${registry}/postgresql-timeseries:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-timeseries:15-standard-trixie", "${registry}/postgresql-timeseries:15.20-standard-trixie", "${registry}/postgresql-timeseries:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12113,7 +12113,7 @@ target "postgresql-timeseries-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12137,11 +12137,11 @@ target "postgresql-timeseries-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12149,7 +12149,7 @@ target "postgresql-timeseries-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12164,17 +12164,17 @@ target "postgresql-timeseries-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:16-minimal-bookworm", "${registry}/postgresql-timeseries:16.14-minimal-bookworm", "${registry}/postgresql-timeseries:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:16-minimal-bookworm", "${registry}/postgresql-timeseries:16.16-minimal-bookworm", "${registry}/postgresql-timeseries:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12182,7 +12182,7 @@ target "postgresql-timeseries-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12203,11 +12203,11 @@ target "postgresql-timeseries-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12215,7 +12215,7 @@ target "postgresql-timeseries-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12230,17 +12230,17 @@ target "postgresql-timeseries-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:16-minimal-trixie", "${registry}/postgresql-timeseries:16.14-minimal-trixie", "${registry}/postgresql-timeseries:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-timeseries:16-minimal-trixie", "${registry}/postgresql-timeseries:16.16-minimal-trixie", "${registry}/postgresql-timeseries:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12248,7 +12248,7 @@ target "postgresql-timeseries-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12269,11 +12269,11 @@ target "postgresql-timeseries-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12281,7 +12281,7 @@ target "postgresql-timeseries-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12296,17 +12296,17 @@ target "postgresql-timeseries-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:16-standard-bookworm", "${registry}/postgresql-timeseries:16.14-standard-bookworm", "${registry}/postgresql-timeseries:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:16-standard-bookworm", "${registry}/postgresql-timeseries:16.16-standard-bookworm", "${registry}/postgresql-timeseries:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12314,7 +12314,7 @@ target "postgresql-timeseries-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12338,11 +12338,11 @@ target "postgresql-timeseries-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12350,7 +12350,7 @@ target "postgresql-timeseries-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12365,17 +12365,17 @@ target "postgresql-timeseries-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:16-standard-trixie", "${registry}/postgresql-timeseries:16.14-standard-trixie", "${registry}/postgresql-timeseries:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-timeseries:16-standard-trixie", "${registry}/postgresql-timeseries:16.16-standard-trixie", "${registry}/postgresql-timeseries:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12383,7 +12383,7 @@ target "postgresql-timeseries-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12407,11 +12407,11 @@ target "postgresql-timeseries-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12419,7 +12419,7 @@ target "postgresql-timeseries-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12434,17 +12434,17 @@ target "postgresql-timeseries-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:17-minimal-bookworm", "${registry}/postgresql-timeseries:17.10-minimal-bookworm", "${registry}/postgresql-timeseries:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:17-minimal-bookworm", "${registry}/postgresql-timeseries:17.12-minimal-bookworm", "${registry}/postgresql-timeseries:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12452,7 +12452,7 @@ target "postgresql-timeseries-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12473,11 +12473,11 @@ target "postgresql-timeseries-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12485,7 +12485,7 @@ target "postgresql-timeseries-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12500,17 +12500,17 @@ target "postgresql-timeseries-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:17-minimal-trixie", "${registry}/postgresql-timeseries:17.10-minimal-trixie", "${registry}/postgresql-timeseries:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-timeseries:17-minimal-trixie", "${registry}/postgresql-timeseries:17.12-minimal-trixie", "${registry}/postgresql-timeseries:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12518,7 +12518,7 @@ target "postgresql-timeseries-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12539,11 +12539,11 @@ target "postgresql-timeseries-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12551,7 +12551,7 @@ target "postgresql-timeseries-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12566,17 +12566,17 @@ target "postgresql-timeseries-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:17-standard-bookworm", "${registry}/postgresql-timeseries:17.10-standard-bookworm", "${registry}/postgresql-timeseries:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:17-standard-bookworm", "${registry}/postgresql-timeseries:17.12-standard-bookworm", "${registry}/postgresql-timeseries:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12584,7 +12584,7 @@ target "postgresql-timeseries-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12608,11 +12608,11 @@ target "postgresql-timeseries-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12620,7 +12620,7 @@ target "postgresql-timeseries-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12635,17 +12635,17 @@ target "postgresql-timeseries-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:17-standard-trixie", "${registry}/postgresql-timeseries:17.10-standard-trixie", "${registry}/postgresql-timeseries:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-timeseries:17-standard-trixie", "${registry}/postgresql-timeseries:17.12-standard-trixie", "${registry}/postgresql-timeseries:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12653,7 +12653,7 @@ target "postgresql-timeseries-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12677,11 +12677,11 @@ target "postgresql-timeseries-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12689,7 +12689,7 @@ target "postgresql-timeseries-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12704,17 +12704,17 @@ target "postgresql-timeseries-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:18-minimal-bookworm", "${registry}/postgresql-timeseries:18.4-minimal-bookworm", "${registry}/postgresql-timeseries:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:18-minimal-bookworm", "${registry}/postgresql-timeseries:18.6-minimal-bookworm", "${registry}/postgresql-timeseries:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12722,7 +12722,7 @@ target "postgresql-timeseries-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12743,11 +12743,11 @@ target "postgresql-timeseries-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12755,7 +12755,7 @@ target "postgresql-timeseries-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12770,17 +12770,17 @@ target "postgresql-timeseries-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:18-minimal-trixie", "${registry}/postgresql-timeseries:18.4-minimal-trixie", "${registry}/postgresql-timeseries:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-timeseries:18-minimal-trixie", "${registry}/postgresql-timeseries:18.6-minimal-trixie", "${registry}/postgresql-timeseries:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12788,7 +12788,7 @@ target "postgresql-timeseries-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12809,11 +12809,11 @@ target "postgresql-timeseries-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor timeseries: time-series storage and partitioning. Extensions: timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12821,7 +12821,7 @@ target "postgresql-timeseries-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12836,17 +12836,17 @@ target "postgresql-timeseries-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:18-standard-bookworm", "${registry}/postgresql-timeseries:18.4-standard-bookworm", "${registry}/postgresql-timeseries:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-timeseries:18-standard-bookworm", "${registry}/postgresql-timeseries:18.6-standard-bookworm", "${registry}/postgresql-timeseries:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard timeseries on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard timeseries on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12854,7 +12854,7 @@ target "postgresql-timeseries-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12878,11 +12878,11 @@ target "postgresql-timeseries-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard timeseries on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard timeseries on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12890,7 +12890,7 @@ target "postgresql-timeseries-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12905,17 +12905,17 @@ target "postgresql-timeseries-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-timeseries-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-timeseries:18-standard-trixie", "${registry}/postgresql-timeseries:18.4-standard-trixie", "${registry}/postgresql-timeseries:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-timeseries:18-standard-trixie", "${registry}/postgresql-timeseries:18.6-standard-trixie", "${registry}/postgresql-timeseries:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-timeseries:cache-postgresql-timeseries-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard timeseries on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12923,7 +12923,7 @@ target "postgresql-timeseries-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
@@ -12947,11 +12947,11 @@ target "postgresql-timeseries-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard timeseries on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor timeseries: time-series storage and partitioning. Extensions: pgaudit, pgvector, pg_failover_slots, timescaledb, pg_partman."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -12959,7 +12959,7 @@ target "postgresql-timeseries-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "timeseries"
@@ -12974,17 +12974,17 @@ target "postgresql-distributed-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:15-minimal-bookworm", "${registry}/postgresql-distributed:15.18-minimal-bookworm", "${registry}/postgresql-distributed:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-distributed:15-minimal-bookworm", "${registry}/postgresql-distributed:15.20-minimal-bookworm", "${registry}/postgresql-distributed:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -12992,7 +12992,7 @@ target "postgresql-distributed-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13012,11 +13012,11 @@ target "postgresql-distributed-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13024,7 +13024,7 @@ target "postgresql-distributed-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13039,17 +13039,17 @@ target "postgresql-distributed-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:15-minimal-trixie", "${registry}/postgresql-distributed:15.18-minimal-trixie", "${registry}/postgresql-distributed:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-distributed:15-minimal-trixie", "${registry}/postgresql-distributed:15.20-minimal-trixie", "${registry}/postgresql-distributed:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13057,7 +13057,7 @@ target "postgresql-distributed-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13077,11 +13077,11 @@ target "postgresql-distributed-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13089,7 +13089,7 @@ target "postgresql-distributed-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13104,17 +13104,17 @@ target "postgresql-distributed-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:15-standard-bookworm", "${registry}/postgresql-distributed:15.18-standard-bookworm", "${registry}/postgresql-distributed:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-distributed:15-standard-bookworm", "${registry}/postgresql-distributed:15.20-standard-bookworm", "${registry}/postgresql-distributed:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13122,7 +13122,7 @@ target "postgresql-distributed-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13145,11 +13145,11 @@ target "postgresql-distributed-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13157,7 +13157,7 @@ target "postgresql-distributed-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13172,17 +13172,17 @@ target "postgresql-distributed-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:15-standard-trixie", "${registry}/postgresql-distributed:15.18-standard-trixie", "${registry}/postgresql-distributed:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-distributed:15-standard-trixie", "${registry}/postgresql-distributed:15.20-standard-trixie", "${registry}/postgresql-distributed:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13190,7 +13190,7 @@ target "postgresql-distributed-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13213,11 +13213,11 @@ target "postgresql-distributed-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13225,7 +13225,7 @@ target "postgresql-distributed-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13240,17 +13240,17 @@ target "postgresql-distributed-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:16-minimal-bookworm", "${registry}/postgresql-distributed:16.14-minimal-bookworm", "${registry}/postgresql-distributed:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-distributed:16-minimal-bookworm", "${registry}/postgresql-distributed:16.16-minimal-bookworm", "${registry}/postgresql-distributed:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13258,7 +13258,7 @@ target "postgresql-distributed-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13278,11 +13278,11 @@ target "postgresql-distributed-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13290,7 +13290,7 @@ target "postgresql-distributed-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13305,17 +13305,17 @@ target "postgresql-distributed-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:16-minimal-trixie", "${registry}/postgresql-distributed:16.14-minimal-trixie", "${registry}/postgresql-distributed:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-distributed:16-minimal-trixie", "${registry}/postgresql-distributed:16.16-minimal-trixie", "${registry}/postgresql-distributed:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13323,7 +13323,7 @@ target "postgresql-distributed-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13343,11 +13343,11 @@ target "postgresql-distributed-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13355,7 +13355,7 @@ target "postgresql-distributed-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13370,17 +13370,17 @@ target "postgresql-distributed-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:16-standard-bookworm", "${registry}/postgresql-distributed:16.14-standard-bookworm", "${registry}/postgresql-distributed:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-distributed:16-standard-bookworm", "${registry}/postgresql-distributed:16.16-standard-bookworm", "${registry}/postgresql-distributed:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13388,7 +13388,7 @@ target "postgresql-distributed-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13411,11 +13411,11 @@ target "postgresql-distributed-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13423,7 +13423,7 @@ target "postgresql-distributed-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13438,17 +13438,17 @@ target "postgresql-distributed-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:16-standard-trixie", "${registry}/postgresql-distributed:16.14-standard-trixie", "${registry}/postgresql-distributed:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-distributed:16-standard-trixie", "${registry}/postgresql-distributed:16.16-standard-trixie", "${registry}/postgresql-distributed:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13456,7 +13456,7 @@ target "postgresql-distributed-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13479,11 +13479,11 @@ target "postgresql-distributed-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13491,7 +13491,7 @@ target "postgresql-distributed-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13506,17 +13506,17 @@ target "postgresql-distributed-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:17-minimal-bookworm", "${registry}/postgresql-distributed:17.10-minimal-bookworm", "${registry}/postgresql-distributed:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-distributed:17-minimal-bookworm", "${registry}/postgresql-distributed:17.12-minimal-bookworm", "${registry}/postgresql-distributed:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13524,7 +13524,7 @@ target "postgresql-distributed-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13544,11 +13544,11 @@ target "postgresql-distributed-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13556,7 +13556,7 @@ target "postgresql-distributed-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13571,17 +13571,17 @@ target "postgresql-distributed-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:17-minimal-trixie", "${registry}/postgresql-distributed:17.10-minimal-trixie", "${registry}/postgresql-distributed:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-distributed:17-minimal-trixie", "${registry}/postgresql-distributed:17.12-minimal-trixie", "${registry}/postgresql-distributed:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13589,7 +13589,7 @@ target "postgresql-distributed-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13609,11 +13609,11 @@ target "postgresql-distributed-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13621,7 +13621,7 @@ target "postgresql-distributed-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13636,17 +13636,17 @@ target "postgresql-distributed-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:17-standard-bookworm", "${registry}/postgresql-distributed:17.10-standard-bookworm", "${registry}/postgresql-distributed:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-distributed:17-standard-bookworm", "${registry}/postgresql-distributed:17.12-standard-bookworm", "${registry}/postgresql-distributed:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13654,7 +13654,7 @@ target "postgresql-distributed-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13677,11 +13677,11 @@ target "postgresql-distributed-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13689,7 +13689,7 @@ target "postgresql-distributed-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13704,17 +13704,17 @@ target "postgresql-distributed-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-distributed-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:17-standard-trixie", "${registry}/postgresql-distributed:17.10-standard-trixie", "${registry}/postgresql-distributed:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-distributed:17-standard-trixie", "${registry}/postgresql-distributed:17.12-standard-trixie", "${registry}/postgresql-distributed:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13722,7 +13722,7 @@ target "postgresql-distributed-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13745,11 +13745,11 @@ target "postgresql-distributed-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots, citus."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13757,7 +13757,7 @@ target "postgresql-distributed-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13772,17 +13772,17 @@ target "postgresql-distributed-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:18-minimal-bookworm", "${registry}/postgresql-distributed:18.4-minimal-bookworm", "${registry}/postgresql-distributed:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-distributed:18-minimal-bookworm", "${registry}/postgresql-distributed:18.6-minimal-bookworm", "${registry}/postgresql-distributed:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13790,7 +13790,7 @@ target "postgresql-distributed-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13808,11 +13808,11 @@ target "postgresql-distributed-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13820,7 +13820,7 @@ target "postgresql-distributed-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13834,17 +13834,17 @@ target "postgresql-distributed-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:18-minimal-trixie", "${registry}/postgresql-distributed:18.4-minimal-trixie", "${registry}/postgresql-distributed:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-distributed:18-minimal-trixie", "${registry}/postgresql-distributed:18.6-minimal-trixie", "${registry}/postgresql-distributed:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support).",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support).",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13852,7 +13852,7 @@ target "postgresql-distributed-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13870,11 +13870,11 @@ target "postgresql-distributed-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13882,7 +13882,7 @@ target "postgresql-distributed-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13896,17 +13896,17 @@ target "postgresql-distributed-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:18-standard-bookworm", "${registry}/postgresql-distributed:18.4-standard-bookworm", "${registry}/postgresql-distributed:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-distributed:18-standard-bookworm", "${registry}/postgresql-distributed:18.6-standard-bookworm", "${registry}/postgresql-distributed:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard distributed on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard distributed on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13914,7 +13914,7 @@ target "postgresql-distributed-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -13936,11 +13936,11 @@ target "postgresql-distributed-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard distributed on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard distributed on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -13948,7 +13948,7 @@ target "postgresql-distributed-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -13963,17 +13963,17 @@ target "postgresql-distributed-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-distributed:18-standard-trixie", "${registry}/postgresql-distributed:18.4-standard-trixie", "${registry}/postgresql-distributed:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-distributed:18-standard-trixie", "${registry}/postgresql-distributed:18.6-standard-trixie", "${registry}/postgresql-distributed:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-distributed:cache-postgresql-distributed-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard distributed on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -13981,7 +13981,7 @@ target "postgresql-distributed-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=distributed",
@@ -14003,11 +14003,11 @@ target "postgresql-distributed-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard distributed on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor distributed: Citus (PG 15-17: the pinned Citus 13 has no PG 18 support). Extensions: pgaudit, pgvector, pg_failover_slots."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14015,7 +14015,7 @@ target "postgresql-distributed-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "distributed"
@@ -14030,17 +14030,17 @@ target "postgresql-full-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:15-minimal-bookworm", "${registry}/postgresql-full:15.18-minimal-bookworm", "${registry}/postgresql-full:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-full:15-minimal-bookworm", "${registry}/postgresql-full:15.20-minimal-bookworm", "${registry}/postgresql-full:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14048,7 +14048,7 @@ target "postgresql-full-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14073,11 +14073,11 @@ target "postgresql-full-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14085,7 +14085,7 @@ target "postgresql-full-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14100,17 +14100,17 @@ target "postgresql-full-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:15-minimal-trixie", "${registry}/postgresql-full:15.18-minimal-trixie", "${registry}/postgresql-full:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-full:15-minimal-trixie", "${registry}/postgresql-full:15.20-minimal-trixie", "${registry}/postgresql-full:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14118,7 +14118,7 @@ target "postgresql-full-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14143,11 +14143,11 @@ target "postgresql-full-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14155,7 +14155,7 @@ target "postgresql-full-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14170,17 +14170,17 @@ target "postgresql-full-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:15-standard-bookworm", "${registry}/postgresql-full:15.18-standard-bookworm", "${registry}/postgresql-full:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-full:15-standard-bookworm", "${registry}/postgresql-full:15.20-standard-bookworm", "${registry}/postgresql-full:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14188,7 +14188,7 @@ target "postgresql-full-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14215,11 +14215,11 @@ target "postgresql-full-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14227,7 +14227,7 @@ target "postgresql-full-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14242,17 +14242,17 @@ target "postgresql-full-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:15-standard-trixie", "${registry}/postgresql-full:15.18-standard-trixie", "${registry}/postgresql-full:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-full:15-standard-trixie", "${registry}/postgresql-full:15.20-standard-trixie", "${registry}/postgresql-full:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14260,7 +14260,7 @@ target "postgresql-full-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14287,11 +14287,11 @@ target "postgresql-full-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14299,7 +14299,7 @@ target "postgresql-full-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14314,17 +14314,17 @@ target "postgresql-full-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:16-minimal-bookworm", "${registry}/postgresql-full:16.14-minimal-bookworm", "${registry}/postgresql-full:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-full:16-minimal-bookworm", "${registry}/postgresql-full:16.16-minimal-bookworm", "${registry}/postgresql-full:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14332,7 +14332,7 @@ target "postgresql-full-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14357,11 +14357,11 @@ target "postgresql-full-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14369,7 +14369,7 @@ target "postgresql-full-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14384,17 +14384,17 @@ target "postgresql-full-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:16-minimal-trixie", "${registry}/postgresql-full:16.14-minimal-trixie", "${registry}/postgresql-full:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-full:16-minimal-trixie", "${registry}/postgresql-full:16.16-minimal-trixie", "${registry}/postgresql-full:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14402,7 +14402,7 @@ target "postgresql-full-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14427,11 +14427,11 @@ target "postgresql-full-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14439,7 +14439,7 @@ target "postgresql-full-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14454,17 +14454,17 @@ target "postgresql-full-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:16-standard-bookworm", "${registry}/postgresql-full:16.14-standard-bookworm", "${registry}/postgresql-full:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-full:16-standard-bookworm", "${registry}/postgresql-full:16.16-standard-bookworm", "${registry}/postgresql-full:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14472,7 +14472,7 @@ target "postgresql-full-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14499,11 +14499,11 @@ target "postgresql-full-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14511,7 +14511,7 @@ target "postgresql-full-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14526,17 +14526,17 @@ target "postgresql-full-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:16-standard-trixie", "${registry}/postgresql-full:16.14-standard-trixie", "${registry}/postgresql-full:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-full:16-standard-trixie", "${registry}/postgresql-full:16.16-standard-trixie", "${registry}/postgresql-full:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14544,7 +14544,7 @@ target "postgresql-full-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14571,11 +14571,11 @@ target "postgresql-full-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14583,7 +14583,7 @@ target "postgresql-full-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14598,17 +14598,17 @@ target "postgresql-full-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:17-minimal-bookworm", "${registry}/postgresql-full:17.10-minimal-bookworm", "${registry}/postgresql-full:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-full:17-minimal-bookworm", "${registry}/postgresql-full:17.12-minimal-bookworm", "${registry}/postgresql-full:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14616,7 +14616,7 @@ target "postgresql-full-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14641,11 +14641,11 @@ target "postgresql-full-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14653,7 +14653,7 @@ target "postgresql-full-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14668,17 +14668,17 @@ target "postgresql-full-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:17-minimal-trixie", "${registry}/postgresql-full:17.10-minimal-trixie", "${registry}/postgresql-full:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-full:17-minimal-trixie", "${registry}/postgresql-full:17.12-minimal-trixie", "${registry}/postgresql-full:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14686,7 +14686,7 @@ target "postgresql-full-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14711,11 +14711,11 @@ target "postgresql-full-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14723,7 +14723,7 @@ target "postgresql-full-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14738,17 +14738,17 @@ target "postgresql-full-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:17-standard-bookworm", "${registry}/postgresql-full:17.10-standard-bookworm", "${registry}/postgresql-full:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-full:17-standard-bookworm", "${registry}/postgresql-full:17.12-standard-bookworm", "${registry}/postgresql-full:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14756,7 +14756,7 @@ target "postgresql-full-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14783,11 +14783,11 @@ target "postgresql-full-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14795,7 +14795,7 @@ target "postgresql-full-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14810,17 +14810,17 @@ target "postgresql-full-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:17-standard-trixie", "${registry}/postgresql-full:17.10-standard-trixie", "${registry}/postgresql-full:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-full:17-standard-trixie", "${registry}/postgresql-full:17.12-standard-trixie", "${registry}/postgresql-full:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14828,7 +14828,7 @@ target "postgresql-full-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14855,11 +14855,11 @@ target "postgresql-full-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14867,7 +14867,7 @@ target "postgresql-full-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -14882,17 +14882,17 @@ target "postgresql-full-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal-without-citus.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:18-minimal-bookworm", "${registry}/postgresql-full:18.4-minimal-bookworm", "${registry}/postgresql-full:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-full:18-minimal-bookworm", "${registry}/postgresql-full:18.6-minimal-bookworm", "${registry}/postgresql-full:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14900,7 +14900,7 @@ target "postgresql-full-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14924,11 +14924,11 @@ target "postgresql-full-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -14936,7 +14936,7 @@ target "postgresql-full-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -14951,17 +14951,17 @@ target "postgresql-full-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-minimal-without-citus.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:18-minimal-trixie", "${registry}/postgresql-full:18.4-minimal-trixie", "${registry}/postgresql-full:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-full:18-minimal-trixie", "${registry}/postgresql-full:18.6-minimal-trixie", "${registry}/postgresql-full:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -14969,7 +14969,7 @@ target "postgresql-full-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -14993,11 +14993,11 @@ target "postgresql-full-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor full: the flavors above together. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15005,7 +15005,7 @@ target "postgresql-full-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "full"
@@ -15020,17 +15020,17 @@ target "postgresql-full-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard-without-citus.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:18-standard-bookworm", "${registry}/postgresql-full:18.4-standard-bookworm", "${registry}/postgresql-full:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-full:18-standard-bookworm", "${registry}/postgresql-full:18.6-standard-bookworm", "${registry}/postgresql-full:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard full on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard full on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15038,7 +15038,7 @@ target "postgresql-full-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -15064,11 +15064,11 @@ target "postgresql-full-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard full on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard full on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15076,7 +15076,7 @@ target "postgresql-full-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -15091,17 +15091,17 @@ target "postgresql-full-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-full-standard-without-citus.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-full:18-standard-trixie", "${registry}/postgresql-full:18.4-standard-trixie", "${registry}/postgresql-full:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-full:18-standard-trixie", "${registry}/postgresql-full:18.6-standard-trixie", "${registry}/postgresql-full:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-full:cache-postgresql-full-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard full on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15109,7 +15109,7 @@ target "postgresql-full-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=full",
@@ -15135,11 +15135,11 @@ target "postgresql-full-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard full on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor full: the flavors above together. Extensions: pgaudit, pgvector, pg_failover_slots, pg_partman, hypopg, pg_qualstats, timescaledb."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15147,7 +15147,7 @@ target "postgresql-full-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "full"
@@ -15162,17 +15162,17 @@ target "postgresql-paradedb-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:15-minimal-bookworm", "${registry}/postgresql-paradedb:15.18-minimal-bookworm", "${registry}/postgresql-paradedb:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:15-minimal-bookworm", "${registry}/postgresql-paradedb:15.20-minimal-bookworm", "${registry}/postgresql-paradedb:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15180,7 +15180,7 @@ target "postgresql-paradedb-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15201,11 +15201,11 @@ target "postgresql-paradedb-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15213,7 +15213,7 @@ target "postgresql-paradedb-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15228,17 +15228,17 @@ target "postgresql-paradedb-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:15-minimal-trixie", "${registry}/postgresql-paradedb:15.18-minimal-trixie", "${registry}/postgresql-paradedb:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-paradedb:15-minimal-trixie", "${registry}/postgresql-paradedb:15.20-minimal-trixie", "${registry}/postgresql-paradedb:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15246,7 +15246,7 @@ target "postgresql-paradedb-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15267,11 +15267,11 @@ target "postgresql-paradedb-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15279,7 +15279,7 @@ target "postgresql-paradedb-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15294,17 +15294,17 @@ target "postgresql-paradedb-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:15-standard-bookworm", "${registry}/postgresql-paradedb:15.18-standard-bookworm", "${registry}/postgresql-paradedb:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:15-standard-bookworm", "${registry}/postgresql-paradedb:15.20-standard-bookworm", "${registry}/postgresql-paradedb:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15312,7 +15312,7 @@ target "postgresql-paradedb-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15335,11 +15335,11 @@ target "postgresql-paradedb-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15347,7 +15347,7 @@ target "postgresql-paradedb-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15362,17 +15362,17 @@ target "postgresql-paradedb-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:15-standard-trixie", "${registry}/postgresql-paradedb:15.18-standard-trixie", "${registry}/postgresql-paradedb:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-paradedb:15-standard-trixie", "${registry}/postgresql-paradedb:15.20-standard-trixie", "${registry}/postgresql-paradedb:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15380,7 +15380,7 @@ target "postgresql-paradedb-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15403,11 +15403,11 @@ target "postgresql-paradedb-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15415,7 +15415,7 @@ target "postgresql-paradedb-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15430,17 +15430,17 @@ target "postgresql-paradedb-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:16-minimal-bookworm", "${registry}/postgresql-paradedb:16.14-minimal-bookworm", "${registry}/postgresql-paradedb:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:16-minimal-bookworm", "${registry}/postgresql-paradedb:16.16-minimal-bookworm", "${registry}/postgresql-paradedb:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15448,7 +15448,7 @@ target "postgresql-paradedb-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15469,11 +15469,11 @@ target "postgresql-paradedb-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15481,7 +15481,7 @@ target "postgresql-paradedb-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15496,17 +15496,17 @@ target "postgresql-paradedb-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:16-minimal-trixie", "${registry}/postgresql-paradedb:16.14-minimal-trixie", "${registry}/postgresql-paradedb:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-paradedb:16-minimal-trixie", "${registry}/postgresql-paradedb:16.16-minimal-trixie", "${registry}/postgresql-paradedb:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15514,7 +15514,7 @@ target "postgresql-paradedb-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15535,11 +15535,11 @@ target "postgresql-paradedb-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15547,7 +15547,7 @@ target "postgresql-paradedb-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15562,17 +15562,17 @@ target "postgresql-paradedb-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:16-standard-bookworm", "${registry}/postgresql-paradedb:16.14-standard-bookworm", "${registry}/postgresql-paradedb:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:16-standard-bookworm", "${registry}/postgresql-paradedb:16.16-standard-bookworm", "${registry}/postgresql-paradedb:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15580,7 +15580,7 @@ target "postgresql-paradedb-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15603,11 +15603,11 @@ target "postgresql-paradedb-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15615,7 +15615,7 @@ target "postgresql-paradedb-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15630,17 +15630,17 @@ target "postgresql-paradedb-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:16-standard-trixie", "${registry}/postgresql-paradedb:16.14-standard-trixie", "${registry}/postgresql-paradedb:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-paradedb:16-standard-trixie", "${registry}/postgresql-paradedb:16.16-standard-trixie", "${registry}/postgresql-paradedb:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15648,7 +15648,7 @@ target "postgresql-paradedb-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15671,11 +15671,11 @@ target "postgresql-paradedb-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15683,7 +15683,7 @@ target "postgresql-paradedb-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15698,17 +15698,17 @@ target "postgresql-paradedb-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:17-minimal-bookworm", "${registry}/postgresql-paradedb:17.10-minimal-bookworm", "${registry}/postgresql-paradedb:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:17-minimal-bookworm", "${registry}/postgresql-paradedb:17.12-minimal-bookworm", "${registry}/postgresql-paradedb:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15716,7 +15716,7 @@ target "postgresql-paradedb-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15737,11 +15737,11 @@ target "postgresql-paradedb-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15749,7 +15749,7 @@ target "postgresql-paradedb-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15764,17 +15764,17 @@ target "postgresql-paradedb-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:17-minimal-trixie", "${registry}/postgresql-paradedb:17.10-minimal-trixie", "${registry}/postgresql-paradedb:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-paradedb:17-minimal-trixie", "${registry}/postgresql-paradedb:17.12-minimal-trixie", "${registry}/postgresql-paradedb:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15782,7 +15782,7 @@ target "postgresql-paradedb-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15803,11 +15803,11 @@ target "postgresql-paradedb-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15815,7 +15815,7 @@ target "postgresql-paradedb-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15830,17 +15830,17 @@ target "postgresql-paradedb-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:17-standard-bookworm", "${registry}/postgresql-paradedb:17.10-standard-bookworm", "${registry}/postgresql-paradedb:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:17-standard-bookworm", "${registry}/postgresql-paradedb:17.12-standard-bookworm", "${registry}/postgresql-paradedb:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15848,7 +15848,7 @@ target "postgresql-paradedb-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15871,11 +15871,11 @@ target "postgresql-paradedb-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15883,7 +15883,7 @@ target "postgresql-paradedb-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15898,17 +15898,17 @@ target "postgresql-paradedb-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:17-standard-trixie", "${registry}/postgresql-paradedb:17.10-standard-trixie", "${registry}/postgresql-paradedb:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-paradedb:17-standard-trixie", "${registry}/postgresql-paradedb:17.12-standard-trixie", "${registry}/postgresql-paradedb:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15916,7 +15916,7 @@ target "postgresql-paradedb-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -15939,11 +15939,11 @@ target "postgresql-paradedb-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -15951,7 +15951,7 @@ target "postgresql-paradedb-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -15966,17 +15966,17 @@ target "postgresql-paradedb-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:18-minimal-bookworm", "${registry}/postgresql-paradedb:18.4-minimal-bookworm", "${registry}/postgresql-paradedb:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:18-minimal-bookworm", "${registry}/postgresql-paradedb:18.6-minimal-bookworm", "${registry}/postgresql-paradedb:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -15984,7 +15984,7 @@ target "postgresql-paradedb-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -16005,11 +16005,11 @@ target "postgresql-paradedb-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16017,7 +16017,7 @@ target "postgresql-paradedb-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -16032,17 +16032,17 @@ target "postgresql-paradedb-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:18-minimal-trixie", "${registry}/postgresql-paradedb:18.4-minimal-trixie", "${registry}/postgresql-paradedb:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-paradedb:18-minimal-trixie", "${registry}/postgresql-paradedb:18.6-minimal-trixie", "${registry}/postgresql-paradedb:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16050,7 +16050,7 @@ target "postgresql-paradedb-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -16071,11 +16071,11 @@ target "postgresql-paradedb-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pg_search, pgvector."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16083,7 +16083,7 @@ target "postgresql-paradedb-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -16098,17 +16098,17 @@ target "postgresql-paradedb-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:18-standard-bookworm", "${registry}/postgresql-paradedb:18.4-standard-bookworm", "${registry}/postgresql-paradedb:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-paradedb:18-standard-bookworm", "${registry}/postgresql-paradedb:18.6-standard-bookworm", "${registry}/postgresql-paradedb:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard paradedb on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard paradedb on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16116,7 +16116,7 @@ target "postgresql-paradedb-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -16139,11 +16139,11 @@ target "postgresql-paradedb-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard paradedb on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard paradedb on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16151,7 +16151,7 @@ target "postgresql-paradedb-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -16166,17 +16166,17 @@ target "postgresql-paradedb-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-paradedb-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-paradedb:18-standard-trixie", "${registry}/postgresql-paradedb:18.4-standard-trixie", "${registry}/postgresql-paradedb:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-paradedb:18-standard-trixie", "${registry}/postgresql-paradedb:18.6-standard-trixie", "${registry}/postgresql-paradedb:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-paradedb:cache-postgresql-paradedb-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard paradedb on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16184,7 +16184,7 @@ target "postgresql-paradedb-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
@@ -16207,11 +16207,11 @@ target "postgresql-paradedb-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard paradedb on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor paradedb: ParadeDB search (pg_search) with pgvector. Extensions: pgaudit, pgvector, pg_failover_slots, pg_search."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16219,7 +16219,7 @@ target "postgresql-paradedb-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "paradedb"
@@ -16234,17 +16234,17 @@ target "postgresql-geo-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:15-minimal-bookworm", "${registry}/postgresql-geo:15.18-minimal-bookworm", "${registry}/postgresql-geo:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-geo:15-minimal-bookworm", "${registry}/postgresql-geo:15.20-minimal-bookworm", "${registry}/postgresql-geo:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16252,7 +16252,7 @@ target "postgresql-geo-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16273,11 +16273,11 @@ target "postgresql-geo-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16285,7 +16285,7 @@ target "postgresql-geo-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16300,17 +16300,17 @@ target "postgresql-geo-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:15-minimal-trixie", "${registry}/postgresql-geo:15.18-minimal-trixie", "${registry}/postgresql-geo:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-geo:15-minimal-trixie", "${registry}/postgresql-geo:15.20-minimal-trixie", "${registry}/postgresql-geo:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16318,7 +16318,7 @@ target "postgresql-geo-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16339,11 +16339,11 @@ target "postgresql-geo-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16351,7 +16351,7 @@ target "postgresql-geo-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16366,17 +16366,17 @@ target "postgresql-geo-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:15-standard-bookworm", "${registry}/postgresql-geo:15.18-standard-bookworm", "${registry}/postgresql-geo:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-geo:15-standard-bookworm", "${registry}/postgresql-geo:15.20-standard-bookworm", "${registry}/postgresql-geo:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16384,7 +16384,7 @@ target "postgresql-geo-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16408,11 +16408,11 @@ target "postgresql-geo-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16420,7 +16420,7 @@ target "postgresql-geo-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -16435,17 +16435,17 @@ target "postgresql-geo-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:15-standard-trixie", "${registry}/postgresql-geo:15.18-standard-trixie", "${registry}/postgresql-geo:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-geo:15-standard-trixie", "${registry}/postgresql-geo:15.20-standard-trixie", "${registry}/postgresql-geo:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16453,7 +16453,7 @@ target "postgresql-geo-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16477,11 +16477,11 @@ target "postgresql-geo-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16489,7 +16489,7 @@ target "postgresql-geo-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -16504,17 +16504,17 @@ target "postgresql-geo-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:16-minimal-bookworm", "${registry}/postgresql-geo:16.14-minimal-bookworm", "${registry}/postgresql-geo:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-geo:16-minimal-bookworm", "${registry}/postgresql-geo:16.16-minimal-bookworm", "${registry}/postgresql-geo:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16522,7 +16522,7 @@ target "postgresql-geo-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16543,11 +16543,11 @@ target "postgresql-geo-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16555,7 +16555,7 @@ target "postgresql-geo-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16570,17 +16570,17 @@ target "postgresql-geo-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:16-minimal-trixie", "${registry}/postgresql-geo:16.14-minimal-trixie", "${registry}/postgresql-geo:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-geo:16-minimal-trixie", "${registry}/postgresql-geo:16.16-minimal-trixie", "${registry}/postgresql-geo:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16588,7 +16588,7 @@ target "postgresql-geo-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16609,11 +16609,11 @@ target "postgresql-geo-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16621,7 +16621,7 @@ target "postgresql-geo-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16636,17 +16636,17 @@ target "postgresql-geo-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:16-standard-bookworm", "${registry}/postgresql-geo:16.14-standard-bookworm", "${registry}/postgresql-geo:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-geo:16-standard-bookworm", "${registry}/postgresql-geo:16.16-standard-bookworm", "${registry}/postgresql-geo:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16654,7 +16654,7 @@ target "postgresql-geo-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16678,11 +16678,11 @@ target "postgresql-geo-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16690,7 +16690,7 @@ target "postgresql-geo-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -16705,17 +16705,17 @@ target "postgresql-geo-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:16-standard-trixie", "${registry}/postgresql-geo:16.14-standard-trixie", "${registry}/postgresql-geo:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-geo:16-standard-trixie", "${registry}/postgresql-geo:16.16-standard-trixie", "${registry}/postgresql-geo:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16723,7 +16723,7 @@ target "postgresql-geo-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16747,11 +16747,11 @@ target "postgresql-geo-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16759,7 +16759,7 @@ target "postgresql-geo-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -16774,17 +16774,17 @@ target "postgresql-geo-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:17-minimal-bookworm", "${registry}/postgresql-geo:17.10-minimal-bookworm", "${registry}/postgresql-geo:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-geo:17-minimal-bookworm", "${registry}/postgresql-geo:17.12-minimal-bookworm", "${registry}/postgresql-geo:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16792,7 +16792,7 @@ target "postgresql-geo-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16813,11 +16813,11 @@ target "postgresql-geo-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16825,7 +16825,7 @@ target "postgresql-geo-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16840,17 +16840,17 @@ target "postgresql-geo-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:17-minimal-trixie", "${registry}/postgresql-geo:17.10-minimal-trixie", "${registry}/postgresql-geo:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-geo:17-minimal-trixie", "${registry}/postgresql-geo:17.12-minimal-trixie", "${registry}/postgresql-geo:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16858,7 +16858,7 @@ target "postgresql-geo-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16879,11 +16879,11 @@ target "postgresql-geo-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16891,7 +16891,7 @@ target "postgresql-geo-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -16906,17 +16906,17 @@ target "postgresql-geo-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:17-standard-bookworm", "${registry}/postgresql-geo:17.10-standard-bookworm", "${registry}/postgresql-geo:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-geo:17-standard-bookworm", "${registry}/postgresql-geo:17.12-standard-bookworm", "${registry}/postgresql-geo:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16924,7 +16924,7 @@ target "postgresql-geo-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -16948,11 +16948,11 @@ target "postgresql-geo-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -16960,7 +16960,7 @@ target "postgresql-geo-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -16975,17 +16975,17 @@ target "postgresql-geo-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:17-standard-trixie", "${registry}/postgresql-geo:17.10-standard-trixie", "${registry}/postgresql-geo:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-geo:17-standard-trixie", "${registry}/postgresql-geo:17.12-standard-trixie", "${registry}/postgresql-geo:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -16993,7 +16993,7 @@ target "postgresql-geo-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -17017,11 +17017,11 @@ target "postgresql-geo-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17029,7 +17029,7 @@ target "postgresql-geo-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -17044,17 +17044,17 @@ target "postgresql-geo-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:18-minimal-bookworm", "${registry}/postgresql-geo:18.4-minimal-bookworm", "${registry}/postgresql-geo:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-geo:18-minimal-bookworm", "${registry}/postgresql-geo:18.6-minimal-bookworm", "${registry}/postgresql-geo:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17062,7 +17062,7 @@ target "postgresql-geo-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -17083,11 +17083,11 @@ target "postgresql-geo-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17095,7 +17095,7 @@ target "postgresql-geo-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -17110,17 +17110,17 @@ target "postgresql-geo-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:18-minimal-trixie", "${registry}/postgresql-geo:18.4-minimal-trixie", "${registry}/postgresql-geo:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-geo:18-minimal-trixie", "${registry}/postgresql-geo:18.6-minimal-trixie", "${registry}/postgresql-geo:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17128,7 +17128,7 @@ target "postgresql-geo-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -17149,11 +17149,11 @@ target "postgresql-geo-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor geo: PostGIS and pgRouting. Extensions: postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17161,7 +17161,7 @@ target "postgresql-geo-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "geo"
@@ -17176,17 +17176,17 @@ target "postgresql-geo-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:18-standard-bookworm", "${registry}/postgresql-geo:18.4-standard-bookworm", "${registry}/postgresql-geo:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-geo:18-standard-bookworm", "${registry}/postgresql-geo:18.6-standard-bookworm", "${registry}/postgresql-geo:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard geo on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard geo on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17194,7 +17194,7 @@ target "postgresql-geo-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -17218,11 +17218,11 @@ target "postgresql-geo-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard geo on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard geo on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17230,7 +17230,7 @@ target "postgresql-geo-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -17245,17 +17245,17 @@ target "postgresql-geo-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-geo-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-geo:18-standard-trixie", "${registry}/postgresql-geo:18.4-standard-trixie", "${registry}/postgresql-geo:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-geo:18-standard-trixie", "${registry}/postgresql-geo:18.6-standard-trixie", "${registry}/postgresql-geo:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-geo:cache-postgresql-geo-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard geo on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard geo on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17263,7 +17263,7 @@ target "postgresql-geo-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=geo",
@@ -17287,11 +17287,11 @@ target "postgresql-geo-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard geo on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard geo on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor geo: PostGIS and pgRouting. Extensions: pgaudit, pgvector, pg_failover_slots, postgis, pgrouting."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17299,7 +17299,7 @@ target "postgresql-geo-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "geo"
@@ -17314,17 +17314,17 @@ target "postgresql-ops-15-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:15-minimal-bookworm", "${registry}/postgresql-ops:15.18-minimal-bookworm", "${registry}/postgresql-ops:15.18-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-ops:15-minimal-bookworm", "${registry}/postgresql-ops:15.20-minimal-bookworm", "${registry}/postgresql-ops:15.20-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17332,7 +17332,7 @@ target "postgresql-ops-15-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17355,11 +17355,11 @@ target "postgresql-ops-15-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17367,7 +17367,7 @@ target "postgresql-ops-15-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -17382,17 +17382,17 @@ target "postgresql-ops-15-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:15-minimal-trixie", "${registry}/postgresql-ops:15.18-minimal-trixie", "${registry}/postgresql-ops:15.18-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-ops:15-minimal-trixie", "${registry}/postgresql-ops:15.20-minimal-trixie", "${registry}/postgresql-ops:15.20-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 minimal ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 minimal ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17400,7 +17400,7 @@ target "postgresql-ops-15-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17423,11 +17423,11 @@ target "postgresql-ops-15-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 minimal ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 minimal ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17435,7 +17435,7 @@ target "postgresql-ops-15-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -17450,17 +17450,17 @@ target "postgresql-ops-15-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:15-standard-bookworm", "${registry}/postgresql-ops:15.18-standard-bookworm", "${registry}/postgresql-ops:15.18-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-ops:15-standard-bookworm", "${registry}/postgresql-ops:15.20-standard-bookworm", "${registry}/postgresql-ops:15.20-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17468,7 +17468,7 @@ target "postgresql-ops-15-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17494,11 +17494,11 @@ target "postgresql-ops-15-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17506,7 +17506,7 @@ target "postgresql-ops-15-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -17521,17 +17521,17 @@ target "postgresql-ops-15-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:15-standard-trixie", "${registry}/postgresql-ops:15.18-standard-trixie", "${registry}/postgresql-ops:15.18-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-ops:15-standard-trixie", "${registry}/postgresql-ops:15.20-standard-trixie", "${registry}/postgresql-ops:15.20-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-15-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.18 standard ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 15.20 standard ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=15.18",
+    "${annotation_levels}:org.opencontainers.image.version=15.20",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17539,7 +17539,7 @@ target "postgresql-ops-15-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=15.18",
+    "${annotation_levels}:dev.pgbake.postgres.version=15.20",
     "${annotation_levels}:dev.pgbake.postgres.major=15",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17565,11 +17565,11 @@ target "postgresql-ops-15-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 15.18 standard ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 15.18. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 15.20 standard ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 15.20. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "15.18"
+    "org.opencontainers.image.version" = "15.20"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17577,7 +17577,7 @@ target "postgresql-ops-15-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "15.18"
+    "dev.pgbake.postgres.version" = "15.20"
     "dev.pgbake.postgres.major" = "15"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -17592,17 +17592,17 @@ target "postgresql-ops-16-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:16-minimal-bookworm", "${registry}/postgresql-ops:16.14-minimal-bookworm", "${registry}/postgresql-ops:16.14-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-ops:16-minimal-bookworm", "${registry}/postgresql-ops:16.16-minimal-bookworm", "${registry}/postgresql-ops:16.16-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17610,7 +17610,7 @@ target "postgresql-ops-16-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17633,11 +17633,11 @@ target "postgresql-ops-16-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17645,7 +17645,7 @@ target "postgresql-ops-16-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -17660,17 +17660,17 @@ target "postgresql-ops-16-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:16-minimal-trixie", "${registry}/postgresql-ops:16.14-minimal-trixie", "${registry}/postgresql-ops:16.14-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-ops:16-minimal-trixie", "${registry}/postgresql-ops:16.16-minimal-trixie", "${registry}/postgresql-ops:16.16-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 minimal ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 minimal ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17678,7 +17678,7 @@ target "postgresql-ops-16-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17701,11 +17701,11 @@ target "postgresql-ops-16-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 minimal ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 minimal ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17713,7 +17713,7 @@ target "postgresql-ops-16-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -17728,17 +17728,17 @@ target "postgresql-ops-16-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:16-standard-bookworm", "${registry}/postgresql-ops:16.14-standard-bookworm", "${registry}/postgresql-ops:16.14-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-ops:16-standard-bookworm", "${registry}/postgresql-ops:16.16-standard-bookworm", "${registry}/postgresql-ops:16.16-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17746,7 +17746,7 @@ target "postgresql-ops-16-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17772,11 +17772,11 @@ target "postgresql-ops-16-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17784,7 +17784,7 @@ target "postgresql-ops-16-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -17799,17 +17799,17 @@ target "postgresql-ops-16-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:16-standard-trixie", "${registry}/postgresql-ops:16.14-standard-trixie", "${registry}/postgresql-ops:16.14-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-ops:16-standard-trixie", "${registry}/postgresql-ops:16.16-standard-trixie", "${registry}/postgresql-ops:16.16-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-16-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 standard ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.16 standard ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
+    "${annotation_levels}:org.opencontainers.image.version=16.16",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17817,7 +17817,7 @@ target "postgresql-ops-16-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
+    "${annotation_levels}:dev.pgbake.postgres.version=16.16",
     "${annotation_levels}:dev.pgbake.postgres.major=16",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17843,11 +17843,11 @@ target "postgresql-ops-16-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 standard ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 16.16 standard ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 16.16. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
+    "org.opencontainers.image.version" = "16.16"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17855,7 +17855,7 @@ target "postgresql-ops-16-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
+    "dev.pgbake.postgres.version" = "16.16"
     "dev.pgbake.postgres.major" = "16"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -17870,17 +17870,17 @@ target "postgresql-ops-17-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:17-minimal-bookworm", "${registry}/postgresql-ops:17.10-minimal-bookworm", "${registry}/postgresql-ops:17.10-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-ops:17-minimal-bookworm", "${registry}/postgresql-ops:17.12-minimal-bookworm", "${registry}/postgresql-ops:17.12-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17888,7 +17888,7 @@ target "postgresql-ops-17-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17911,11 +17911,11 @@ target "postgresql-ops-17-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17923,7 +17923,7 @@ target "postgresql-ops-17-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -17938,17 +17938,17 @@ target "postgresql-ops-17-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:17-minimal-trixie", "${registry}/postgresql-ops:17.10-minimal-trixie", "${registry}/postgresql-ops:17.10-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-ops:17-minimal-trixie", "${registry}/postgresql-ops:17.12-minimal-trixie", "${registry}/postgresql-ops:17.12-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 minimal ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -17956,7 +17956,7 @@ target "postgresql-ops-17-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -17979,11 +17979,11 @@ target "postgresql-ops-17-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 minimal ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -17991,7 +17991,7 @@ target "postgresql-ops-17-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -18006,17 +18006,17 @@ target "postgresql-ops-17-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:17-standard-bookworm", "${registry}/postgresql-ops:17.10-standard-bookworm", "${registry}/postgresql-ops:17.10-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-ops:17-standard-bookworm", "${registry}/postgresql-ops:17.12-standard-bookworm", "${registry}/postgresql-ops:17.12-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18024,7 +18024,7 @@ target "postgresql-ops-17-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18050,11 +18050,11 @@ target "postgresql-ops-17-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18062,7 +18062,7 @@ target "postgresql-ops-17-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -18077,17 +18077,17 @@ target "postgresql-ops-17-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:17-standard-trixie", "${registry}/postgresql-ops:17.10-standard-trixie", "${registry}/postgresql-ops:17.10-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-ops:17-standard-trixie", "${registry}/postgresql-ops:17.12-standard-trixie", "${registry}/postgresql-ops:17.12-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-17-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 standard ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.12 standard ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
+    "${annotation_levels}:org.opencontainers.image.version=17.12",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18095,7 +18095,7 @@ target "postgresql-ops-17-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
+    "${annotation_levels}:dev.pgbake.postgres.version=17.12",
     "${annotation_levels}:dev.pgbake.postgres.major=17",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18121,11 +18121,11 @@ target "postgresql-ops-17-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 standard ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 17.12 standard ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 17.12. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
+    "org.opencontainers.image.version" = "17.12"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18133,7 +18133,7 @@ target "postgresql-ops-17-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
+    "dev.pgbake.postgres.version" = "17.12"
     "dev.pgbake.postgres.major" = "17"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -18148,17 +18148,17 @@ target "postgresql-ops-18-minimal-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:18-minimal-bookworm", "${registry}/postgresql-ops:18.4-minimal-bookworm", "${registry}/postgresql-ops:18.4-${timestamp}-minimal-bookworm"]
+  tags = ["${registry}/postgresql-ops:18-minimal-bookworm", "${registry}/postgresql-ops:18.6-minimal-bookworm", "${registry}/postgresql-ops:18.6-${timestamp}-minimal-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-minimal-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-minimal-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18166,7 +18166,7 @@ target "postgresql-ops-18-minimal-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18189,11 +18189,11 @@ target "postgresql-ops-18-minimal-bookworm" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18201,7 +18201,7 @@ target "postgresql-ops-18-minimal-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -18216,17 +18216,17 @@ target "postgresql-ops-18-minimal-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-minimal.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:18-minimal-trixie", "${registry}/postgresql-ops:18.4-minimal-trixie", "${registry}/postgresql-ops:18.4-${timestamp}-minimal-trixie"]
+  tags = ["${registry}/postgresql-ops:18-minimal-trixie", "${registry}/postgresql-ops:18.6-minimal-trixie", "${registry}/postgresql-ops:18.6-${timestamp}-minimal-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-minimal-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 minimal ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18234,7 +18234,7 @@ target "postgresql-ops-18-minimal-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=minimal",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18257,11 +18257,11 @@ target "postgresql-ops-18-minimal-trixie" {
     "TYPE_PACKAGES" = ""
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 minimal ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type minimal: PostgreSQL server and contrib only, C.UTF-8 locale. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18269,7 +18269,7 @@ target "postgresql-ops-18-minimal-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "minimal"
     "dev.pgbake.image.flavor" = "ops"
@@ -18284,17 +18284,17 @@ target "postgresql-ops-18-standard-bookworm" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:18-standard-bookworm", "${registry}/postgresql-ops:18.4-standard-bookworm", "${registry}/postgresql-ops:18.4-${timestamp}-standard-bookworm"]
+  tags = ["${registry}/postgresql-ops:18-standard-bookworm", "${registry}/postgresql-ops:18.6-standard-bookworm", "${registry}/postgresql-ops:18.6-${timestamp}-standard-bookworm"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-standard-bookworm-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-standard-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard ops on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard ops on bookworm",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18302,7 +18302,7 @@ target "postgresql-ops-18-standard-bookworm" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:bookworm-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18328,11 +18328,11 @@ target "postgresql-ops-18-standard-bookworm" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard ops on bookworm"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard ops on bookworm"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18340,7 +18340,7 @@ target "postgresql-ops-18-standard-bookworm" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:bookworm-slim"
     "org.opencontainers.image.base.digest" = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
@@ -18355,17 +18355,17 @@ target "postgresql-ops-18-standard-trixie" {
   context = "."
   dockerfile = "dockerfiles/postgresql-ops-standard.Dockerfile"
   platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgresql-ops:18-standard-trixie", "${registry}/postgresql-ops:18.4-standard-trixie", "${registry}/postgresql-ops:18.4-${timestamp}-standard-trixie"]
+  tags = ["${registry}/postgresql-ops:18-standard-trixie", "${registry}/postgresql-ops:18.6-standard-trixie", "${registry}/postgresql-ops:18.6-${timestamp}-standard-trixie"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
   cache-from = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-standard-trixie-${cache_scope}"]
   cache-to = ["type=registry,ref=${registry}/postgresql-ops:cache-postgresql-ops-18-standard-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 standard ops on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
+    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.6 standard ops on trixie",
+    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g.",
     "${annotation_levels}:org.opencontainers.image.created=${created}",
     "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
+    "${annotation_levels}:org.opencontainers.image.version=18.6",
     "${annotation_levels}:org.opencontainers.image.vendor=pgbake",
     "${annotation_levels}:org.opencontainers.image.source=https://github.com/pgbake/pgbake",
     "${annotation_levels}:org.opencontainers.image.url=https://pgbake.dev",
@@ -18373,7 +18373,7 @@ target "postgresql-ops-18-standard-trixie" {
     "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
     "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
     "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
+    "${annotation_levels}:dev.pgbake.postgres.version=18.6",
     "${annotation_levels}:dev.pgbake.postgres.major=18",
     "${annotation_levels}:dev.pgbake.image.type=standard",
     "${annotation_levels}:dev.pgbake.image.flavor=ops",
@@ -18399,11 +18399,11 @@ target "postgresql-ops-18-standard-trixie" {
     "TYPE_PACKAGES" = "locales-all"
   }
   labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 standard ops on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
+    "org.opencontainers.image.title" = "PostgreSQL 18.6 standard ops on trixie"
+    "org.opencontainers.image.description" = "PostgreSQL 18.6. Type standard: minimal plus every locale (locales-all) and the extensions CloudNativePG's standard images carry. Flavor ops: operational tooling (cron, stats, repack, WAL-G). Extensions: pgaudit, pgvector, pg_failover_slots, pg_cron, pg_stat_statements, auto_explain, pg_repack, pg_hint_plan, wal_g."
     "org.opencontainers.image.created" = "${created}"
     "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
+    "org.opencontainers.image.version" = "18.6"
     "org.opencontainers.image.vendor" = "pgbake"
     "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
     "org.opencontainers.image.url" = "https://pgbake.dev"
@@ -18411,7 +18411,7 @@ target "postgresql-ops-18-standard-trixie" {
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
     "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
+    "dev.pgbake.postgres.version" = "18.6"
     "dev.pgbake.postgres.major" = "18"
     "dev.pgbake.image.type" = "standard"
     "dev.pgbake.image.flavor" = "ops"
