@@ -26,5 +26,5 @@ export function fsReadAllowances(plan: Plan, outDir: string, set: string[]): str
 
 /** `--allow=network.host` when a target of the plan builds in the host's network (a loopback apt mirror). */
 export function networkAllowances(plan: Plan): string[] {
-  return plan.runtimes.some((r) => r.hostNetwork) ? ["--allow=network.host"] : [];
+  return [...plan.runtimes, ...plan.extensionImages, ...plan.operands].some((t) => t.network === "host") ? ["--allow=network.host"] : [];
 }

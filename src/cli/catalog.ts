@@ -3,7 +3,7 @@
 // Images are referenced by digest, so a Cluster using the catalog gets exactly what was built.
 import { stringify } from "yaml";
 import type { OperandTargetPlan, Plan } from "../model/types.js";
-import { timestampMarker } from "../plan/naming.js";
+import { timestampMarker } from "../model/naming.js";
 
 /** The part of buildx's metadata file pgbake reads: one entry per built target. */
 export type BakeMetadata = Record<string, { "containerimage.digest"?: string; "image.name"?: string } | unknown>;

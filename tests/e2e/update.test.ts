@@ -8,8 +8,8 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { planFrom } from "../../src/pipeline/index.js";
-import { versionFor } from "../../src/plan/compat.js";
-import { fillTemplate } from "../../src/plan/naming.js";
+import { versionFor } from "../../src/model/compat.js";
+import { fillTemplate } from "../../src/model/naming.js";
 import { pgbake, cliPath } from "../helpers/cli.js";
 import { docker, e2eConfig, e2eExtensions } from "../helpers/e2e.js";
 import { existingSources } from "../helpers/host-apt.js";
@@ -101,7 +101,7 @@ describe("pgbake update on the e2e config with old pins", () => {
     const checked: string[] = [];
     for (const base of cfg.bases) {
       const majors = plan.runtimes.filter((rt) => rt.base === base.name).map((rt) => rt.major);
-      const exts = plan.extensionImages.filter((t) => t.base === base.name && t.kind === "package");
+      const exts = plan.extensionImages.filter((t) => t.base === base.name && t.extensionKind === "package");
       const pkgOf = (t: (typeof exts)[number]): string => fillTemplate(catalog.extensions.find((e) => e.name === t.extension)!.package!, { major: String(t.major) });
       const policy = await candidates(base.image, [...majors.map((m) => `postgresql-${m}`), ...exts.map(pkgOf)]);
       for (const m of majors) {
