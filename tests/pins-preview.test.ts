@@ -26,7 +26,7 @@ describe("generate --release", () => {
 
   it("refuses an unpinned base and a tag-only source, naming file, line, column and field (exit 2)", async () => {
     edit(work.config, "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", "debian:trixie-slim");
-    edit(join(work.extensions, "citus.yaml"), "ref: e8e06d8d0cc103b1150feeac7250efc488a3cd5b # tag v13.2.0", "ref: v13.2.0");
+    edit(join(work.extensions, "citus.yaml"), "ref: e8e06d8d0cc103b1150feeac7250efc488a3cd5b\n", "ref: v13.2.0\n");
     const args = ["--config", work.config, "--extensions", work.extensions];
     const r = await pgbake(["generate", "--release", ...args]);
     expect(r.exitCode).toBe(2);
