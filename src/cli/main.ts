@@ -276,8 +276,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|pgbake)$/.test(process.argv[1]);
 if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => process.exit(reportError(err)),
-  );
+  // Exit once stdout is flushed: a pipe takes 64 KB at a time, and `plan --json` is larger.
+  const exit = (code: number): void => void process.stdout.write("", () => process.exit(code));
+  main(process.argv.slice(2)).then(exit, (err) => exit(reportError(err)));
 }
