@@ -12,7 +12,16 @@ export interface LimitResult {
   sample: Sample;
 }
 
-const cases: { name: string; add: () => string; exitCode: number }[] = [
+const cases: { name: string; add: () => string; exitCode: number; config?: (text: string) => string }[] = [
+  {
+    name: "400 bases × 400 types (320,000 operand targets)",
+    add: () => "",
+    exitCode: 2,
+    config: (text) =>
+      text
+        .replace(/^bases:\n(?: {2}.*\n| {4}.*\n)+/m, `bases:\n${lines(400, (i) => `  b${i}: { image: "debian:bookworm-slim", codename: bookworm }`)}`)
+        .replace(/^types:\n(?: {2}.*\n| {4}.*\n)+/m, `types:\n${lines(400, (i) => `  t${i}: { description: x }`)}`),
+  },
   { name: "100,000 keys under runtime_packages_by_base", add: () => `runtime_packages_by_base:\n${lines(100_000, (i) => `  k${i}: [libfoo]`)}`, exitCode: 2 },
   { name: "100,000 unknown top-level keys", add: () => lines(100_000, (i) => `unknown_${i}: x`), exitCode: 2 },
   { name: "100,000 list items", add: () => `runtime_packages:\n${lines(100_000, (i) => `  - lib${i}`)}`, exitCode: 2 },
@@ -36,6 +45,8 @@ export function measureLimits(root: string, work: string): LimitResult[] {
     const ext = join(dir, "extensions/pgvector.yaml");
     const text = `${readFileSync(ext, "utf8")}${c.add()}`;
     writeFileSync(ext, text);
+    const configFile = join(dir, "pgbake.yaml");
+    if (c.config) writeFileSync(configFile, c.config(readFileSync(configFile, "utf8")));
     const cli = join(root, "dist/src/cli/main.js");
     const sample = runOnce("node", [cli, "generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], { cwd: dir, status: c.exitCode });
     results.push({ case: c.name, exitCode: c.exitCode, inputMb: Buffer.byteLength(text) / 1e6, sample });
@@ -52,7 +63,7 @@ if (process.argv[1]?.endsWith("limits.js")) {
   const work = mkdtempSync(join(tmpdir(), "pgbake-bench-limits-"));
   try {
     const limits = measureLimits(packageRoot(), work);
-    process.stdout.write(`${table(["case", "input MB", "exit", "seconds", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), fixed(l.sample.peakRssMb, 0)]))}\n`);
+    process.stdout.write(`${table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)]))}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -133,7 +133,7 @@ try {
   progress("input limits: 100,000 keys and items, a 44 MB file");
   const limits = measureLimits(root, work);
   say("\n6. pgbake generate on inputs at and over its limits (exit 2: refused with a message)");
-  say(table(["case", "input MB", "exit", "seconds", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), fixed(l.sample.peakRssMb, 0)])));
+  say(table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)])));
 
   const buildxVersion = buildx ? spawnSync("docker", ["buildx", "version"], { encoding: "utf8" }).stdout.trim() : undefined;
   const results = {

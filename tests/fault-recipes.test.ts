@@ -2,11 +2,12 @@
 // that cannot happen is refused before anything changes (and the next run is not wedged),
 // paths that cannot be an output directory, bad metadata files, encodings, sizes, unknown bake
 // targets under --dry-run, control characters in `explain`, editors' files in the catalog.
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakePrint } from "./helpers/buildx.js";
-import { pgbake } from "./helpers/cli.js";
+import { cliPath, pgbake } from "./helpers/cli.js";
 import { snapshotTree } from "./helpers/snapshot.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
@@ -48,6 +49,23 @@ describe("writes that cannot happen are refused before anything changes", () => 
     const again = await p.run("generate", "--out", "out");
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/0 files written, 0 removed/);
+  });
+
+  // Permissions stop only users other than root; CI runs as root, so the run is made as `nobody`.
+  it.runIf(process.getuid?.() === 0)("a read-only dockerfiles/ (as a user other than root): exit 2 naming it, nothing written", async () => {
+    const p = project();
+    expect((await p.run("generate", "--out", "out")).exitCode).toBe(0);
+    chmodSync(work.dir, 0o755);
+    spawnSync("chmod", ["-R", "a+rX", p.dir]);
+    spawnSync("chown", ["-R", "nobody", join(p.dir, "out")]);
+    chmodSync(join(p.dir, "out/dockerfiles"), 0o555);
+    // Without flavor full, its Dockerfile goes: a change inside dockerfiles/.
+    edit(p.config, /^ {2}full:\n.*\n/m, "");
+    const before = snapshotTree(join(p.dir, "out"));
+    const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, cliPath, "generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], { cwd: p.dir, encoding: "utf8" });
+    expect(r.stderr).toBe(`pgbake: cannot write into ${p.dir}/out/dockerfiles: permission denied (EACCES)\n`);
+    expect(r.status).toBe(2);
+    expect(snapshotTree(join(p.dir, "out"))).toEqual(before);
   });
 
   it("a file where dockerfiles/ must be: exit 2 naming it, nothing written", async () => {
@@ -117,6 +135,17 @@ describe("inputs", () => {
     writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${added}`);
     const r = await p.run("generate", "--out", "out");
     expect(r.stderr).toBe(`pgbake: 1 problem(s) in the input:\n${message}`);
+    expect(r.exitCode).toBe(2);
+  });
+
+  it("a matrix that multiplies into more than 100,000 targets is refused before planning", async () => {
+    const p = project();
+    const bases = Array.from({ length: 400 }, (_, i) => `  b${i}: { image: "debian:bookworm-slim", codename: bookworm }\n`).join("");
+    const types = Array.from({ length: 400 }, (_, i) => `  t${i}: { description: x }\n`).join("");
+    edit(p.config, /^bases:\n(?: {2}.*\n| {4}.*\n)+/m, `bases:\n${bases}`);
+    edit(p.config, /^types:\n(?: {2}.*\n| {4}.*\n)+/m, `types:\n${types}`);
+    const r = await p.run("generate", "--out", "out");
+    expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\npgbake.yaml:1:1: this matrix makes 320000 operand targets (flavors × postgres × types × bases); pgbake plans at most 100000");
     expect(r.exitCode).toBe(2);
   });
 

@@ -39,6 +39,9 @@ export function checkExtensionBases(config: ProjectConfig, catalog: ExtensionSpe
   return r.errors;
 }
 
+/** Far beyond the largest matrix measured (`npm run bench`: 100× the default config, a few thousand targets). */
+export const MAX_TARGETS = 100_000;
+
 class Reporter {
   readonly errors: InputError[] = [];
   at(src: SourceDoc, path: PathSegment[], message: string, key = false): void {
@@ -156,6 +159,16 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   checkTags("operand", operandTagKeys);
   checkTags("extension", extensionTagKeys);
 
+  // The matrix is a product: entries each under the per-mapping limit can still multiply into
+  // millions of targets. Refuse that before planning (and before the name checks below, which
+  // walk the same product).
+  const operands = config.flavors.length * config.postgres.length * config.types.length * config.bases.length;
+  const images = catalog.length * config.postgres.length * config.bases.length;
+  if (operands > MAX_TARGETS || images > MAX_TARGETS) {
+    const [count, what] = operands > MAX_TARGETS ? [operands, "operand targets (flavors × postgres × types × bases)"] : [images, "extension image targets (extensions × postgres × bases)"];
+    r.at(src, [], `this matrix makes ${count} ${what}; pgbake plans at most ${MAX_TARGETS}`);
+    return r.errors;
+  }
   // Every target and group name must be unique across the bake file.
   const owners = new Map<string, string>();
   const claim = (name: string, what: string, path: PathSegment[]): void => {
