@@ -62,24 +62,24 @@ flavors = {
 
 // Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
 extensions = {
-  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hll=2.20-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hll=2.21-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   http = { description = "HTTP client for PostgreSQL (pgsql-http)", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-http=1.7.1-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hypopg=1.4.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_cron = { description = "Run periodic jobs in PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-cron=1.6.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-partman=5.4.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_cron = { description = "Run periodic jobs in PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-cron=1.6.8-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.1-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-partman=5.5.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-repack=1.5.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   pgq = { description = "Generic queue for PostgreSQL (PgQ)", license = "ISC" }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-plpgsql-check=2.9.2-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2" }, contexts = {} }
+  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-plpgsql-check=2.10.15-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2" }, contexts = {} }
   rum = { description = "RUM access method, GIN-like indexes with positional information for full-text ranking", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-rum=1.3.15-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   set_user = { description = "Audited privilege escalation (SET ROLE with logging), from the pgaudit project", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-set-user=4.2.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   supautils = { description = "Guards for roles and reserved objects on managed (Supabase-style) PostgreSQL", license = "Apache-2.0" }
   timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
-  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-wal2json=2.6-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-wal2json=2.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
   wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
 }
 
@@ -282,22 +282,22 @@ target "_extension_images" {
   inherits = ["_image"]
   matrix = {
     o = [
-      { name = "hll-18-trixie", major = "18", base = "trixie", extension = "hll", version = "2.20" },
+      { name = "hll-18-trixie", major = "18", base = "trixie", extension = "hll", version = "2.21" },
       { name = "http-18-trixie", major = "18", base = "trixie", extension = "http", version = "1.7.1" },
-      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.3" },
-      { name = "pg_cron-18-trixie", major = "18", base = "trixie", extension = "pg_cron", version = "1.6.7" },
-      { name = "pg_hint_plan-18-trixie", major = "18", base = "trixie", extension = "pg_hint_plan", version = "1.8.0" },
-      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.4.3" },
+      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.4" },
+      { name = "pg_cron-18-trixie", major = "18", base = "trixie", extension = "pg_cron", version = "1.6.8" },
+      { name = "pg_hint_plan-18-trixie", major = "18", base = "trixie", extension = "pg_hint_plan", version = "1.8.1" },
+      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.5.0" },
       { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4" },
       { name = "pg_repack-18-trixie", major = "18", base = "trixie", extension = "pg_repack", version = "1.5.3" },
       { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0" },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.4" },
-      { name = "plpgsql_check-18-trixie", major = "18", base = "trixie", extension = "plpgsql_check", version = "2.9.2" },
-      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.6.4" },
+      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7" },
+      { name = "plpgsql_check-18-trixie", major = "18", base = "trixie", extension = "plpgsql_check", version = "2.10.15" },
+      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.7.0" },
       { name = "rum-18-trixie", major = "18", base = "trixie", extension = "rum", version = "1.3.15" },
       { name = "set_user-18-trixie", major = "18", base = "trixie", extension = "set_user", version = "4.2.0" },
       { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.6" },
+      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.7" },
       { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
     ]
   }

@@ -252,14 +252,14 @@ target "_extension_images" {
   matrix = {
     o = [
       { name = "citus-17-trixie", major = "17", base = "trixie", extension = "citus", version = "13.2.0" },
-      { name = "hypopg-17-trixie", major = "17", base = "trixie", extension = "hypopg", version = "1.4.3", args = { PACKAGES = "postgresql-17-hypopg=1.4.3-*" } },
-      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.3", args = { PACKAGES = "postgresql-18-hypopg=1.4.3-*" } },
-      { name = "pg_partman-17-trixie", major = "17", base = "trixie", extension = "pg_partman", version = "5.4.3", args = { PACKAGES = "postgresql-17-partman=5.4.3-*" } },
-      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.4.3", args = { PACKAGES = "postgresql-18-partman=5.4.3-*" } },
+      { name = "hypopg-17-trixie", major = "17", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-17-hypopg=1.4.4-*" } },
+      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*" } },
+      { name = "pg_partman-17-trixie", major = "17", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-17-partman=5.5.0-*" } },
+      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-18-partman=5.5.0-*" } },
       { name = "pg_qualstats-17-trixie", major = "17", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-17-pg-qualstats=2.1.4-*" } },
       { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*" } },
-      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-17-pgvector=0.8.4-*" } },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*" } },
+      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
+      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
       { name = "timescaledb-17-trixie", major = "17", base = "trixie", extension = "timescaledb", version = "2.28.2" },
       { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
     ]

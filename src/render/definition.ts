@@ -20,6 +20,9 @@ export interface BakeTargetDefinition {
   annotations?: string[];
   output?: BakeEntry[];
   attest?: BakeEntry[];
+  network?: string;
+  /** buildx adds `network.host` for a host-network target. */
+  entitlements?: string[];
   "cache-from"?: BakeEntry[];
   "cache-to"?: BakeEntry[];
 }
@@ -88,6 +91,9 @@ function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: B
   const def: BakeTargetDefinition = { description: targetDescription(t, plan), context: dir, dockerfile, platforms: [...t.platforms], args: { ...t.args } };
   if (Object.keys(t.contexts).length > 0)
     def.contexts = Object.fromEntries(Object.entries(t.contexts).map(([k, v]) => [k, isLocalContext(v) ? `${dir}/${v}` : v]));
+  // The bake file names a network only in a plan that has host-network targets (bakefile.ts).
+  if (usesHostNetwork(plan)) def.network = t.network ?? "default";
+  if (t.network === "host") def.entitlements = ["network.host"];
   if (t.kind !== "runtime") {
     def.tags = t.tags.map((tag) => `${vars.registry}/${tag.split(timestampMarker).join(vars.timestamp)}`);
     const pairs = labels(t.metadata, vars);
@@ -130,3 +136,6 @@ export function bakeDefinition(
 
 /** Every target in plan order: runtimes, extension images, operands. */
 export const allTargets = (plan: Plan): TargetPlan[] => [...plan.runtimes, ...plan.extensionImages, ...plan.operands];
+
+/** Any target of the plan builds in the host's network (a base with a loopback apt mirror). */
+export const usesHostNetwork = (plan: Plan): boolean => [...plan.runtimes, ...plan.extensionImages, ...plan.operands].some((t) => t.network === "host");
