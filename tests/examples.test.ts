@@ -1,11 +1,18 @@
 // Each seed system expressed as a pgbake project under examples/: the committed output is what the
 // generator makes, and real `docker buildx bake --print` on it gives the seed's targets and tags.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { bakePrint, type BakePrint } from "./helpers/buildx.js";
 import { pgbake } from "./helpers/cli.js";
 import { repoRoot } from "./helpers/workspace.js";
 
+/** An entry's version in the built-in catalog (for `major`, its per-major pin if it has one). */
+const builtinVersion = (ext: string, major?: number): string => {
+  const spec = parse(readFileSync(join(repoRoot, "extensions", `${ext}.yaml`), "utf8")) as { version: string; versions?: Record<string, string> };
+  return (major !== undefined ? spec.versions?.[String(major)] : undefined) ?? spec.version;
+};
 const exampleDir = (name: string): string => join(repoRoot, "examples", name);
 const inputs = (name: string): string[] => ["--config", join(exampleDir(name), "pgbake.yaml"), "--extensions", join(exampleDir(name), "extensions")];
 const product = <T, U>(xs: T[], ys: U[]): [T, U][] => xs.flatMap((x) => ys.map((y): [T, U] => [x, y]));
@@ -78,9 +85,10 @@ describe("CloudNativePG extension images (seed 004)", () => {
     expect(images).toHaveLength(24);
     expect(p.group?.default?.targets.sort()).toEqual(images.sort());
     expect(Object.keys(p.target).filter((n) => !images.includes(n)).sort()).toEqual(["runtime-17-bookworm", "runtime-17-trixie", "runtime-18-bookworm", "runtime-18-trixie"]);
-    expect(p.target["pgvector-18-trixie"]!.tags).toEqual(["localhost:5000/pgvector:0.8.4-18-trixie"]);
-    expect(p.target["pgaudit-17-bookworm"]!.tags).toEqual(["localhost:5000/pgaudit:17.1-17-bookworm"]);
-    expect(p.target["wal2json-18-trixie"]!.tags).toEqual(["localhost:5000/wal2json:2.6-18-trixie"]);
+    // The example takes these entries from the built-in catalog as they are: its versions.
+    expect(p.target["pgvector-18-trixie"]!.tags).toEqual([`localhost:5000/pgvector:${builtinVersion("pgvector")}-18-trixie`]);
+    expect(p.target["pgaudit-17-bookworm"]!.tags).toEqual([`localhost:5000/pgaudit:${builtinVersion("pgaudit", 17)}-17-bookworm`]);
+    expect(p.target["wal2json-18-trixie"]!.tags).toEqual([`localhost:5000/wal2json:${builtinVersion("wal2json")}-18-trixie`]);
   });
 
   it("installs postgis with its system libraries, named per distribution", async () => {
@@ -97,7 +105,7 @@ describe("CloudNativePG extension images (seed 004)", () => {
     expect(r.stdout.trim()).toBe(`cd ${exampleDir("cnpg-extensions")} && docker buildx bake --file docker-bake.hcl --push pgvector`);
     const p = await bakePrint(exampleDir("cnpg-extensions"), ["pgvector"]);
     expect(Object.values(p.target).flatMap((t) => t.tags ?? []).sort()).toEqual(
-      ["0.8.4-17-bookworm", "0.8.4-17-trixie", "0.8.4-18-bookworm", "0.8.4-18-trixie"].map((t) => `localhost:5000/pgvector:${t}`),
+      ["17-bookworm", "17-trixie", "18-bookworm", "18-trixie"].map((t) => `localhost:5000/pgvector:${builtinVersion("pgvector")}-${t}`),
     );
   });
 });

@@ -135,7 +135,7 @@ describe.each(readmes)("commands in %s", (readme) => {
     it(`runs: ${line}`, async () => {
       // Commands are written for the repository root (README.md says so, and so do the examples').
       const cwd = scratch.dir;
-      if (line in checkedElsewhere) return;
+      if (line in checkedElsewhere || /^pgbake update\b/.test(line)) return; // update reads live package indexes: tests/update-*.test.ts and tests/e2e/update-pgdg.test.ts run it against local mirrors
       if (/^([a-z_]+=\S+ )*docker buildx bake/.test(line)) {
         await runBuildx(line, cwd);
         // The same from an unrelated directory: every relative path made absolute.
