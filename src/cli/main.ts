@@ -13,6 +13,7 @@ import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import { testCommand } from "./test.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -182,6 +183,28 @@ export const commands: Record<string, Command> = {
         return 1;
       }
       return (await runBake(opts)) === 0 ? 0 : 1;
+    },
+  },
+  test: {
+    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T]",
+    summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
+    options: {
+      report: { type: "string" },
+      "upgrade-from": { type: "string" },
+      platform: { type: "string" },
+      registry: { type: "string" },
+      operand: { type: "string" },
+      timestamp: { type: "string" },
+    },
+    run(v, pos) {
+      return testCommand(planFrom(pathsOf(v)), pos, {
+        report: v.report as string | undefined,
+        upgradeFrom: v["upgrade-from"] as string | undefined,
+        platform: v.platform as string | undefined,
+        registry: v.registry as string | undefined,
+        operand: v.operand as string | undefined,
+        timestamp: v.timestamp as string | undefined,
+      });
     },
   },
 };

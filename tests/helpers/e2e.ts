@@ -1,6 +1,9 @@
 // The end-to-end config (e2e/), built for real with pgbake and docker against the local registry
 // that scripts/e2e/setup-env.sh runs on localhost:5000. Nothing here is simulated.
 import { execa } from "execa";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Plan } from "../../src/model/types.js";
 import { planFrom } from "../../src/pipeline/index.js";
@@ -36,6 +39,53 @@ export async function generateAndBake(config: string, bakeArgs: string[]): Promi
     env: { BUILDKIT_PROGRESS: "plain" },
   });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "", seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The e2e images, baked and pushed once per vitest run whichever e2e files run: each file calls
+ * this in beforeAll; the first one bakes, the others find its stamp. Vitest runs files in forks of
+ * one main process, so the stamp is keyed by that process (a later run bakes again, quickly when
+ * nothing changed). Returns the bake of this call, or undefined when an earlier file did it.
+ */
+export async function bakeE2eOnce(config = e2eConfig, bakeArgs: string[] = ["--push"]): Promise<BakeRun | undefined> {
+  const key = createHash("sha256").update(JSON.stringify([process.ppid, config, bakeArgs])).digest("hex").slice(0, 16);
+  const stamp = join(tmpdir(), `pgbake-e2e-baked-${key}`);
+  if (existsSync(stamp)) return undefined;
+  const run = await generateAndBake(config, bakeArgs);
+  if (run.exitCode !== 0) throw new Error(`e2e bake failed:\n${run.output.slice(-4000)}`);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  return run;
+}
+
+export interface TestReport {
+  totals: { images: number; extensions: number; checks: number; failedChecks: number; seconds: number };
+  subjects: {
+    target: string;
+    image: string;
+    mode: string;
+    extensionsChecked: number;
+    note?: string;
+    logs?: string;
+    versions?: { extension: string; sqlName: string; before?: string; after?: string }[];
+    checks: { name: string; status: "passed" | "failed" | "skipped"; detail?: string }[];
+  }[];
+}
+
+/** `pgbake test` through the built CLI, with its JSON report read back. */
+export async function pgbakeTest(
+  args: string[],
+  reportDir: string,
+  paths = ["--config", e2eConfig, "--extensions", e2eExtensions],
+): Promise<{ exitCode: number; output: string; report: TestReport }> {
+  const r = await execa("node", [join(repoRoot, "dist/src/cli/main.js"), "test", ...paths, "--report", reportDir, ...args], {
+    cwd: repoRoot,
+    reject: false,
+    all: true,
+  });
+  const output = r.all ?? "";
+  const file = join(reportDir, "pgbake-test.json");
+  if (!existsSync(file)) throw new Error(`pgbake test wrote no report (exit ${r.exitCode}):\n${output.slice(-4000)}`);
+  return { exitCode: r.exitCode ?? 1, output, report: JSON.parse(readFileSync(file, "utf8")) as TestReport };
 }
 
 export interface Step {
