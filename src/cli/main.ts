@@ -13,6 +13,7 @@ import { InputErrors } from "../validate/errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import { clusterManifests } from "./cnpg-manifests.js";
 import { testCommand } from "./test.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -115,12 +116,14 @@ export const commands: Record<string, Command> = {
   },
   catalog: {
     usage: "pgbake catalog --metadata FILE [--dir DIR]",
-    summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
+    summary: "write CloudNativePG ClusterImageCatalog, Cluster and Database manifests from a bake --metadata-file (images by digest)",
     options: { metadata: { type: "string" }, dir: { type: "string" } },
     run(v) {
       if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
-      const { plan, outDir } = planFrom(pathsOf(v));
-      const catalogs = imageCatalogs(plan, JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata);
+      const { plan, outDir, catalog } = planFrom(pathsOf(v));
+      const metadata = JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata;
+      const catalogs = imageCatalogs(plan, metadata, catalog.extensions);
+      const manifests = clusterManifests(plan, catalog.extensions, metadata);
       const dir = resolve((v.dir as string | undefined) ?? "catalogs");
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
@@ -128,8 +131,9 @@ export const commands: Record<string, Command> = {
         process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
         return 1;
       }
-      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })));
+      writeOutputs(dir, [...catalogs, ...manifests].map((c) => ({ path: c.path, content: c.content })));
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
+      print(`${manifests.filter((m) => m.path.startsWith("Cluster-")).length} Cluster and ${manifests.filter((m) => m.path.startsWith("Database-")).length} Database manifests in ${dir}`);
       return 0;
     },
   },

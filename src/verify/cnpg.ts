@@ -26,6 +26,7 @@ export interface ExtensionConfiguration {
   extension_control_path?: string[];
   dynamic_library_path?: string[];
   ld_library_path?: string[];
+  bin_path?: string[];
 }
 
 /** What an extension image needs from its mount: pgbake's layout puts files in share/, lib/ and system/. */
@@ -35,6 +36,8 @@ export interface MountedExtension {
   image: string;
   /** The image carries shared libraries in /system (its runtime packages). */
   hasSystemLibraries: boolean;
+  /** A tool image: its binaries are in /bin (CloudNativePG's `bin_path`). */
+  hasBinaries?: boolean;
 }
 
 /**
@@ -48,6 +51,7 @@ export function extensionConfiguration(ext: MountedExtension): ExtensionConfigur
     extension_control_path: ["share"],
     dynamic_library_path: ["lib"],
     ...(ext.hasSystemLibraries ? { ld_library_path: ["system"] } : {}),
+    ...(ext.hasBinaries ? { bin_path: ["bin"] } : {}),
   };
 }
 

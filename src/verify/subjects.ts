@@ -47,8 +47,8 @@ export interface ExtensionImageSubject extends SubjectBase {
   extension: ExtensionUnderTest;
   /** The extensions it requires (created first); those with images of their own are in `mounts`. */
   required: ExtensionUnderTest[];
-  /** The images to mount, required ones first, this one last. */
-  mounts: MountedExtension[];
+  /** The images to mount, required ones first, this one last, with their targets. */
+  mounts: (MountedExtension & { target: string })[];
   /** The minimal operand image of the same major and base that the extension is tried in. */
   operand?: { target: string; image: string; preload: string[] };
 }
@@ -159,11 +159,11 @@ function extensionSubject(
   visit(et.extension);
   const requiredOrder = dependencyOrder([...needed], (n) => spec(n).requires);
   const required = requiredOrder.map((n) => under(n, imageOf(n)?.version ?? spec(n).version));
-  const mounts: MountedExtension[] = [];
+  const mounts: ExtensionImageSubject["mounts"] = [];
   for (const n of [...requiredOrder, et.extension]) {
     const t = n === et.extension ? et : imageOf(n);
     if (!t) continue; // contrib: it ships with the server
-    mounts.push({ name: n, image: ref(t), hasSystemLibraries: runtimePackagesFor(spec(n), et.base).length > 0 });
+    mounts.push({ name: n, target: t.name, image: ref(t), hasSystemLibraries: runtimePackagesFor(spec(n), et.base).length > 0, hasBinaries: t.kind === "tool" });
   }
   const plain = operandImage ? undefined : plainOperand(plan, et, needed);
   const operand = operandImage

@@ -27,8 +27,8 @@ export interface BakeRun {
 }
 
 /** pgbake generate + pgbake bake (plain progress, so the steps can be counted). */
-export async function generateAndBake(config: string, bakeArgs: string[]): Promise<BakeRun> {
-  const paths = ["--config", config, "--extensions", e2eExtensions];
+export async function generateAndBake(config: string, bakeArgs: string[], extensions = e2eExtensions): Promise<BakeRun> {
+  const paths = ["--config", config, "--extensions", extensions];
   const gen = await pgbake(["generate", ...paths]);
   if (gen.exitCode !== 0) throw new Error(`pgbake generate failed:\n${gen.stdout}\n${gen.stderr}`);
   const started = Date.now();
