@@ -190,6 +190,7 @@ target "runtime-15-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "15"
     "PG_VERSION" = "15.18"
   }
@@ -203,6 +204,7 @@ target "runtime-15-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "15"
     "PG_VERSION" = "15.18"
   }
@@ -216,6 +218,7 @@ target "runtime-16-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -229,6 +232,7 @@ target "runtime-16-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -242,6 +246,7 @@ target "runtime-17-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -255,6 +260,7 @@ target "runtime-17-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -268,6 +274,7 @@ target "runtime-18-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }
@@ -281,6 +288,7 @@ target "runtime-18-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }

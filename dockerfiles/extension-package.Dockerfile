@@ -9,6 +9,7 @@ USER root
 COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-collect.sh
 RUN set -eux -f; \
     apt-get update; \
+    pgbake-apt-pin.sh ${PACKAGES}; \
     apt-get install -y --no-install-recommends ${PACKAGES} ${RUNTIME_PACKAGES}; \
     export OUT=/out; \
     pgbake-collect.sh package $(echo "${PACKAGES}" | sed 's/=[^ ]*//g'); \

@@ -126,6 +126,7 @@ target "runtime-18-trixie" {
   cache-to = ["type=registry,ref=${registry}/aza-pg:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }

@@ -82,6 +82,7 @@ target "runtime-17-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -95,6 +96,7 @@ target "runtime-17-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -108,6 +110,7 @@ target "runtime-18-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }
@@ -121,6 +124,7 @@ target "runtime-18-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }

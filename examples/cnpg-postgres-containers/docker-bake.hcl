@@ -106,6 +106,7 @@ target "runtime-14-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-14-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "14"
     "PG_VERSION" = "14.23"
   }
@@ -119,6 +120,7 @@ target "runtime-14-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-14-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "14"
     "PG_VERSION" = "14.23"
   }
@@ -132,6 +134,7 @@ target "runtime-14-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-14-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
     "PG_MAJOR" = "14"
     "PG_VERSION" = "14.23"
   }
@@ -145,6 +148,7 @@ target "runtime-15-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-15-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "15"
     "PG_VERSION" = "15.18"
   }
@@ -158,6 +162,7 @@ target "runtime-15-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-15-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "15"
     "PG_VERSION" = "15.18"
   }
@@ -171,6 +176,7 @@ target "runtime-15-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-15-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
     "PG_MAJOR" = "15"
     "PG_VERSION" = "15.18"
   }
@@ -184,6 +190,7 @@ target "runtime-16-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -197,6 +204,7 @@ target "runtime-16-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-16-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -210,6 +218,7 @@ target "runtime-16-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-16-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -223,6 +232,7 @@ target "runtime-17-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -236,6 +246,7 @@ target "runtime-17-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -249,6 +260,7 @@ target "runtime-17-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -262,6 +274,7 @@ target "runtime-18-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }
@@ -275,6 +288,7 @@ target "runtime-18-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }
@@ -288,6 +302,7 @@ target "runtime-18-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }
@@ -301,6 +316,8 @@ target "runtime-19-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-19-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
+    "PGDG_COMPONENTS" = "main 19"
     "PG_MAJOR" = "19"
     "PG_VERSION" = "19~beta3"
   }
@@ -314,6 +331,8 @@ target "runtime-19-bookworm" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-19-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
+    "CODENAME" = "bookworm"
+    "PGDG_COMPONENTS" = "main 19"
     "PG_MAJOR" = "19"
     "PG_VERSION" = "19~beta3"
   }
@@ -327,6 +346,8 @@ target "runtime-19-bullseye" {
   cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-19-bullseye-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:bullseye-slim"
+    "CODENAME" = "bullseye"
+    "PGDG_COMPONENTS" = "main 19"
     "PG_MAJOR" = "19"
     "PG_VERSION" = "19~beta3"
   }

@@ -82,6 +82,7 @@ target "runtime-16-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "16"
     "PG_VERSION" = "16.14"
   }
@@ -95,6 +96,7 @@ target "runtime-17-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "17"
     "PG_VERSION" = "17.10"
   }
@@ -108,6 +110,7 @@ target "runtime-18-trixie" {
   cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
   args = {
     "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
+    "CODENAME" = "trixie"
     "PG_MAJOR" = "18"
     "PG_VERSION" = "18.4"
   }

@@ -11,6 +11,10 @@ export interface SourceSpec {
   git: string;
   /** Full 40-hex commit, or a tag/branch (refused by `generate --release`). */
   ref: string;
+  /** The tag `ref` is, kept beside the commit. */
+  tag?: string;
+  /** Tag glob `pgbake update` follows (e.g. `v13.*`). */
+  track?: string;
   build: SourceBuild;
   /** Subdirectory of the repository that holds the extension. */
   subdir?: string;
@@ -75,6 +79,29 @@ export interface BaseSpec {
   platforms?: string[];
   /** PG majors built on this base; undefined means every major of the config. */
   majors?: number[];
+  apt: BaseAptSettings;
+}
+
+export const PGDG_DEFAULT_MIRROR = "https://apt.postgresql.org/pub/repos/apt";
+export const DEBIAN_ARCHIVE_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+/** One apt source of the distribution (deb822: URIs, Suites, Components, Signed-By). */
+export interface AptSource {
+  uri: string;
+  suites: string[];
+  components: string[];
+  signed_by: string;
+  /** A frozen archive (snapshot): Valid-Until is not checked. */
+  archive: boolean;
+}
+
+/** Where a base's packages come from (`bases.<name>.apt`). */
+export interface BaseAptSettings {
+  pgdg_mirror: string;
+  pgdg_archive?: string;
+  pgdg_key?: string;
+  /** Replaces the image's own apt sources when given. */
+  distro?: AptSource[];
 }
 
 export interface TypeSpec {
@@ -155,6 +182,8 @@ export interface RuntimeTargetPlan {
   major: number;
   pgVersion: string;
   platforms: string[];
+  /** Build arguments naming the apt repositories (src/plan/apt.ts); only those that differ from the Dockerfile's defaults. */
+  aptArgs: Record<string, string>;
 }
 
 export interface ExtensionTargetPlan {

@@ -1,6 +1,6 @@
 // load → validate → plan → render, as one call for the CLI, tests and the benchmark.
 import { dirname, resolve } from "node:path";
-import { loadInputs } from "../load/index.js";
+import { loadInputs, type LoadedInputs } from "../load/index.js";
 import { defaultConfigPath, defaultExtensionsDir } from "../model/paths.js";
 import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
@@ -27,9 +27,18 @@ export interface Planned {
 
 /** With `release`, refuses (InputErrors) any base or source that is not pinned. */
 export function planFrom(paths: InputPaths, options: { release?: boolean } = {}): Planned {
-  const configPath = resolve(paths.config ?? defaultConfigPath());
-  const extensionsDir = resolve(paths.extensions ?? defaultExtensionsDir());
-  const loaded = loadInputs(configPath, extensionsDir);
+  const { configPath, extensionsDir } = inputFiles(paths);
+  return planLoaded(loadInputs(configPath, extensionsDir), paths, options);
+}
+
+/** The config file and catalog directory the paths name (the built-in ones by default). */
+export function inputFiles(paths: InputPaths): { configPath: string; extensionsDir: string } {
+  return { configPath: resolve(paths.config ?? defaultConfigPath()), extensionsDir: resolve(paths.extensions ?? defaultExtensionsDir()) };
+}
+
+/** planFrom on inputs already loaded (`pgbake update` plans its edited files before writing them). */
+export function planLoaded(loaded: LoadedInputs, paths: InputPaths, options: { release?: boolean } = {}): Planned {
+  const configPath = loaded.config.file;
   const { config, catalog } = validateInputs(loaded);
   if (paths.bakeFiles) config.bake_files = paths.bakeFiles;
   const outDir = paths.out ? resolve(paths.out) : resolve(dirname(configPath), config.output);

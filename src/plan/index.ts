@@ -11,6 +11,7 @@ import type {
   ProjectConfig,
   RuntimeTargetPlan,
 } from "../model/types.js";
+import { runtimeAptArgs } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "./compat.js";
 import {
@@ -182,6 +183,7 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
         major: pg.major,
         pgVersion: pg.version,
         platforms: basePlatforms(config, base.name),
+        aptArgs: runtimeAptArgs(base, pg),
       });
   return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands), droppedPreviews: dropped };
 }

@@ -74,7 +74,7 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
     const path = use(rt.name, runtimeDockerfile(base.postgres_from));
     targets.push(
       target(rt.name, path, rt.platforms, {
-        args: { BASE_IMAGE: base.image, PG_MAJOR: String(rt.major), PG_VERSION: rt.pgVersion },
+        args: { BASE_IMAGE: base.image, PG_MAJOR: String(rt.major), PG_VERSION: rt.pgVersion, ...rt.aptArgs },
       }, { attrs: cacheAttrs(config, config.image, rt.name) }),
     );
   }
@@ -140,7 +140,7 @@ export function renderAll(plan: Plan, config: ProjectConfig, catalog: Catalog): 
     targets,
   };
   const hcl = template("docker-bake.hcl.tmpl")(view);
-  for (const script of ["pgbake-collect.sh", "pgbake-entrypoint.sh"])
+  for (const script of ["pgbake-apt-pin.sh", "pgbake-collect.sh", "pgbake-entrypoint.sh"])
     files.set(`dockerfiles/files/${script}`, { path: `dockerfiles/files/${script}`, content: staticFile(`templates/files/${script}`), mode: 0o755 });
   const out: RenderedFile[] = [{ path: "docker-bake.hcl", content: hcl }, ...partBakeFiles(plan, config, view), ...[...files.values()].sort((a, b) => a.path.localeCompare(b.path, "en"))];
   return { files: out, dockerfiles };

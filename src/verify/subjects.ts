@@ -1,6 +1,7 @@
 // What `pgbake test` checks, read from the plan (targets, tags, kept and dropped extensions) and
 // the catalog entries of those extensions (SQL names, smoke tests, requires). This file is the
 // only place that knows the plan's target shapes: the checks see subjects.
+import { PgbakeError } from "../model/errors.js";
 import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan } from "../model/types.js";
 import { runtimePackagesFor } from "../plan/compat.js";
 import { timestampMarker } from "../plan/naming.js";
@@ -64,7 +65,8 @@ export interface SubjectOptions {
   operandImage?: string;
 }
 
-export class SubjectError extends Error {}
+/** A name or tag `pgbake test` cannot use: bad input, exit 2. */
+export class SubjectError extends PgbakeError {}
 
 /** Every operand and extension-image target of the plan. */
 export function testableTargets(plan: Plan): string[] {
