@@ -1,9 +1,8 @@
 // bake_files per-major / per-base: the part files hold exactly the plan's targets, partitioned,
 // each resolves on its own in real buildx exactly as the full file does, and `pgbake bake`
 // reads the part that holds what was asked for.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "@cdktn/hcl2json";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BakeFilesMode } from "../src/model/types.js";
 import { planFrom } from "../src/pipeline/index.js";
@@ -17,9 +16,9 @@ const inputs = ["--config", work.config, "--extensions", work.extensions];
 
 const partFiles = (): string[] => readdirSync(work.dir).filter((f) => /^docker-bake\..+\.hcl$/.test(f)).sort();
 
+/** What buildx builds for a file's default group: its images, and the runtimes their contexts name. */
 async function definedTargets(file: string): Promise<string[]> {
-  const json = (await parse(file, readFileSync(join(work.dir, file), "utf8"))) as { target: Record<string, unknown> };
-  return Object.keys(json.target).sort();
+  return Object.keys((await bakePrint(work.dir, [], {}, file)).target).sort();
 }
 
 describe.each<[BakeFilesMode, (t: { major: number; base: string }) => string]>([

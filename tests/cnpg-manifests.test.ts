@@ -25,7 +25,7 @@ describe("CloudNativePG manifests of the default plan", () => {
   const files = [...imageCatalogs(plan, metadata, catalog.extensions), ...clusterManifests(plan, catalog.extensions, metadata)];
 
   it("are valid against the CRDs, one Cluster per operand image and per PG 18 extension image", () => {
-    const pg18 = plan.extensionImages.filter((t) => t.major >= 18 && t.kind !== "tool");
+    const pg18 = plan.extensionImages.filter((t) => t.major >= 18 && t.extensionKind !== "tool");
     expect(files.filter((f) => f.path.startsWith("Cluster-")).length).toBeGreaterThanOrEqual(plan.operands.length + pg18.length);
     for (const f of files) expect(crdErrors(parse(f.content)), f.path).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // Images are referenced by digest, so a Cluster using the catalog gets exactly what was built.
 import { stringify } from "yaml";
 import type { ExtensionSpec, OperandTargetPlan, Plan } from "../model/types.js";
-import { timestampMarker } from "../plan/naming.js";
+import { timestampMarker } from "../model/naming.js";
 import type { ExtensionConfiguration } from "../verify/cnpg.js";
 import { catalogExtensions } from "./cnpg-manifests.js";
 

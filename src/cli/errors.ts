@@ -2,7 +2,7 @@
 // characters escaped, no stack trace) and an exit code: 2 bad input or a path pgbake cannot use,
 // 1 a failure of the machine or a build. PGBAKE_DEBUG=1 adds the stack of an unexpected error.
 import { fromErrno, PgbakeError } from "../model/errors.js";
-import { InputErrors, visible } from "../validate/errors.js";
+import { InputErrors, visible } from "../model/errors.js";
 
 /** Each line made visible on its own: newlines between lines stay, any other control character is escaped. */
 export const visibleLines = (text: string): string => text.split("\n").map(visible).join("\n");

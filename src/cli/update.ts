@@ -1,7 +1,7 @@
 // `pgbake update`: moves every pin to what its source serves now (src/update), prints the change
 // table (Markdown, so the weekly workflow can make it a pull request's body) and regenerates.
 import { planFrom, type InputPaths } from "../pipeline/index.js";
-import { displayPath } from "../validate/errors.js";
+import { displayPath } from "../model/errors.js";
 import { editedInputs, writeApplied } from "../update/apply.js";
 import { findPinChanges, UPDATE_KINDS, type PinChange, type UpdateKind } from "../update/pins.js";
 
@@ -12,7 +12,9 @@ export interface UpdateFlags {
   keyrings?: string[];
 }
 
-export class UpdateUsageError extends Error {}
+import { UsageError } from "./usage.js";
+
+export class UpdateUsageError extends UsageError {}
 
 export function parseOnly(only: string | undefined): Set<UpdateKind> {
   if (only === undefined) return new Set(UPDATE_KINDS);

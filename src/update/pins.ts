@@ -3,8 +3,8 @@
 // from their registry. Reads only; the result is a list of changes with the YAML edits they need.
 import { dirname, resolve } from "node:path";
 import type { ExtensionSpec, Plan, ProjectConfig } from "../model/types.js";
-import { versionFor } from "../plan/compat.js";
-import { fillTemplate } from "../plan/naming.js";
+import { versionFor } from "../model/compat.js";
+import { fillTemplate } from "../model/naming.js";
 import { AptIndexReader, debianArch } from "./apt-index.js";
 import { compareDebVersions, newestDebVersion } from "./debversion.js";
 import { UpdateError } from "./errors.js";

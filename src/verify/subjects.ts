@@ -3,8 +3,8 @@
 // only place that knows the plan's target shapes: the checks see subjects.
 import { PgbakeError } from "../model/errors.js";
 import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan } from "../model/types.js";
-import { runtimePackagesFor } from "../plan/compat.js";
-import { timestampMarker } from "../plan/naming.js";
+import { runtimePackagesFor } from "../model/compat.js";
+import { timestampMarker } from "../model/naming.js";
 import type { MountedExtension } from "./cnpg.js";
 
 export interface ExtensionUnderTest {
@@ -165,7 +165,7 @@ function extensionSubject(
   for (const n of [...requiredOrder, et.extension]) {
     const t = n === et.extension ? et : imageOf(n);
     if (!t) continue; // contrib: it ships with the server
-    mounts.push({ name: n, target: t.name, image: ref(t), hasSystemLibraries: runtimePackagesFor(spec(n), et.base).length > 0, hasBinaries: t.kind === "tool" });
+    mounts.push({ name: n, target: t.name, image: ref(t), hasSystemLibraries: runtimePackagesFor(spec(n), et.base).length > 0, hasBinaries: t.extensionKind === "tool" });
   }
   const plain = operandImage ? undefined : plainOperand(plan, et, needed);
   const operand = operandImage

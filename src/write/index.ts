@@ -4,7 +4,7 @@
 // earlier and no longer makes are removed, and files it never made are never touched.
 import { dirname, join, resolve, sep } from "node:path";
 import { PgbakeError } from "../model/errors.js";
-import type { RenderedFile } from "../render/dockerfiles.js";
+import type { RenderedFile } from "../model/files.js";
 import { guarded, nodeFs, type WriterFs } from "./fs.js";
 import { isOutputPath, JOURNAL, recoverInterrupted as recover, replaceSet, STAGING_DIR, type WriteHooks } from "./journal.js";
 import { acquireLock, LOCK } from "./lock.js";

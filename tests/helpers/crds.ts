@@ -32,7 +32,7 @@ function closeObjects(schema: unknown): void {
 // Kubernetes' structural schemas carry x-kubernetes-* keywords and formats (int32, ...) of their
 // own: Ajv is told to accept the first and not to check the second.
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-const validators = new Map(
+const validators = new Map<string, ReturnType<typeof ajv.compile>>(
   readdirSync(crdDir)
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => {
@@ -44,9 +44,10 @@ const validators = new Map(
 );
 
 /** Schema errors of one manifest (an empty list when it is valid); unknown kinds are an error too. */
-export function crdErrors(doc: { apiVersion?: string; kind?: string }): string[] {
-  const validate = validators.get(`${doc.apiVersion}:${doc.kind}`);
-  if (!validate) return [`no vendored CRD for ${doc.apiVersion} ${doc.kind}`];
+export function crdErrors(doc: object): string[] {
+  const { apiVersion, kind } = doc as { apiVersion?: string; kind?: string };
+  const validate = validators.get(`${apiVersion}:${kind}`);
+  if (!validate) return [`no vendored CRD for ${apiVersion} ${kind}`];
   if (validate(doc)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
 }
