@@ -7,11 +7,11 @@ import { testExtensionImage, type ExtensionRunContext } from "./extension-image.
 import { testOperand } from "./operand.js";
 import { Recorder, type CheckResult, type SubjectResult, type TestRun } from "./results.js";
 import type { Subject } from "./subjects.js";
-import { testUpgrade, upgradeSource } from "./upgrade.js";
+import { extensionUpgrade, operandUpgrade, testUpgrade, upgradeSource } from "./upgrade.js";
 
 export interface TestOptions {
   platform?: string;
-  /** Test upgrades from this image or tag instead (operand images only). */
+  /** Test upgrades from this image or tag instead (operand images, and extension images mounted on PG 18+). */
   upgradeFrom?: string;
   /** Seconds to wait for a server to accept connections. */
   readySeconds?: number;
@@ -26,9 +26,9 @@ export interface TestOptions {
 const mark = { passed: "ok  ", failed: "FAIL", skipped: "skip" } as const;
 
 function imagesOf(s: Subject, upgradeFrom?: string): string[] {
-  if (upgradeFrom !== undefined) return s.kind === "operand" ? [upgradeSource(upgradeFrom, s.image), s.image] : [];
-  if (s.kind === "operand") return [s.image];
-  return [...(s.operand ? [s.operand.image] : []), ...s.mounts.map((m) => m.image)];
+  const old = upgradeFrom === undefined ? [] : [upgradeSource(upgradeFrom, s.image)];
+  if (s.kind === "operand") return [...old, s.image];
+  return [...(s.operand ? [s.operand.image] : []), ...s.mounts.map((m) => m.image), ...old];
 }
 
 export async function runTests(subjects: Subject[], opts: TestOptions = {}): Promise<TestRun> {
@@ -41,24 +41,25 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
     log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
   const pulled = new Map<string, string | undefined>();
   try {
-    const chosen = subjects.filter((s) => opts.upgradeFrom === undefined || s.kind === "operand");
-    for (const [i, s] of chosen.entries()) {
+    for (const [i, s] of subjects.entries()) {
       const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
-      log(`[${i + 1}/${chosen.length}] ${s.target} (${mode}): ${s.image}`);
+      log(`[${i + 1}/${subjects.length}] ${s.target} (${mode}): ${s.image}`);
       const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
-      const platformSkip = opts.platform && !s.platforms.includes(opts.platform);
+      const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
+      const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
+      const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : typeof upgrade === "string" ? upgrade : undefined;
       let result: SubjectResult;
-      if (platformSkip) {
+      if (skipped) {
         const rec = new Recorder(onCheck);
-        rec.skip("platform", `${s.target} is not built for ${opts.platform}`);
-        result = { target: s.target, image: s.image, mode: s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
+        rec.skip(otherPlatform ? "platform" : "upgrade", skipped);
+        result = { target: s.target, image: s.image, mode: upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
       } else {
         const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);
         if (pullFailure) {
           const rec = new Recorder(onCheck);
           rec.fail("pulled from the registry", pullFailure);
           result = { target: s.target, image: s.image, mode: opts.upgradeFrom !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-        } else if (opts.upgradeFrom !== undefined && s.kind === "operand") result = await testUpgrade(ctx, s, opts.upgradeFrom);
+        } else if (upgrade !== undefined && typeof upgrade !== "string") result = await testUpgrade(ctx, upgrade);
         else if (s.kind === "operand") result = await testOperand(ctx, s);
         else result = await testExtensionImage(ctx, s);
       }

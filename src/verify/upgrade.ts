@@ -1,12 +1,53 @@
 // `--upgrade-from`: a data directory made by an older image, with every extension created there,
 // started by the new image; ALTER EXTENSION ... UPDATE for each, its version before and after
 // reported, the smoke tests run. The data directory is a docker volume, removed afterwards.
+// For an operand image the older image is an older operand; for an extension image it is the
+// older extension image, mounted the CloudNativePG way in the same operand (as a Cluster whose
+// extension `image.reference` moves on), PostgreSQL 18 and later only.
 import { posix } from "node:path";
+import { extensionConfiguration, imageVolumeMinMajor, imageVolumeRun, type ExtensionConfiguration, type ImageVolumeRun } from "./cnpg.js";
 import { createAndSmokeTest, smokeTest } from "./checks.js";
 import { startChecked, type RunContext } from "./operand.js";
 import { CheckFailure, Recorder, type SubjectResult, type VersionChange } from "./results.js";
-import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
-import type { ExtensionUnderTest, OperandSubject } from "./subjects.js";
+import { quoteIdent, quoteLiteral, type PgServer, type ServerOptions } from "./server.js";
+import type { ExtensionImageSubject, ExtensionUnderTest, OperandSubject } from "./subjects.js";
+
+/** One upgrade: the server before and after (without the data volume) and the extensions to carry over. */
+export interface UpgradeCase {
+  target: string;
+  image: string;
+  /** The older image, for the report. */
+  from: string;
+  before: ServerOptions;
+  after: ServerOptions;
+  extensions: ExtensionUnderTest[];
+}
+
+export function operandUpgrade(s: OperandSubject, from: string): UpgradeCase {
+  const old = upgradeSource(from, s.image);
+  // The new image gets the preload list its plan gives (a Cluster's configuration, not the old postgresql.conf).
+  const settings = s.preload.length > 0 ? { shared_preload_libraries: s.preload.join(",") } : undefined;
+  return { target: s.target, image: s.image, from: old, before: { image: old }, after: { image: s.image, settings }, extensions: s.extensions };
+}
+
+/** The upgrade of a mounted extension image, or why there is none to test. */
+export function extensionUpgrade(
+  s: ExtensionImageSubject,
+  from: string,
+  imageVolume: (entries: ExtensionConfiguration[]) => ImageVolumeRun = imageVolumeRun,
+): UpgradeCase | string {
+  if (s.extension.kind !== "tool" && s.major < imageVolumeMinMajor) return `PostgreSQL ${s.major} cannot mount extension images (no extension_control_path)`;
+  if (s.extension.sqlNames.length === 0) return `${s.extension.name} has no SQL objects to update`;
+  if (!s.operand) return `the plan has no operand image of PostgreSQL ${s.major} on ${s.base} to mount ${s.extension.name} in: give one with --operand IMAGE`;
+  const old = upgradeSource(from, s.image);
+  const preload = [...s.required, s.extension].flatMap((e) => e.preload);
+  const server = (ownImage: string): ServerOptions => {
+    const run = imageVolume(s.mounts.map((m, i) => extensionConfiguration(i === s.mounts.length - 1 ? { ...m, image: ownImage } : m)));
+    const settings = { ...run.settings, ...(preload.length > 0 ? { shared_preload_libraries: [...s.operand!.preload, ...preload].join(",") } : {}) };
+    return { image: s.operand!.image, imageMounts: run.mounts, settings, env: run.env };
+  };
+  return { target: s.target, image: s.image, from: old, before: server(old), after: server(s.image), extensions: [...s.required, s.extension] };
+}
 
 /** A tag alone names the same repository; anything with a `/` or `:` is a whole image reference. */
 export function upgradeSource(from: string, image: string): string {
@@ -28,10 +69,10 @@ async function available(pg: PgServer): Promise<Set<string>> {
   return new Set(r.stdout.split("\n").filter(Boolean));
 }
 
-export async function testUpgrade(ctx: RunContext, s: OperandSubject, from: string): Promise<SubjectResult> {
+export async function testUpgrade(ctx: RunContext, s: UpgradeCase): Promise<SubjectResult> {
   const started = Date.now();
   const rec = new Recorder(ctx.onCheck);
-  const old = upgradeSource(from, s.image);
+  const old = s.from;
   const changes: VersionChange[] = [];
   let extensionsChecked = 0;
   let logs: string | undefined;
@@ -46,12 +87,12 @@ export async function testUpgrade(ctx: RunContext, s: OperandSubject, from: stri
     note: `from ${old}`,
     ...(logs ? { logs } : {}),
   });
-  const pgdata = (await ctx.docker.run(["image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", s.image])).stdout
+  const pgdata = (await ctx.docker.run(["image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", s.after.image])).stdout
     .split("\n")
     .find((l) => l.startsWith("PGDATA="))
     ?.slice("PGDATA=".length);
   if (!pgdata) {
-    rec.fail("data directory", `${s.image} sets no PGDATA: pgbake test knows no place for the data directory`);
+    rec.fail("data directory", `${s.after.image} sets no PGDATA: pgbake test knows no place for the data directory`);
     return result();
   }
   const volume = (await ctx.docker.must(["volume", "create", "--label", "dev.pgbake.test=1"])).trim();
@@ -59,7 +100,7 @@ export async function testUpgrade(ctx: RunContext, s: OperandSubject, from: stri
   // The volume holds PGDATA's parent, which the image owns as uid 26: docker copies that ownership in.
   const mount = { name: volume, target: posix.dirname(pgdata) };
   try {
-    const before = await startChecked(ctx, rec, { image: old, volume: mount }, `old image ${old} accepts connections`);
+    const before = await startChecked(ctx, rec, { ...s.before, volume: mount }, `old image ${old} accepts connections`);
     if (!before.server) {
       logs = before.logs;
       return result();
@@ -89,9 +130,7 @@ export async function testUpgrade(ctx: RunContext, s: OperandSubject, from: stri
       await before.server.remove();
     }
 
-    // The new image gets the preload list its plan gives (a Cluster's configuration, not the old postgresql.conf).
-    const settings = s.preload.length > 0 ? { shared_preload_libraries: s.preload.join(",") } : undefined;
-    const after = await startChecked(ctx, rec, { image: s.image, volume: mount, settings }, `${s.image} starts on the old data directory`);
+    const after = await startChecked(ctx, rec, { ...s.after, volume: mount }, `${s.image} starts on the old data directory`);
     if (!after.server) {
       logs = after.logs;
       return result();

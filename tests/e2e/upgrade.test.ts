@@ -104,7 +104,7 @@ beforeAll(async () => {
 
 describe("pgbake test --upgrade-from", () => {
   it("updates the fixture from 1.0 to 1.1 on the old image's data directory, and its 1.1 smoke test passes", async () => {
-    const { exitCode, output, report } = await pgbakeTest(["--upgrade-from", "18-minimal-sid-fixture-1.0"], join(work.dir, "r1"), paths(variants[1]!));
+    const { exitCode, output, report } = await pgbakeTest(["--upgrade-from", "18-minimal-sid-fixture-1.0", "postgresql-18-minimal-sid"], join(work.dir, "r1"), paths(variants[1]!));
     console.log(`pgbake test --upgrade-from: ${report.totals.images} image, ${report.totals.extensions} extension in ${report.totals.seconds.toFixed(0)} s`);
     expect(exitCode, output.slice(-4000)).toBe(0);
     const s = report.subjects[0]!;
@@ -116,11 +116,23 @@ describe("pgbake test --upgrade-from", () => {
 
   it("fails, naming the extension and both versions, when the new image lacks the upgrade script", async () => {
     const old = "localhost:5000/pgbake-e2e-upgrade/postgresql:18-minimal-sid-fixture-1.0";
-    const { exitCode, output, report } = await pgbakeTest(["--upgrade-from", old], join(work.dir, "r2"), paths(variants[2]!));
+    const { exitCode, output, report } = await pgbakeTest(["--upgrade-from", old, "postgresql-18-minimal-sid"], join(work.dir, "r2"), paths(variants[2]!));
     expect(exitCode, output.slice(-4000)).toBe(1);
     const failed = report.subjects[0]!.checks.filter((c) => c.status === "failed");
     expect(failed.map((c) => c.name)).toEqual(["ALTER EXTENSION pgbake_fixture UPDATE"]);
     expect(failed[0]!.detail).toMatch(/^pgbake_fixture: ALTER EXTENSION pgbake_fixture UPDATE from 1\.0 to 1\.1 failed: .*no update path from version "1\.0" to version "1\.1"/);
     expect(output).toMatch(/FAIL  ALTER EXTENSION pgbake_fixture UPDATE: pgbake_fixture: .* from 1\.0 to 1\.1/);
+  });
+
+  it("updates the fixture's extension image the CloudNativePG way: the 1.0 image mounted first, then the 1.1 image", async () => {
+    const args = ["--upgrade-from", "1.0-18-sid-fixture-1.0", "pgbake_fixture-18-sid"];
+    const good = await pgbakeTest(args, join(work.dir, "r3"), paths(variants[1]!));
+    expect(good.exitCode, good.output.slice(-4000)).toBe(0);
+    expect(good.report.subjects[0]!.versions).toEqual([{ extension: "pgbake_fixture", sqlName: "pgbake_fixture", before: "1.0", after: "1.1" }]);
+    expect(good.output).toMatch(/mounted|pgbake_fixture: 1\.0 -> 1\.1/);
+    const bad = await pgbakeTest(args, join(work.dir, "r4"), paths(variants[2]!));
+    expect(bad.exitCode).toBe(1);
+    const failed = bad.report.subjects[0]!.checks.filter((c) => c.status === "failed");
+    expect(failed.map((c) => c.detail)).toEqual([expect.stringMatching(/^pgbake_fixture: ALTER EXTENSION pgbake_fixture UPDATE from 1\.0 to 1\.1 failed: .*no update path/)]);
   });
 });
