@@ -4,10 +4,10 @@
 // dynamic_library_path and LD_LIBRARY_PATH set as CloudNativePG sets them (src/verify/cnpg.ts).
 // PostgreSQL 15 and 17 have no extension_control_path: there the files are copied in instead.
 // Then the same checks with the settings broken, so that the checks are seen to fail.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { imageVolumeRun, type ExtensionConfiguration } from "../../src/verify/cnpg.js";
 import { runTests, subjectsFor } from "../../src/verify/index.js";
-import { bakeE2eOnce, e2ePlan, pgbakeTest, registry, type TestReport } from "../helpers/e2e.js";
+import { e2ePlan, pgbakeTest, registry, type TestReport } from "../helpers/e2e.js";
 import { tempDir } from "../helpers/workspace.js";
 
 const { plan, catalog } = e2ePlan();
@@ -18,7 +18,8 @@ let output: string;
 let exitCode: number;
 
 beforeAll(async () => {
-  await bakeE2eOnce();
+  const bake = inject("e2eBake");
+  expect(bake.exitCode, bake.output.slice(-4000)).toBe(0);
   ({ report, output, exitCode } = await pgbakeTest(plan.extensionImages.map((t) => t.name), work.dir));
   const t = report.totals;
   console.log(`pgbake test (extension images): ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);

@@ -2,8 +2,8 @@
 // `pgbake test` as a user runs it: pulled back from the registry and started, each extension the
 // plan says it holds created and smoke tested, each one it dropped absent, the preload list as
 // planned, the server as uid 26, no compiler left.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bakeE2eOnce, docker, e2ePlan, executed, imageRef, parseSteps, pgbakeTest, type TestReport } from "../helpers/e2e.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { docker, e2ePlan, executed, imageRef, parseSteps, pgbakeTest, type TestReport } from "../helpers/e2e.js";
 import { tempDir } from "../helpers/workspace.js";
 
 const { plan, catalog } = e2ePlan();
@@ -14,11 +14,10 @@ let output: string;
 let exitCode: number;
 
 beforeAll(async () => {
-  const run = await bakeE2eOnce();
-  if (run) {
-    const steps = parseSteps(run.output);
-    console.log(`e2e bake --push: ${run.seconds.toFixed(0)} s, ${steps.length} steps, ${executed(steps).length} executed`);
-  }
+  const run = inject("e2eBake");
+  expect(run.exitCode, run.output.slice(-4000)).toBe(0);
+  const steps = parseSteps(run.output);
+  console.log(`e2e bake --push: ${run.seconds.toFixed(0)} s, ${steps.length} steps, ${executed(steps).length} executed`);
   // The groups of both flavors: every operand image of the config.
   ({ report, output, exitCode } = await pgbakeTest(["postgresql", "postgresql-full"], work.dir));
   const t = report.totals;

@@ -1,9 +1,7 @@
 // The end-to-end config (e2e/), built for real with pgbake and docker against the local registry
 // that scripts/e2e/setup-env.sh runs on localhost:5000. Nothing here is simulated.
 import { execa } from "execa";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../../src/model/types.js";
 import { planFrom } from "../../src/pipeline/index.js";
@@ -39,22 +37,6 @@ export async function generateAndBake(config: string, bakeArgs: string[], extens
     env: { BUILDKIT_PROGRESS: "plain" },
   });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "", seconds: (Date.now() - started) / 1000 };
-}
-
-/**
- * The e2e images, baked and pushed once per vitest run whichever e2e files run: each file calls
- * this in beforeAll; the first one bakes, the others find its stamp. Vitest runs files in forks of
- * one main process, so the stamp is keyed by that process (a later run bakes again, quickly when
- * nothing changed). Returns the bake of this call, or undefined when an earlier file did it.
- */
-export async function bakeE2eOnce(config = e2eConfig, bakeArgs: string[] = ["--push"]): Promise<BakeRun | undefined> {
-  const key = createHash("sha256").update(JSON.stringify([process.ppid, config, bakeArgs])).digest("hex").slice(0, 16);
-  const stamp = join(tmpdir(), `pgbake-e2e-baked-${key}`);
-  if (existsSync(stamp)) return undefined;
-  const run = await generateAndBake(config, bakeArgs);
-  if (run.exitCode !== 0) throw new Error(`e2e bake failed:\n${run.output.slice(-4000)}`);
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
-  return run;
 }
 
 export interface TestReport {
