@@ -47,11 +47,13 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
       const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
       const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
       const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
-      const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : typeof upgrade === "string" ? upgrade : undefined;
+      const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : upgrade && "skip" in upgrade ? upgrade.skip : undefined;
+      const cannot = !otherPlatform && upgrade && "fail" in upgrade ? upgrade.fail : undefined;
       let result: SubjectResult;
-      if (skipped) {
+      if (skipped || cannot) {
         const rec = new Recorder(onCheck);
-        rec.skip(otherPlatform ? "platform" : "upgrade", skipped);
+        if (cannot) rec.fail("operand image", cannot);
+        else rec.skip(otherPlatform ? "platform" : "upgrade", skipped!);
         result = { target: s.target, image: s.image, mode: upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
       } else {
         const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);
@@ -59,7 +61,7 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
           const rec = new Recorder(onCheck);
           rec.fail("pulled from the registry", pullFailure);
           result = { target: s.target, image: s.image, mode: opts.upgradeFrom !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-        } else if (upgrade !== undefined && typeof upgrade !== "string") result = await testUpgrade(ctx, upgrade);
+        } else if (upgrade && "before" in upgrade) result = await testUpgrade(ctx, upgrade);
         else if (s.kind === "operand") result = await testOperand(ctx, s);
         else result = await testExtensionImage(ctx, s);
       }

@@ -30,15 +30,15 @@ export function operandUpgrade(s: OperandSubject, from: string): UpgradeCase {
   return { target: s.target, image: s.image, from: old, before: { image: old }, after: { image: s.image, settings }, extensions: s.extensions };
 }
 
-/** The upgrade of a mounted extension image, or why there is none to test. */
+/** The upgrade of a mounted extension image; `skip` when there is none to test, `fail` when it cannot be tested. */
 export function extensionUpgrade(
   s: ExtensionImageSubject,
   from: string,
   imageVolume: (entries: ExtensionConfiguration[]) => ImageVolumeRun = imageVolumeRun,
-): UpgradeCase | string {
-  if (s.extension.kind !== "tool" && s.major < imageVolumeMinMajor) return `PostgreSQL ${s.major} cannot mount extension images (no extension_control_path)`;
-  if (s.extension.sqlNames.length === 0) return `${s.extension.name} has no SQL objects to update`;
-  if (!s.operand) return `the plan has no operand image of PostgreSQL ${s.major} on ${s.base} to mount ${s.extension.name} in: give one with --operand IMAGE`;
+): UpgradeCase | { skip: string } | { fail: string } {
+  if (s.extension.kind !== "tool" && s.major < imageVolumeMinMajor) return { skip: `PostgreSQL ${s.major} cannot mount extension images (no extension_control_path)` };
+  if (s.extension.sqlNames.length === 0) return { skip: `${s.extension.name} has no SQL objects to update` };
+  if (!s.operand) return { fail: `the plan has no operand image of PostgreSQL ${s.major} on ${s.base} without ${s.extension.name} to mount it in: give one with --operand IMAGE` };
   const old = upgradeSource(from, s.image);
   const preload = [...s.required, s.extension].flatMap((e) => e.preload);
   const server = (ownImage: string): ServerOptions => {

@@ -125,11 +125,17 @@ describe("pgbake test --upgrade-from", () => {
   });
 
   it("updates the fixture's extension image the CloudNativePG way: the 1.0 image mounted first, then the 1.1 image", async () => {
-    const args = ["--upgrade-from", "1.0-18-sid-fixture-1.0", "pgbake_fixture-18-sid"];
+    // These configs' only operand holds the fixture: the plain one of the e2e config's shared bake
+    // (same runtime build) is the CloudNativePG minimal image here.
+    const args = ["--upgrade-from", "1.0-18-sid-fixture-1.0", "--operand", "localhost:5000/postgresql:18-minimal-sid", "pgbake_fixture-18-sid"];
     const good = await pgbakeTest(args, join(work.dir, "r3"), paths(variants[1]!));
     expect(good.exitCode, good.output.slice(-4000)).toBe(0);
     expect(good.report.subjects[0]!.versions).toEqual([{ extension: "pgbake_fixture", sqlName: "pgbake_fixture", before: "1.0", after: "1.1" }]);
-    expect(good.output).toMatch(/mounted|pgbake_fixture: 1\.0 -> 1\.1/);
+    expect(good.output).toMatch(/pgbake_fixture: 1\.0 -> 1\.1/);
+    // Without --operand there is no image to mount it in: a failure that says so, not a pass.
+    const none = await pgbakeTest(args.filter((a, i) => a !== "--operand" && args[i - 1] !== "--operand"), join(work.dir, "r5"), paths(variants[1]!));
+    expect(none.exitCode).toBe(1);
+    expect(none.output).toMatch(/give one with --operand IMAGE/);
     const bad = await pgbakeTest(args, join(work.dir, "r4"), paths(variants[2]!));
     expect(bad.exitCode).toBe(1);
     const failed = bad.report.subjects[0]!.checks.filter((c) => c.status === "failed");
