@@ -11,15 +11,17 @@ COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-coll
 # of the builder shares: a wide catalog downloads the indexes and each .deb once, not once per
 # image. Each set of apt sources (base release, PGDG or not) gets a directory of its own, so that
 # bases do not evict each other's lists; `sharing=locked` keeps two apt runs out of one directory.
+# The build stage is thrown away, so its apt.conf.d entry never reaches an image.
 RUN --mount=type=cache,id=pgbake-apt,target=/var/cache/pgbake-apt,sharing=locked \
     set -eux -f; \
     key="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | md5sum | cut -c1-16)"; \
     dir="/var/cache/pgbake-apt/$key"; \
     mkdir -p "$dir/lists/partial" "$dir/archives/partial"; \
-    set -- -o "Dir::State::lists=$dir/lists" -o "Dir::Cache::archives=$dir/archives" \
-      -o APT::Keep-Downloaded-Packages=true -o Binary::apt::APT::Keep-Downloaded-Packages=true; \
-    apt-get "$@" update; \
-    apt-get "$@" install -y --no-install-recommends ${PACKAGES} ${RUNTIME_PACKAGES}; \
+    printf 'Dir::State::lists "%s/lists";\nDir::Cache::archives "%s/archives";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\n' \
+      "$dir" "$dir" > /etc/apt/apt.conf.d/99pgbake-cache; \
+    apt-get update; \
+    pgbake-apt-pin.sh ${PACKAGES}; \
+    apt-get install -y --no-install-recommends ${PACKAGES} ${RUNTIME_PACKAGES}; \
     export OUT=/out; \
     pgbake-collect.sh package $(echo "${PACKAGES}" | sed 's/=[^ ]*//g'); \
     if [ -n "${RUNTIME_PACKAGES}" ]; then pgbake-collect.sh system ${RUNTIME_PACKAGES}; fi

@@ -1,6 +1,6 @@
 // Compatibility rules on hand-made specs: each reason, requirement propagation, previews.
 import { describe, expect, it } from "vitest";
-import { excludedBecause, selectExtensions } from "../src/plan/compat.js";
+import { excludedBecause, selectExtensions } from "../src/model/compat.js";
 import type { ExtensionSpec } from "../src/model/types.js";
 
 function spec(name: string, extra: Partial<ExtensionSpec> = {}): ExtensionSpec {

@@ -6,7 +6,8 @@ import { execa } from "execa";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dockerComment, hclEntries, hclString, shellWord } from "../src/render/escape.js";
+import { dockerComment, shellWord } from "../src/render/escape.js";
+import { attr, block, printHcl, str, stringMap, strings, type Attribute } from "../src/render/hcl.js";
 import { bakePrint } from "./helpers/buildx.js";
 import { fromHclJson, nastyFragments } from "./helpers/hostile.js";
 import { tempDir } from "./helpers/workspace.js";
@@ -18,9 +19,10 @@ afterAll(() => work.cleanup());
 const values = [...nastyFragments, nastyFragments.join("")];
 const args = Object.fromEntries(values.map((v, i) => [`V${i}`, v]));
 
-function bakeFile(extra = "", values: Record<string, string> = args): string {
-  const body = hclEntries(values).map((e) => `    ${e.key} = ${e.value}`).join("\n");
-  return `target ${hclString("t")} {\n  dockerfile = "Dockerfile"\n  platforms = ["linux/amd64"]\n${extra}  args = {\n${body}\n  }\n  labels = {\n${body}\n  }\n}\n`;
+/** A bake file written by pgbake's HCL printer, with `values` as args and labels. */
+function bakeFile(extra: Attribute[] = [], values: Record<string, string> = args): string {
+  const body = [attr("dockerfile", str("Dockerfile")), attr("platforms", strings(["linux/amd64"])), ...extra, attr("args", stringMap(values, true)), attr("labels", stringMap(values, true))];
+  return printHcl({ header: [], body: [block("target", ["t"], body)] });
 }
 
 describe("hostile strings through the HCL escaper", () => {
@@ -57,7 +59,7 @@ describe("hostile strings through the HCL escaper", () => {
     ].join("\n");
     await execa("mkdir", ["-p", dir]);
     writeFileSync(join(dir, "Dockerfile"), `${probe}\n`);
-    writeFileSync(join(dir, "docker-bake.hcl"), bakeFile(`  output = ["type=local,dest=out"]\n`, buildArgs));
+    writeFileSync(join(dir, "docker-bake.hcl"), bakeFile([attr("output", strings(["type=local,dest=out"]))], buildArgs));
     const r = await execa("docker", ["buildx", "bake", "t"], { cwd: dir, reject: false, all: true, env: { BUILDX_BAKE_ENTITLEMENTS_FS: "0" } });
     expect(r.exitCode, r.all).toBe(0);
     expect(Object.keys(buildArgs).length).toBeGreaterThan(40);

@@ -3,8 +3,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
-import { hclString, hclTemplate, bakeRef } from "../src/render/escape.js";
-import { baseReference } from "../src/render/metadata.js";
+import { hclString } from "../src/render/escape.js";
+import { printExpr, ref, template } from "../src/render/hcl.js";
+import { baseReference } from "../src/plan/metadata.js";
 import type { Plan, ProjectConfig } from "../src/model/types.js";
 import { bakePrint, type BakePrint } from "./helpers/buildx.js";
 import { pgbake } from "./helpers/cli.js";
@@ -63,18 +64,23 @@ describe("docker buildx bake --print of the committed default output", () => {
     const full = printed.target["postgresql-full-18-minimal-trixie"]!;
     expect(full.labels?.["dev.pgbake.extensions.total"]).toBe("6");
     expect(full.labels?.["dev.pgbake.extensions.enabled"]).toBe("5"); // citus dropped on 18
-    expect(printed.target["pgvector-17-bookworm"]!.labels?.["org.opencontainers.image.version"]).toBe("0.8.4");
+    expect(printed.target["pgvector-17-bookworm"]!.labels?.["org.opencontainers.image.version"]).toBe("0.8.7");
   });
 
-  it("attests SBOM and max provenance with OCI media types, and caches per target and scope", () => {
+  it("attests SBOM and max provenance with OCI media types, and caches per target and scope in the image's repository", () => {
     for (const t of [...plan.operands, ...plan.extensionImages]) {
       const p = printed.target[t.name]!;
       expect(p.attest).toEqual([{ type: "provenance", mode: "max" }, { type: "sbom" }]);
       expect(p.output).toEqual([{ type: "image", "oci-mediatypes": "true", "oci-artifact": "true" }]);
-      const repo = "image" in t ? t.image : t.extension;
-      const ref = `localhost:5000/${repo}:cache-${t.name}-all`;
-      expect(p["cache-from"]).toEqual([{ type: "registry", ref }]);
-      expect(p["cache-to"]).toEqual([{ type: "registry", ref, mode: "max", "image-manifest": "true", "oci-mediatypes": "true" }]);
+    }
+    const caches: [string, string][] = [
+      ["pgvector-17-bookworm", "localhost:5000/pgvector:cache-pgvector-17-bookworm-all"],
+      ["postgresql-full-17-standard-trixie", "localhost:5000/postgresql-full:cache-postgresql-full-17-standard-trixie-all"],
+      ["runtime-17-trixie", "localhost:5000/postgresql:cache-runtime-17-trixie-all"],
+    ];
+    for (const [name, ref] of caches) {
+      expect(printed.target[name]!["cache-from"]).toEqual([{ type: "registry", ref }]);
+      expect(printed.target[name]!["cache-to"]).toEqual([{ type: "registry", ref, mode: "max", "image-manifest": "true", "oci-mediatypes": "true" }]);
     }
     expect(printed.target["runtime-17-trixie"]!.attest).toBeUndefined();
   });
@@ -124,6 +130,8 @@ describe("switches and schemes in the config", () => {
 describe("the escaping helper", () => {
   it("doubles ${ and %{ in literal text so nothing from a config is ever evaluated", () => {
     expect(hclString("a ${b} %{c}")).toBe('"a $${b} %%{c}"');
-    expect(hclTemplate(["x-${y}-", bakeRef("timestamp")])).toBe('"x-$${y}-${timestamp}"');
+    expect(printExpr(template("x-${y}-", ref("timestamp")))).toBe('"x-$${y}-${timestamp}"');
+    // A literal `$` just before an interpolation stays a `$`, it does not escape the interpolation.
+    expect(printExpr(template("a$", ref("timestamp")))).toBe('"a${"$"}${timestamp}"');
   });
 });

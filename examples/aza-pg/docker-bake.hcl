@@ -28,7 +28,104 @@ variable "cache_scope" {
   default = "all"
 }
 
+// OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute.
 created = regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")
+
+// PostgreSQL by major: a minor release changes one line here.
+postgres = {
+  "18" = { version = "18.4", preview = false }
+}
+
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+bases = {
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+}
+
+types = {
+  single-node = { description = "aza-pg's single-node deployment type", packages = "" }
+}
+
+flavors = {
+  aza = { description = "every catalogued extension; the preloaded defaults first so they lead shared_preload_libraries", image = "aza-pg" }
+}
+
+// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+extensions = {
+  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hll=2.20-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  http = { description = "HTTP client for PostgreSQL (pgsql-http)", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-http=1.7.1-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hypopg=1.4.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_cron = { description = "Run periodic jobs in PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-cron=1.6.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-partman=5.4.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-repack=1.5.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  pgq = { description = "Generic queue for PostgreSQL (PgQ)", license = "ISC" }
+  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-plpgsql-check=2.9.2-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2" }, contexts = {} }
+  rum = { description = "RUM access method, GIN-like indexes with positional information for full-text ranking", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-rum=1.3.15-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  set_user = { description = "Audited privilege escalation (SET ROLE with logging), from the pgaudit project", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-set-user=4.2.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  supautils = { description = "Guards for roles and reserved objects on managed (Supabase-style) PostgreSQL", license = "Apache-2.0" }
+  timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-wal2json=2.6-*", RUNTIME_PACKAGES = "" }, contexts = {} }
+  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
+}
+
+// Labels of every image. Annotations are the labels (function annotations).
+common_labels = {
+  "org.opencontainers.image.created" = created
+  "org.opencontainers.image.revision" = revision
+}
+
+// Annotations: the labels, at the levels of `annotation_levels`.
+function "annotations" {
+  params = [labels]
+  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+}
+
+// Registry cache in the image's own repository, one per target and `cache_scope`.
+function "cache_from" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+}
+
+function "cache_to" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+}
+
+function "operand_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.version" = postgres[o.major].version
+    "org.opencontainers.image.base.name" = bases[o.base].name
+    "dev.pgbake.postgres.version" = postgres[o.major].version
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = o.type
+    "dev.pgbake.image.flavor" = o.flavor
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extensions.enabled" = "${length(o.extensions)}"
+    "dev.pgbake.extensions.total" = "${length(o.extensions) + length(lookup(o, "excluded", []))}"
+  }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = extensions[o.extension].license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
 
 group "default" {
   targets = ["aza-pg-18-single-node-trixie", "hll-18-trixie", "http-18-trixie", "hypopg-18-trixie", "pg_cron-18-trixie", "pg_hint_plan-18-trixie", "pg_partman-18-trixie", "pg_qualstats-18-trixie", "pg_repack-18-trixie", "pgaudit-18-trixie", "pgvector-18-trixie", "plpgsql_check-18-trixie", "postgis-18-trixie", "rum-18-trixie", "set_user-18-trixie", "timescaledb-18-trixie", "wal2json-18-trixie", "wal_g-18-trixie"]
@@ -118,854 +215,86 @@ group "single-node" {
   targets = ["aza-pg-18-single-node-trixie"]
 }
 
-target "runtime-18-trixie" {
+// Shared by every target (inherits).
+target "_common" {
   context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/aza-pg:cache-runtime-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/aza-pg:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
-  }
 }
 
-target "hll-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hll:2.20-18-trixie"]
+// Shared by every pushed image.
+target "_image" {
+  inherits = ["_common"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/hll:cache-hll-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/hll:cache-hll-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hll 2.20 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.20",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=hll",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-hll=2.20-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "hll 2.20 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "HyperLogLog data structures as a native data type (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.20"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "hll"
-  }
 }
 
-target "http-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/http:1.7.1-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/http:cache-http-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/http:cache-http-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=http 1.7.1 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=HTTP client for PostgreSQL (pgsql-http) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.7.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=MIT",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=http",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
+// PostgreSQL on each base (never pushed): what the other images start from.
+target "_runtimes" {
+  inherits = ["_common"]
+  matrix = {
+    o = [
+      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-18-http=1.7.1-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "http 1.7.1 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "HTTP client for PostgreSQL (pgsql-http) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.7.1"
-    "org.opencontainers.image.licenses" = "MIT"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "http"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
+  cache-from = cache_from("aza-pg", o.name)
+  cache-to = cache_to("aza-pg", o.name)
 }
 
-target "hypopg-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=hypopg",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
+// Extension images (CloudNativePG image volumes): one per extension, major and base.
+target "_extension_images" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "hll-18-trixie", major = "18", base = "trixie", extension = "hll", version = "2.20" },
+      { name = "http-18-trixie", major = "18", base = "trixie", extension = "http", version = "1.7.1" },
+      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.3" },
+      { name = "pg_cron-18-trixie", major = "18", base = "trixie", extension = "pg_cron", version = "1.6.7" },
+      { name = "pg_hint_plan-18-trixie", major = "18", base = "trixie", extension = "pg_hint_plan", version = "1.8.0" },
+      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.4.3" },
+      { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4" },
+      { name = "pg_repack-18-trixie", major = "18", base = "trixie", extension = "pg_repack", version = "1.5.3" },
+      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0" },
+      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.4" },
+      { name = "plpgsql_check-18-trixie", major = "18", base = "trixie", extension = "plpgsql_check", version = "2.9.2" },
+      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.6.4" },
+      { name = "rum-18-trixie", major = "18", base = "trixie", extension = "rum", version = "1.3.15" },
+      { name = "set_user-18-trixie", major = "18", base = "trixie", extension = "set_user", version = "4.2.0" },
+      { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
+      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.6" },
+      { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-18-hypopg=1.4.3-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "hypopg"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
+  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
+  labels = extension_labels(o)
+  annotations = annotations(extension_labels(o))
+  cache-from = cache_from(o.extension, o.name)
+  cache-to = cache_to(o.extension, o.name)
 }
 
-target "pg_cron-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_cron:1.6.7-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_cron:cache-pg_cron-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_cron 1.6.7 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.6.7",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_cron",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
+// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
+target "_operands" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "aza-pg-18-single-node-trixie", major = "18", base = "trixie", dockerfile = "aza-pg-single-node-without-pgq-supautils", flavor = "aza", type = "single-node", extensions = ["auto_explain", "pg_cron", "pg_stat_statements", "pgaudit", "pgvector", "timescaledb", "postgis", "pg_partman", "pg_repack", "hypopg", "pg_hint_plan", "pg_qualstats", "plpgsql_check", "pg_trgm", "btree_gist", "btree_gin", "hll", "rum", "http", "set_user", "wal2json", "wal_g"], excluded = ["pgq", "supautils"], args = { PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2", SHARED_PRELOAD_LIBRARIES = "auto_explain,pg_cron,pg_stat_statements,pgaudit" } },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-18-cron=1.6.7-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_cron 1.6.7 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Run periodic jobs in PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.6.7"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_cron"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${timestamp}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${o.type}", "${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}", "${registry}/${flavors[o.flavor].image}:${o.major}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
+  labels = operand_labels(o)
+  annotations = annotations(operand_labels(o))
+  cache-from = cache_from(flavors[o.flavor].image, o.name)
+  cache-to = cache_to(flavors[o.flavor].image, o.name)
 }
-
-target "pg_hint_plan-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_hint_plan:1.8.0-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_hint_plan:cache-pg_hint_plan-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_hint_plan 1.8.0 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.8.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_hint_plan",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pg-hint-plan=1.8.0-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_hint_plan 1.8.0 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Tweak execution plans with hints in SQL comments (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.8.0"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_hint_plan"
-  }
-}
-
-target "pg_partman-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_partman",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-partman=5.4.3-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_partman"
-  }
-}
-
-target "pg_qualstats-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_qualstats:2.1.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_qualstats 2.1.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.1.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_qualstats",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pg-qualstats=2.1.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_qualstats 2.1.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.1.4"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_qualstats"
-  }
-}
-
-target "pg_repack-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_repack:1.5.3-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_repack:cache-pg_repack-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_repack:cache-pg_repack-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_repack 1.5.3 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Reorganize tables with minimal locks (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.5.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_repack",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-repack=1.5.3-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_repack 1.5.3 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Reorganize tables with minimal locks (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.5.3"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_repack"
-  }
-}
-
-target "pgaudit-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgaudit:18.0-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgaudit 18.0 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgaudit",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgaudit=18.0-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgaudit 18.0 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.0"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgaudit"
-  }
-}
-
-target "pgvector-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "plpgsql_check-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/plpgsql_check:2.9.2-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/plpgsql_check:cache-plpgsql_check-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=plpgsql_check 2.9.2 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.9.2",
-    "${annotation_levels}:org.opencontainers.image.licenses=MIT",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=plpgsql_check",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-plpgsql-check=2.9.2-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "plpgsql_check 2.9.2 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Linter and profiler for PL/pgSQL functions (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.9.2"
-    "org.opencontainers.image.licenses" = "MIT"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "plpgsql_check"
-  }
-}
-
-target "postgis-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=postgis",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "postgis"
-  }
-}
-
-target "rum-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/rum:1.3.15-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/rum:cache-rum-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/rum:cache-rum-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=rum 1.3.15 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=RUM access method, GIN-like indexes with positional information for full-text ranking (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.3.15",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=rum",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-rum=1.3.15-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "rum 1.3.15 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "RUM access method, GIN-like indexes with positional information for full-text ranking (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.3.15"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "rum"
-  }
-}
-
-target "set_user-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/set_user:4.2.0-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/set_user:cache-set_user-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/set_user:cache-set_user-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=set_user 4.2.0 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Audited privilege escalation (SET ROLE with logging), from the pgaudit project (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.2.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=set_user",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-set-user=4.2.0-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "set_user 4.2.0 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Audited privilege escalation (SET ROLE with logging), from the pgaudit project (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.2.0"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "set_user"
-  }
-}
-
-target "timescaledb-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/timescaledb:2.28.2-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=timescaledb 2.28.2 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.28.2",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=timescaledb",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/timescale/timescaledb.git#2.28.2"
-  }
-  args = {
-    "BUILD_PACKAGES" = "cmake libssl-dev libkrb5-dev"
-    "LICENSE_NAME" = "timescaledb"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "timescaledb 2.28.2 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.28.2"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "timescaledb"
-  }
-}
-
-target "wal2json-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal2json",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-wal2json=2.6-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal2json"
-  }
-}
-
-target "wal_g-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/tool-source-go-1963d997.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal_g:3.0.7-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal_g:cache-wal_g-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal_g:cache-wal_g-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal_g 3.0.7 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.0.7",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal_g",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339"
-  }
-  args = {
-    "BUILD_PACKAGES" = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev"
-    "LICENSE_NAME" = "wal_g"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal_g 3.0.7 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.0.7"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal_g"
-  }
-}
-
-target "aza-pg-18-single-node-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/aza-pg-single-node-without-pgq-supautils.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/aza-pg:18.4-${timestamp}-single-node", "${registry}/aza-pg:18.4-single-node", "${registry}/aza-pg:18-single-node", "${registry}/aza-pg:18.4", "${registry}/aza-pg:18"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/aza-pg:cache-aza-pg-18-single-node-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/aza-pg:cache-aza-pg-18-single-node-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 single-node aza on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type single-node: aza-pg's single-node deployment type. Flavor aza: every catalogued extension; the preloaded defaults first so they lead shared_preload_libraries. Extensions: auto_explain, pg_cron, pg_stat_statements, pgaudit, pgvector, timescaledb, postgis, pg_partman, pg_repack, hypopg, pg_hint_plan, pg_qualstats, plpgsql_check, pg_trgm, btree_gist, btree_gin, hll, rum, http, set_user, wal2json, wal_g.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=single-node",
-    "${annotation_levels}:dev.pgbake.image.flavor=aza",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=22",
-    "${annotation_levels}:dev.pgbake.extensions.total=24",
-    "${annotation_levels}:dev.pgbake.extensions=auto_explain,pg_cron,pg_stat_statements,pgaudit,pgvector,timescaledb,postgis,pg_partman,pg_repack,hypopg,pg_hint_plan,pg_qualstats,plpgsql_check,pg_trgm,btree_gist,btree_gin,hll,rum,http,set_user,wal2json,wal_g",
-  ]
-  contexts = {
-    "ext-hll" = "target:hll-18-trixie"
-    "ext-http" = "target:http-18-trixie"
-    "ext-hypopg" = "target:hypopg-18-trixie"
-    "ext-pg_cron" = "target:pg_cron-18-trixie"
-    "ext-pg_hint_plan" = "target:pg_hint_plan-18-trixie"
-    "ext-pg_partman" = "target:pg_partman-18-trixie"
-    "ext-pg_qualstats" = "target:pg_qualstats-18-trixie"
-    "ext-pg_repack" = "target:pg_repack-18-trixie"
-    "ext-pgaudit" = "target:pgaudit-18-trixie"
-    "ext-pgvector" = "target:pgvector-18-trixie"
-    "ext-plpgsql_check" = "target:plpgsql_check-18-trixie"
-    "ext-postgis" = "target:postgis-18-trixie"
-    "ext-rum" = "target:rum-18-trixie"
-    "ext-set_user" = "target:set_user-18-trixie"
-    "ext-timescaledb" = "target:timescaledb-18-trixie"
-    "ext-wal2json" = "target:wal2json-18-trixie"
-    "ext-wal_g" = "target:wal_g-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = "auto_explain,pg_cron,pg_stat_statements,pgaudit"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 single-node aza on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type single-node: aza-pg's single-node deployment type. Flavor aza: every catalogued extension; the preloaded defaults first so they lead shared_preload_libraries. Extensions: auto_explain, pg_cron, pg_stat_statements, pgaudit, pgvector, timescaledb, postgis, pg_partman, pg_repack, hypopg, pg_hint_plan, pg_qualstats, plpgsql_check, pg_trgm, btree_gist, btree_gin, hll, rum, http, set_user, wal2json, wal_g."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "single-node"
-    "dev.pgbake.image.flavor" = "aza"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "22"
-    "dev.pgbake.extensions.total" = "24"
-    "dev.pgbake.extensions" = "auto_explain,pg_cron,pg_stat_statements,pgaudit,pgvector,timescaledb,postgis,pg_partman,pg_repack,hypopg,pg_hint_plan,pg_qualstats,plpgsql_check,pg_trgm,btree_gist,btree_gin,hll,rum,http,set_user,wal2json,wal_g"
-  }
-}
-

@@ -28,7 +28,89 @@ variable "cache_scope" {
   default = "all"
 }
 
+// OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute.
 created = regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")
+
+// PostgreSQL by major: a minor release changes one line here.
+postgres = {
+  "17" = { version = "17.10", preview = false }
+  "18" = { version = "18.4", preview = false }
+}
+
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+bases = {
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bookworm" } }
+}
+
+types = {}
+
+flavors = {}
+
+// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+extensions = {
+  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pgrouting = { description = "Geospatial routing on top of PostGIS", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
+  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+}
+
+// Labels of every image. Annotations are the labels (function annotations).
+common_labels = {
+  "org.opencontainers.image.created" = created
+  "org.opencontainers.image.revision" = revision
+}
+
+// Annotations: the labels, at the levels of `annotation_levels`.
+function "annotations" {
+  params = [labels]
+  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+}
+
+// Registry cache in the image's own repository, one per target and `cache_scope`.
+function "cache_from" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+}
+
+function "cache_to" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+}
+
+function "operand_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.version" = postgres[o.major].version
+    "org.opencontainers.image.base.name" = bases[o.base].name
+    "dev.pgbake.postgres.version" = postgres[o.major].version
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = o.type
+    "dev.pgbake.image.flavor" = o.flavor
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extensions.enabled" = "${length(o.extensions)}"
+    "dev.pgbake.extensions.total" = "${length(o.extensions) + length(lookup(o, "excluded", []))}"
+  }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = extensions[o.extension].license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
 
 group "default" {
   targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-trixie", "postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie", "wal2json-17-bookworm", "wal2json-17-trixie", "wal2json-18-bookworm", "wal2json-18-trixie"]
@@ -74,1135 +156,76 @@ group "bookworm" {
   targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-18-bookworm", "pgaudit-17-bookworm", "pgaudit-18-bookworm", "pgrouting-17-bookworm", "pgrouting-18-bookworm", "pgvector-17-bookworm", "pgvector-18-bookworm", "postgis-17-bookworm", "postgis-18-bookworm", "wal2json-17-bookworm", "wal2json-18-bookworm"]
 }
 
-target "runtime-17-trixie" {
+// Shared by every target (inherits).
+target "_common" {
   context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
-  }
 }
 
-target "runtime-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
-  }
-}
-
-target "runtime-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
-  }
-}
-
-target "runtime-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgresql:cache-runtime-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587"
-    "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
-  }
-}
-
-target "pg_failover_slots-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_failover_slots:1.2.1-17-trixie"]
+// Shared by every pushed image.
+target "_image" {
+  inherits = ["_common"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_failover_slots 1.2.1 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.2.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_failover_slots",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pg-failover-slots=1.2.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_failover_slots 1.2.1 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.2.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_failover_slots"
-  }
 }
 
-target "pg_failover_slots-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_failover_slots:1.2.1-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_failover_slots 1.2.1 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.2.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_failover_slots",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
+// PostgreSQL on each base (never pushed): what the other images start from.
+target "_runtimes" {
+  inherits = ["_common"]
+  matrix = {
+    o = [
+      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
+      { name = "runtime-17-bookworm", major = "17", base = "bookworm", dockerfile = "runtime-pgdg" },
+      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
+      { name = "runtime-18-bookworm", major = "18", base = "bookworm", dockerfile = "runtime-pgdg" },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-17-pg-failover-slots=1.2.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_failover_slots 1.2.1 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.2.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pg_failover_slots"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
+  cache-from = cache_from("postgresql", o.name)
+  cache-to = cache_to("postgresql", o.name)
 }
 
-target "pg_failover_slots-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_failover_slots:1.2.1-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_failover_slots 1.2.1 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.2.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_failover_slots",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
+// Extension images (CloudNativePG image volumes): one per extension, major and base.
+target "_extension_images" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "pg_failover_slots-17-trixie", major = "17", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
+      { name = "pg_failover_slots-17-bookworm", major = "17", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
+      { name = "pg_failover_slots-18-trixie", major = "18", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
+      { name = "pg_failover_slots-18-bookworm", major = "18", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
+      { name = "pgaudit-17-trixie", major = "17", base = "trixie", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
+      { name = "pgaudit-17-bookworm", major = "17", base = "bookworm", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
+      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
+      { name = "pgaudit-18-bookworm", major = "18", base = "bookworm", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
+      { name = "pgrouting-17-trixie", major = "17", base = "trixie", extension = "pgrouting", version = "4.0.1", args = { PACKAGES = "postgresql-17-pgrouting=4.0.1-*", RUNTIME_PACKAGES = "libboost-graph1.83.0" } },
+      { name = "pgrouting-17-bookworm", major = "17", base = "bookworm", extension = "pgrouting", version = "4.0.1", args = { PACKAGES = "postgresql-17-pgrouting=4.0.1-*", RUNTIME_PACKAGES = "libboost-graph1.74.0" } },
+      { name = "pgrouting-18-trixie", major = "18", base = "trixie", extension = "pgrouting", version = "4.0.1", args = { PACKAGES = "postgresql-18-pgrouting=4.0.1-*", RUNTIME_PACKAGES = "libboost-graph1.83.0" } },
+      { name = "pgrouting-18-bookworm", major = "18", base = "bookworm", extension = "pgrouting", version = "4.0.1", args = { PACKAGES = "postgresql-18-pgrouting=4.0.1-*", RUNTIME_PACKAGES = "libboost-graph1.74.0" } },
+      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-17-pgvector=0.8.4-*" } },
+      { name = "pgvector-17-bookworm", major = "17", base = "bookworm", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-17-pgvector=0.8.4-*" } },
+      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*" } },
+      { name = "pgvector-18-bookworm", major = "18", base = "bookworm", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*" } },
+      { name = "postgis-17-trixie", major = "17", base = "trixie", extension = "postgis", version = "3.6.4", args = { PACKAGES = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2" } },
+      { name = "postgis-17-bookworm", major = "17", base = "bookworm", extension = "postgis", version = "3.6.4", args = { PACKAGES = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1" } },
+      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.6.4", args = { PACKAGES = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2" } },
+      { name = "postgis-18-bookworm", major = "18", base = "bookworm", extension = "postgis", version = "3.6.4", args = { PACKAGES = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1" } },
+      { name = "wal2json-17-trixie", major = "17", base = "trixie", extension = "wal2json", version = "2.6", args = { PACKAGES = "postgresql-17-wal2json=2.6-*" } },
+      { name = "wal2json-17-bookworm", major = "17", base = "bookworm", extension = "wal2json", version = "2.6", args = { PACKAGES = "postgresql-17-wal2json=2.6-*" } },
+      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.6", args = { PACKAGES = "postgresql-18-wal2json=2.6-*" } },
+      { name = "wal2json-18-bookworm", major = "18", base = "bookworm", extension = "wal2json", version = "2.6", args = { PACKAGES = "postgresql-18-wal2json=2.6-*" } },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-18-pg-failover-slots=1.2.1-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_failover_slots 1.2.1 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.2.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_failover_slots"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
+  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
+  labels = extension_labels(o)
+  annotations = annotations(extension_labels(o))
+  cache-from = cache_from(o.extension, o.name)
+  cache-to = cache_to(o.extension, o.name)
 }
-
-target "pg_failover_slots-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_failover_slots:1.2.1-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_failover_slots:cache-pg_failover_slots-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_failover_slots 1.2.1 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.2.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_failover_slots",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pg-failover-slots=1.2.1-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_failover_slots 1.2.1 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "Logical replication slot failover to physical standbys (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.2.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pg_failover_slots"
-  }
-}
-
-target "pgaudit-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgaudit:17.1-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgaudit 17.1 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgaudit",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgaudit=17.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgaudit 17.1 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgaudit"
-  }
-}
-
-target "pgaudit-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgaudit:17.1-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgaudit 17.1 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgaudit",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgaudit=17.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgaudit 17.1 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.1"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgaudit"
-  }
-}
-
-target "pgaudit-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgaudit:18.0-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgaudit 18.0 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgaudit",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgaudit=18.0-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgaudit 18.0 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.0"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgaudit"
-  }
-}
-
-target "pgaudit-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgaudit:18.0-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgaudit:cache-pgaudit-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgaudit 18.0 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgaudit",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgaudit=18.0-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgaudit 18.0 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "Detailed session and object audit logging through the standard logging facility (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.0"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgaudit"
-  }
-}
-
-target "pgrouting-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgrouting",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgrouting=4.0.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgrouting"
-  }
-}
-
-target "pgrouting-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgrouting",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgrouting=4.0.1-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgrouting"
-  }
-}
-
-target "pgrouting-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgrouting",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgrouting=4.0.1-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = "libboost-graph1.83.0"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgrouting"
-  }
-}
-
-target "pgrouting-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgrouting:4.0.1-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgrouting:cache-pgrouting-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgrouting 4.0.1 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=4.0.1",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgrouting",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgrouting=4.0.1-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = "libboost-graph1.74.0"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgrouting 4.0.1 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "Geospatial routing on top of PostGIS (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "4.0.1"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgrouting"
-  }
-}
-
-target "pgvector-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgvector=0.8.4-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "pgvector-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgvector=0.8.4-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "pgvector-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "pgvector-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "postgis-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=postgis",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "postgis"
-  }
-}
-
-target "postgis-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=postgis",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-postgis-3=3.6.4+dfsg-* postgresql-17-postgis-3-scripts"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "postgis"
-  }
-}
-
-target "postgis-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=postgis",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = "libgdal36 libgeos-c1t64 libjson-c5 libproj25 libprotobuf-c1 libsfcgal2"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "postgis"
-  }
-}
-
-target "postgis-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgis:3.6.4-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgis:cache-postgis-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgis:cache-postgis-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=postgis 3.6.4 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.6.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=GPL-2.0-or-later",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=postgis",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-postgis-3=3.6.4+dfsg-* postgresql-18-postgis-3-scripts"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = "libgdal32 libgeos-c1v5 libjson-c5 libproj25 libprotobuf-c1 libsfcgal1"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "postgis 3.6.4 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "Spatial and geographic objects for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.6.4"
-    "org.opencontainers.image.licenses" = "GPL-2.0-or-later"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "postgis"
-  }
-}
-
-target "wal2json-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal2json",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-wal2json=2.6-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal2json"
-  }
-}
-
-target "wal2json-17-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-17-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-17-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 17 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=wal2json",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-wal2json=2.6-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 17 on bookworm"
-    "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "wal2json"
-  }
-}
-
-target "wal2json-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal2json",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-wal2json=2.6-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal2json"
-  }
-}
-
-target "wal2json-18-bookworm" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal2json:2.6-18-bookworm"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-bookworm-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal2json:cache-wal2json-18-bookworm-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal2json 2.6 for PostgreSQL 18 on bookworm",
-    "${annotation_levels}:org.opencontainers.image.description=JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.6",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=bookworm",
-    "${annotation_levels}:dev.pgbake.extension.name=wal2json",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-bookworm"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-wal2json=2.6-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal2json 2.6 for PostgreSQL 18 on bookworm"
-    "org.opencontainers.image.description" = "JSON output plugin for logical decoding (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.6"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "bookworm"
-    "dev.pgbake.extension.name" = "wal2json"
-  }
-}
-

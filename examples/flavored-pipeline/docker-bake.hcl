@@ -28,7 +28,97 @@ variable "cache_scope" {
   default = "all"
 }
 
+// OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute.
 created = regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")
+
+// PostgreSQL by major: a minor release changes one line here.
+postgres = {
+  "17" = { version = "17.10", preview = false }
+  "18" = { version = "18.4", preview = false }
+}
+
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+bases = {
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+}
+
+types = {
+  minimal = { description = "PostgreSQL server and contrib, plus the flavor's extensions", packages = "" }
+}
+
+flavors = {
+  base = { description = "PostgreSQL only", image = "postgres" }
+  vector = { description = "", image = "postgres-vector" }
+  analytics = { description = "", image = "postgres-analytics" }
+  timeseries = { description = "", image = "postgres-timeseries" }
+  distributed = { description = "Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17)", image = "postgres-distributed" }
+  full = { description = "", image = "postgres-full" }
+}
+
+// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+extensions = {
+  citus = { description = "Distributed PostgreSQL as an extension", license = "AGPL-3.0-only", dockerfile = "extension-source-configure", args = { BUILD_PACKAGES = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison", LICENSE_NAME = "citus" }, contexts = { src = "https://github.com/citusdata/citus.git#v13.2.0" } }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
+}
+
+// Labels of every image. Annotations are the labels (function annotations).
+common_labels = {
+  "org.opencontainers.image.created" = created
+  "org.opencontainers.image.revision" = revision
+}
+
+// Annotations: the labels, at the levels of `annotation_levels`.
+function "annotations" {
+  params = [labels]
+  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+}
+
+// Registry cache in the image's own repository, one per target and `cache_scope`.
+function "cache_from" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+}
+
+function "cache_to" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+}
+
+function "operand_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.version" = postgres[o.major].version
+    "org.opencontainers.image.base.name" = bases[o.base].name
+    "dev.pgbake.postgres.version" = postgres[o.major].version
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = o.type
+    "dev.pgbake.image.flavor" = o.flavor
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extensions.enabled" = "${length(o.extensions)}"
+    "dev.pgbake.extensions.total" = "${length(o.extensions) + length(lookup(o, "excluded", []))}"
+  }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = extensions[o.extension].license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
 
 group "default" {
   targets = ["citus-17-trixie", "hypopg-17-trixie", "hypopg-18-trixie", "pg_partman-17-trixie", "pg_partman-18-trixie", "pg_qualstats-17-trixie", "pg_qualstats-18-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "postgres-17-minimal-trixie", "postgres-18-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie", "timescaledb-17-trixie", "timescaledb-18-trixie"]
@@ -98,1193 +188,92 @@ group "minimal" {
   targets = ["postgres-17-minimal-trixie", "postgres-18-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie"]
 }
 
-target "runtime-17-trixie" {
+// Shared by every target (inherits).
+target "_common" {
   context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-runtime-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
-  }
 }
 
-target "runtime-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-runtime-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
-  }
-}
-
-target "citus-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-configure.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/citus:13.2.0-17-trixie"]
+// Shared by every pushed image.
+target "_image" {
+  inherits = ["_common"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/citus:cache-citus-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/citus:cache-citus-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=citus 13.2.0 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Distributed PostgreSQL as an extension (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=13.2.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=AGPL-3.0-only",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=citus",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-    "src" = "https://github.com/citusdata/citus.git#v13.2.0"
-  }
-  args = {
-    "BUILD_PACKAGES" = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison"
-    "LICENSE_NAME" = "citus"
-    "PG_MAJOR" = "17"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "citus 13.2.0 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Distributed PostgreSQL as an extension (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "13.2.0"
-    "org.opencontainers.image.licenses" = "AGPL-3.0-only"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "citus"
-  }
 }
 
-target "hypopg-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=hypopg",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
+// PostgreSQL on each base (never pushed): what the other images start from.
+target "_runtimes" {
+  inherits = ["_common"]
+  matrix = {
+    o = [
+      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
+      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-17-hypopg=1.4.3-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "hypopg"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
+  cache-from = cache_from("postgres", o.name)
+  cache-to = cache_to("postgres", o.name)
 }
 
-target "hypopg-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/hypopg:1.4.3-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/hypopg:cache-hypopg-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=hypopg 1.4.3 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=hypopg",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
+// Extension images (CloudNativePG image volumes): one per extension, major and base.
+target "_extension_images" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "citus-17-trixie", major = "17", base = "trixie", extension = "citus", version = "13.2.0" },
+      { name = "hypopg-17-trixie", major = "17", base = "trixie", extension = "hypopg", version = "1.4.3", args = { PACKAGES = "postgresql-17-hypopg=1.4.3-*" } },
+      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.3", args = { PACKAGES = "postgresql-18-hypopg=1.4.3-*" } },
+      { name = "pg_partman-17-trixie", major = "17", base = "trixie", extension = "pg_partman", version = "5.4.3", args = { PACKAGES = "postgresql-17-partman=5.4.3-*" } },
+      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.4.3", args = { PACKAGES = "postgresql-18-partman=5.4.3-*" } },
+      { name = "pg_qualstats-17-trixie", major = "17", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-17-pg-qualstats=2.1.4-*" } },
+      { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*" } },
+      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-17-pgvector=0.8.4-*" } },
+      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.4", args = { PACKAGES = "postgresql-18-pgvector=0.8.4-*" } },
+      { name = "timescaledb-17-trixie", major = "17", base = "trixie", extension = "timescaledb", version = "2.28.2" },
+      { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-18-hypopg=1.4.3-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "hypopg 1.4.3 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Hypothetical indexes for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "hypopg"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
+  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
+  labels = extension_labels(o)
+  annotations = annotations(extension_labels(o))
+  cache-from = cache_from(o.extension, o.name)
+  cache-to = cache_to(o.extension, o.name)
 }
 
-target "pg_partman-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_partman",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
+// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
+target "_operands" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "postgres-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-minimal", flavor = "base", type = "minimal", extensions = [] },
+      { name = "postgres-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-minimal", flavor = "base", type = "minimal", extensions = [] },
+      { name = "postgres-vector-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
+      { name = "postgres-vector-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
+      { name = "postgres-analytics-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
+      { name = "postgres-analytics-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
+      { name = "postgres-timeseries-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
+      { name = "postgres-timeseries-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
+      { name = "postgres-distributed-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" } },
+      { name = "postgres-distributed-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-minimal", flavor = "distributed", type = "minimal", extensions = [], excluded = ["citus"] },
+      { name = "postgres-full-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "pg_qualstats,citus,timescaledb" } },
+      { name = "postgres-full-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-full-minimal-without-citus", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" } },
+    ]
   }
-  args = {
-    "PACKAGES" = "postgresql-17-partman=5.4.3-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_partman"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
+  labels = operand_labels(o)
+  annotations = annotations(operand_labels(o))
+  cache-from = cache_from(flavors[o.flavor].image, o.name)
+  cache-to = cache_to(flavors[o.flavor].image, o.name)
 }
-
-target "pg_partman-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_partman:5.4.3-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_partman:cache-pg_partman-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_partman 5.4.3 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=5.4.3",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_partman",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-partman=5.4.3-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_partman 5.4.3 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Partition management extension for PostgreSQL (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "5.4.3"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_partman"
-  }
-}
-
-target "pg_qualstats-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_qualstats:2.1.4-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_qualstats 2.1.4 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.1.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_qualstats",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pg-qualstats=2.1.4-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_qualstats 2.1.4 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.1.4"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_qualstats"
-  }
-}
-
-target "pg_qualstats-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_qualstats:2.1.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_qualstats:cache-pg_qualstats-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_qualstats 2.1.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.1.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=BSD-3-Clause",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_qualstats",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pg-qualstats=2.1.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_qualstats 2.1.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Statistics on predicates found in WHERE statements and JOIN clauses (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.1.4"
-    "org.opencontainers.image.licenses" = "BSD-3-Clause"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_qualstats"
-  }
-}
-
-target "pgvector-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-17-pgvector=0.8.4-*"
-    "PG_MAJOR" = "17"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "pgvector-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-package.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pgvector:0.8.4-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pgvector:cache-pgvector-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pgvector 0.8.4 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.8.4",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pgvector",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = "postgresql-18-pgvector=0.8.4-*"
-    "PG_MAJOR" = "18"
-    "RUNTIME_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pgvector 0.8.4 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Open-source vector similarity search for Postgres (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.8.4"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pgvector"
-  }
-}
-
-target "timescaledb-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/timescaledb:2.28.2-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=timescaledb 2.28.2 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.28.2",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=timescaledb",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-    "src" = "https://github.com/timescale/timescaledb.git#2.28.2"
-  }
-  args = {
-    "BUILD_PACKAGES" = "cmake libssl-dev libkrb5-dev"
-    "LICENSE_NAME" = "timescaledb"
-    "PG_MAJOR" = "17"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "timescaledb 2.28.2 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.28.2"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "timescaledb"
-  }
-}
-
-target "timescaledb-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-cmake-c7666eb3.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/timescaledb:2.28.2-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/timescaledb:cache-timescaledb-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=timescaledb 2.28.2 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=2.28.2",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=timescaledb",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/timescale/timescaledb.git#2.28.2"
-  }
-  args = {
-    "BUILD_PACKAGES" = "cmake libssl-dev libkrb5-dev"
-    "LICENSE_NAME" = "timescaledb"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "timescaledb 2.28.2 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "2.28.2"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "timescaledb"
-  }
-}
-
-target "postgres-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres:17", "${registry}/postgres:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-postgres-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-postgres-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor base: PostgreSQL only.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=base",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=0",
-    "${annotation_levels}:dev.pgbake.extensions.total=0",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor base: PostgreSQL only."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "base"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "0"
-    "dev.pgbake.extensions.total" = "0"
-  }
-}
-
-target "postgres-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres:18", "${registry}/postgres:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-postgres-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-postgres-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal base on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor base: PostgreSQL only.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=base",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=0",
-    "${annotation_levels}:dev.pgbake.extensions.total=0",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal base on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor base: PostgreSQL only."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "base"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "0"
-    "dev.pgbake.extensions.total" = "0"
-  }
-}
-
-target "postgres-vector-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-vector-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-vector:17", "${registry}/postgres-vector:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-vector:cache-postgres-vector-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-vector:cache-postgres-vector-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor vector. Extensions: pgvector.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=vector",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=1",
-    "${annotation_levels}:dev.pgbake.extensions.total=1",
-    "${annotation_levels}:dev.pgbake.extensions=pgvector",
-  ]
-  contexts = {
-    "ext-pgvector" = "target:pgvector-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor vector. Extensions: pgvector."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "vector"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "1"
-    "dev.pgbake.extensions.total" = "1"
-    "dev.pgbake.extensions" = "pgvector"
-  }
-}
-
-target "postgres-vector-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-vector-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-vector:18", "${registry}/postgres-vector:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-vector:cache-postgres-vector-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-vector:cache-postgres-vector-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal vector on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor vector. Extensions: pgvector.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=vector",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=1",
-    "${annotation_levels}:dev.pgbake.extensions.total=1",
-    "${annotation_levels}:dev.pgbake.extensions=pgvector",
-  ]
-  contexts = {
-    "ext-pgvector" = "target:pgvector-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal vector on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor vector. Extensions: pgvector."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "vector"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "1"
-    "dev.pgbake.extensions.total" = "1"
-    "dev.pgbake.extensions" = "pgvector"
-  }
-}
-
-target "postgres-analytics-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-analytics-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-analytics:17", "${registry}/postgres-analytics:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-analytics:cache-postgres-analytics-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-analytics:cache-postgres-analytics-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor analytics. Extensions: pg_partman, hypopg, pg_qualstats.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=analytics",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=3",
-    "${annotation_levels}:dev.pgbake.extensions.total=3",
-    "${annotation_levels}:dev.pgbake.extensions=pg_partman,hypopg,pg_qualstats",
-  ]
-  contexts = {
-    "ext-hypopg" = "target:hypopg-17-trixie"
-    "ext-pg_partman" = "target:pg_partman-17-trixie"
-    "ext-pg_qualstats" = "target:pg_qualstats-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor analytics. Extensions: pg_partman, hypopg, pg_qualstats."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "analytics"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "3"
-    "dev.pgbake.extensions.total" = "3"
-    "dev.pgbake.extensions" = "pg_partman,hypopg,pg_qualstats"
-  }
-}
-
-target "postgres-analytics-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-analytics-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-analytics:18", "${registry}/postgres-analytics:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-analytics:cache-postgres-analytics-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-analytics:cache-postgres-analytics-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal analytics on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor analytics. Extensions: pg_partman, hypopg, pg_qualstats.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=analytics",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=3",
-    "${annotation_levels}:dev.pgbake.extensions.total=3",
-    "${annotation_levels}:dev.pgbake.extensions=pg_partman,hypopg,pg_qualstats",
-  ]
-  contexts = {
-    "ext-hypopg" = "target:hypopg-18-trixie"
-    "ext-pg_partman" = "target:pg_partman-18-trixie"
-    "ext-pg_qualstats" = "target:pg_qualstats-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal analytics on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor analytics. Extensions: pg_partman, hypopg, pg_qualstats."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "analytics"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "3"
-    "dev.pgbake.extensions.total" = "3"
-    "dev.pgbake.extensions" = "pg_partman,hypopg,pg_qualstats"
-  }
-}
-
-target "postgres-timeseries-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-timeseries-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-timeseries:17", "${registry}/postgres-timeseries:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-timeseries:cache-postgres-timeseries-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-timeseries:cache-postgres-timeseries-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor timeseries. Extensions: timescaledb, pg_partman.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=2",
-    "${annotation_levels}:dev.pgbake.extensions.total=2",
-    "${annotation_levels}:dev.pgbake.extensions=timescaledb,pg_partman",
-  ]
-  contexts = {
-    "ext-pg_partman" = "target:pg_partman-17-trixie"
-    "ext-timescaledb" = "target:timescaledb-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor timeseries. Extensions: timescaledb, pg_partman."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "timeseries"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "2"
-    "dev.pgbake.extensions.total" = "2"
-    "dev.pgbake.extensions" = "timescaledb,pg_partman"
-  }
-}
-
-target "postgres-timeseries-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-timeseries-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-timeseries:18", "${registry}/postgres-timeseries:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-timeseries:cache-postgres-timeseries-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-timeseries:cache-postgres-timeseries-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal timeseries on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor timeseries. Extensions: timescaledb, pg_partman.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=timeseries",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=2",
-    "${annotation_levels}:dev.pgbake.extensions.total=2",
-    "${annotation_levels}:dev.pgbake.extensions=timescaledb,pg_partman",
-  ]
-  contexts = {
-    "ext-pg_partman" = "target:pg_partman-18-trixie"
-    "ext-timescaledb" = "target:timescaledb-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = "timescaledb"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal timeseries on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor timeseries. Extensions: timescaledb, pg_partman."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "timeseries"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "2"
-    "dev.pgbake.extensions.total" = "2"
-    "dev.pgbake.extensions" = "timescaledb,pg_partman"
-  }
-}
-
-target "postgres-distributed-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-distributed-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-distributed:17", "${registry}/postgres-distributed:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-distributed:cache-postgres-distributed-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-distributed:cache-postgres-distributed-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor distributed: Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17). Extensions: citus.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=distributed",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=1",
-    "${annotation_levels}:dev.pgbake.extensions.total=1",
-    "${annotation_levels}:dev.pgbake.extensions=citus",
-  ]
-  contexts = {
-    "ext-citus" = "target:citus-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "libcurl4t64"
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = "citus"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor distributed: Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17). Extensions: citus."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "distributed"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "1"
-    "dev.pgbake.extensions.total" = "1"
-    "dev.pgbake.extensions" = "citus"
-  }
-}
-
-target "postgres-distributed-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-distributed:18", "${registry}/postgres-distributed:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-distributed:cache-postgres-distributed-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-distributed:cache-postgres-distributed-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal distributed on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor distributed: Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17).",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=distributed",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=0",
-    "${annotation_levels}:dev.pgbake.extensions.total=1",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal distributed on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor distributed: Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17)."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "distributed"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "0"
-    "dev.pgbake.extensions.total" = "1"
-  }
-}
-
-target "postgres-full-17-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-full-minimal.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-full:17", "${registry}/postgres-full:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-full:cache-postgres-full-17-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-full:cache-postgres-full-17-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor full. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=full",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=6",
-    "${annotation_levels}:dev.pgbake.extensions.total=6",
-    "${annotation_levels}:dev.pgbake.extensions=pgvector,pg_partman,hypopg,pg_qualstats,citus,timescaledb",
-  ]
-  contexts = {
-    "ext-citus" = "target:citus-17-trixie"
-    "ext-hypopg" = "target:hypopg-17-trixie"
-    "ext-pg_partman" = "target:pg_partman-17-trixie"
-    "ext-pg_qualstats" = "target:pg_qualstats-17-trixie"
-    "ext-pgvector" = "target:pgvector-17-trixie"
-    "ext-timescaledb" = "target:timescaledb-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = "libcurl4t64"
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,citus,timescaledb"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor full. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, citus, timescaledb."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "full"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "6"
-    "dev.pgbake.extensions.total" = "6"
-    "dev.pgbake.extensions" = "pgvector,pg_partman,hypopg,pg_qualstats,citus,timescaledb"
-  }
-}
-
-target "postgres-full-18-minimal-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-full-minimal-without-citus.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-full:18", "${registry}/postgres-full:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-full:cache-postgres-full-18-minimal-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-full:cache-postgres-full-18-minimal-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 minimal full on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor full. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=minimal",
-    "${annotation_levels}:dev.pgbake.image.flavor=full",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=5",
-    "${annotation_levels}:dev.pgbake.extensions.total=6",
-    "${annotation_levels}:dev.pgbake.extensions=pgvector,pg_partman,hypopg,pg_qualstats,timescaledb",
-  ]
-  contexts = {
-    "ext-hypopg" = "target:hypopg-18-trixie"
-    "ext-pg_partman" = "target:pg_partman-18-trixie"
-    "ext-pg_qualstats" = "target:pg_qualstats-18-trixie"
-    "ext-pgvector" = "target:pgvector-18-trixie"
-    "ext-timescaledb" = "target:timescaledb-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_qualstats,timescaledb"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 minimal full on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type minimal: PostgreSQL server and contrib, plus the flavor's extensions. Flavor full. Extensions: pgvector, pg_partman, hypopg, pg_qualstats, timescaledb."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "minimal"
-    "dev.pgbake.image.flavor" = "full"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "5"
-    "dev.pgbake.extensions.total" = "6"
-    "dev.pgbake.extensions" = "pgvector,pg_partman,hypopg,pg_qualstats,timescaledb"
-  }
-}
-

@@ -28,7 +28,91 @@ variable "cache_scope" {
   default = "all"
 }
 
+// OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute.
 created = regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")
+
+// PostgreSQL by major: a minor release changes one line here.
+postgres = {
+  "16" = { version = "16.14", preview = false }
+  "17" = { version = "17.10", preview = false }
+  "18" = { version = "18.4", preview = false }
+}
+
+// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+bases = {
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+}
+
+types = {
+  vm = { description = "PostgreSQL with pguint and the WAL-G binary, as every VM image has them", packages = "" }
+}
+
+flavors = {
+  standard = { description = "the standard VM image", image = "postgres-standard" }
+  paradedb = { description = "standard plus ParadeDB's pg_search", image = "postgres-paradedb" }
+}
+
+// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+extensions = {
+  pg_search = { description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", dockerfile = "extension-source-pgrx-525cc76c", args = { BUILD_PACKAGES = "cargo rustc pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search" }, contexts = { src = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search" } }
+  pguint = { description = "Unsigned and other extra integer types", license = "PostgreSQL", dockerfile = "extension-source-pgxs", args = { BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint" }, contexts = { src = "https://github.com/petere/pguint.git#1.20250815" } }
+  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
+}
+
+// Labels of every image. Annotations are the labels (function annotations).
+common_labels = {
+  "org.opencontainers.image.created" = created
+  "org.opencontainers.image.revision" = revision
+}
+
+// Annotations: the labels, at the levels of `annotation_levels`.
+function "annotations" {
+  params = [labels]
+  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+}
+
+// Registry cache in the image's own repository, one per target and `cache_scope`.
+function "cache_from" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+}
+
+function "cache_to" {
+  params = [repository, target]
+  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+}
+
+function "operand_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.version" = postgres[o.major].version
+    "org.opencontainers.image.base.name" = bases[o.base].name
+    "dev.pgbake.postgres.version" = postgres[o.major].version
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = o.type
+    "dev.pgbake.image.flavor" = o.flavor
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extensions.enabled" = "${length(o.extensions)}"
+    "dev.pgbake.extensions.total" = "${length(o.extensions) + length(lookup(o, "excluded", []))}"
+  }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = extensions[o.extension].license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
 
 group "default" {
   targets = ["pg_search-16-trixie", "pg_search-17-trixie", "pg_search-18-trixie", "pguint-16-trixie", "pguint-17-trixie", "pguint-18-trixie", "postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
@@ -74,795 +158,85 @@ group "vm" {
   targets = ["postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie"]
 }
 
-target "runtime-16-trixie" {
+// Shared by every target (inherits).
+target "_common" {
   context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-runtime-16-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "16"
-    "PG_VERSION" = "16.14"
-  }
 }
 
-target "runtime-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-runtime-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "17"
-    "PG_VERSION" = "17.10"
-  }
-}
-
-target "runtime-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/runtime-pgdg.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  cache-from = ["type=registry,ref=${registry}/postgres:cache-runtime-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres:cache-runtime-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  args = {
-    "BASE_IMAGE" = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "PG_MAJOR" = "18"
-    "PG_VERSION" = "18.4"
-  }
-}
-
-target "pg_search-16-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgrx-525cc76c.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_search:0.24.0-16-trixie"]
+// Shared by every pushed image.
+target "_image" {
+  inherits = ["_common"]
   output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
   attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_search:cache-pg_search-16-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_search:cache-pg_search-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_search 0.24.0 for PostgreSQL 16 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.24.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=AGPL-3.0-only",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=16",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_search",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-16-trixie"
-    "src" = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search"
-  }
-  args = {
-    "BUILD_PACKAGES" = "cargo rustc pkg-config libssl-dev clang libclang-dev"
-    "LICENSE_NAME" = "pg_search"
-    "PG_MAJOR" = "16"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_search 0.24.0 for PostgreSQL 16 on trixie"
-    "org.opencontainers.image.description" = "Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.24.0"
-    "org.opencontainers.image.licenses" = "AGPL-3.0-only"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "16"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_search"
-  }
 }
 
-target "pg_search-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgrx-525cc76c.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_search:0.24.0-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_search:cache-pg_search-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_search:cache-pg_search-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_search 0.24.0 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.24.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=AGPL-3.0-only",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_search",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-    "src" = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search"
+// PostgreSQL on each base (never pushed): what the other images start from.
+target "_runtimes" {
+  inherits = ["_common"]
+  matrix = {
+    o = [
+      { name = "runtime-16-trixie", major = "16", base = "trixie", dockerfile = "runtime-pgdg" },
+      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
+      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
+    ]
   }
-  args = {
-    "BUILD_PACKAGES" = "cargo rustc pkg-config libssl-dev clang libclang-dev"
-    "LICENSE_NAME" = "pg_search"
-    "PG_MAJOR" = "17"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_search 0.24.0 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.24.0"
-    "org.opencontainers.image.licenses" = "AGPL-3.0-only"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_search"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
+  cache-from = cache_from("postgres", o.name)
+  cache-to = cache_to("postgres", o.name)
 }
 
-target "pg_search-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgrx-525cc76c.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pg_search:0.24.0-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pg_search:cache-pg_search-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pg_search:cache-pg_search-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pg_search 0.24.0 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=0.24.0",
-    "${annotation_levels}:org.opencontainers.image.licenses=AGPL-3.0-only",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pg_search",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search"
+// Extension images (CloudNativePG image volumes): one per extension, major and base.
+target "_extension_images" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "pg_search-16-trixie", major = "16", base = "trixie", extension = "pg_search", version = "0.24.0" },
+      { name = "pg_search-17-trixie", major = "17", base = "trixie", extension = "pg_search", version = "0.24.0" },
+      { name = "pg_search-18-trixie", major = "18", base = "trixie", extension = "pg_search", version = "0.24.0" },
+      { name = "pguint-16-trixie", major = "16", base = "trixie", extension = "pguint", version = "1.20250815" },
+      { name = "pguint-17-trixie", major = "17", base = "trixie", extension = "pguint", version = "1.20250815" },
+      { name = "pguint-18-trixie", major = "18", base = "trixie", extension = "pguint", version = "1.20250815" },
+      { name = "wal_g-16-trixie", major = "16", base = "trixie", extension = "wal_g", version = "3.0.7" },
+      { name = "wal_g-17-trixie", major = "17", base = "trixie", extension = "wal_g", version = "3.0.7" },
+      { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
+    ]
   }
-  args = {
-    "BUILD_PACKAGES" = "cargo rustc pkg-config libssl-dev clang libclang-dev"
-    "LICENSE_NAME" = "pg_search"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pg_search 0.24.0 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Full-text search and analytics with BM25 (ParadeDB) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "0.24.0"
-    "org.opencontainers.image.licenses" = "AGPL-3.0-only"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pg_search"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
+  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
+  labels = extension_labels(o)
+  annotations = annotations(extension_labels(o))
+  cache-from = cache_from(o.extension, o.name)
+  cache-to = cache_to(o.extension, o.name)
 }
 
-target "pguint-16-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgxs.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pguint:1.20250815-16-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pguint:cache-pguint-16-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pguint:cache-pguint-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pguint 1.20250815 for PostgreSQL 16 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Unsigned and other extra integer types (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.20250815",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=16",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pguint",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-16-trixie"
-    "src" = "https://github.com/petere/pguint.git#1.20250815"
+// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
+target "_operands" {
+  inherits = ["_image"]
+  matrix = {
+    o = [
+      { name = "postgres-standard-16-vm-trixie", major = "16", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
+      { name = "postgres-standard-17-vm-trixie", major = "17", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
+      { name = "postgres-standard-18-vm-trixie", major = "18", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
+      { name = "postgres-paradedb-16-vm-trixie", major = "16", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
+      { name = "postgres-paradedb-17-vm-trixie", major = "17", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
+      { name = "postgres-paradedb-18-vm-trixie", major = "18", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
+    ]
   }
-  args = {
-    "BUILD_PACKAGES" = "python3"
-    "LICENSE_NAME" = "pguint"
-    "PG_MAJOR" = "16"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pguint 1.20250815 for PostgreSQL 16 on trixie"
-    "org.opencontainers.image.description" = "Unsigned and other extra integer types (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.20250815"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "16"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pguint"
-  }
+  name = o.name
+  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+  platforms = lookup(o, "platforms", bases[o.base].platforms)
+  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}"])
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
+  labels = operand_labels(o)
+  annotations = annotations(operand_labels(o))
+  cache-from = cache_from(flavors[o.flavor].image, o.name)
+  cache-to = cache_to(flavors[o.flavor].image, o.name)
 }
-
-target "pguint-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgxs.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pguint:1.20250815-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pguint:cache-pguint-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pguint:cache-pguint-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pguint 1.20250815 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Unsigned and other extra integer types (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.20250815",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pguint",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-    "src" = "https://github.com/petere/pguint.git#1.20250815"
-  }
-  args = {
-    "BUILD_PACKAGES" = "python3"
-    "LICENSE_NAME" = "pguint"
-    "PG_MAJOR" = "17"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pguint 1.20250815 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Unsigned and other extra integer types (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.20250815"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pguint"
-  }
-}
-
-target "pguint-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/extension-source-pgxs.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/pguint:1.20250815-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/pguint:cache-pguint-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/pguint:cache-pguint-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=pguint 1.20250815 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Unsigned and other extra integer types (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=1.20250815",
-    "${annotation_levels}:org.opencontainers.image.licenses=PostgreSQL",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=pguint",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/petere/pguint.git#1.20250815"
-  }
-  args = {
-    "BUILD_PACKAGES" = "python3"
-    "LICENSE_NAME" = "pguint"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "pguint 1.20250815 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Unsigned and other extra integer types (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "1.20250815"
-    "org.opencontainers.image.licenses" = "PostgreSQL"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "pguint"
-  }
-}
-
-target "wal_g-16-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/tool-source-go-1963d997.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal_g:3.0.7-16-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal_g:cache-wal_g-16-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal_g:cache-wal_g-16-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal_g 3.0.7 for PostgreSQL 16 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.0.7",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=16",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal_g",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-16-trixie"
-    "src" = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339"
-  }
-  args = {
-    "BUILD_PACKAGES" = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev"
-    "LICENSE_NAME" = "wal_g"
-    "PG_MAJOR" = "16"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal_g 3.0.7 for PostgreSQL 16 on trixie"
-    "org.opencontainers.image.description" = "Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.0.7"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "16"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal_g"
-  }
-}
-
-target "wal_g-17-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/tool-source-go-1963d997.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal_g:3.0.7-17-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal_g:cache-wal_g-17-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal_g:cache-wal_g-17-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal_g 3.0.7 for PostgreSQL 17 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.0.7",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal_g",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-17-trixie"
-    "src" = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339"
-  }
-  args = {
-    "BUILD_PACKAGES" = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev"
-    "LICENSE_NAME" = "wal_g"
-    "PG_MAJOR" = "17"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal_g 3.0.7 for PostgreSQL 17 on trixie"
-    "org.opencontainers.image.description" = "Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.0.7"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal_g"
-  }
-}
-
-target "wal_g-18-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/tool-source-go-1963d997.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/wal_g:3.0.7-18-trixie"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/wal_g:cache-wal_g-18-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/wal_g:cache-wal_g-18-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=wal_g 3.0.7 for PostgreSQL 18 on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=3.0.7",
-    "${annotation_levels}:org.opencontainers.image.licenses=Apache-2.0",
-    "${annotation_levels}:org.opencontainers.image.base.name=scratch",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=extension",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extension.name=wal_g",
-  ]
-  contexts = {
-    "runtime" = "target:runtime-18-trixie"
-    "src" = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339"
-  }
-  args = {
-    "BUILD_PACKAGES" = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev"
-    "LICENSE_NAME" = "wal_g"
-    "PG_MAJOR" = "18"
-  }
-  labels = {
-    "org.opencontainers.image.title" = "wal_g 3.0.7 for PostgreSQL 18 on trixie"
-    "org.opencontainers.image.description" = "Archival and restoration for PostgreSQL (WAL-G) (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "3.0.7"
-    "org.opencontainers.image.licenses" = "Apache-2.0"
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extension.name" = "wal_g"
-  }
-}
-
-target "postgres-standard-16-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-standard-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-standard:16", "${registry}/postgres-standard:16.14"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-16-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-16-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 vm standard on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
-    "${annotation_levels}:dev.pgbake.postgres.major=16",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=standard",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=2",
-    "${annotation_levels}:dev.pgbake.extensions.total=2",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g",
-  ]
-  contexts = {
-    "ext-pguint" = "target:pguint-16-trixie"
-    "ext-wal_g" = "target:wal_g-16-trixie"
-    "runtime" = "target:runtime-16-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "16"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 vm standard on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
-    "dev.pgbake.postgres.major" = "16"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "standard"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "2"
-    "dev.pgbake.extensions.total" = "2"
-    "dev.pgbake.extensions" = "pguint,wal_g"
-  }
-}
-
-target "postgres-standard-17-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-standard-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-standard:17", "${registry}/postgres-standard:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-17-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-17-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 vm standard on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=standard",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=2",
-    "${annotation_levels}:dev.pgbake.extensions.total=2",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g",
-  ]
-  contexts = {
-    "ext-pguint" = "target:pguint-17-trixie"
-    "ext-wal_g" = "target:wal_g-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 vm standard on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "standard"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "2"
-    "dev.pgbake.extensions.total" = "2"
-    "dev.pgbake.extensions" = "pguint,wal_g"
-  }
-}
-
-target "postgres-standard-18-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-standard-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-standard:18", "${registry}/postgres-standard:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-18-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-standard:cache-postgres-standard-18-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 vm standard on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=standard",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=2",
-    "${annotation_levels}:dev.pgbake.extensions.total=2",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g",
-  ]
-  contexts = {
-    "ext-pguint" = "target:pguint-18-trixie"
-    "ext-wal_g" = "target:wal_g-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = ""
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 vm standard on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor standard: the standard VM image. Extensions: pguint, wal_g."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "standard"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "2"
-    "dev.pgbake.extensions.total" = "2"
-    "dev.pgbake.extensions" = "pguint,wal_g"
-  }
-}
-
-target "postgres-paradedb-16-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-paradedb-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-paradedb:16", "${registry}/postgres-paradedb:16.14"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-16-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-16-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 16.14 vm paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 16.14. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=16.14",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=16.14",
-    "${annotation_levels}:dev.pgbake.postgres.major=16",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=3",
-    "${annotation_levels}:dev.pgbake.extensions.total=3",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g,pg_search",
-  ]
-  contexts = {
-    "ext-pg_search" = "target:pg_search-16-trixie"
-    "ext-pguint" = "target:pguint-16-trixie"
-    "ext-wal_g" = "target:wal_g-16-trixie"
-    "runtime" = "target:runtime-16-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "16"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_search"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 16.14 vm paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 16.14. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "16.14"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "16.14"
-    "dev.pgbake.postgres.major" = "16"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "paradedb"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "3"
-    "dev.pgbake.extensions.total" = "3"
-    "dev.pgbake.extensions" = "pguint,wal_g,pg_search"
-  }
-}
-
-target "postgres-paradedb-17-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-paradedb-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-paradedb:17", "${registry}/postgres-paradedb:17.10"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-17-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-17-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 17.10 vm paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 17.10. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=17.10",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=17.10",
-    "${annotation_levels}:dev.pgbake.postgres.major=17",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=3",
-    "${annotation_levels}:dev.pgbake.extensions.total=3",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g,pg_search",
-  ]
-  contexts = {
-    "ext-pg_search" = "target:pg_search-17-trixie"
-    "ext-pguint" = "target:pguint-17-trixie"
-    "ext-wal_g" = "target:wal_g-17-trixie"
-    "runtime" = "target:runtime-17-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "17"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_search"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 17.10 vm paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 17.10. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "17.10"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "17.10"
-    "dev.pgbake.postgres.major" = "17"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "paradedb"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "3"
-    "dev.pgbake.extensions.total" = "3"
-    "dev.pgbake.extensions" = "pguint,wal_g,pg_search"
-  }
-}
-
-target "postgres-paradedb-18-vm-trixie" {
-  context = "."
-  dockerfile = "dockerfiles/postgres-paradedb-vm.Dockerfile"
-  platforms = ["linux/amd64", "linux/arm64"]
-  tags = ["${registry}/postgres-paradedb:18", "${registry}/postgres-paradedb:18.4"]
-  output = ["type=image,oci-mediatypes=true,oci-artifact=true"]
-  attest = ["type=provenance,mode=max", "type=sbom"]
-  cache-from = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-18-vm-trixie-${cache_scope}"]
-  cache-to = ["type=registry,ref=${registry}/postgres-paradedb:cache-postgres-paradedb-18-vm-trixie-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-  annotations = [
-    "${annotation_levels}:org.opencontainers.image.title=PostgreSQL 18.4 vm paradedb on trixie",
-    "${annotation_levels}:org.opencontainers.image.description=PostgreSQL 18.4. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search.",
-    "${annotation_levels}:org.opencontainers.image.created=${created}",
-    "${annotation_levels}:org.opencontainers.image.revision=${revision}",
-    "${annotation_levels}:org.opencontainers.image.version=18.4",
-    "${annotation_levels}:org.opencontainers.image.base.name=docker.io/library/debian:trixie-slim",
-    "${annotation_levels}:org.opencontainers.image.base.digest=sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f",
-    "${annotation_levels}:dev.pgbake.postgres.version=18.4",
-    "${annotation_levels}:dev.pgbake.postgres.major=18",
-    "${annotation_levels}:dev.pgbake.image.type=vm",
-    "${annotation_levels}:dev.pgbake.image.flavor=paradedb",
-    "${annotation_levels}:dev.pgbake.image.base=trixie",
-    "${annotation_levels}:dev.pgbake.extensions.enabled=3",
-    "${annotation_levels}:dev.pgbake.extensions.total=3",
-    "${annotation_levels}:dev.pgbake.extensions=pguint,wal_g,pg_search",
-  ]
-  contexts = {
-    "ext-pg_search" = "target:pg_search-18-trixie"
-    "ext-pguint" = "target:pguint-18-trixie"
-    "ext-wal_g" = "target:wal_g-18-trixie"
-    "runtime" = "target:runtime-18-trixie"
-  }
-  args = {
-    "PACKAGES" = ""
-    "PG_MAJOR" = "18"
-    "SHARED_PRELOAD_LIBRARIES" = "pg_search"
-    "TYPE_PACKAGES" = ""
-  }
-  labels = {
-    "org.opencontainers.image.title" = "PostgreSQL 18.4 vm paradedb on trixie"
-    "org.opencontainers.image.description" = "PostgreSQL 18.4. Type vm: PostgreSQL with pguint and the WAL-G binary, as every VM image has them. Flavor paradedb: standard plus ParadeDB's pg_search. Extensions: pguint, wal_g, pg_search."
-    "org.opencontainers.image.created" = "${created}"
-    "org.opencontainers.image.revision" = "${revision}"
-    "org.opencontainers.image.version" = "18.4"
-    "org.opencontainers.image.base.name" = "docker.io/library/debian:trixie-slim"
-    "org.opencontainers.image.base.digest" = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f"
-    "dev.pgbake.postgres.version" = "18.4"
-    "dev.pgbake.postgres.major" = "18"
-    "dev.pgbake.image.type" = "vm"
-    "dev.pgbake.image.flavor" = "paradedb"
-    "dev.pgbake.image.base" = "trixie"
-    "dev.pgbake.extensions.enabled" = "3"
-    "dev.pgbake.extensions.total" = "3"
-    "dev.pgbake.extensions" = "pguint,wal_g,pg_search"
-  }
-}
-

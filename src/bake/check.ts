@@ -25,9 +25,7 @@ export function checkOverrides(
   for (const rt of plan.runtimes) if (wanted.has(rt.name) || baseImages[rt.base]) set.push(`${rt.name}.args.BASE_IMAGE=${imageOf(rt.base)}`);
   for (const t of [...plan.extensionImages, ...plan.operands]) {
     if (!wanted.has(t.name)) continue;
-    const contexts: Record<string, string> =
-      "contexts" in t ? t.contexts : { runtime: `target:${t.runtimeTarget}` };
-    for (const [name, value] of Object.entries(contexts))
+    for (const [name, value] of Object.entries(t.contexts))
       if (value.startsWith("target:")) set.push(`${t.name}.contexts.${name}=docker-image://${imageOf(t.base)}`);
   }
   return set;

@@ -46,7 +46,10 @@ export function gridMarkdown(grid: Grid, title: string): string {
   for (const row of grid.rows) {
     const cells = groups.map((g) => {
       const cs = g.indexes.map((i) => row.cells[i]!);
-      for (const c of cs) c.status === "gap" ? gaps++ : built++;
+      for (const c of cs) {
+        if (c.status === "gap") gaps++;
+        else built++;
+      }
       if (new Set(cs.map(cellKey)).size === 1) return show(cs[0]!);
       return g.indexes.map((i) => `${short(grid.columns[i]!.platform)}: ${show(row.cells[i]!)}`).join("<br>");
     });

@@ -2,19 +2,22 @@
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances } from "../bake/entitlements.js";
 import { bakeFileFor } from "../plan/partition.js";
-import { planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
-import { InputErrors } from "../validate/errors.js";
+import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
+import { FsError, PgbakeError } from "../model/errors.js";
+import { didYouMean } from "../validate/suggest.js";
+import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import { imageCatalogs, type BakeMetadata } from "./catalog.js";
 import { compatibilityGrid } from "../plan/grid.js";
 import { gridMarkdown } from "./grid.js";
+import { runUpdate, UpdateUsageError } from "./update.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -43,13 +46,16 @@ const pathsOf = (v: Record<string, unknown>): InputPaths => {
     bakeFiles: mode as InputPaths["bakeFiles"],
   };
 };
+/** The files and directories a run reads: never an output directory. */
+const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 export const commands: Record<string, Command> = {
   generate: {
-    usage: "pgbake generate [--check] [--release] [--config FILE] [--extensions DIR] [--out DIR]",
-    summary: "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources)",
-    options: { check: { type: "boolean" }, release: { type: "boolean" } },
+    usage: "pgbake generate [--check] [--release] [--force] [--config FILE] [--extensions DIR] [--out DIR]",
+    summary:
+      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" } },
     run(v) {
       const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
@@ -59,6 +65,7 @@ export const commands: Record<string, Command> = {
           ...drift.changed.map((f) => `changed: ${f}`),
           ...drift.missing.map((f) => `missing: ${f}`),
           ...drift.stale.map((f) => `stale: ${f}`),
+          ...(drift.interrupted ? ["interrupted: a write was stopped halfway; the next generate finishes it"] : []),
         ];
         if (problems.length === 0) {
           print(`up to date: ${files.length} files in ${planned.outDir}`);
@@ -67,7 +74,7 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
-      const { written, removed } = writeOutputs(planned.outDir, files);
+      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
       const p = planned.plan;
       print(
         `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
@@ -118,21 +125,22 @@ export const commands: Record<string, Command> = {
       const { plan } = planFrom(pathsOf(v));
       const text = explain(plan, pos[0]!);
       if (!text) {
-        process.stderr.write(`pgbake: '${pos[0]}' is no target, extension or group of this plan\n`);
+        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan\n`);
         return 2;
       }
-      print(text);
+      print(visibleLines(text));
       return 0;
     },
   },
   catalog: {
-    usage: "pgbake catalog --metadata FILE [--dir DIR]",
+    usage: "pgbake catalog --metadata FILE [--dir DIR] [--force]",
     summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
-    options: { metadata: { type: "string" }, dir: { type: "string" } },
+    options: { metadata: { type: "string" }, dir: { type: "string" }, force: { type: "boolean" } },
     run(v) {
       if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
-      const { plan, outDir } = planFrom(pathsOf(v));
-      const catalogs = imageCatalogs(plan, JSON.parse(readFileSync(v.metadata as string, "utf8")) as BakeMetadata);
+      const planned = planFrom(pathsOf(v));
+      const { plan, outDir } = planned;
+      const catalogs = imageCatalogs(plan, readMetadata(v.metadata as string));
       const dir = resolve((v.dir as string | undefined) ?? "catalogs");
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
@@ -140,9 +148,17 @@ export const commands: Record<string, Command> = {
         process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
         return 1;
       }
-      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })));
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
+    },
+  },
+  update: {
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
+    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    run(v) {
+      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
     },
   },
   bake: {
@@ -166,6 +182,10 @@ export const commands: Record<string, Command> = {
         baseImages[b.slice(0, eq)] = b.slice(eq + 1);
       }
       let targets = pos;
+      // What buildx would refuse, refused before it runs, so --dry-run fails the same way.
+      const known = [...planned.plan.operands, ...planned.plan.extensionImages, ...planned.plan.runtimes, ...planned.plan.groups].map((t) => t.name);
+      for (const t of targets)
+        if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
       const set = [...((v.set as string[] | undefined) ?? [])];
       if (v.check) {
         if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
@@ -201,6 +221,25 @@ export const commands: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
+function readMetadata(file: string): BakeMetadata {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new FsError("read", file, err);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new PgbakeError(`${file} is not JSON (${(err as Error).message}); expected the file of docker buildx bake --metadata-file`);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new PgbakeError(`${file} holds ${data === null ? "null" : Array.isArray(data) ? "a list" : typeof data}, not an object of targets; expected the file of docker buildx bake --metadata-file`);
+  return data as BakeMetadata;
+}
+
 function helpText(): string {
   const lines = ["pgbake: PostgreSQL images from an extension catalog and an image matrix", "", "Commands:"];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
@@ -213,7 +252,7 @@ function helpText(): string {
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "",
-    "Exit codes: 0 success, 1 build failure or drift, 2 bad input.",
+    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }
@@ -226,7 +265,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`pgbake: unknown command '${name}'\n\n${helpText()}\n`);
+    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'\n\n${helpText()}\n`);
     return 2;
   }
   try {
@@ -237,15 +276,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof InputErrors) {
-      process.stderr.write(`pgbake: ${err.errors.length} problem(s) in the input:\n${err.message}\n`);
+    if (err instanceof UsageError || err instanceof UpdateUsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
       return 2;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`pgbake ${name}: ${(err as Error).message}\nusage: ${cmd.usage}\n`);
-      return 2;
-    }
-    throw err;
+    return reportError(err);
   }
 }
 
@@ -253,9 +288,6 @@ const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|pgbake)$/.test(proces
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`pgbake: internal error: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
+    (err) => process.exit(reportError(err)),
   );
 }

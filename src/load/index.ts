@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { InputError, InputErrors } from "../validate/errors.js";
+import { InputError, InputErrors } from "../model/errors.js";
 
 export interface SourceDoc {
   file: string;

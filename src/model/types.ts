@@ -11,6 +11,10 @@ export interface SourceSpec {
   git: string;
   /** Full 40-hex commit, or a tag/branch (refused by `generate --release`). */
   ref: string;
+  /** The tag `ref` is, kept beside the commit. */
+  tag?: string;
+  /** Tag glob `pgbake update` follows (e.g. `v13.*`). */
+  track?: string;
   build: SourceBuild;
   /** Subdirectory of the repository that holds the extension. */
   subdir?: string;
@@ -75,6 +79,29 @@ export interface BaseSpec {
   platforms?: string[];
   /** PG majors built on this base; undefined means every major of the config. */
   majors?: number[];
+  apt: BaseAptSettings;
+}
+
+export const PGDG_DEFAULT_MIRROR = "https://apt.postgresql.org/pub/repos/apt";
+export const DEBIAN_ARCHIVE_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+/** One apt source of the distribution (deb822: URIs, Suites, Components, Signed-By). */
+export interface AptSource {
+  uri: string;
+  suites: string[];
+  components: string[];
+  signed_by: string;
+  /** A frozen archive (snapshot): Valid-Until is not checked. */
+  archive: boolean;
+}
+
+/** Where a base's packages come from (`bases.<name>.apt`). */
+export interface BaseAptSettings {
+  pgdg_mirror: string;
+  pgdg_archive?: string;
+  pgdg_key?: string;
+  /** Replaces the image's own apt sources when given. */
+  distro?: AptSource[];
 }
 
 export interface TypeSpec {
@@ -111,7 +138,7 @@ export interface ProjectConfig {
   platforms: string[];
   flavors: FlavorSpec[];
   tags: { operand: string[]; extension: string[] };
-  /** OCI annotations and labels common to every image (src/render/metadata.ts). */
+  /** OCI annotations and labels common to every image (src/plan/metadata.ts). */
   metadata: MetadataSpec;
   /** Release features of the bake file, each switchable off (attestations, registry caches). */
   build: { attest: boolean; cache: boolean };
@@ -133,6 +160,8 @@ export interface Catalog {
 }
 
 // ---- Plan -----------------------------------------------------------------------------------
+// Every input of every build is here: render reads the plan only, and `pgbake plan --json`
+// prints it. Targets carry a `kind`, so code tells them apart by that and not by their shape.
 
 export interface ExcludedExtension {
   name: string;
@@ -149,49 +178,72 @@ export interface KeptExtension {
   requiredBy?: string;
 }
 
-export interface RuntimeTargetPlan {
+/** A metadata value: literal text, or a bake variable set per run (`created`, `revision`). */
+export type MetadataValue = string | { variable: "created" | "revision" };
+/** OCI annotation/label key → value, in the order they are written. */
+export type Metadata = [key: string, value: MetadataValue][];
+
+interface TargetPlanCommon {
   name: string;
   base: string;
   major: number;
-  pgVersion: string;
   platforms: string[];
+  /** The repository the target's images and registry cache go to (`postgresql`, `pgvector`). */
+  repository: string;
+  /** Docker build args, exactly as the build gets them. */
+  args: Record<string, string>;
+  /** Named bake contexts: name → `target:...` or a source (git URL or path relative to the output directory). */
+  contexts: Record<string, string>;
+  /** Tags without the registry; `{timestamp}` stays a marker for the bake variable of that name. */
+  tags: string[];
+  /** Labels and annotations (empty for runtimes, which are never pushed). */
+  metadata: Metadata;
 }
 
-export interface ExtensionTargetPlan {
-  name: string;
+export interface RuntimeTargetPlan extends TargetPlanCommon {
+  kind: "runtime";
+  pgVersion: string;
+  postgresFrom: BaseSpec["postgres_from"];
+}
+
+/** What a source-built extension image's Dockerfile runs (the build system and its options). */
+export interface SourceBuildPlan {
+  build: SourceBuild;
+  build_options: string[];
+  binaries: string[];
+  pgrx_version?: string;
+  go_main?: string;
+}
+
+export interface ExtensionTargetPlan extends TargetPlanCommon {
+  kind: "extension";
   extension: string;
   version: string;
-  kind: Exclude<ExtensionKind, "contrib">;
-  base: string;
-  major: number;
-  platforms: string[];
+  extensionKind: Exclude<ExtensionKind, "contrib">;
   runtimeTarget: string;
-  tags: string[];
   /** Source builds read their code from this named context. */
   sourceContext?: { name: string; value: string };
+  /** Set for source and tool builds. */
+  sourceBuild?: SourceBuildPlan;
 }
 
-export interface OperandTargetPlan {
-  name: string;
+export interface OperandTargetPlan extends TargetPlanCommon {
+  kind: "operand";
   image: string;
   flavor: string;
   type: string;
-  base: string;
-  major: number;
   pgVersion: string;
   preview: boolean;
-  platforms: string[];
   requested: string[];
   kept: KeptExtension[];
   excluded: ExcludedExtension[];
   sharedPreloadLibraries: string[];
   runtimePackages: string[];
   typePackages: string[];
-  tags: string[];
   runtimeTarget: string;
-  /** context name -> bake context value ("target:...") */
-  contexts: Record<string, string>;
 }
+
+export type TargetPlan = RuntimeTargetPlan | ExtensionTargetPlan | OperandTargetPlan;
 
 export interface GroupPlan {
   name: string;
@@ -199,8 +251,43 @@ export interface GroupPlan {
   targets: string[];
 }
 
+/**
+ * The facts targets share, as the bake file names them once (lookup maps and functions):
+ * PG versions, bases, types, flavors, extension descriptions and licences, tag templates and
+ * common metadata. Per-target values above are these facts applied.
+ */
+export interface SharedFacts {
+  /** The config file's name, for the bake file's header. */
+  configName: string;
+  postgres: PostgresVersion[];
+  bases: {
+    name: string;
+    image: string;
+    codename: string;
+    platforms: string[];
+    /** OCI base.name / base.digest of the operand images on this base. */
+    baseName: string;
+    baseDigest?: string;
+  }[];
+  types: { name: string; description: string; packages: string[] }[];
+  flavors: { name: string; description: string; image: string }[];
+  /** Of the extensions that have image targets. */
+  extensions: { name: string; description: string; license: string }[];
+  tagTemplates: { operand: string[]; extension: string[] };
+  /** Labels every image carries, before its own (vendor, source, url, documentation). */
+  commonMetadata: Metadata;
+  /** Licence of the operand images (`metadata.licenses`). */
+  operandLicenses?: string;
+  annotationPrefix: string;
+}
+
 export interface Plan {
   registry: string;
+  /** One docker-bake.hcl, or that plus one self-contained bake file per part. */
+  bakeFiles: BakeFilesMode;
+  /** Attestations and registry caches on or off (`build:` in the config). */
+  build: { attest: boolean; cache: boolean };
+  shared: SharedFacts;
   runtimes: RuntimeTargetPlan[];
   extensionImages: ExtensionTargetPlan[];
   operands: OperandTargetPlan[];

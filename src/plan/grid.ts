@@ -2,7 +2,7 @@
 // the plan builds, with the image that carries it or the reason it does not. Pure, from the plan
 // and the same compatibility rule (compat.ts) that made the plan.
 import type { Catalog, ExtensionSpec, Plan, ProjectConfig } from "../model/types.js";
-import { excludedBecause, versionFor } from "./compat.js";
+import { excludedBecause, versionFor } from "../model/compat.js";
 import { basesCarrying } from "./index.js";
 
 export interface GridColumn {

@@ -10,9 +10,12 @@ import type {
   Plan,
   ProjectConfig,
   RuntimeTargetPlan,
+  SharedFacts,
 } from "../model/types.js";
+import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
+import { runtimeAptArgs } from "./apt.js";
 import { activeVersions } from "./preview.js";
-import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "./compat.js";
+import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
 import {
   extensionContextName,
   extensionTargetName,
@@ -23,7 +26,7 @@ import {
   operandTargetName,
   runtimeTargetName,
   sourceContextName,
-} from "./naming.js";
+} from "../model/naming.js";
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 /** Docker tags cannot hold `~`: a preview 19~beta3 is tagged 19beta3. */
@@ -39,7 +42,21 @@ export function basesCarrying(config: ProjectConfig, major: number): ProjectConf
   return config.bases.filter((b) => !b.majors || b.majors.includes(major));
 }
 
-function extensionTargets(config: ProjectConfig, catalog: Catalog, outDir?: string): ExtensionTargetPlan[] {
+/** Build args of an extension image: what it installs (package) or how it builds (source). */
+function extensionArgs(ext: ExtensionSpec, major: number, base: string): Record<string, string> {
+  if (ext.kind === "package") {
+    const version = fillTemplate(ext.package_version, { version: versionFor(ext, major) });
+    const values = { major: String(major) };
+    return {
+      PG_MAJOR: String(major),
+      PACKAGES: [`${fillTemplate(ext.package!, values)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
+      RUNTIME_PACKAGES: runtimePackagesFor(ext, base).join(" "),
+    };
+  }
+  return { PG_MAJOR: String(major), BUILD_PACKAGES: (ext.source!.build_packages ?? []).join(" "), LICENSE_NAME: ext.name };
+}
+
+function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: SharedFacts, outDir?: string): ExtensionTargetPlan[] {
   const out: ExtensionTargetPlan[] = [];
   for (const ext of catalog.extensions) {
     if (ext.kind === "contrib") continue;
@@ -50,20 +67,33 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, outDir?: stri
         if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
         const version = versionFor(ext, pg.major);
         const values = { ext_version: version, major: String(pg.major), base: base.name, codename: base.codename, extension: ext.name };
+        const runtimeTarget = runtimeTargetName(pg.major, base.name);
+        const sourceContext = ext.source ? { name: sourceContextName, value: sourceContextValue(ext, outDir) } : undefined;
+        const src = ext.source;
         out.push({
+          kind: "extension",
           name: extensionTargetName(ext.name, pg.major, base.name),
           extension: ext.name,
           version,
-          kind: ext.kind,
+          extensionKind: ext.kind,
           base: base.name,
           major: pg.major,
           platforms,
-          runtimeTarget: runtimeTargetName(pg.major, base.name),
+          repository: ext.name,
+          args: extensionArgs(ext, pg.major, base.name),
+          contexts: { runtime: `target:${runtimeTarget}`, ...(sourceContext ? { [sourceContext.name]: sourceContext.value } : {}) },
+          runtimeTarget,
           // Two templates can give one tag (a version without a minor): tag once.
           tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
-          sourceContext: ext.source
-            ? { name: sourceContextName, value: sourceContextValue(ext, outDir) }
-            : undefined,
+          metadata: extensionMetadata({ extension: ext.name, version, major: pg.major, base: base.name }, shared),
+          sourceContext,
+          sourceBuild: src && {
+            build: src.build,
+            build_options: [...(src.build_options ?? [])],
+            binaries: [...(src.binaries ?? [])],
+            pgrx_version: src.pgrx_version,
+            go_main: src.go_main,
+          },
         });
       }
   }
@@ -86,7 +116,7 @@ export function sourceContextValue(ext: ExtensionSpec, outDir?: string): string 
   return `${url}#${src.ref}${src.subdir ? `:${src.subdir}` : ""}`;
 }
 
-function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<string, ExtensionTargetPlan>): OperandTargetPlan[] {
+function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<string, ExtensionTargetPlan>, shared: SharedFacts): OperandTargetPlan[] {
   const byName = new Map(catalog.extensions.map((e) => [e.name, e]));
   const out: OperandTargetPlan[] = [];
   for (const flavor of config.flavors) {
@@ -122,7 +152,11 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             codename: base.codename,
           };
           const runtime = runtimeTargetName(pg.major, base.name);
+          const sharedPreloadLibraries = [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))];
+          const runtimePackages = sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name)));
+          const facts = { pgVersion: pg.version, preview: pg.preview, major: pg.major, type: type.name, flavor: flavor.name, base: base.name };
           out.push({
+            kind: "operand",
             name: operandTargetName(image, pg.major, type.name, base.name),
             image,
             flavor: flavor.name,
@@ -135,10 +169,18 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             requested,
             kept: keptPlans,
             excluded,
-            sharedPreloadLibraries: [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))],
-            runtimePackages: sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name))),
+            sharedPreloadLibraries,
+            runtimePackages,
             typePackages: [...type.packages],
+            repository: image,
+            args: {
+              PG_MAJOR: String(pg.major),
+              TYPE_PACKAGES: type.packages.join(" "),
+              PACKAGES: runtimePackages.join(" "),
+              SHARED_PRELOAD_LIBRARIES: sharedPreloadLibraries.join(","),
+            },
             tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
+            metadata: operandMetadata({ ...facts, kept: kept.map((k) => k.name), excludedCount: excluded.length }, shared),
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },
           });
@@ -166,22 +208,60 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   return out;
 }
 
+function sharedFacts(config: ProjectConfig, catalog: Catalog): SharedFacts {
+  return {
+    configName: config.file.split("/").pop() ?? "pgbake.yaml",
+    postgres: config.postgres.map((p) => ({ ...p })),
+    bases: config.bases.map((b) => {
+      const ref = baseReference(b.image);
+      return { name: b.name, image: b.image, codename: b.codename, platforms: basePlatforms(config, b.name), baseName: ref.name, baseDigest: ref.digest };
+    }),
+    types: config.types.map((t) => ({ name: t.name, description: t.description, packages: [...t.packages] })),
+    flavors: config.flavors.map((f) => ({ name: f.name, description: f.description, image: flavorImage(config, f) })),
+    extensions: catalog.extensions.filter((e) => e.kind !== "contrib").map((e) => ({ name: e.name, description: e.description, license: e.license })),
+    tagTemplates: { operand: [...config.tags.operand], extension: [...config.tags.extension] },
+    commonMetadata: commonMetadata(config),
+    operandLicenses: config.metadata.licenses,
+    annotationPrefix: config.metadata.annotation_prefix,
+  };
+}
+
 /** `outDir` (where the bake file goes) only places local source paths; the rest ignores it. */
 export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: string): Plan {
   const { versions, dropped } = activeVersions(listed.postgres);
   const config = { ...listed, postgres: versions };
-  const extensionImages = extensionTargets(config, catalog, outDir);
+  const shared = sharedFacts(config, catalog);
+  const extensionImages = extensionTargets(config, catalog, shared, outDir);
   const images = new Map(extensionImages.map((t) => [t.name, t]));
-  const operands = operandTargets(config, catalog, images);
+  const operands = operandTargets(config, catalog, images, shared);
   const runtimes: RuntimeTargetPlan[] = [];
   for (const pg of config.postgres)
     for (const base of basesCarrying(config, pg.major))
       runtimes.push({
+        kind: "runtime",
         name: runtimeTargetName(pg.major, base.name),
         base: base.name,
         major: pg.major,
         pgVersion: pg.version,
+        postgresFrom: base.postgres_from,
         platforms: basePlatforms(config, base.name),
+        // Runtimes are never pushed; their registry cache lives in the operand repository.
+        repository: config.image,
+        // The apt repositories as build args too (src/plan/apt.ts), those that differ from the Dockerfile's defaults.
+        args: { BASE_IMAGE: base.image, PG_MAJOR: String(pg.major), PG_VERSION: pg.version, ...runtimeAptArgs(base, pg) },
+        contexts: {},
+        tags: [],
+        metadata: [],
       });
-  return { registry: config.registry, runtimes, extensionImages, operands, groups: groups(config, catalog, extensionImages, operands), droppedPreviews: dropped };
+  return {
+    registry: config.registry,
+    bakeFiles: config.bake_files,
+    build: { ...config.build },
+    shared,
+    runtimes,
+    extensionImages,
+    operands,
+    groups: groups(config, catalog, extensionImages, operands),
+    droppedPreviews: dropped,
+  };
 }

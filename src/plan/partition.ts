@@ -3,7 +3,7 @@
 // major and base, so every part file resolves on its own. buildx reads a bake file in time that
 // grows faster than linearly with its size, so one part is far quicker to read than the whole.
 import type { BakeFilesMode, Plan } from "../model/types.js";
-import { majorGroupName } from "./naming.js";
+import { majorGroupName } from "../model/naming.js";
 
 /** The part a target belongs to: `pg17` per major, `bookworm` per base, `pg17-bookworm` per both. */
 export function partOf(mode: Exclude<BakeFilesMode, "single">, target: { major: number; base: string }): string {

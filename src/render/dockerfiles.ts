@@ -1,23 +1,18 @@
 // Dockerfiles: which file each target uses, and their text. Identical files are shared.
 import { createHash } from "node:crypto";
-import type { ExtensionSpec, OperandTargetPlan, SourceBuild } from "../model/types.js";
+import type { ExtensionTargetPlan, OperandTargetPlan, SourceBuild, SourceBuildPlan } from "../model/types.js";
 import { dockerComment, shellWord } from "./escape.js";
 import { template } from "./templates.js";
-import { extensionContextName } from "../plan/naming.js";
+import type { RenderedFile } from "../model/files.js";
+import { extensionContextName } from "../model/naming.js";
 
 export const DOCKERFILE_DIR = "dockerfiles";
 
-export interface RenderedFile {
-  path: string;
-  content: string;
-  mode?: number;
-}
 
 const pgxsMake = 'make USE_PGXS=1 PG_CONFIG="$PG_CONFIG"';
 
-/** The shell lines of a source build: fixed per build system, values from the spec quoted. */
-export function buildCommands(spec: ExtensionSpec): string[] {
-  const src = spec.source!;
+/** The shell lines of a source build: fixed per build system, values from the plan quoted. */
+export function buildCommands(src: SourceBuildPlan): string[] {
   const build: SourceBuild = src.build;
   // Options go after the fixed ones, each quoted: they can add to a build, never break out of it.
   const options = (src.build_options ?? []).map((o) => ` ${shellWord(o)}`).join("");
@@ -50,14 +45,15 @@ export function runtimeDockerfile(postgresFrom: "pgdg" | "distro"): RenderedFile
   };
 }
 
-export function extensionDockerfile(spec: ExtensionSpec): RenderedFile {
-  if (spec.kind === "package")
+export function extensionDockerfile(et: ExtensionTargetPlan): RenderedFile {
+  if (et.extensionKind === "package")
     return { path: `${DOCKERFILE_DIR}/extension-package.Dockerfile`, content: template("templates/extension-package.Dockerfile.hbs")({}) };
-  const build = spec.source!.build;
-  const commands = buildCommands(spec);
-  const file = spec.kind === "tool" ? "tool-source" : "extension-source";
+  const src = et.sourceBuild!;
+  const build = src.build;
+  const commands = buildCommands(src);
+  const file = et.extensionKind === "tool" ? "tool-source" : "extension-source";
   // Build commands depend on the build system only, except for values such as binaries: hash them in.
-  const generic = spec.kind !== "tool" && build !== "pgrx" && (spec.source!.build_options ?? []).length === 0;
+  const generic = et.extensionKind !== "tool" && build !== "pgrx" && src.build_options.length === 0;
   const suffix = generic ? build : `${build}-${createHash("sha256").update(commands.join("\n")).digest("hex").slice(0, 8)}`;
   return {
     path: `${DOCKERFILE_DIR}/${file}-${suffix}.Dockerfile`,

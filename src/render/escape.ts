@@ -4,13 +4,14 @@
 // buildx's HCL parser normalizes every string to Unicode NFC, escaped or not: text that must come
 // back byte for byte must be NFC already (tests/property.test.ts shows the rest comes back exactly).
 
-declare const hclBrand: unique symbol;
-/** A ready-to-print HCL expression. Only this module makes them. */
-export type Hcl = string & { readonly [hclBrand]: true };
-
 const hclEscapes: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** Text that needs no escaping at all: most names, versions and package lists. */
+// eslint-disable-next-line no-control-regex
+const needsEscaping = /[\u0000-\u001f\u007f"\\]|[$%]\{/;
 
-function escapeHclChars(value: string): string {
+/** The body of a quoted HCL string holding `value` literally (no interpolation, no directive). */
+export function hclText(value: string): string {
+  if (!needsEscaping.test(value)) return value;
   let out = "";
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
@@ -23,54 +24,9 @@ function escapeHclChars(value: string): string {
   return out.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
-export function hclString(value: string): Hcl {
-  return `"${escapeHclChars(value)}"` as Hcl;
-}
-
-/**
- * The bake variables and globals a generated value may refer to; nothing else is ever
- * interpolated. `registry`, `timestamp`, `revision`, `annotation_levels` and `cache_scope` are
- * variables (overridable from the environment), `created` is a global derived from `timestamp`.
- */
-export const bakeReferences = ["registry", "timestamp", "revision", "created", "annotation_levels", "cache_scope"] as const;
-export type BakeReference = (typeof bakeReferences)[number];
-/** A reference to a known bake variable inside a template; literal text is a plain string. */
-export interface BakeRef {
-  readonly bakeRef: BakeReference;
-}
-export const bakeRef = (name: BakeReference): BakeRef => ({ bakeRef: name });
-
-/** A quoted HCL template: literal text (escaped) and `${name}` references to known bake variables. */
-export function hclTemplate(parts: (string | BakeRef)[]): Hcl {
-  const body = parts.map((p) => (typeof p === "string" ? escapeHclChars(p) : `\${${p.bakeRef}}`)).join("");
-  return `"${body}"` as Hcl;
-}
-
-/** A bare reference to a known bake variable, as an expression. */
-export function hclReference(name: BakeReference): Hcl {
-  return name as Hcl;
-}
-
-/** A call of a bake (HCL stdlib) function on ready expressions. */
-export function hclCall(fn: "formatdate" | "timestamp" | "can" | "regex" | "regex_replace", args: Hcl[]): Hcl {
-  return `${fn}(${args.join(", ")})` as Hcl;
-}
-
-/** `[a, b]`; with `indent`, one item per line (long lists such as annotations stay readable). */
-export function hclList(values: Hcl[], indent?: string): Hcl {
-  if (indent === undefined || values.length === 0) return `[${values.join(", ")}]` as Hcl;
-  return `[\n${values.map((v) => `${indent}  ${v},\n`).join("")}${indent}]` as Hcl;
-}
-
-export interface HclEntry {
-  key: Hcl;
-  value: Hcl;
-}
-
-export function hclEntries(map: Record<string, string>): HclEntry[] {
-  return Object.keys(map)
-    .sort()
-    .map((k) => ({ key: hclString(k), value: hclString(map[k]!) }));
+/** `value` as a quoted HCL string literal. */
+export function hclString(value: string): string {
+  return `"${hclText(value)}"`;
 }
 
 declare const shellBrand: unique symbol;

@@ -1,5 +1,5 @@
 // Turns schema-valid YAML data into the typed specs the planner takes (defaults filled in).
-import type { BaseSpec, ExtensionSpec, FlavorSpec, ProjectConfig, TypeSpec } from "../model/types.js";
+import { DEBIAN_ARCHIVE_KEYRING, PGDG_DEFAULT_MIRROR, type BaseAptSettings, type BaseSpec, type ExtensionSpec, type FlavorSpec, type ProjectConfig, type TypeSpec } from "../model/types.js";
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
@@ -21,6 +21,8 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     source: source && {
       git: String(source.git),
       ref: String(source.ref),
+      tag: source.tag === undefined ? undefined : String(source.tag),
+      track: source.track === undefined ? undefined : String(source.track),
       build: source.build as NonNullable<ExtensionSpec["source"]>["build"],
       subdir: source.subdir === undefined ? undefined : String(source.subdir),
       build_packages: list(source.build_packages),
@@ -58,6 +60,7 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     postgres_from: (b.postgres_from as BaseSpec["postgres_from"]) ?? "pgdg",
     platforms: b.platforms === undefined ? undefined : list(b.platforms),
     majors: b.majors === undefined ? undefined : (b.majors as unknown[]).map(Number),
+    apt: toAptSettings((b.apt as Obj | undefined) ?? {}),
   }));
   const types: TypeSpec[] = Object.entries((data.types as Record<string, Obj> | undefined) ?? {}).map(([name, t]) => ({
     name,
@@ -104,5 +107,21 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
       annotation_prefix: opt(metadata.annotation_prefix) ?? "dev.pgbake",
     },
     build: { attest: build.attest !== false, cache: build.cache !== false },
+  };
+}
+
+function toAptSettings(apt: Obj): BaseAptSettings {
+  const distro = apt.distro as Obj[] | undefined;
+  return {
+    pgdg_mirror: apt.pgdg_mirror === undefined ? PGDG_DEFAULT_MIRROR : String(apt.pgdg_mirror),
+    pgdg_archive: apt.pgdg_archive === undefined ? undefined : String(apt.pgdg_archive),
+    pgdg_key: apt.pgdg_key === undefined ? undefined : String(apt.pgdg_key),
+    distro: distro?.map((d) => ({
+      uri: String(d.uri),
+      suites: list(d.suites),
+      components: d.components === undefined ? ["main"] : list(d.components),
+      signed_by: d.signed_by === undefined ? DEBIAN_ARCHIVE_KEYRING : String(d.signed_by),
+      archive: d.archive === true,
+    })),
   };
 }

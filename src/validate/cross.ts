@@ -10,8 +10,8 @@ import {
   operandTagKeys,
   operandTargetName,
   runtimeTargetName,
-} from "../plan/naming.js";
-import { displayPath, InputError } from "./errors.js";
+} from "../model/naming.js";
+import { displayPath, InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 
 export { didYouMean };

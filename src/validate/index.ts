@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ProjectConfig } from "../model/types.js";
 import { checkCatalog, checkConfig } from "./cross.js";
-import { InputErrors, sortErrors, type InputError } from "./errors.js";
+import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
 import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
 import { toExtensionSpec, toProjectConfig } from "./convert.js";

@@ -5,8 +5,8 @@
 // the flavor could never hold what it asks for: that is a mistake in the input, so say which file to fix.
 import type { SourceDoc } from "../load/index.js";
 import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
-import { excludedBecause } from "../plan/compat.js";
-import { InputError } from "./errors.js";
+import { excludedBecause } from "../model/compat.js";
+import { InputError } from "../model/errors.js";
 import { positionOf } from "./position.js";
 
 interface Shortfall {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { SourceDoc } from "../load/index.js";
 import { packageRoot } from "../model/paths.js";
-import { InputError } from "./errors.js";
+import { InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 import { expectedForPattern, shown, typeName } from "./expected.js";
 import { formatPath, parsePointer, positionOf } from "./position.js";

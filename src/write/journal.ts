@@ -1,26 +1,27 @@
-// Replacing a set of files so that a crash never leaves a mix of old and new: every new file is
-// first written into a staging directory inside the output directory (same filesystem, so the
-// moves are renames), then a journal naming every move and removal is renamed into place (the
-// commit point), then the moves run. A run that finds a journal finishes its moves (roll forward);
-// one that finds staging files but no journal deletes them (roll back: the old set never changed).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// Replacing a set of files so that a failure or a crash at any call leaves the old set or the
+// new one, and the next run finishes or undoes what a crash interrupted on its own:
+//  1. stage: every new file is written under .pgbake-staging/new/<path> (same filesystem, so the
+//     moves below are renames); a name too long or a directory that cannot be made fails here,
+//     before anything visible changed;
+//  2. commit: a journal naming every write (and whether its path held a file before), removal
+//     and directory to create is written whole and renamed into place;
+//  3. apply: each replaced or removed file is first moved to .pgbake-staging/old/<path>, then
+//     each new file moved into place; the journal is deleted, then the staging directory.
+// A failure after the commit rolls back (the old files come back from old/); a run that finds a
+// journal rolls forward, or back if forward fails; staging without a journal is deleted.
 import { dirname, isAbsolute, join, normalize } from "node:path";
+import { isMissing, twice, type WriterFs } from "./fs.js";
 
 export const STAGING_DIR = ".pgbake-staging";
 export const JOURNAL = ".pgbake-journal.json";
 
 export interface Journal {
-  /** Output-relative path -> file name inside the staging directory. */
-  writes: { path: string; staged: string }[];
+  version: 2;
+  writes: { path: string; existed: boolean }[];
   /** Output-relative paths of files pgbake made earlier and no longer makes. */
   removes: string[];
-}
-
-/** Test seams: called after each step, so a test can stop a write anywhere, as a crash would. */
-export interface WriteHooks {
-  afterStage?: (count: number) => void;
-  afterCommit?: () => void;
-  afterRename?: (count: number) => void;
+  /** Directories the apply step creates (parents first), removed again by a rollback. */
+  dirs: string[];
 }
 
 export interface StagedFile {
@@ -29,77 +30,143 @@ export interface StagedFile {
   mode: number;
 }
 
+/** Test seam: called once the journal is in place (the commit point). */
+export interface WriteHooks {
+  afterCommit?: () => void;
+}
+
 /** A path the journal may name: inside the output directory, never above it. */
 export function isOutputPath(p: unknown): p is string {
   return typeof p === "string" && p.length > 0 && !isAbsolute(p) && !normalize(p).split(/[\\/]/).includes("..");
 }
 
-function readJournal(outDir: string): Journal | undefined {
+const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
+
+function readJournal(fs: WriterFs, outDir: string): Journal | undefined {
   try {
-    const data = JSON.parse(readFileSync(join(outDir, JOURNAL), "utf8")) as Partial<Journal>;
-    const writes = Array.isArray(data.writes) ? data.writes : [];
-    const removes = Array.isArray(data.removes) ? data.removes : [];
-    if (!writes.every((w) => isOutputPath(w?.path) && /^[0-9]+$/.test(String(w?.staged))) || !removes.every(isOutputPath)) return undefined;
-    return { writes, removes };
-  } catch {
-    return undefined;
+    const data = JSON.parse(fs.readFile(join(outDir, JOURNAL)).toString("utf8")) as Partial<Journal>;
+    const { writes, removes, dirs } = data;
+    if (data.version !== 2 || !Array.isArray(writes) || !Array.isArray(removes) || !Array.isArray(dirs)) return undefined;
+    if (!writes.every((w) => isOutputPath(w?.path) && typeof w.existed === "boolean") || !removes.every(isOutputPath) || !dirs.every(isOutputPath))
+      return undefined;
+    return { version: 2, writes, removes, dirs };
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }
 
-function apply(outDir: string, journal: Journal, hooks: WriteHooks): void {
+/** Moves `from` to `to`, creating `to`'s directory; a missing `from` is no error (already moved). */
+function move(fs: WriterFs, from: string, to: string): void {
+  if (!exists(fs, dirname(to))) fs.mkdir(dirname(to));
+  try {
+    fs.rename(from, to);
+  } catch (err) {
+    if (!isMissing(err) || exists(fs, from)) throw err;
+  }
+}
+
+/** Once every move is done: the journal goes (the write is complete), then the leftovers. Each is tried twice. */
+function finish(fs: WriterFs, outDir: string): void {
+  twice(() => exists(fs, join(outDir, JOURNAL)) && fs.unlink(join(outDir, JOURNAL)));
+  twice(() => fs.removeTree(join(outDir, STAGING_DIR)));
+}
+
+/** Rolls forward; every step can run again after a crash. */
+export function applyForward(fs: WriterFs, outDir: string, journal: Journal): void {
+  moveForward(fs, outDir, journal);
+  finish(fs, outDir);
+}
+
+function moveForward(fs: WriterFs, outDir: string, journal: Journal): void {
   const staging = join(outDir, STAGING_DIR);
-  let renamed = 0;
+  for (const d of journal.dirs) if (!exists(fs, join(outDir, d))) fs.mkdir(join(outDir, d));
   for (const w of journal.writes) {
-    const from = join(staging, w.staged);
-    // Already moved by the interrupted run: nothing left to do for this one.
-    if (!existsSync(from)) continue;
+    const staged = join(staging, "new", w.path);
+    if (!exists(fs, staged)) continue; // moved already
     const target = join(outDir, w.path);
-    mkdirSync(dirname(target), { recursive: true });
-    renameSync(from, target);
-    hooks.afterRename?.(++renamed);
+    const backup = join(staging, "old", w.path);
+    if (w.existed && !exists(fs, backup) && exists(fs, target)) move(fs, target, backup);
+    move(fs, staged, target);
   }
-  for (const p of journal.removes) rmSync(join(outDir, p), { force: true });
-  rmSync(join(outDir, JOURNAL), { force: true });
-  rmSync(staging, { recursive: true, force: true });
+  for (const r of journal.removes) {
+    const target = join(outDir, r);
+    const backup = join(staging, "old", r);
+    if (!exists(fs, backup) && exists(fs, target)) move(fs, target, backup);
+  }
 }
 
-/** Finishes or undoes a write that a crash interrupted. Returns what it did. */
-export function recoverInterrupted(outDir: string): "none" | "rolled-forward" | "rolled-back" {
-  const journalFile = join(outDir, JOURNAL);
+/** Puts the old set back; every step can run again after a crash. */
+export function applyBackward(fs: WriterFs, outDir: string, journal: Journal): void {
   const staging = join(outDir, STAGING_DIR);
-  if (existsSync(journalFile)) {
-    const journal = readJournal(outDir);
-    if (journal) {
-      apply(outDir, journal, {});
-      return "rolled-forward";
-    }
-    // Unreadable journal: it was not written by pgbake (ours are renamed in whole); drop it.
-    rmSync(journalFile, { force: true });
+  for (const w of [...journal.writes].reverse()) {
+    const target = join(outDir, w.path);
+    const backup = join(staging, "old", w.path);
+    if (exists(fs, backup)) move(fs, backup, target);
+    else if (!w.existed && !exists(fs, join(staging, "new", w.path)) && exists(fs, target)) fs.unlink(target);
   }
-  if (existsSync(staging)) {
-    rmSync(staging, { recursive: true, force: true });
+  for (const r of journal.removes) {
+    const backup = join(staging, "old", r);
+    if (exists(fs, backup)) move(fs, backup, join(outDir, r));
+  }
+  for (const d of [...journal.dirs].reverse()) {
+    const dir = join(outDir, d);
+    if (exists(fs, dir) && fs.readdir(dir).length === 0) fs.rmdir(dir);
+  }
+  finish(fs, outDir);
+}
+
+/** Finishes (or, failing that, undoes) a write that a crash interrupted. Returns what it did. */
+export function recoverInterrupted(fs: WriterFs, outDir: string): "none" | "rolled-forward" | "rolled-back" {
+  if (exists(fs, join(outDir, JOURNAL))) {
+    const journal = readJournal(fs, outDir);
+    if (journal) {
+      try {
+        applyForward(fs, outDir, journal);
+        return "rolled-forward";
+      } catch {
+        applyBackward(fs, outDir, journal);
+        return "rolled-back";
+      }
+    }
+    // Not a journal of this pgbake (ours are renamed into place whole): nothing it says can be trusted.
+    fs.unlink(join(outDir, JOURNAL));
+  }
+  if (exists(fs, join(outDir, STAGING_DIR))) {
+    fs.removeTree(join(outDir, STAGING_DIR));
     return "rolled-back";
   }
   return "none";
 }
 
 /** Replaces `writes` and deletes `removes` in outDir as one step, as far as a crash can tell. */
-export function replaceSet(outDir: string, writes: StagedFile[], removes: string[], hooks: WriteHooks = {}): void {
-  if (writes.length === 0 && removes.length === 0) return;
+export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], removes: string[], dirs: string[], hooks: WriteHooks = {}): void {
   const staging = join(outDir, STAGING_DIR);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  const journal: Journal = { writes: [], removes };
-  writes.forEach((f, i) => {
-    const staged = String(i);
-    writeFileSync(join(staging, staged), f.content, { mode: f.mode });
-    chmodSync(join(staging, staged), f.mode);
-    journal.writes.push({ path: f.path, staged });
-    hooks.afterStage?.(i + 1);
-  });
-  const tmp = join(outDir, `${JOURNAL}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(journal, null, 2)}\n`);
-  renameSync(tmp, join(outDir, JOURNAL));
-  hooks.afterCommit?.();
-  apply(outDir, journal, hooks);
+  const journal: Journal = { version: 2, writes: [], removes, dirs };
+  let committed = false;
+  try {
+    fs.removeTree(staging);
+    for (const f of writes) {
+      const staged = join(staging, "new", f.path);
+      if (!exists(fs, dirname(staged))) fs.mkdir(dirname(staged));
+      fs.writeFile(staged, f.content, f.mode);
+      journal.writes.push({ path: f.path, existed: exists(fs, join(outDir, f.path)) });
+    }
+    const tmp = join(staging, JOURNAL);
+    fs.writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`, 0o644);
+    fs.rename(tmp, join(outDir, JOURNAL));
+    committed = true;
+    hooks.afterCommit?.();
+    moveForward(fs, outDir, journal);
+  } catch (err) {
+    // Leave the old set, as it was: undo the moves (after the commit) or drop the staged files.
+    try {
+      if (committed) applyBackward(fs, outDir, journal);
+      else twice(() => fs.removeTree(staging));
+    } catch {
+      // The next run finishes the job (recoverInterrupted); the first failure is the one to report.
+    }
+    throw err;
+  }
+  finish(fs, outDir);
 }

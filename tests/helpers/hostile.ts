@@ -23,3 +23,8 @@ export const hostileString = (maxLength = 40): fc.Arbitrary<string> =>
 export function fromHclJson(printed: string): string {
   return printed.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
+
+/** The other way: how buildx prints a value holding a literal `${` or `%{`. */
+export function toHclJson(value: string): string {
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}

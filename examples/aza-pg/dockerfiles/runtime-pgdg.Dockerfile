@@ -20,10 +20,36 @@ RUN set -eux; \
     install -d -o 26 -g 26 -m 0755 /var/lib/postgresql /var/run/postgresql; \
     mkdir -p /etc/postgresql-common/createcluster.d; \
     echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/pgbake.conf
+# Where packages come from (bases.<name>.apt in pgbake.yaml): APT_SOURCES, when set, replaces the
+# image's own sources (one sources.list line each); PGDG's suite comes from PGDG_MIRROR, plus its
+# archive suite (every version ever published) when PGDG_ARCHIVE is set.
+ARG APT_SOURCES=""
+ARG CODENAME
+ARG PGDG_MIRROR=https://apt.postgresql.org/pub/repos/apt
+ARG PGDG_ARCHIVE=""
+ARG PGDG_KEY=""
+ARG PGDG_COMPONENTS=main
+COPY --chmod=0755 dockerfiles/files/pgbake-apt-pin.sh /usr/local/bin/pgbake-apt-pin.sh
 RUN set -eux -f; \
+    if [ -n "${APT_SOURCES}" ]; then \
+      rm -rf /etc/apt/sources.list.d; mkdir -p /etc/apt/sources.list.d; \
+      printf '%s\n' "${APT_SOURCES}" > /etc/apt/sources.list; \
+    fi; \
     apt-get update; \
     apt-get install -y --no-install-recommends ca-certificates postgresql-common; \
-    /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y -v "${PG_MAJOR}"; \
+    key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.gpg; \
+    [ -e "$key" ] || key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
+    if [ -n "${PGDG_KEY}" ]; then \
+      key=/etc/apt/keyrings/pgbake-pgdg.asc; \
+      mkdir -p /etc/apt/keyrings; \
+      /usr/lib/apt/apt-helper download-file "${PGDG_KEY}" "$key"; \
+    fi; \
+    echo "deb [signed-by=$key] ${PGDG_MIRROR} ${CODENAME}-pgdg ${PGDG_COMPONENTS}" > /etc/apt/sources.list.d/pgdg.list; \
+    if [ -n "${PGDG_ARCHIVE}" ]; then \
+      echo "deb [signed-by=$key] ${PGDG_ARCHIVE} ${CODENAME}-pgdg-archive ${PGDG_COMPONENTS}" >> /etc/apt/sources.list.d/pgdg.list; \
+    fi; \
+    apt-get update; \
+    pgbake-apt-pin.sh "postgresql-${PG_MAJOR}=${PG_VERSION}-*"; \
     apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}=${PG_VERSION}-*"; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*

@@ -1,14 +1,32 @@
-// `generate --release`: everything that goes into a published image must be pinned. Bases by
-// digest (a tag can be re-pushed) and source builds by full commit (a git tag can move).
+// The post-plan step: checks that need to know what is built. Today `generate --release`:
+// everything that goes into a published image must be pinned. Bases by digest (a tag can be
+// re-pushed) and source builds by full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
-import { InputError } from "./errors.js";
-import { formatPath, positionOf, type PathSegment } from "./position.js";
+import { InputError } from "../model/errors.js";
+import { formatPath, positionOf, type PathSegment } from "../validate/position.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
 const pinnedImage = /@sha256:[0-9a-f]{64}$/;
 
-export function checkRelease(
+export interface PlanChecks {
+  /** Refuse unpinned bases and sources. */
+  release?: boolean;
+}
+
+/** Every problem the checks in `checks` find, with file and position; empty when all pass. */
+export function checkPlan(
+  checks: PlanChecks,
+  config: ProjectConfig,
+  catalog: Catalog,
+  plan: Plan,
+  configDoc: SourceDoc,
+  extensionDocs: SourceDoc[],
+): InputError[] {
+  return checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [];
+}
+
+function checkRelease(
   config: ProjectConfig,
   catalog: Catalog,
   plan: Plan,

@@ -1,0 +1,114 @@
+// The bake definition: what `docker buildx bake --print` prints for the generated file, as typed
+// data made from the plan alone. The HCL file (bakefile.ts) says the same thing compactly; tests
+// hold buildx's `--print` of that file against this definition.
+import { timestampMarker } from "../model/naming.js";
+import type { Metadata, Plan, TargetPlan } from "../model/types.js";
+
+/** An `output`, `attest` or `cache-*` entry: the CSV `k=v,...` bake takes, as buildx prints it parsed. */
+export type BakeEntry = Record<string, string>;
+
+export interface BakeTargetDefinition {
+  context: string;
+  dockerfile: string;
+  platforms: string[];
+  args: Record<string, string>;
+  contexts?: Record<string, string>;
+  tags?: string[];
+  labels?: Record<string, string>;
+  annotations?: string[];
+  output?: BakeEntry[];
+  attest?: BakeEntry[];
+  "cache-from"?: BakeEntry[];
+  "cache-to"?: BakeEntry[];
+}
+
+export interface BakeDefinition {
+  group: Record<string, { targets: string[] }>;
+  target: Record<string, BakeTargetDefinition>;
+}
+
+/** The variables a bake run is steered by (environment variables of the same name override them). */
+export interface BakeVariables {
+  registry: string;
+  /** YYYYMMDDhhmm, UTC. */
+  timestamp: string;
+  revision: string;
+  annotation_levels: string;
+  cache_scope: string;
+}
+
+/** Tag format of `{timestamp}`: minutes in UTC, as CloudNativePG and aza-pg tag their images. */
+export const timestampFormat = "YYYYMMDDhhmm";
+
+export const defaultVariables = (plan: Plan): Omit<BakeVariables, "timestamp"> => ({
+  registry: plan.registry,
+  revision: "",
+  // A single-platform export without attestations cannot carry index annotations
+  // (docker/buildx: "index annotations not supported for single platform export"): set
+  // annotation_levels=manifest for such builds.
+  annotation_levels: "index,manifest",
+  cache_scope: "all",
+});
+
+/** OCI wants RFC 3339 for `created`; derived from `timestamp` so both name the same minute. */
+export const createdFrom = (timestamp: string): string =>
+  timestamp.replace(/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$/, "$1-$2-$3T$4:$5:00Z");
+
+export const imageOutput: BakeEntry = { type: "image", "oci-mediatypes": "true", "oci-artifact": "true" };
+export const attestations: BakeEntry[] = [{ type: "provenance", mode: "max" }, { type: "sbom" }];
+export const cacheToOptions: BakeEntry = { mode: "max", "image-manifest": "true", "oci-mediatypes": "true" };
+
+/** Registry cache in the target's own repository, one tag per target and `cache_scope` (CI: per platform). */
+export const cacheRef = (registry: string, repository: string, target: string, scope: string): string =>
+  `${registry}/${repository}:cache-${target}-${scope}`;
+
+function labels(metadata: Metadata, vars: BakeVariables): [string, string][] {
+  const values = { created: createdFrom(vars.timestamp), revision: vars.revision };
+  return metadata.map(([k, v]) => [k, typeof v === "string" ? v : values[v.variable]]);
+}
+
+function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: BakeVariables): BakeTargetDefinition {
+  const def: BakeTargetDefinition = { context: ".", dockerfile, platforms: [...t.platforms], args: { ...t.args } };
+  if (Object.keys(t.contexts).length > 0) def.contexts = { ...t.contexts };
+  if (t.kind !== "runtime") {
+    def.tags = t.tags.map((tag) => `${vars.registry}/${tag.split(timestampMarker).join(vars.timestamp)}`);
+    const pairs = labels(t.metadata, vars);
+    def.labels = Object.fromEntries(pairs);
+    def.annotations = pairs.map(([k, v]) => `${vars.annotation_levels}:${k}=${v}`);
+    def.output = [{ ...imageOutput }];
+    if (plan.build.attest) def.attest = attestations.map((a) => ({ ...a }));
+  } else {
+    // A runtime has no output of its own: buildx builds it only as a context of other targets.
+    def.output = [{ type: "cacheonly" }];
+  }
+  if (plan.build.cache) {
+    const ref = cacheRef(vars.registry, t.repository, t.name, vars.cache_scope);
+    def["cache-from"] = [{ type: "registry", ref }];
+    def["cache-to"] = [{ type: "registry", ref, ...cacheToOptions }];
+  }
+  return def;
+}
+
+/**
+ * What `--print` shows for `targets` (all by default) under `vars`; `dockerfiles` maps each
+ * target to its Dockerfile (render decides the files).
+ */
+export function bakeDefinition(
+  plan: Plan,
+  dockerfiles: Record<string, string>,
+  vars: BakeVariables,
+  targets: string[] = allTargets(plan).map((t) => t.name),
+): BakeDefinition {
+  const wanted = new Set(targets);
+  const target: Record<string, BakeTargetDefinition> = {};
+  for (const t of allTargets(plan)) if (wanted.has(t.name)) target[t.name] = targetDefinition(t, dockerfiles[t.name]!, plan, vars);
+  const group: BakeDefinition["group"] = {};
+  for (const g of plan.groups) {
+    const members = g.targets.filter((n) => wanted.has(n));
+    if (members.length > 0) group[g.name] = { targets: members };
+  }
+  return { group, target };
+}
+
+/** Every target in plan order: runtimes, extension images, operands. */
+export const allTargets = (plan: Plan): TargetPlan[] => [...plan.runtimes, ...plan.extensionImages, ...plan.operands];

@@ -1,0 +1,234 @@
+// Reads apt repositories the way apt does: the suite's InRelease (or Release + Release.gpg),
+// verified with gpgv against named keyrings, then each component's Packages index, checked
+// against the SHA256 the signed Release lists. Plain node fetch over http(s); no apt state.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { UpdateError } from "./errors.js";
+
+export interface AptRepository {
+  /** Repository root, e.g. https://apt.postgresql.org/pub/repos/apt */
+  uri: string;
+  suite: string;
+  components: string[];
+  /** Keyring files (binary or ASCII-armored) whose keys may sign this suite's Release. */
+  keyrings: string[];
+  /** A suite that may be absent (e.g. sid has no sid-updates): a 404 skips it, silence never. */
+  optional?: boolean;
+}
+
+/** Debian's name of a platform's architecture. */
+export function debianArch(platform: string): string {
+  const arch = platform.replace(/^linux\//, "");
+  const names: Record<string, string> = { "arm/v7": "armhf", "arm/v6": "armel", "386": "i386", ppc64le: "ppc64el" };
+  return names[arch] ?? arch;
+}
+
+const trimSlash = (uri: string): string => uri.replace(/\/+$/, "");
+
+async function get(url: string): Promise<Buffer | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new UpdateError(url, `unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`);
+  }
+  if (res.status === 404 || res.status === 410) return undefined;
+  if (!res.ok) throw new UpdateError(url, `HTTP ${res.status} ${res.statusText}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+/** Fields of one deb822 paragraph (continuation lines joined with "\n"). */
+function parseParagraph(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let key = "";
+  for (const line of text.split("\n")) {
+    if (/^[ \t]/.test(line) && key) fields.set(key, `${fields.get(key)}\n${line.trim()}`);
+    else {
+      const m = /^([^:\s]+):\s*(.*)$/.exec(line);
+      if (m) {
+        key = m[1]!;
+        fields.set(key, m[2]!);
+      }
+    }
+  }
+  return fields;
+}
+
+/** A gpgv-readable keyring: armored keys are dearmored into `dir`. */
+function keyringFile(file: string, dir: string, n: number): string {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    throw new UpdateError(file, "keyring not readable");
+  }
+  if (!data.subarray(0, 40).toString("latin1").includes("-----BEGIN PGP")) return file;
+  const out = join(dir, `key${n}.gpg`);
+  execFileSync("gpg", ["--batch", "--yes", "--dearmor", "--output", out, file], { stdio: "pipe" });
+  return out;
+}
+
+/** The signed text of a Release, or an UpdateError naming the URL. */
+function verified(url: string, keyrings: string[], signed: Buffer, detached?: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), "pgbake-gpgv-"));
+  try {
+    const rings = keyrings.filter(existsSync);
+    if (rings.length === 0) throw new UpdateError(url, `no keyring to verify it with (looked for ${keyrings.join(", ") || "none"})`);
+    const args = rings.flatMap((k, i) => ["--keyring", keyringFile(k, dir, i)]);
+    const data = join(dir, "data");
+    writeFileSync(data, signed);
+    try {
+      if (detached) {
+        writeFileSync(join(dir, "sig"), detached);
+        execFileSync("gpgv", [...args, join(dir, "sig"), data], { stdio: "pipe" });
+        return signed.toString("utf8");
+      }
+      execFileSync("gpgv", [...args, "--output", join(dir, "out"), data], { stdio: "pipe" });
+      return readFileSync(join(dir, "out"), "utf8");
+    } catch (err) {
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim().split("\n").slice(-2).join("; ");
+      throw new UpdateError(url, `signature not verified against ${rings.join(", ")} (${stderr})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface ReleaseInfo {
+  url: string;
+  architectures: string[];
+  components: string[];
+  /** path -> [sha256, size] */
+  files: Map<string, { sha256: string; size: number }>;
+  noArchAllIndex: boolean;
+}
+
+/** Per (repository, suite) the verified Release; per index URL the package versions. */
+export class AptIndexReader {
+  private releases = new Map<string, Promise<ReleaseInfo | undefined>>();
+  private indexes = new Map<string, Promise<Map<string, string[]>>>();
+
+  release(repo: AptRepository): Promise<ReleaseInfo | undefined> {
+    const base = `${trimSlash(repo.uri)}/dists/${repo.suite}`;
+    let p = this.releases.get(base);
+    if (!p) {
+      p = this.readRelease(base, repo);
+      this.releases.set(base, p);
+    }
+    return p;
+  }
+
+  private async readRelease(base: string, repo: AptRepository): Promise<ReleaseInfo | undefined> {
+    let text: string;
+    const inRelease = await get(`${base}/InRelease`);
+    if (inRelease) text = verified(`${base}/InRelease`, repo.keyrings, inRelease);
+    else {
+      const release = await get(`${base}/Release`);
+      if (!release) {
+        if (repo.optional) return undefined;
+        throw new UpdateError(`${base}/InRelease`, "not found (nor Release): is the suite right?");
+      }
+      const sig = await get(`${base}/Release.gpg`);
+      if (!sig) throw new UpdateError(`${base}/Release.gpg`, "not found: the Release is unsigned");
+      text = verified(`${base}/Release`, repo.keyrings, release, sig);
+    }
+    const fields = parseParagraph(text.replace(/\r/g, ""));
+    const files = new Map<string, { sha256: string; size: number }>();
+    for (const line of (fields.get("SHA256") ?? "").split("\n")) {
+      const m = /^([0-9a-f]{64})\s+(\d+)\s+(\S+)$/.exec(line.trim());
+      if (m) files.set(m[3]!, { sha256: m[1]!, size: Number(m[2]) });
+    }
+    if (files.size === 0) throw new UpdateError(`${base}/Release`, "lists no SHA256 index files");
+    return {
+      url: base,
+      architectures: (fields.get("Architectures") ?? "").split(/\s+/).filter(Boolean),
+      components: (fields.get("Components") ?? "").split(/\s+/).filter(Boolean),
+      files,
+      noArchAllIndex: /\bPackages\b/.test(fields.get("No-Support-for-Architecture-all") ?? ""),
+    };
+  }
+
+  /**
+   * Package name -> every version the suite lists for `arch` (architecture `all` included).
+   * Undefined when an optional suite does not exist.
+   */
+  async versions(repo: AptRepository, arch: string): Promise<Map<string, string[]> | undefined> {
+    const rel = await this.release(repo);
+    if (!rel) return undefined;
+    const merged = new Map<string, string[]>();
+    for (const component of repo.components) {
+      // Components are checked by the files the Release lists (Debian's security suite names
+      // its components `updates/main` but lists the files under `main/`).
+      if (![...rel.files.keys()].some((f) => f.startsWith(`${component}/`)))
+        throw new UpdateError(`${rel.url}/Release`, `has no component '${component}' (it has ${rel.components.join(", ")})`);
+      const dirs = [`${component}/binary-${arch}`];
+      // As apt: binary-all only when the Release names architecture `all` and does not say its
+      // packages are in the per-architecture indexes already.
+      if (!rel.noArchAllIndex && rel.architectures.includes("all") && arch !== "all")
+        dirs.push(`${component}/binary-all`);
+      for (const dir of dirs)
+        for (const [name, vs] of await this.index(rel, dir)) merged.set(name, [...(merged.get(name) ?? []), ...vs]);
+    }
+    return merged;
+  }
+
+  private index(rel: ReleaseInfo, dir: string): Promise<Map<string, string[]>> {
+    const key = `${rel.url}/${dir}`;
+    let p = this.indexes.get(key);
+    if (!p) {
+      p = this.readIndex(rel, dir);
+      this.indexes.set(key, p);
+    }
+    return p;
+  }
+
+  private async readIndex(rel: ReleaseInfo, dir: string): Promise<Map<string, string[]>> {
+    // A Release may list an uncompressed index that the mirror does not serve (apt never fetches
+    // it): compressed first, .gz with node's zlib, .xz with xz(1) (Debian's essential xz-utils).
+    const candidates = [`${dir}/Packages.gz`, `${dir}/Packages.xz`, `${dir}/Packages`].filter((f) => rel.files.has(f));
+    if (candidates.length === 0)
+      throw new UpdateError(`${rel.url}/Release`, `lists no ${dir}/Packages (architectures: ${rel.architectures.join(", ")})`);
+    const path = candidates[0]!;
+    const url = `${rel.url}/${path}`;
+    const body = await get(url);
+    if (!body) throw new UpdateError(url, "not found, though the Release lists it");
+    const want = rel.files.get(path)!;
+    const got = createHash("sha256").update(body).digest("hex");
+    if (got !== want.sha256) throw new UpdateError(url, `SHA256 ${got} differs from the signed Release's ${want.sha256}`);
+    const text = decompress(url, body).toString("utf8");
+    return parsePackages(text);
+  }
+}
+
+function decompress(url: string, body: Buffer): Buffer {
+  if (url.endsWith(".gz")) return gunzipSync(body);
+  if (!url.endsWith(".xz")) return body;
+  try {
+    return execFileSync("xz", ["--decompress", "--stdout"], { input: body, maxBuffer: 1 << 30 });
+  } catch (err) {
+    throw new UpdateError(url, `cannot decompress (${(err as Error).message.split("\n")[0]})`);
+  }
+}
+
+/** Package -> versions from a Packages index (only the two fields pgbake needs). */
+export function parsePackages(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let name: string | undefined;
+  let version: string | undefined;
+  const flush = (): void => {
+    if (name && version) out.set(name, [...(out.get(name) ?? []), version]);
+    name = version = undefined;
+  };
+  for (const line of text.split("\n")) {
+    if (line === "" || line === "\r") flush();
+    else if (line.startsWith("Package: ")) name = line.slice(9).trim();
+    else if (line.startsWith("Version: ")) version = line.slice(9).trim();
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,46 @@
+// The bake file is compact (lookups, functions, a matrix per kind of target); the definition in
+// src/render/definition.ts is what it must mean. Real buildx reads every generated bake file of the
+// default config, every example and both e2e configs, and prints exactly that definition.
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { planFrom, renderFrom, type InputPaths } from "../src/pipeline/index.js";
+import { bakeDefinition, defaultVariables, type BakeVariables } from "../src/render/definition.js";
+import { partitionTargets, partBakeFile } from "../src/plan/partition.js";
+import { writeOutputs } from "../src/write/index.js";
+import { asPrinted, printAll, sortedAnnotations } from "./helpers/buildx.js";
+import { repoRoot, tempDir } from "./helpers/workspace.js";
+
+const work = tempDir("pgbake-print-");
+afterAll(() => work.cleanup());
+
+const example = (name: string): InputPaths => ({
+  config: join(repoRoot, "examples", name, "pgbake.yaml"),
+  extensions: join(repoRoot, "examples", name, "extensions"),
+});
+const cases: [string, InputPaths][] = [
+  ["the default config", {}],
+  ["the default config, per major", { bakeFiles: "per-major" }],
+  ...["cnpg-postgres-containers", "cnpg-extensions", "aza-pg", "flavored-pipeline", "vm-flavors"].map((n): [string, InputPaths] => [`examples/${n}`, example(n)]),
+  ["e2e/pgbake.yaml", { config: join(repoRoot, "e2e/pgbake.yaml"), extensions: join(repoRoot, "e2e/extensions") }],
+  ["e2e/multiarch.yaml", { config: join(repoRoot, "e2e/multiarch.yaml"), extensions: join(repoRoot, "e2e/extensions") }],
+];
+
+describe.each(cases)("docker buildx bake --print on %s", (name, paths) => {
+  it("is the bake definition, for every group and target (annotation order aside)", async () => {
+    const out = join(work.dir, name.replace(/[^a-z0-9]+/gi, "-"));
+    const planned = planFrom({ ...paths, out });
+    const { files, dockerfiles } = renderFrom(planned);
+    writeOutputs(out, files);
+    const plan = planned.plan;
+    const vars: BakeVariables = { ...defaultVariables(plan), timestamp: "202611211200", revision: "0123abc", cache_scope: "amd64" };
+    const env = { timestamp: vars.timestamp, revision: vars.revision, cache_scope: vars.cache_scope };
+    const bakeFiles: [string, string[] | undefined][] = [["docker-bake.hcl", undefined], ...[...partitionTargets(plan, plan.bakeFiles)].map(([part, targets]): [string, string[]] => [partBakeFile(part), targets])];
+    for (const [file, targets] of bakeFiles) {
+      const expected = bakeDefinition(plan, dockerfiles, vars, targets);
+      const { default: defaultGroup, ...groups } = expected.group;
+      const { all, plain } = await printAll(out, Object.keys(groups), env, file);
+      expect(sortedAnnotations(all), file).toEqual(asPrinted(sortedAnnotations({ ...expected, group: groups })));
+      expect(plain.group?.default, file).toEqual(defaultGroup);
+    }
+  });
+});
