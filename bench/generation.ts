@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { BakeFilesMode, Plan } from "../src/model/types.js";
 import { bakeFileFor } from "../src/plan/partition.js";
 import { planFrom } from "../src/pipeline/index.js";
-import { buildxPrint, measure, runOnce, type Measured } from "./measure.js";
+import { buildxPrint, measure, measureAlternating, runOnce, type Measured } from "./measure.js";
 
 export interface BenchCase {
   name: string;
@@ -21,11 +21,13 @@ export interface GenerationResult {
   extensionImages: number;
   runtimes: number;
   targets: number;
-  bakeFileKb: number;
+  bakeFileBytes: number;
   generate: Measured;
   buildxRead?: Measured;
-  /** generate median / buildx read median. */
+  /** generate median / buildx read median, wall time. */
   ratio?: number;
+  /** The same for CPU time (user + system). */
+  cpuRatio?: number;
 }
 
 export interface SplitResult {
@@ -48,22 +50,26 @@ function generateSample(root: string, c: BenchCase, out: string, mode: BakeFiles
   };
 }
 
-const countTargets = (file: string): number => (readFileSync(file, "utf8").match(/^target "/gm) ?? []).length;
+/** Targets a bake file defines: its matrix rows (`{ name = "…", … }`). */
+const countTargets = (file: string): number => (readFileSync(file, "utf8").match(/^ +\{ name = "/gm) ?? []).length;
 
 export function measureGeneration(root: string, c: BenchCase, out: string, buildx: boolean): GenerationResult {
   const { plan } = planFrom({ config: c.config, extensions: c.extensions });
-  const generate = measure(c.runs, generateSample(root, c, out));
-  const buildxRead = buildx ? measure(c.runs, () => buildxPrint(out, "docker-bake.hcl")) : undefined;
+  const gen = generateSample(root, c, out);
+  const [generate, buildxRead] = buildx
+    ? measureAlternating(c.runs, gen, () => buildxPrint(out, "docker-bake.hcl"))
+    : [measure(c.runs, gen), undefined];
   return {
     case: c.name,
     operands: plan.operands.length,
     extensionImages: plan.extensionImages.length,
     runtimes: plan.runtimes.length,
     targets: plan.operands.length + plan.extensionImages.length + plan.runtimes.length,
-    bakeFileKb: statSync(join(out, "docker-bake.hcl")).size / 1024,
+    bakeFileBytes: statSync(join(out, "docker-bake.hcl")).size,
     generate,
     buildxRead,
     ratio: buildxRead ? generate.median / buildxRead.median : undefined,
+    cpuRatio: buildxRead?.cpuMedian && generate.cpuMedian !== undefined ? generate.cpuMedian / buildxRead.cpuMedian : undefined,
   };
 }
 

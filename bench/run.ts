@@ -1,6 +1,6 @@
 // `npm run bench`: how fast pgbake plans and renders, how lean its build graph is, how it
 // scales, and how big the e2e images are. Prints tables and writes bench/results.json.
-// Options: --quick (one run each, no 100×), --scales 1,10,100,
+// Options: --quick (one run each, no 100×, no test suite), --scales 1,10,100, --no-suite,
 //          --images-config FILE --images-extensions DIR (default: e2e/ if present, else the default config).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     scales: { type: "string" },
     "images-config": { type: "string" },
     "images-extensions": { type: "string" },
+    "no-suite": { type: "boolean" },
   },
 });
 const root = packageRoot();
@@ -53,11 +54,16 @@ try {
     }
     rmSync(out, { recursive: true, force: true });
   }
-  say("\n1. pgbake generate (whole process, fresh output dir) and docker buildx bake --print (all targets) on its output");
+  say("\n1. pgbake generate (whole process, fresh output dir) and docker buildx bake --print (all targets) on its output,");
+  say("   in turns after a warm-up; medians of wall and CPU (user + system) seconds. Goals: generate/read <= 0.5 (default), <= 0.2 (10×)");
   say(
     table(
-      ["case", "operands", "ext images", "targets", "bake file KB", "generate s", "peak MB", "buildx read s", "generate/read"],
-      generation.map((g) => [g.case, g.operands, g.extensionImages, g.targets, fixed(g.bakeFileKb, 0), secs(g.generate.median), fixed(g.generate.peakRssMb, 0), buildx ? secs(g.buildxRead?.median) : "no buildx", fixed(g.ratio, 2)]),
+      ["case", "operands", "ext images", "targets", "bake file bytes", "generate s", "cpu s", "peak MB", "buildx read s", "cpu s", "generate/read", "cpu ratio"],
+      generation.map((g) => [
+        g.case, g.operands, g.extensionImages, g.targets, g.bakeFileBytes,
+        secs(g.generate.median), secs(g.generate.cpuMedian), fixed(g.generate.peakRssMb, 0),
+        buildx ? secs(g.buildxRead?.median) : "no buildx", secs(g.buildxRead?.cpuMedian), fixed(g.ratio, 2), fixed(g.cpuRatio, 2),
+      ]),
     ),
   );
   say("\n2. docker buildx bake --print <one target>: the full docker-bake.hcl against the part file pgbake bake picks");
@@ -111,6 +117,17 @@ try {
     );
   }
 
+  // 5. The unit suite (every test but the e2e ones), wall time. Goal: <= 90 s on 2 cores.
+  let suite: { seconds: number; exitCode: number | null } | undefined;
+  if (!quick && !values["no-suite"]) {
+    progress("unit suite: vitest run --project pure --project docker");
+    const started = process.hrtime.bigint();
+    const r = spawnSync("npx", ["vitest", "run", "--project", "pure", "--project", "docker"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    suite = { seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode: r.status };
+  }
+  say("\n5. Unit suite (vitest projects pure + docker), wall time");
+  say(suite ? `${secs(suite.seconds)} s (exit ${suite.exitCode})` : "not measured (--quick or --no-suite)");
+
   const buildxVersion = buildx ? spawnSync("docker", ["buildx", "version"], { encoding: "utf8" }).stdout.trim() : undefined;
   const results = {
     measuredAt: new Date().toISOString(),
@@ -120,6 +137,7 @@ try {
     split,
     graph,
     images,
+    suite,
   };
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   say("\nwrote bench/results.json");

@@ -56,7 +56,8 @@ afterAll(() => {
 describe("broken input corpus", () => {
   it("holds at least 40 cases", () => expect(cases.length).toBeGreaterThanOrEqual(40));
 
-  it.each(cases)("%s", async (caseName) => {
+  // Each case is its own directory and CLI process: they run side by side.
+  it.concurrent.each(cases)("%s", async (caseName) => {
     const dir = project(caseName);
     const before = snapshotTree(join(dir, "out"));
     const r = await pgbake(["generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], dir);

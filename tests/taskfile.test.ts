@@ -9,15 +9,26 @@ import { pgbake } from "./helpers/cli.js";
 import { repoRoot } from "./helpers/workspace.js";
 
 const taskfile = parse(readFileSync(join(repoRoot, "Taskfile.yml"), "utf8")) as {
+  vars: Record<string, string>;
   tasks: Record<string, { cmds?: (string | { task: string })[] }>;
 };
 const schemaPath = join(repoRoot, "..", "shared", "schemas", "taskfile.schema.json");
 
-/** Expands the Taskfile's own variables the way task's templating would for these values. */
-function expand(cmd: string, vars: Record<string, string>): string {
-  const flags = `${vars.PUSH === "true" ? "--push" : ""} ${vars.DRY_RUN === "true" ? "--dry-run" : ""}`;
-  const all: Record<string, string> = { PGBAKE: "node dist/src/cli/main.js", CONFIG: "pgbake.yaml", EXTENSIONS: "extensions", BAKE_FLAGS: flags, ...vars };
-  return cmd.replace(/\{\{\.([A-Z_]+)\}\}/g, (_, k: string) => all[k] ?? "");
+/**
+ * The Go-template forms the Taskfile uses (`{{.X}}`, `{{.X | default "v"}}`, `{{if eq .X "v"}}…{{end}}`),
+ * evaluated with the Taskfile's own `vars:` over the values a user passes: what the command is
+ * comes from the Taskfile, not from this test.
+ */
+function template(text: string, values: Record<string, string>): string {
+  return text
+    .replace(/\{\{if eq \.([A-Z_]+) "([^"]*)"\}\}(.*?)\{\{end\}\}/g, (_, k: string, v: string, body: string) => (values[k] === v ? body : ""))
+    .replace(/\{\{\.([A-Z_]+)(?: \| default "([^"]*)")?\}\}/g, (_, k: string, d?: string) => values[k] || d || "");
+}
+
+function expand(cmd: string, given: Record<string, string>): string {
+  const values: Record<string, string> = { ...given };
+  for (const [k, v] of Object.entries(taskfile.vars)) values[k] = template(v, values);
+  return template(cmd, values);
 }
 
 describe("Taskfile.yml", () => {

@@ -4,7 +4,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { bakeCommand, formatCommand, runBake } from "../bake/index.js";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances } from "../bake/entitlements.js";
 import { bakeFileFor } from "../plan/partition.js";
@@ -14,10 +13,10 @@ import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
-import { imageCatalogs, type BakeMetadata } from "./catalog.js";
+import type { BakeMetadata } from "./catalog.js";
+import { UsageError } from "./usage.js";
 import { compatibilityGrid } from "../plan/grid.js";
 import { gridMarkdown } from "./grid.js";
-import { runUpdate, UpdateUsageError } from "./update.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -136,10 +135,11 @@ export const commands: Record<string, Command> = {
     usage: "pgbake catalog --metadata FILE [--dir DIR] [--force]",
     summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
     options: { metadata: { type: "string" }, dir: { type: "string" }, force: { type: "boolean" } },
-    run(v) {
+    async run(v) {
       if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
       const planned = planFrom(pathsOf(v));
       const { plan, outDir } = planned;
+      const { imageCatalogs } = await import("./catalog.js");
       const catalogs = imageCatalogs(plan, readMetadata(v.metadata as string));
       const dir = resolve((v.dir as string | undefined) ?? "catalogs");
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
@@ -157,7 +157,9 @@ export const commands: Record<string, Command> = {
     usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
     options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
-    run(v) {
+    async run(v) {
+      // Imported when used: a command loads only the modules it needs (update's are many).
+      const { runUpdate } = await import("./update.js");
       return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
     },
   },
@@ -206,6 +208,7 @@ export const commands: Record<string, Command> = {
         bakeFile: v.check ? undefined : bakeFileFor(planned.plan, planned.config.bake_files, targets),
       };
       if (v["dry-run"]) {
+        const { bakeCommand, formatCommand } = await import("../bake/index.js");
         print(formatCommand(bakeCommand(opts)));
         return 0;
       }
@@ -214,12 +217,12 @@ export const commands: Record<string, Command> = {
         process.stderr.write("pgbake: generated files are out of date: run 'pgbake generate' first\n");
         return 1;
       }
+      const { runBake } = await import("../bake/index.js");
       return (await runBake(opts)) === 0 ? 0 : 1;
     },
   },
 };
 
-class UsageError extends Error {}
 
 /** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
 function readMetadata(file: string): BakeMetadata {
@@ -276,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UpdateUsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
       return 2;
     }

@@ -12,7 +12,9 @@ export interface UpdateFlags {
   keyrings?: string[];
 }
 
-export class UpdateUsageError extends Error {}
+import { UsageError } from "./usage.js";
+
+export class UpdateUsageError extends UsageError {}
 
 export function parseOnly(only: string | undefined): Set<UpdateKind> {
   if (only === undefined) return new Set(UPDATE_KINDS);

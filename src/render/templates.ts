@@ -1,18 +1,38 @@
-// Loads and compiles the handlebars templates once. Values reaching them are pre-escaped
+// The handlebars templates of the Dockerfiles. `npm run build` precompiles them
+// (scripts/build-templates.mjs) so a run loads only handlebars' small runtime; from the
+// TypeScript sources (tests) they are compiled here. Values reaching them are pre-escaped
 // (see escape.ts), so templates use triple-stash and HTML escaping is off.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import Handlebars from "handlebars";
+import { fileURLToPath } from "node:url";
+import type { TemplateDelegate } from "handlebars";
 import { packageRoot } from "../model/paths.js";
 
-const hb = Handlebars.create();
-const cache = new Map<string, Handlebars.TemplateDelegate>();
+const require = createRequire(import.meta.url);
+const cache = new Map<string, TemplateDelegate>();
+export const compileOptions = { noEscape: true, strict: true };
 
-export function template(relPath: string): Handlebars.TemplateDelegate {
+/** Where the build puts the precompiled templates: template path → handlebars template spec. */
+export const precompiledPath = (): string => join(fileURLToPath(new URL(".", import.meta.url)), "templates.precompiled.cjs");
+
+export const listTemplates = (): string[] =>
+  readdirSync(join(packageRoot(), "templates")).filter((f) => f.endsWith(".hbs")).sort().map((f) => `templates/${f}`);
+
+let precompiled: Record<string, unknown> | null | undefined;
+
+export function template(relPath: string): TemplateDelegate {
   let fn = cache.get(relPath);
   if (!fn) {
-    const text = readFileSync(join(packageRoot(), relPath), "utf8");
-    fn = hb.compile(text, { noEscape: true, strict: true });
+    if (precompiled === undefined) precompiled = existsSync(precompiledPath()) ? (require(precompiledPath()) as Record<string, unknown>) : null;
+    const spec = precompiled?.[relPath];
+    if (spec) {
+      const runtime = require("handlebars/runtime") as { default: { create(): { template(spec: unknown): TemplateDelegate } } };
+      fn = runtime.default.create().template(spec);
+    } else {
+      const { default: Handlebars } = require("handlebars") as typeof import("handlebars") & { default: typeof import("handlebars") };
+      fn = Handlebars.create().compile(readFileSync(join(packageRoot(), relPath), "utf8"), compileOptions);
+    }
     cache.set(relPath, fn);
   }
   return fn;

@@ -1,23 +1,28 @@
-// Turns schema-valid YAML data into the typed specs the planner takes (defaults filled in).
-import { DEBIAN_ARCHIVE_KEYRING, PGDG_DEFAULT_MIRROR, type BaseAptSettings, type BaseSpec, type ExtensionSpec, type FlavorSpec, type ProjectConfig, type TypeSpec } from "../model/types.js";
+// Turns schema-valid YAML data into the typed specs the planner takes, with the schemas'
+// defaults filled in (defaults.ts). Only defaults computed from other fields are decided here.
+import type { BaseAptSettings, BaseSpec, ExtensionSpec, FlavorSpec, ProjectConfig, TypeSpec } from "../model/types.js";
+import { schemaDefault } from "./defaults.js";
 
 type Obj = Record<string, unknown>;
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+const list = (v: unknown): string[] => (v as unknown[]).map(String);
+const ext = <T>(value: unknown, ...path: string[]): T => (value === undefined ? schemaDefault<T>("extension", path) : (value as T));
+const cfg = <T>(value: unknown, ...path: string[]): T => (value === undefined ? schemaDefault<T>("config", path) : (value as T));
 
 export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
   const name = String(data.name);
   const source = data.source as Obj | undefined;
   return {
     name,
+    // A tool has no SQL name; an extension is created by its own name unless it says otherwise.
     sql_names: data.sql_names === undefined ? (data.kind === "tool" ? [] : [name]) : list(data.sql_names),
     description: String(data.description),
     license: String(data.license),
     homepage: String(data.homepage),
     kind: data.kind as ExtensionSpec["kind"],
     version: String(data.version),
-    versions_by_major: Object.fromEntries(Object.entries((data.versions as Obj) ?? {}).map(([k, v]) => [k, String(v)])),
+    versions_by_major: Object.fromEntries(Object.entries(ext<Obj>(data.versions, "versions")).map(([k, v]) => [k, String(v)])),
     package: data.package === undefined ? undefined : String(data.package),
-    package_version: data.package_version === undefined ? "{version}-*" : String(data.package_version),
+    package_version: String(ext(data.package_version, "package_version")),
     source: source && {
       git: String(source.git),
       ref: String(source.ref),
@@ -25,9 +30,9 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
       track: source.track === undefined ? undefined : String(source.track),
       build: source.build as NonNullable<ExtensionSpec["source"]>["build"],
       subdir: source.subdir === undefined ? undefined : String(source.subdir),
-      build_packages: list(source.build_packages),
-      binaries: list(source.binaries),
-      build_options: list(source.build_options),
+      build_packages: list(ext(source.build_packages, "source", "build_packages")),
+      binaries: list(ext(source.binaries, "source", "binaries")),
+      build_options: list(ext(source.build_options, "source", "build_options")),
       pgrx_version: source.pgrx_version === undefined ? undefined : String(source.pgrx_version),
       go_main: source.go_main === undefined ? undefined : String(source.go_main),
     },
@@ -35,15 +40,15 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     max_pg_version: data.max_pg_version as number | undefined,
     platforms: data.platforms === undefined ? undefined : list(data.platforms),
     bases: data.bases === undefined ? undefined : list(data.bases),
-    disabled: data.disabled === true,
+    disabled: ext<boolean>(data.disabled, "disabled"),
     disabled_reason: data.disabled_reason === undefined ? undefined : String(data.disabled_reason),
-    shared_preload_libraries: list(data.shared_preload_libraries),
-    requires: list(data.requires),
-    runtime_packages: list(data.runtime_packages),
+    shared_preload_libraries: list(ext(data.shared_preload_libraries, "shared_preload_libraries")),
+    requires: list(ext(data.requires, "requires")),
+    runtime_packages: list(ext(data.runtime_packages, "runtime_packages")),
     runtime_packages_by_base: Object.fromEntries(
-      Object.entries((data.runtime_packages_by_base as Obj) ?? {}).map(([k, v]) => [k, list(v)]),
+      Object.entries(ext<Obj>(data.runtime_packages_by_base, "runtime_packages_by_base")).map(([k, v]) => [k, list(v)]),
     ),
-    extra_packages: list(data.extra_packages),
+    extra_packages: list(ext(data.extra_packages, "extra_packages")),
     smoke_test: data.smoke_test === undefined ? undefined : String(data.smoke_test),
     notes: data.notes === undefined ? undefined : String(data.notes),
     file,
@@ -57,7 +62,7 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     name,
     image: String(b.image),
     codename: String(b.codename),
-    postgres_from: (b.postgres_from as BaseSpec["postgres_from"]) ?? "pgdg",
+    postgres_from: cfg<BaseSpec["postgres_from"]>(b.postgres_from, "bases", "*", "postgres_from"),
     platforms: b.platforms === undefined ? undefined : list(b.platforms),
     majors: b.majors === undefined ? undefined : (b.majors as unknown[]).map(Number),
     apt: toAptSettings((b.apt as Obj | undefined) ?? {}),
@@ -65,12 +70,12 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
   const types: TypeSpec[] = Object.entries((data.types as Record<string, Obj> | undefined) ?? {}).map(([name, t]) => ({
     name,
     description: String(t.description),
-    packages: list(t.packages),
-    extensions: list(t.extensions),
+    packages: list(cfg(t.packages, "types", "*", "packages")),
+    extensions: list(cfg(t.extensions, "types", "*", "extensions")),
   }));
   const flavors: FlavorSpec[] = Object.entries((data.flavors as Record<string, Obj> | undefined) ?? {}).map(([name, f]) => ({
     name,
-    description: f.description === undefined ? "" : String(f.description),
+    description: String(cfg(f.description, "flavors", "*", "description")),
     extensions: list(f.extensions),
     image: f.image === undefined ? undefined : String(f.image),
   }));
@@ -80,11 +85,12 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
   const opt = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
   return {
     file,
-    registry: data.registry === undefined ? "localhost:5000" : String(data.registry),
-    image: data.image === undefined ? "postgresql" : String(data.image),
+    registry: String(cfg(data.registry, "registry")),
+    image: String(cfg(data.image, "image")),
+    // The first flavor listed, as CloudNativePG names its plain images.
     default_flavor: data.default_flavor === undefined ? (flavors[0]?.name ?? "base") : String(data.default_flavor),
-    output: data.output === undefined ? "." : String(data.output),
-    bake_files: (data.bake_files as ProjectConfig["bake_files"] | undefined) ?? "single",
+    output: String(cfg(data.output, "output")),
+    bake_files: cfg<ProjectConfig["bake_files"]>(data.bake_files, "bake_files"),
     postgres: (data.postgres as Obj[]).map((p) => ({
       major: Number(p.major),
       version: String(p.version),
@@ -95,8 +101,8 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
     platforms: list(data.platforms),
     flavors,
     tags: {
-      operand: tags.operand === undefined ? ["{major}-{type}-{base}", "{version}-{type}-{base}"] : list(tags.operand),
-      extension: tags.extension === undefined ? ["{ext_version}-{major}-{base}"] : list(tags.extension),
+      operand: list(cfg(tags.operand, "tags", "operand")),
+      extension: list(cfg(tags.extension, "tags", "extension")),
     },
     metadata: {
       vendor: opt(metadata.vendor),
@@ -104,24 +110,24 @@ export function toProjectConfig(data: Obj, file: string): ProjectConfig {
       url: opt(metadata.url),
       documentation: opt(metadata.documentation),
       licenses: opt(metadata.licenses),
-      annotation_prefix: opt(metadata.annotation_prefix) ?? "dev.pgbake",
+      annotation_prefix: String(cfg(metadata.annotation_prefix, "metadata", "annotation_prefix")),
     },
-    build: { attest: build.attest !== false, cache: build.cache !== false },
+    build: { attest: cfg<boolean>(build.attest, "build", "attest"), cache: cfg<boolean>(build.cache, "build", "cache") },
   };
 }
 
 function toAptSettings(apt: Obj): BaseAptSettings {
   const distro = apt.distro as Obj[] | undefined;
   return {
-    pgdg_mirror: apt.pgdg_mirror === undefined ? PGDG_DEFAULT_MIRROR : String(apt.pgdg_mirror),
+    pgdg_mirror: String(cfg(apt.pgdg_mirror, "bases", "*", "apt", "pgdg_mirror")),
     pgdg_archive: apt.pgdg_archive === undefined ? undefined : String(apt.pgdg_archive),
     pgdg_key: apt.pgdg_key === undefined ? undefined : String(apt.pgdg_key),
     distro: distro?.map((d) => ({
       uri: String(d.uri),
       suites: list(d.suites),
-      components: d.components === undefined ? ["main"] : list(d.components),
-      signed_by: d.signed_by === undefined ? DEBIAN_ARCHIVE_KEYRING : String(d.signed_by),
-      archive: d.archive === true,
+      components: list(cfg(d.components, "bases", "*", "apt", "distro", "*", "components")),
+      signed_by: String(cfg(d.signed_by, "bases", "*", "apt", "distro", "*", "signed_by")),
+      archive: cfg<boolean>(d.archive, "bases", "*", "apt", "distro", "*", "archive"),
     })),
   };
 }

@@ -1,27 +1,14 @@
 // JSON Schema checks (ajv), reported with YAML source positions; all errors at once.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { SourceDoc } from "../load/index.js";
-import { packageRoot } from "../model/paths.js";
 import { InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 import { expectedForPattern, shown, typeName } from "./expected.js";
 import { formatPath, parsePointer, positionOf } from "./position.js";
 
-// verbose: errors carry the offending value, so messages can say what was found.
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-const compiled = new Map<string, ValidateFunction>();
+import { schemaValidator } from "./validators.js";
 
-export function schemaValidator(name: "config" | "extension"): ValidateFunction {
-  let fn = compiled.get(name);
-  if (!fn) {
-    const schema = JSON.parse(readFileSync(join(packageRoot(), "schemas", `${name}.schema.json`), "utf8"));
-    fn = ajv.compile(schema);
-    compiled.set(name, fn);
-  }
-  return fn;
-}
+export { schemaValidator };
 
 /** Why a field is required only sometimes (the schema's if/then rules). */
 const conditional: Record<string, string> = {

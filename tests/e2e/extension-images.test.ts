@@ -2,15 +2,15 @@
 // /share/extension, /licenses, /system), and files that work when copied into a plain minimal
 // operand image of the same major and base (the operand image is built by operands.test.ts' bake
 // or here). Libraries in /system are used as CloudNativePG uses them, through LD_LIBRARY_PATH.
-import { beforeAll, describe, expect, it } from "vitest";
-import { docker, e2eConfig, e2ePlan, generateAndBake, imageRef } from "../helpers/e2e.js";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { docker, e2ePlan, imageRef } from "../helpers/e2e.js";
 import { extensionSql, PgContainer } from "../helpers/postgres.js";
 
 const { plan, catalog, config } = e2ePlan();
 const specs = new Map(catalog.extensions.map((e) => [e.name, e]));
 
-beforeAll(async () => {
-  const run = await generateAndBake(e2eConfig, ["--push"]);
+beforeAll(() => {
+  const run = inject("e2eBake");
   expect(run.exitCode, run.output.slice(-4000)).toBe(0);
 });
 

@@ -1,15 +1,15 @@
 // Every operand image of the e2e config, built and pushed by `pgbake bake --push`, pulled back
 // from the registry and started: each extension the plan says it holds is created and smoke
 // tested, each one it dropped is absent, the server runs as uid 26 and no compiler is left.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker, e2eConfig, e2ePlan, generateAndBake, imageRef, parseSteps, executed } from "../helpers/e2e.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { docker, e2ePlan, imageRef, parseSteps, executed } from "../helpers/e2e.js";
 import { extensionSql, PgContainer } from "../helpers/postgres.js";
 
 const { plan, catalog } = e2ePlan();
 const specs = new Map(catalog.extensions.map((e) => [e.name, e]));
 
 beforeAll(async () => {
-  const run = await generateAndBake(e2eConfig, ["--push"]);
+  const run = inject("e2eBake");
   expect(run.exitCode, run.output.slice(-4000)).toBe(0);
   const steps = parseSteps(run.output);
   console.log(`e2e bake --push: ${run.seconds.toFixed(0)} s, ${steps.length} steps, ${executed(steps).length} executed`);
