@@ -26,7 +26,7 @@ export function graphCounts(plan: Plan): GraphCounts {
   for (const t of plan.extensionImages) {
     sharedSteps += t.platforms.length;
     if (used.has(t.name)) sharedStepsUsed += t.platforms.length;
-    if (compiled(t.kind)) sharedCompileSteps += t.platforms.length;
+    if (compiled(t.extensionKind)) sharedCompileSteps += t.platforms.length;
   }
   let perImageSteps = 0;
   let perImageCompileSteps = 0;

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
 import { explain } from "../src/cli/report.js";
+import type { Plan } from "../src/model/types.js";
+import { pgbake } from "./helpers/cli.js";
 import { defaultConfig, defaultExtensions } from "./helpers/workspace.js";
 
 const { plan, catalog } = planFrom({ config: defaultConfig, extensions: defaultExtensions });
@@ -30,7 +32,24 @@ describe("plan of the default config", () => {
     expect(plan.extensionImages.some((t) => t.name === "citus-18-trixie")).toBe(false);
   });
 
+  it("is printed whole by `pgbake plan --json`, with every build input of every target", async () => {
+    const r = await pgbake(["plan", "--json"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout) as Plan;
+    expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(310);
+    const pgvector = printed.extensionImages.find((t) => t.name === "pgvector-17-trixie")!;
+    expect(pgvector).toMatchObject({ kind: "extension", extensionKind: "package", repository: "pgvector" });
+    expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.4-*", RUNTIME_PACKAGES: "" });
+    expect(pgvector.metadata).toContainEqual(["org.opencontainers.image.licenses", "PostgreSQL"]);
+    const runtime = printed.runtimes.find((t) => t.name === "runtime-17-trixie")!;
+    expect(runtime).toMatchObject({ kind: "runtime", repository: "postgresql" });
+    expect(runtime.args).toMatchObject({ PG_MAJOR: "17", PG_VERSION: "17.10", CODENAME: "trixie" });
+    expect(printed.operands.every((o) => o.kind === "operand" && o.contexts.runtime === `target:runtime-${o.major}-${o.base}`)).toBe(true);
+  });
+
   it("says so in explain", () => {
+    expect(explain(plan, "pgvector-17-trixie")).toMatch(/^pgvector-17-trixie: image of pgvector 0\.8\.4 for PostgreSQL 17 on trixie \(package\)/);
+    expect(explain(plan, "citus-17-trixie")).toMatch(/\(source\)/);
     expect(explain(plan, "postgresql-full-18-minimal-trixie")).toMatch(/- citus: excluded because max_pg_version 17 < 18/);
     expect(explain(plan, "citus")).toMatch(/out postgresql-full-18-minimal-bookworm: max_pg_version 17 < 18/);
     expect(explain(plan, "citus")).toMatch(/in {2}postgresql-full-17-minimal-bookworm \(13\.2\.0\)/);

@@ -45,6 +45,8 @@ const pathsOf = (v: Record<string, unknown>): InputPaths => {
     bakeFiles: mode as InputPaths["bakeFiles"],
   };
 };
+const onWait = (message: string): void => void process.stderr.write(`pgbake: ${message}\n`);
+
 /** The files and directories a run reads: never an output directory. */
 const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
@@ -73,7 +75,7 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
-      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
+      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
       const p = planned.plan;
       print(
         `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
@@ -145,10 +147,10 @@ export const commands: Record<string, Command> = {
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
       if (catalogs.length === 0) {
-        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
         return 1;
       }
-      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
     },
@@ -289,8 +291,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|pgbake)$/.test(process.argv[1]);
 if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => process.exit(reportError(err)),
-  );
+  // Exit once stdout is flushed: a pipe takes 64 KB at a time, and `plan --json` is larger.
+  const exit = (code: number): void => void process.stdout.write("", () => process.exit(code));
+  main(process.argv.slice(2)).then(exit, (err) => exit(reportError(err)));
 }

@@ -54,7 +54,7 @@ export function explain(plan: Plan, name: string): string | undefined {
   if (et) {
     const users = plan.operands.filter((o) => o.kept.some((k) => k.imageTarget === et.name)).map((o) => o.name);
     return [
-      `${et.name}: image of ${et.extension} ${et.version} for PostgreSQL ${et.major} on ${et.base} (${et.kind})`,
+      `${et.name}: image of ${et.extension} ${et.version} for PostgreSQL ${et.major} on ${et.base} (${et.extensionKind})`,
       `  platforms: ${et.platforms.join(", ")}`,
       `  tags: ${et.tags.join(", ")}`,
       `  used by: ${users.join(", ") || "no operand image (standalone only)"}`,
