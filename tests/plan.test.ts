@@ -36,10 +36,10 @@ describe("plan of the default config", () => {
     const r = await pgbake(["plan", "--json"]);
     expect(r.exitCode, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout) as Plan;
-    expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(310);
+    expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(1062);
     const pgvector = printed.extensionImages.find((t) => t.name === "pgvector-17-trixie")!;
     expect(pgvector).toMatchObject({ kind: "extension", extensionKind: "package", repository: "pgvector" });
-    expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.4-*", RUNTIME_PACKAGES: "" });
+    expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.7-*", RUNTIME_PACKAGES: "" });
     expect(pgvector.metadata).toContainEqual(["org.opencontainers.image.licenses", "PostgreSQL"]);
     const runtime = printed.runtimes.find((t) => t.name === "runtime-17-trixie")!;
     expect(runtime).toMatchObject({ kind: "runtime", repository: "postgresql" });
@@ -48,7 +48,7 @@ describe("plan of the default config", () => {
   });
 
   it("says so in explain", () => {
-    expect(explain(plan, "pgvector-17-trixie")).toMatch(/^pgvector-17-trixie: image of pgvector 0\.8\.4 for PostgreSQL 17 on trixie \(package\)/);
+    expect(explain(plan, "pgvector-17-trixie")).toMatch(/^pgvector-17-trixie: image of pgvector 0\.8\.7 for PostgreSQL 17 on trixie \(package\)/);
     expect(explain(plan, "citus-17-trixie")).toMatch(/\(source\)/);
     expect(explain(plan, "postgresql-full-18-minimal-trixie")).toMatch(/- citus: excluded because max_pg_version 17 < 18/);
     expect(explain(plan, "citus")).toMatch(/out postgresql-full-18-minimal-bookworm: max_pg_version 17 < 18/);
