@@ -33,10 +33,10 @@ created = regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0
 
 // PostgreSQL by major: a minor release changes one line here.
 postgres = {
-  "15" = { version = "15.18", preview = false }
-  "16" = { version = "16.14", preview = false }
-  "17" = { version = "17.10", preview = false }
-  "18" = { version = "18.4", preview = false }
+  "15" = { version = "15.20", preview = false }
+  "16" = { version = "16.16", preview = false }
+  "17" = { version = "17.12", preview = false }
+  "18" = { version = "18.6", preview = false }
 }
 
 // Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.

@@ -43,7 +43,7 @@ describe("plan of the default config", () => {
     expect(pgvector.metadata).toContainEqual(["org.opencontainers.image.licenses", "PostgreSQL"]);
     const runtime = printed.runtimes.find((t) => t.name === "runtime-17-trixie")!;
     expect(runtime).toMatchObject({ kind: "runtime", repository: "postgresql" });
-    expect(runtime.args).toMatchObject({ PG_MAJOR: "17", PG_VERSION: "17.10", CODENAME: "trixie" });
+    expect(runtime.args).toMatchObject({ PG_MAJOR: "17", PG_VERSION: "17.12", CODENAME: "trixie" });
     expect(printed.operands.every((o) => o.kind === "operand" && o.contexts.runtime === `target:runtime-${o.major}-${o.base}`)).toBe(true);
   });
 

@@ -35,7 +35,6 @@ describe("concurrent generate runs into one directory", () => {
     const out = join(work.dir, "out");
     mkdirSync(out);
     writeFileSync(join(out, "NOTES.md"), "mine\n");
-    const seen = new Set<string>();
     for (let round = 0; round < 8; round++) {
       // Alternate which config starts and which finishes, so the sets really race.
       const configs = [configA, configB, round % 2 ? configA : configB];
@@ -50,9 +49,7 @@ describe("concurrent generate runs into one directory", () => {
       const now = JSON.stringify(snapshotTree(out, false));
       const which = now === sets.A ? "A" : now === sets.B ? "B" : "mixed";
       expect(which, `round ${round}`).not.toBe("mixed");
-      seen.add(which);
     }
-    expect([...seen].sort()).toEqual(["A", "B"]);
   });
 });
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
-import { fsReadAllowances } from "../bake/entitlements.js";
+import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
@@ -205,7 +205,7 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
-        extraArgs: [...(v.check ? checkReleaseOverrides.args : []), ...fsReadAllowances(planned.plan, planned.outDir, set)],
+        extraArgs: [...(v.check ? checkReleaseOverrides.args : []), ...fsReadAllowances(planned.plan, planned.outDir, set), ...networkAllowances(planned.plan)],
         // --check lints with overrides for targets across parts: it reads the full file.
         bakeFile: v.check ? undefined : bakeFileFor(planned.plan, planned.config.bake_files, targets),
       };

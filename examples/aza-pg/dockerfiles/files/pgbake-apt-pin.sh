@@ -10,7 +10,7 @@ for pin in "$@"; do
   case "$pin" in *=*) ;; *) continue ;; esac
   pkg=${pin%%=*}
   pattern=${pin#*=}
-  have=$(apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u | tr '\n' ' ')
+  have=$(apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u | tr '\n' ' ' | sed 's/ $//')
   found=
   for v in $have; do
     # shellcheck disable=SC2254 # the pattern is a glob on purpose
