@@ -9,6 +9,7 @@ const pure = [
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/extension-only.test.ts",
+  "tests/grid.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
   "tests/plan.test.ts",

@@ -15,6 +15,8 @@ import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./catalog.js";
 import { UsageError } from "./usage.js";
+import { compatibilityGrid } from "../plan/grid.js";
+import { gridMarkdown } from "./grid.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -101,6 +103,17 @@ export const commands: Record<string, Command> = {
       const group = v.group as string | undefined;
       if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
       print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
+      return 0;
+    },
+  },
+  grid: {
+    usage: "pgbake grid [--json] [--title TEXT]",
+    summary: "the compatibility grid: each extension × PG major × base × platform, built or the reason why not (Markdown; --json: as data)",
+    options: { json: { type: "boolean" }, title: { type: "string" } },
+    run(v) {
+      const { config, catalog, plan } = planFrom(pathsOf(v));
+      const grid = compatibilityGrid(config, catalog, plan);
+      print(v.json ? JSON.stringify(grid, null, 2) : gridMarkdown(grid, (v.title as string | undefined) ?? "Compatibility grid"));
       return 0;
     },
   },
