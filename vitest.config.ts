@@ -5,11 +5,13 @@ import { defineConfig } from "vitest/config";
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
   "tests/catalog-layers.test.ts",
+  "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
+  "tests/grid.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",
