@@ -20,13 +20,12 @@ const readmes = ["README.md", ...readdirSync(join(repoRoot, "examples")).map((e)
  * is neither run nor listed here fails the test.
  */
 const checkedElsewhere: Record<string, string> = {
-  "npm run setup": "tests/setup.test.ts runs scripts/setup.sh in a fresh copy",
+  "npm run setup": "runs npm ci, which would replace this checkout's node_modules; .ci/run runs the same steps",
   "npm test": "is this suite",
-  "bash scripts/e2e/setup-env.sh": "tests/setup.test.ts (refusals); .ci/run runs it",
+  "bash scripts/e2e/setup-env.sh": "tests/setup-env.test.ts (its refusals); .ci/run runs it",
   "npm run bench": "bench/ (measures, never asserts)",
   "npm install --global ./pgbake-0.1.0.tgz": "tests/package.test.ts installs the packed tarball",
   "npm pack": "tests/package.test.ts",
-  "sudo bash scripts/setup.sh": "needs root and starts a Docker engine; .ci/run runs the same steps",
   "bash scripts/e2e/cleanup-env.sh": "never run by tests: it stops the engine the tests use",
 };
 /** Commands a task may run besides pgbake's: read-only, run as they are. */
@@ -135,11 +134,15 @@ describe.each(readmes)("commands in %s", (readme) => {
     it(`runs: ${line}`, async () => {
       // Commands are written for the repository root (README.md says so, and so do the examples').
       const cwd = scratch.dir;
-      if (line in checkedElsewhere || /^pgbake update\b/.test(line)) return; // update reads live package indexes: tests/update-*.test.ts and tests/e2e/update-pgdg.test.ts run it against local mirrors
+      // update reads live package indexes (tests/update-*.test.ts, tests/e2e/update-pgdg.test.ts use local
+      // mirrors); test starts pushed images (tests/e2e); catalog needs a bake's metadata file (tests/catalog.test.ts).
+      if (line in checkedElsewhere || /^pgbake (update|test|catalog)\b/.test(line)) return;
       if (/^([a-z_]+=\S+ )*docker buildx bake/.test(line)) {
         await runBuildx(line, cwd);
         // The same from an unrelated directory: every relative path made absolute.
-        const absolute = line.replace(/(^|\s|=)((?:examples|e2e)\/[^\s]*)/g, (_, pre: string, p: string) => `${pre}${join(cwd, p)}`);
+        const absolute = line
+          .replace(/(^|\s)bake_dir=(\S+)/, (_, pre: string, p: string) => `${pre}bake_dir=${resolve(cwd, p)}`)
+          .replace(/(^|\s)([A-Za-z0-9._-]+\/\S*)/g, (whole, pre: string, p: string) => (existsSync(join(cwd, p)) ? `${pre}${join(cwd, p)}` : whole));
         const anywhere = /\s(-f|--file)\s/.test(absolute) ? absolute : absolute.replace("docker buildx bake", `docker buildx bake -f ${join(cwd, "docker-bake.hcl")}`);
         const withDir = /(^|\s)bake_dir=/.test(anywhere) ? anywhere : `bake_dir=${dirname(asPrint(anywhere, elsewhere.dir).file)} ${anywhere}`;
         await runBuildx(withDir, elsewhere.dir);

@@ -22,8 +22,10 @@ apt_update_once() {
 
 setup_sid_source() {
   local want
+  # Check-Valid-Until on this source only: a frozen sid snapshot's Release file is past its
+  # Valid-Until date, and no other source of the machine should lose that check.
   want="# pgbake e2e: sid, pinned low (see $SID_PIN); only named packages come from it
-$(derive_sources sid only-main)"
+$(derive_sources sid only-main | sed '/^Suites:/a Check-Valid-Until: no')"
   if [[ ! -f $SID_SOURCES ]] || [[ $(cat "$SID_SOURCES") != "$want" ]]; then
     log "writing $SID_SOURCES (host's bookworm entry, suite sid)"
     printf '%s\n' "$want" >"$SID_SOURCES"
@@ -38,12 +40,6 @@ Pin: release n=sid
 Pin-Priority: 50
 EOF
     APT_UPDATED=0
-  fi
-  # Needed for the (frozen) sid Release file; the host normally has it already.
-  # (no `cmd | grep -q` under pipefail: grep exiting early makes SIGPIPE fail the pipe)
-  if [[ $(apt-config dump) != *'Acquire::Check-Valid-Until "false"'* ]]; then
-    log "disabling Acquire::Check-Valid-Until for apt"
-    echo 'Acquire::Check-Valid-Until "false";' >/etc/apt/apt.conf.d/99pgbake-valid-until
   fi
 }
 

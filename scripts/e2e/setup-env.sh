@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up a local, offline end-to-end environment for pgbake:
+# Set up a local, offline end-to-end environment for pgbake (CI and contributors on Debian only;
+# pgbake itself needs none of this: see scripts/e2e/preflight.sh for what it refuses):
 #   - Debian's docker.io (engine + client, from sid) with BuildKit, buildx,
 #     containerd image store; dockerd started in the background
 #   - a local registry (docker-registry) on 127.0.0.1:5000, no auth
@@ -25,6 +26,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "must run as root"
+# shellcheck source=scripts/e2e/preflight.sh
+source "$HERE/preflight.sh"
+preflight
 mkdir -p "$STATE_DIR"
 T0=$(date +%s)
 # One setup at a time (e.g. a developer and CI on the same machine).
