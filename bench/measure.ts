@@ -27,6 +27,8 @@ const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 export interface CommandOptions {
   cwd?: string;
   env?: Record<string, string>;
+  /** The exit status that means the run did what it should (default 0; 2 for input pgbake must refuse). */
+  status?: number;
 }
 
 /** Runs a command once, its stdout discarded; throws with its stderr when it fails. */
@@ -43,7 +45,7 @@ export function runOnce(cmd: string, args: string[], opts: CommandOptions = {}):
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   try {
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+    if (r.status !== (opts.status ?? 0)) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
     const [kb, user, sys] = gnuTime ? readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number) : [NaN, NaN, NaN];
     const cpu = user! + sys!;
     return { seconds, cpuSeconds: Number.isFinite(cpu) ? cpu : undefined, peakRssMb: Number.isFinite(kb) ? kb! / 1024 : undefined };

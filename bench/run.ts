@@ -12,6 +12,7 @@ import { planFrom } from "../src/pipeline/index.js";
 import { measureGeneration, measureSplit, type BenchCase, type GenerationResult, type SplitResult } from "./generation.js";
 import { graphCounts } from "./graph.js";
 import { measureImages } from "./images.js";
+import { measureLimits } from "./limits.js";
 import { buildxAvailable } from "./measure.js";
 import { defaultInputs, scales, writeSynthetic } from "./synthetic.js";
 import { fixed, secs, table } from "./table.js";
@@ -128,6 +129,12 @@ try {
   say("\n5. Unit suite (vitest projects pure + docker), wall time");
   say(suite ? `${secs(suite.seconds)} s (exit ${suite.exitCode})` : "not measured (--quick or --no-suite)");
 
+  // 6. Inputs at and over the limits.
+  progress("input limits: 100,000 keys and items, a 44 MB file");
+  const limits = measureLimits(root, work);
+  say("\n6. pgbake generate on inputs at and over its limits (exit 2: refused with a message)");
+  say(table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)])));
+
   const buildxVersion = buildx ? spawnSync("docker", ["buildx", "version"], { encoding: "utf8" }).stdout.trim() : undefined;
   const results = {
     measuredAt: new Date().toISOString(),
@@ -138,6 +145,7 @@ try {
     graph,
     images,
     suite,
+    limits,
   };
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   say("\nwrote bench/results.json");

@@ -71,7 +71,7 @@ describe("the committed output at the repository root", () => {
     expect(one.target["postgresql-17-minimal-bookworm"]!.tags).toContain("localhost:5000/postgresql:17-minimal-bookworm");
     const group = await bakePrint(repoRoot, ["pgvector"]);
     const tags = Object.values(group.target).flatMap((t) => t.tags ?? []);
-    expect(tags).toContain("localhost:5000/pgvector:0.8.4-18-trixie");
+    expect(tags).toContain("localhost:5000/pgvector:0.8.7-18-trixie");
     // 8 targets × (rolling tag + timestamped tag)
     expect(tags.filter((t) => t.includes("/pgvector:"))).toHaveLength(16);
   });

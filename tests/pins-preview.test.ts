@@ -26,7 +26,7 @@ describe("generate --release", () => {
 
   it("refuses an unpinned base and a tag-only source, naming file, line, column and field (exit 2)", async () => {
     edit(work.config, "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", "debian:trixie-slim");
-    edit(join(work.extensions, "citus.yaml"), "ref: e8e06d8d0cc103b1150feeac7250efc488a3cd5b # tag v13.2.0", "ref: v13.2.0");
+    edit(join(work.extensions, "citus.yaml"), "ref: e8e06d8d0cc103b1150feeac7250efc488a3cd5b\n", "ref: v13.2.0\n");
     const args = ["--config", work.config, "--extensions", work.extensions];
     const r = await pgbake(["generate", "--release", ...args]);
     expect(r.exitCode).toBe(2);
@@ -40,7 +40,7 @@ describe("generate --release", () => {
 
 describe("preview versions", () => {
   it("builds 19~beta3 with only the extensions that declare PG 19, tagged tag-safe", () => {
-    edit(work.config, '  - { major: 18, version: "18.4" }\n', '  - { major: 18, version: "18.4" }\n  - { major: 19, version: "19~beta3" }\n');
+    edit(work.config, '  - { major: 18, version: "18.6" }\n', '  - { major: 18, version: "18.6" }\n  - { major: 19, version: "19~beta3" }\n');
     const { plan } = planFrom({ config: work.config, extensions: work.extensions });
     const op = plan.operands.find((o) => o.name === "postgresql-vector-19-minimal-trixie")!;
     expect(op.preview).toBe(true);
@@ -51,15 +51,15 @@ describe("preview versions", () => {
   });
 
   it("drops the preview once the same major is listed as stable", () => {
-    edit(work.config, '  - { major: 18, version: "18.4" }\n', '  - { major: 18, version: "18.4" }\n  - { major: 18, version: "18~rc1" }\n');
+    edit(work.config, '  - { major: 18, version: "18.6" }\n', '  - { major: 18, version: "18.6" }\n  - { major: 18, version: "18~rc1" }\n');
     const { plan } = planFrom({ config: work.config, extensions: work.extensions });
-    expect(plan.droppedPreviews).toEqual([{ version: "18~rc1", droppedBecause: "PG 18 is stable (18.4 is listed)" }]);
-    expect(plan.operands.filter((o) => o.major === 18).every((o) => o.pgVersion === "18.4")).toBe(true);
+    expect(plan.droppedPreviews).toEqual([{ version: "18~rc1", droppedBecause: "PG 18 is stable (18.6 is listed)" }]);
+    expect(plan.operands.filter((o) => o.major === 18).every((o) => o.pgVersion === "18.6")).toBe(true);
     expect(plan.runtimes.filter((r) => r.major === 18)).toHaveLength(2);
   });
 
   it("still refuses the same stable major twice", async () => {
-    edit(work.config, '  - { major: 18, version: "18.4" }\n', '  - { major: 18, version: "18.4" }\n  - { major: 18, version: "18.3" }\n');
+    edit(work.config, '  - { major: 18, version: "18.6" }\n', '  - { major: 18, version: "18.6" }\n  - { major: 18, version: "18.3" }\n');
     const r = await pgbake(["plan", "--config", work.config, "--extensions", work.extensions]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/postgres\[4\]\.major: PG 18 is listed twice/);

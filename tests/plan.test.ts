@@ -39,16 +39,16 @@ describe("plan of the default config", () => {
     expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(310);
     const pgvector = printed.extensionImages.find((t) => t.name === "pgvector-17-trixie")!;
     expect(pgvector).toMatchObject({ kind: "extension", extensionKind: "package", repository: "pgvector" });
-    expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.4-*", RUNTIME_PACKAGES: "" });
+    expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.7-*", RUNTIME_PACKAGES: "" });
     expect(pgvector.metadata).toContainEqual(["org.opencontainers.image.licenses", "PostgreSQL"]);
     const runtime = printed.runtimes.find((t) => t.name === "runtime-17-trixie")!;
     expect(runtime).toMatchObject({ kind: "runtime", repository: "postgresql" });
-    expect(runtime.args).toMatchObject({ PG_MAJOR: "17", PG_VERSION: "17.10", CODENAME: "trixie" });
+    expect(runtime.args).toMatchObject({ PG_MAJOR: "17", PG_VERSION: "17.12", CODENAME: "trixie" });
     expect(printed.operands.every((o) => o.kind === "operand" && o.contexts.runtime === `target:runtime-${o.major}-${o.base}`)).toBe(true);
   });
 
   it("says so in explain", () => {
-    expect(explain(plan, "pgvector-17-trixie")).toMatch(/^pgvector-17-trixie: image of pgvector 0\.8\.4 for PostgreSQL 17 on trixie \(package\)/);
+    expect(explain(plan, "pgvector-17-trixie")).toMatch(/^pgvector-17-trixie: image of pgvector 0\.8\.7 for PostgreSQL 17 on trixie \(package\)/);
     expect(explain(plan, "citus-17-trixie")).toMatch(/\(source\)/);
     expect(explain(plan, "postgresql-full-18-minimal-trixie")).toMatch(/- citus: excluded because max_pg_version 17 < 18/);
     expect(explain(plan, "citus")).toMatch(/out postgresql-full-18-minimal-bookworm: max_pg_version 17 < 18/);

@@ -29,8 +29,8 @@ describe("docker buildx bake --print of the committed default output", () => {
     }
     expect(printed.target["postgresql-17-minimal-trixie"]!.tags).toEqual([
       "localhost:5000/postgresql:17-minimal-trixie",
-      "localhost:5000/postgresql:17.10-minimal-trixie",
-      "localhost:5000/postgresql:17.10-202611211200-minimal-trixie",
+      "localhost:5000/postgresql:17.12-minimal-trixie",
+      "localhost:5000/postgresql:17.12-202611211200-minimal-trixie",
     ]);
   });
 
@@ -64,7 +64,7 @@ describe("docker buildx bake --print of the committed default output", () => {
     const full = printed.target["postgresql-full-18-minimal-trixie"]!;
     expect(full.labels?.["dev.pgbake.extensions.total"]).toBe("6");
     expect(full.labels?.["dev.pgbake.extensions.enabled"]).toBe("5"); // citus dropped on 18
-    expect(printed.target["pgvector-17-bookworm"]!.labels?.["org.opencontainers.image.version"]).toBe("0.8.4");
+    expect(printed.target["pgvector-17-bookworm"]!.labels?.["org.opencontainers.image.version"]).toBe("0.8.7");
   });
 
   it("attests SBOM and max provenance with OCI media types, and caches per target and scope in the image's repository", () => {
@@ -120,8 +120,8 @@ describe("switches and schemes in the config", () => {
     expect(t["cache-from"]).toBeUndefined();
     expect(t["cache-to"]).toBeUndefined();
     expect(t.tags).toEqual([
-      "localhost:5000/postgresql-vector:18.4-202611211200-standard-vector-trixie",
-      "localhost:5000/postgresql-vector:18.4-standard-vector-trixie",
+      "localhost:5000/postgresql-vector:18.6-202611211200-standard-vector-trixie",
+      "localhost:5000/postgresql-vector:18.6-standard-vector-trixie",
       "localhost:5000/postgresql-vector:18-standard-vector-trixie",
     ]);
   });

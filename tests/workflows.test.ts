@@ -11,8 +11,18 @@ const dir = join(repoRoot, ".github/workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 
 describe(".github/workflows", () => {
-  it("holds ci.yml and bake.yml", () => {
-    expect(files).toEqual(["bake.yml", "ci.yml"]);
+  it("holds ci.yml, bake.yml and update.yml", () => {
+    expect(files).toEqual(["bake.yml", "ci.yml", "update.yml"]);
+  });
+
+  it("update.yml runs weekly and on demand, and opens its pull request with the change table", () => {
+    const text = readFileSync(join(dir, "update.yml"), "utf8");
+    const parsed = parseWorkflow({ name: "update.yml", content: text }, new NoOperationTraceWriter());
+    const on = JSON.stringify(parsed.value);
+    expect(on).toContain("schedule");
+    expect(on).toContain("workflow_dispatch");
+    expect(text).toMatch(/update --check > "\$RUNNER_TEMP\/check.md"/);
+    expect(text).toMatch(/gh pr create .*--body-file "\$RUNNER_TEMP\/body.md"/);
   });
 
   for (const name of files)
@@ -38,6 +48,9 @@ describe(".github/workflows", () => {
     for (const line of new Set(lines)) {
       const args = line.split(/\s+/);
       if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.test.ts
+      // update reads PGDG, GitHub and Docker Hub (unreachable here) and edits the files: its
+      // options are checked (--help parses them strictly); tests/update-*.test.ts run it for real.
+      if (args[0] === "update") args.push("--help");
       const r = await pgbake(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);
     }

@@ -1,7 +1,9 @@
 // Several `pgbake generate` runs into one output directory at once, round after round: each
 // waits for the output directory's lock (src/write/lock.ts), so every run succeeds and the
 // directory always holds exactly one whole set, never a mix and never leftovers.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,7 +35,6 @@ describe("concurrent generate runs into one directory", () => {
     const out = join(work.dir, "out");
     mkdirSync(out);
     writeFileSync(join(out, "NOTES.md"), "mine\n");
-    const seen = new Set<string>();
     for (let round = 0; round < 8; round++) {
       // Alternate which config starts and which finishes, so the sets really race.
       const configs = [configA, configB, round % 2 ? configA : configB];
@@ -41,14 +42,51 @@ describe("concurrent generate runs into one directory", () => {
         configs.map((c) => execa("node", [cliPath, "generate", "--config", c, "--extensions", extensions, "--out", out], { reject: false })),
       );
       for (const r of runs) {
-        expect(r.stderr, `round ${round}`).toBe("");
+        // A run that waits longer than a moment says so, and nothing else.
+        expect(r.stderr.split("\n").filter((l) => l && !l.startsWith("pgbake: waiting for another pgbake run writing ")), `round ${round}`).toEqual([]);
         expect(r.exitCode, `round ${round}`).toBe(0);
       }
       const now = JSON.stringify(snapshotTree(out, false));
       const which = now === sets.A ? "A" : now === sets.B ? "B" : "mixed";
       expect(which, `round ${round}`).not.toBe("mixed");
-      seen.add(which);
     }
-    expect([...seen].sort()).toEqual(["A", "B"]);
   });
 });
+
+describe("the output directory's lock", () => {
+  const files = () => renderFrom(planFrom({ config: join(base, "pgbake.yaml"), extensions })).files;
+  const lockedDir = (holder: string): string => {
+    const dir = join(work.dir, `locked-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, ".pgbake.lock"), holder);
+    return dir;
+  };
+
+  it("held by a running process: the writer waits, says so, then fails with a message naming the holder; nothing written", () => {
+    const holder = { pid: process.pid, start: "", host: hostname(), since: "2026-11-21T00:00:00.000Z", nonce: "x" };
+    const dir = lockedDir(JSON.stringify(holder));
+    const told: string[] = [];
+    expect(() => writeOutputs(dir, files(), { lockTimeoutMs: 3500, onWait: (m) => told.push(m) })).toThrow(
+      `${dir} is being written by another pgbake run (pid ${process.pid} on ${hostname()}, since 2026-11-21T00:00:00.000Z); waited 4 s. If no pgbake runs there, remove ${dir}/.pgbake.lock`,
+    );
+    expect(told).toEqual([`waiting for another pgbake run writing ${dir} (pid ${process.pid} on ${hostname()}, since 2026-11-21T00:00:00.000Z)`]);
+    expect(readdirSync(dir)).toEqual([".pgbake.lock"]);
+  });
+
+  it.each([
+    ["a process that has exited", () => JSON.stringify({ pid: exitedPid(), start: "", host: hostname(), since: "", nonce: "x" })],
+    ["a reused pid (same pid, another start time)", () => JSON.stringify({ pid: process.pid, start: "1", host: hostname(), since: "", nonce: "x" })],
+    ["no lock at all (garbage)", () => "not a lock"],
+  ])("left by %s: taken over at once, and released after the write", (_what, holder) => {
+    const dir = lockedDir(holder());
+    writeOutputs(dir, files(), { lockTimeoutMs: 0 });
+    expect(existsSync(join(dir, ".pgbake.lock"))).toBe(false);
+    expect(existsSync(join(dir, "docker-bake.hcl"))).toBe(true);
+  });
+});
+
+/** The pid of a process that ran and is gone. */
+function exitedPid(): number {
+  const r = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" });
+  return Number(r.stdout.trim());
+}

@@ -7,7 +7,8 @@
 # ---------------------------------------------------------------------------
 SID_SOURCES=/etc/apt/sources.list.d/pgbake-sid.sources
 SID_PIN=/etc/apt/preferences.d/pgbake-sid
-HOST_PKGS=(containerd runc docker-registry debootstrap qemu-user-static binfmt-support curl jq xz-utils ca-certificates)
+# apt-utils (apt-ftparchive), gpg and git: the update tests build, sign and serve a local apt repository and bare git remotes.
+HOST_PKGS=(containerd runc docker-registry debootstrap qemu-user-static binfmt-support curl jq xz-utils ca-certificates apt-utils gpg gpgv git)
 SID_PKGS=(docker.io docker-cli docker-buildx tini-static)
 APT_UPDATED=0
 

@@ -23,3 +23,8 @@ export function fsReadAllowances(plan: Plan, outDir: string, set: string[]): str
   }
   return [...dirs].sort().map((d) => `--allow=fs.read=${d}`);
 }
+
+/** `--allow=network.host` when a target of the plan builds in the host's network (a loopback apt mirror). */
+export function networkAllowances(plan: Plan): string[] {
+  return [...plan.runtimes, ...plan.extensionImages, ...plan.operands].some((t) => t.network === "host") ? ["--allow=network.host"] : [];
+}

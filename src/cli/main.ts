@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
-import { fsReadAllowances } from "../bake/entitlements.js";
+import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
@@ -43,6 +43,8 @@ const pathsOf = (v: Record<string, unknown>): InputPaths => {
     bakeFiles: mode as InputPaths["bakeFiles"],
   };
 };
+const onWait = (message: string): void => void process.stderr.write(`pgbake: ${message}\n`);
+
 /** The files and directories a run reads: never an output directory. */
 const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
@@ -71,7 +73,7 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
-      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
+      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
       const p = planned.plan;
       print(
         `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
@@ -132,10 +134,10 @@ export const commands: Record<string, Command> = {
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
       if (catalogs.length === 0) {
-        process.stderr.write(`pgbake: no operand target of this plan is in ${v.metadata as string}\n`);
+        process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
         return 1;
       }
-      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned) });
+      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       return 0;
     },
@@ -190,7 +192,7 @@ export const commands: Record<string, Command> = {
         print: v.print as boolean | undefined,
         set,
         registry: v.registry as string | undefined,
-        extraArgs: [...(v.check ? checkReleaseOverrides.args : []), ...fsReadAllowances(planned.plan, planned.outDir, set)],
+        extraArgs: [...(v.check ? checkReleaseOverrides.args : []), ...fsReadAllowances(planned.plan, planned.outDir, set), ...networkAllowances(planned.plan)],
         // --check lints with overrides for targets across parts: it reads the full file.
         bakeFile: v.check ? undefined : bakeFileFor(planned.plan, planned.config.bake_files, targets),
       };

@@ -1,9 +1,11 @@
 // Stage 1: read the config and catalog files into YAML documents that keep source positions,
 // so that every later error can name file, line and column.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import { InputError, InputErrors } from "../model/errors.js";
+import { checkStructure } from "./structure.js";
+import { readInputText } from "./text.js";
 
 export interface SourceDoc {
   file: string;
@@ -11,6 +13,8 @@ export interface SourceDoc {
   lines: LineCounter;
   /** The document as plain JS data. */
   data: unknown;
+  /** The file's text (UTF-8, NFC), for messages that quote what was written. */
+  text: string;
 }
 
 export interface LoadedInputs {
@@ -24,20 +28,40 @@ function yamlMessage(code: string, message: string): string {
   return message.split("\n")[0]!;
 }
 
+/**
+ * A line indented deeper than the key before it reads, to yaml, as a second line of that key's
+ * value, and yaml reports two errors at the key above. One error, on the line that is off.
+ */
+function yamlErrors(file: string, text: string, lines: LineCounter, errors: YAMLError[]): InputError[] {
+  const multiline = errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY");
+  const out: InputError[] = [];
+  for (const e of errors) {
+    if (e.code === "BLOCK_AS_IMPLICIT_KEY" && multiline && multiline.pos[0] === e.pos[0]) continue;
+    if (e === multiline) {
+      const above = lines.linePos(e.pos[0]).line;
+      const { line } = lines.linePos(e.pos[1]);
+      const lineText = text.split("\n", line)[line - 1] ?? "";
+      const column = lineText.length - lineText.trimStart().length + 1;
+      if (line > above) {
+        out.push(new InputError(file, line, column, "", `invalid YAML: indented deeper than the key on line ${above}, so it reads as part of that key's value; indent it as the key above, or nest it under a key of its own`));
+        continue;
+      }
+    }
+    const pos = lines.linePos(e.pos[0]);
+    out.push(new InputError(file, pos.line, pos.col, "", `invalid YAML: ${yamlMessage(e.code, e.message)}`));
+  }
+  return out;
+}
+
 export function parseYamlFile(file: string, text: string): SourceDoc {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = [...doc.errors];
-  if (problems.length > 0) {
-    throw new InputErrors(
-      problems.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return new InputError(file, pos.line, pos.col, "", `invalid YAML: ${yamlMessage(e.code, e.message)}`);
-      }),
-    );
-  }
+  // Duplicate keys: checkStructure, in linear time (yaml's uniqueKeys is quadratic).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) throw new InputErrors(yamlErrors(file, text, lines, doc.errors));
+  const structural = checkStructure(file, doc, lines);
+  if (structural.length > 0) throw new InputErrors(structural);
   try {
-    return { file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) };
+    return { file, doc, lines, text, data: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
     // yaml refuses documents whose aliases expand without bound (a "billion laughs" file).
     if (err instanceof ReferenceError)
@@ -46,14 +70,7 @@ export function parseYamlFile(file: string, text: string): SourceDoc {
   }
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "error";
-    throw new InputErrors([new InputError(file, 0, 0, "", `cannot read file (${code})`)]);
-  }
-}
+const readText = readInputText;
 
 /** Extension files in name order, so the result never depends on the order on disk. */
 export function listExtensionFiles(dir: string): string[] {
@@ -64,7 +81,8 @@ export function listExtensionFiles(dir: string): string[] {
   } catch {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory not found")]);
   }
-  const files = names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+  // Editors' lock, swap and backup files (`.#x.yaml`, `.x.yaml.swp`, `x.yaml~`, `#x.yaml#`) are not the catalog's.
+  const files = names.filter((n) => /\.ya?ml$/.test(n) && !/^[.#]/.test(n)).sort().map((n) => join(dir, n));
   if (files.length === 0) {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory holds no .yaml files")]);
   }

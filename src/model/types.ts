@@ -198,6 +198,11 @@ interface TargetPlanCommon {
   tags: string[];
   /** Labels and annotations (empty for runtimes, which are never pushed). */
   metadata: Metadata;
+  /**
+   * `host` when the base's apt repositories are on this machine's loopback (a local mirror): the
+   * build reaches them only in the host's network, and `pgbake bake` grants `network.host`.
+   */
+  network?: "host";
 }
 
 export interface RuntimeTargetPlan extends TargetPlanCommon {

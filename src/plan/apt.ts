@@ -18,9 +18,15 @@ export function runtimeAptArgs(base: BaseSpec, pg: PostgresVersion): Record<stri
     args.CODENAME = base.codename;
     if (base.apt.pgdg_mirror !== PGDG_DEFAULT_MIRROR) args.PGDG_MIRROR = base.apt.pgdg_mirror;
     if (base.apt.pgdg_archive) args.PGDG_ARCHIVE = base.apt.pgdg_archive;
-    if (base.apt.pgdg_key) args.PGDG_KEY = base.apt.pgdg_key;
+    if (base.apt.pgdg_key) args.PGDG_KEYRING_URL = base.apt.pgdg_key;
     // A preview's packages live in the major's own component (as apt.postgresql.org.sh does it).
     if (pg.preview) args.PGDG_COMPONENTS = `main ${pg.major}`;
   }
   return args;
+}
+
+/** An apt URL on this machine's loopback, which a build container reaches only in the host's network. */
+export function usesLoopback(base: BaseSpec): boolean {
+  const urls = [base.apt.pgdg_mirror, base.apt.pgdg_archive, base.apt.pgdg_key, ...(base.apt.distro ?? []).map((d) => d.uri)];
+  return urls.some((u) => u !== undefined && /^https?:\/\/(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?(\/|$)/.test(u));
 }

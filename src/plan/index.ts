@@ -13,7 +13,7 @@ import type {
   SharedFacts,
 } from "../model/types.js";
 import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
-import { runtimeAptArgs } from "./apt.js";
+import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
 import {
@@ -253,6 +253,9 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
         tags: [],
         metadata: [],
       });
+  // A base whose apt mirror is on this machine's loopback builds every target in the host's network.
+  const loopback = new Set(config.bases.filter(usesLoopback).map((b) => b.name));
+  for (const t of [...runtimes, ...extensionImages, ...operands]) if (loopback.has(t.base)) t.network = "host";
   return {
     registry: config.registry,
     bakeFiles: config.bake_files,

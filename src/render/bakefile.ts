@@ -6,7 +6,7 @@
 import { extensionContextName, extensionTargetName, runtimeTargetName, timestampMarker } from "../model/naming.js";
 import type { ExtensionTargetPlan, OperandTargetPlan, Plan, RuntimeTargetPlan, TargetPlan } from "../model/types.js";
 import { extensionImageSuffix } from "../plan/metadata.js";
-import { attestations, cacheToOptions, imageOutput, timestampFormat, type BakeEntry } from "./definition.js";
+import { attestations, cacheToOptions, imageOutput, timestampFormat, usesHostNetwork, type BakeEntry } from "./definition.js";
 import { dockerComment } from "./escape.js";
 import { attr, block, code, list, object, printExpr, printHcl, ref, str, stringMap, strings, template, type Attribute, type Block, type Expr } from "./hcl.js";
 
@@ -162,13 +162,15 @@ function checkSubset(name: string, what: string, actual: Record<string, string>,
     if (actual[k] !== v) throw new Error(`render invariant: ${name}: ${what} ${k} is ${actual[k]}, the bake file would say ${v}`);
 }
 
-function matrixBlock(name: string, inherits: string[], rows: Expr[], body: Attribute[], comment: string, dockerfile = "o.dockerfile"): Block {
+function matrixBlock(name: string, inherits: string[], rows: Expr[], body: Attribute[], comment: string, dockerfile = "o.dockerfile", hostNetwork = false): Block {
   return block("target", [name], [
     attr("inherits", strings(inherits)),
     attr("matrix", object([["o", list(rows, true)]], true)),
     attr("name", code("o.name")),
     attr("dockerfile", template("dockerfiles/", ref(dockerfile), ".Dockerfile")),
     attr("platforms", code("lookup(o, \"platforms\", bases[o.base].platforms)")),
+    // Only a plan with a loopback apt mirror names networks: rows on such a base say `host`.
+    ...(hostNetwork ? [attr("network", code('lookup(o, "network", "default")'))] : []),
     ...body,
   ], comment);
 }
@@ -178,6 +180,7 @@ function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [
   const fields: [string, Expr][] = [["name", str(t.name)], ["major", str(String(t.major))], ["base", str(t.base)]];
   if (dockerfile !== undefined) fields.push(["dockerfile", str(stem(dockerfile))]);
   if (t.platforms.join(",") !== base.platforms.join(",")) fields.push(["platforms", strings(t.platforms)]);
+  if (t.network) fields.push(["network", str(t.network)]);
   return fields;
 }
 
@@ -268,6 +271,7 @@ function targetBlocks(
       ...(plan.build.attest ? [attr("attest", strings(attestations.map(csv)))] : []),
     ], "Shared by every pushed image."),
   ];
+  const hostNetwork = usesHostNetwork(plan);
   const runtimes = targets.filter((t): t is RuntimeTargetPlan => t.kind === "runtime");
   const extensions = targets.filter((t): t is ExtensionTargetPlan => t.kind === "extension");
   const operands = targets.filter((t): t is OperandTargetPlan => t.kind === "operand");
@@ -277,7 +281,7 @@ function targetBlocks(
     out.push(matrixBlock("_runtimes", ["_common"], runtimes.map((t) => runtimeRow(t, plan, dockerfiles[t.name]!, runtimeArgs.get(t.base)!)), [
       attr("args", code('merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))')),
       ...cache(JSON.stringify(runtimes[0]!.repository)),
-    ], "PostgreSQL on each base (never pushed): what the other images start from."));
+    ], "PostgreSQL on each base (never pushed): what the other images start from.", "o.dockerfile", hostNetwork));
   }
   if (extensions.length > 0) {
     const values = { ext_version: "o.version", major: "o.major", base: "o.base", codename: "bases[o.base].codename", extension: "o.extension" };
@@ -288,7 +292,7 @@ function targetBlocks(
       attr("labels", code("extension_labels(o)")),
       attr("annotations", code("annotations(extension_labels(o))")),
       ...cache("o.extension"),
-    ], "Extension images (CloudNativePG image volumes): one per extension, major and base.", "extensions[o.extension].dockerfile"));
+    ], "Extension images (CloudNativePG image volumes): one per extension, major and base.", "extensions[o.extension].dockerfile", hostNetwork));
   }
   if (operands.length > 0) {
     const values = { major: "o.major", version: 'replace(postgres[o.major].version, "~", "")', type: "o.type", base: "o.base", flavor: "o.flavor", codename: "bases[o.base].codename" };
@@ -300,7 +304,7 @@ function targetBlocks(
       attr("labels", code("operand_labels(o)")),
       attr("annotations", code("annotations(operand_labels(o))")),
       ...cache("flavors[o.flavor].image"),
-    ], "Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images."));
+    ], "Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.", "o.dockerfile", hostNetwork));
   }
   return out;
 }

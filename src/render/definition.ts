@@ -18,6 +18,7 @@ export interface BakeTargetDefinition {
   annotations?: string[];
   output?: BakeEntry[];
   attest?: BakeEntry[];
+  network?: string;
   "cache-from"?: BakeEntry[];
   "cache-to"?: BakeEntry[];
 }
@@ -70,6 +71,8 @@ function labels(metadata: Metadata, vars: BakeVariables): [string, string][] {
 function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: BakeVariables): BakeTargetDefinition {
   const def: BakeTargetDefinition = { context: ".", dockerfile, platforms: [...t.platforms], args: { ...t.args } };
   if (Object.keys(t.contexts).length > 0) def.contexts = { ...t.contexts };
+  // The bake file names a network only in a plan that has host-network targets (bakefile.ts).
+  if (usesHostNetwork(plan)) def.network = t.network ?? "default";
   if (t.kind !== "runtime") {
     def.tags = t.tags.map((tag) => `${vars.registry}/${tag.split(timestampMarker).join(vars.timestamp)}`);
     const pairs = labels(t.metadata, vars);
@@ -112,3 +115,6 @@ export function bakeDefinition(
 
 /** Every target in plan order: runtimes, extension images, operands. */
 export const allTargets = (plan: Plan): TargetPlan[] => [...plan.runtimes, ...plan.extensionImages, ...plan.operands];
+
+/** Any target of the plan builds in the host's network (a base with a loopback apt mirror). */
+export const usesHostNetwork = (plan: Plan): boolean => [...plan.runtimes, ...plan.extensionImages, ...plan.operands].some((t) => t.network === "host");

@@ -17,6 +17,31 @@ import { didYouMean } from "./suggest.js";
 export { didYouMean };
 import { formatPath, positionOf, type PathSegment } from "./position.js";
 
+/** " (did you mean {version}?)", or the list of what is known when nothing is close. */
+function placeholderHint(name: string, keys: string[]): string {
+  const close = /'([^']+)'/.exec(didYouMean(name, keys))?.[1];
+  return close ? ` (did you mean {${close}}?)` : `; expected ${keys.length === 1 ? "" : "one of "}${keys.map((k) => `{${k}}`).join(", ")}`;
+}
+
+/**
+ * An extension's `bases` naming a base this config does not have is fine (a catalog can serve
+ * several projects) unless the name is close to one it has: then it is a typo that would drop
+ * the extension from that base without a word.
+ */
+export function checkExtensionBases(config: ProjectConfig, catalog: ExtensionSpec[], docs: Map<string, SourceDoc>): InputError[] {
+  const r = new Reporter();
+  const names = config.bases.map((b) => b.name);
+  for (const spec of catalog)
+    spec.bases?.forEach((b, i) => {
+      const hint = names.includes(b) ? "" : didYouMean(b, names);
+      if (hint) r.at(docs.get(spec.file)!, ["bases", i], `unknown base '${b}'${hint}`);
+    });
+  return r.errors;
+}
+
+/** Far beyond the largest matrix measured (`npm run bench`: 100× the default config, a few thousand targets). */
+export const MAX_TARGETS = 100_000;
+
 class Reporter {
   readonly errors: InputError[] = [];
   at(src: SourceDoc, path: PathSegment[], message: string, key = false): void {
@@ -51,6 +76,9 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       r.at(src, ["source", "ref"], `expected a full commit SHA (40 hex digits), got ${ref.length} hex digits "${ref}"`);
     else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref))
       r.at(src, ["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
+    // package_version is filled with {version} only: anything else would reach apt as written.
+    for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g))
+      if (m[1] !== "version") r.at(src, ["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, ["version"])}`);
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
@@ -126,11 +154,21 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   const checkTags = (kind: "operand" | "extension", keys: string[]): void =>
     config.tags[kind].forEach((t, i) => {
       for (const m of t.matchAll(/\{([^}]*)\}/g))
-        if (!keys.includes(m[1]!)) r.at(src, ["tags", kind, i], `unknown placeholder {${m[1]}}; expected one of ${keys.map((k) => `{${k}}`).join(", ")}`);
+        if (!keys.includes(m[1]!)) r.at(src, ["tags", kind, i], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, keys)}`);
     });
   checkTags("operand", operandTagKeys);
   checkTags("extension", extensionTagKeys);
 
+  // The matrix is a product: entries each under the per-mapping limit can still multiply into
+  // millions of targets. Refuse that before planning (and before the name checks below, which
+  // walk the same product).
+  const operands = config.flavors.length * config.postgres.length * config.types.length * config.bases.length;
+  const images = catalog.length * config.postgres.length * config.bases.length;
+  if (operands > MAX_TARGETS || images > MAX_TARGETS) {
+    const [count, what] = operands > MAX_TARGETS ? [operands, "operand targets (flavors × postgres × types × bases)"] : [images, "extension image targets (extensions × postgres × bases)"];
+    r.at(src, [], `this matrix makes ${count} ${what}; pgbake plans at most ${MAX_TARGETS}`);
+    return r.errors;
+  }
   // Every target and group name must be unique across the bake file.
   const owners = new Map<string, string>();
   const claim = (name: string, what: string, path: PathSegment[]): void => {

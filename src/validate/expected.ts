@@ -47,5 +47,8 @@ export function expectedForPattern(pattern: string, value: unknown): string {
   let hint = "";
   if (typeof value === "string" && value.includes("@") && pattern.includes("@sha256"))
     hint = " (a digest is '@sha256:' and 64 lowercase hex digits)";
+  // Package names take {major} only: a typo such as {majr} is the likely mistake, say so.
+  const unknown = typeof value === "string" && pattern.includes("\\{major\\}") ? [...value.matchAll(/\{([^}]*)\}/g)].find((m) => m[1] !== "major") : undefined;
+  if (unknown) hint = ` (unknown placeholder {${unknown[1]}}: the only one is {major})`;
   return `expected ${what}, got ${shown(value)}${hint}`;
 }

@@ -2,7 +2,7 @@
 import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ProjectConfig } from "../model/types.js";
-import { checkCatalog, checkConfig } from "./cross.js";
+import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
 import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
@@ -39,6 +39,7 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     config = toProjectConfig(inputs.config.data as Record<string, unknown>, inputs.config.file);
     errors.push(...checkConfig(config, inputs.config, extensions, invalidNames));
     errors.push(...checkPlatformCoverage(config, extensions, docs));
+    errors.push(...checkExtensionBases(config, extensions, docs));
   }
   if (errors.length > 0 || !config) throw new InputErrors(sortErrors(errors));
   return { config, catalog: { extensions } };

@@ -27,6 +27,18 @@ export function positionOf(src: SourceDoc, path: PathSegment[], key = false): { 
   return { line: pos.line, column: pos.col };
 }
 
+/** The text a scalar at `path` was written as (`1.10`, not the number 1.1), if the path reaches one. */
+export function sourceTextAt(src: SourceDoc, path: PathSegment[]): string | undefined {
+  let node: unknown = src.doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    else return undefined;
+  }
+  if (!isScalar(node) || !node.range || src.text === undefined) return undefined;
+  return src.text.slice(node.range[0], node.range[1]).trim();
+}
+
 /** `flavors.full.extensions[2]`; a key that is no plain word is quoted: `bases["a b"]`. */
 export function formatPath(path: PathSegment[]): string {
   return path

@@ -4,9 +4,11 @@ import type { SourceDoc } from "../load/index.js";
 import { InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 import { expectedForPattern, shown, typeName } from "./expected.js";
-import { formatPath, parsePointer, positionOf } from "./position.js";
+import { formatPath, parsePointer, positionOf, sourceTextAt } from "./position.js";
 
 import { schemaValidator } from "./validators.js";
+
+const MAX_REPORTED = 50;
 
 export { schemaValidator };
 
@@ -17,7 +19,8 @@ const conditional: Record<string, string> = {
   disabled_reason: " (disabled: true needs it)",
 };
 
-function describe(err: ErrorObject): { extraPath?: string; message: string } {
+/** `source`: the value as written in the file, for numbers that YAML read differently (1.10 → 1.1, 1e400 → Infinity). */
+function describe(err: ErrorObject, source?: string): { extraPath?: string; message: string } {
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case "additionalProperties": {
@@ -38,9 +41,12 @@ function describe(err: ErrorObject): { extraPath?: string; message: string } {
     case "type": {
       const want = String(p.type);
       // YAML reads 1.10 or yes as a number or boolean; the fix is quoting.
-      let quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: "${String(err.data)}")` : "";
+      const written = typeof err.data === "number" && source !== undefined && !/["'\n]/.test(source) ? source : undefined;
+      let quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: ${JSON.stringify(written ?? String(err.data))})` : "";
       if ((want === "integer" || want === "number") && typeof err.data === "string" && /^[0-9]+$/.test(err.data)) quote = " (write it without quotes)";
-      return { message: `expected ${want === "object" ? "a mapping" : want === "array" ? "a list" : want}, got ${typeName(err.data)}${quote}` };
+      if (typeof err.data === "number" && !Number.isFinite(err.data)) quote = " (too large for a number)";
+      const got = written !== undefined ? `number ${written.length > 60 ? `${written.slice(0, 57)}...` : written}` : typeName(err.data);
+      return { message: `expected ${want === "object" ? "a mapping" : want === "array" ? "a list" : want}, got ${got}${quote}` };
     }
     case "minItems":
       return { message: `expected at least ${String(p.limit)} item(s)` };
@@ -50,7 +56,7 @@ function describe(err: ErrorObject): { extraPath?: string; message: string } {
       return { message: `items ${String(p.j)} and ${String(p.i)} are the same` };
     case "minimum":
     case "maximum":
-      return { message: `expected a number ${err.keyword === "minimum" ? ">=" : "<="} ${String(p.limit)}, got ${shown(err.data)}` };
+      return { message: `expected a number ${err.keyword === "minimum" ? ">=" : "<="} ${String(p.limit)}, got ${source ?? shown(err.data)}` };
     case "minLength":
       return { message: `expected at least ${String(p.limit)} character(s)` };
     case "maxLength":
@@ -65,7 +71,9 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
   if (validate(src.data)) return [];
   const out: InputError[] = [];
   const seen = new Set<string>();
-  for (const err of validate.errors ?? []) {
+  // Enough to fix a file by; more would only cost time (each is placed by a walk of its mapping).
+  const all = validate.errors ?? [];
+  for (const err of all.slice(0, MAX_REPORTED)) {
     // `if/then` wrappers repeat the inner error; a propertyNames error wraps the pattern error
     // of the key, which is the one that says what was expected.
     if (err.keyword === "if" || err.keyword === "propertyNames") continue;
@@ -74,7 +82,7 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
     const { extraPath, message } =
       badKey !== undefined
         ? { extraPath: badKey, message: `invalid name: ${describe({ ...err, data: badKey }).message}` }
-        : describe(err);
+        : describe(err, sourceTextAt(src, path));
     const full = extraPath !== undefined ? [...path, extraPath] : path;
     const pos = positionOf(src, full, extraPath !== undefined);
     const key = `${formatPath(full)}|${message}`;
@@ -82,6 +90,7 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
     seen.add(key);
     out.push(new InputError(src.file, pos.line, pos.column, formatPath(full), message));
   }
+  if (all.length > MAX_REPORTED) out.push(new InputError(src.file, 0, 0, "", `and ${all.length - MAX_REPORTED} more problems in this file`));
   // A misspelt required field is one mistake: keep "unknown field (did you mean 'x'?)", drop "missing 'x'".
   const typos = new Set(out.map((e) => /did you mean '([^']+)'/.exec(e.message) && `${e.path.replace(/(\.|^)[^.[\]]+$/, "")}|${/did you mean '([^']+)'/.exec(e.message)![1]}`));
   return out.filter((e) => {

@@ -22,6 +22,8 @@ export interface WriteOptions {
   force?: boolean;
   /** How long to wait for another run that holds the output directory (default 10 minutes). */
   lockTimeoutMs?: number;
+  /** Told once when the wait for another run's lock is longer than a moment. */
+  onWait?: (message: string) => void;
   /** The run's input files and directories: none of them may be the output directory. */
   inputs?: string[];
   fs?: WriterFs;
@@ -93,29 +95,41 @@ export function checkOutputs(outDir: string, files: RenderedFile[], rawFs: Write
 
 const NAME_MAX = 255;
 
-/** Everything that would make a move fail, checked before anything is staged or moved. */
-function precheck(fs: WriterFs, outDir: string, paths: string[], removes: string[]): string[] {
-  const toCreate = new Set<string>();
+/** Names a file system cannot hold and paths blocked by a file where a directory must be: before anything is read or staged. */
+function checkPaths(fs: WriterFs, outDir: string, paths: string[]): void {
   const checked = new Set<string>();
   for (const rel of paths) {
     for (const part of rel.split("/"))
       if (Buffer.byteLength(part) > NAME_MAX)
-        throw new PgbakeError(`cannot write ${join(outDir, rel)}: the file name '${part.slice(0, 40)}...' is ${Buffer.byteLength(part)} bytes, more than the ${NAME_MAX} a file system allows`);
+        throw new PgbakeError(
+          `cannot write ${join(outDir, dirname(rel))}/${part.slice(0, 40)}...: the file name is ${Buffer.byteLength(part)} bytes, more than the ${NAME_MAX} a file system allows (a shorter image or flavor name makes it shorter)`,
+        );
     const parts = rel.split("/").slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const dir = parts.slice(0, i).join("/");
       if (checked.has(dir)) continue;
       checked.add(dir);
       const st = fs.lstat(join(outDir, dir));
-      if (!st) toCreate.add(dir);
-      else if (!st.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is not a directory`);
+      if (!st) break;
+      if (!st.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is a file, not a directory`);
     }
-    const st = fs.lstat(join(outDir, rel));
-    if (st?.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: a directory is in the way`);
+    if (fs.lstat(join(outDir, rel))?.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: a directory is in the way`);
   }
-  // Existing directories that receive files must be writable (a read-only dockerfiles/).
-  const receiving = new Set([...paths, ...removes].map((p) => dirname(p)).filter((d) => !toCreate.has(d)));
-  for (const d of receiving) fs.checkWritable(d === "." ? outDir : join(outDir, d));
+}
+
+/** The directories the moves need that do not exist yet (parents first); throws unless the others are writable. */
+function dirsFor(fs: WriterFs, outDir: string, paths: string[], removes: string[]): string[] {
+  const toCreate = new Set<string>();
+  for (const rel of paths) {
+    const parts = rel.split("/").slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      if (!toCreate.has(dir) && !fs.lstat(join(outDir, dir))) toCreate.add(dir);
+    }
+  }
+  // Existing directories that receive or lose files must be writable (a read-only dockerfiles/).
+  const touched = new Set([...paths, ...removes].map((p) => dirname(p)).filter((d) => !toCreate.has(d)));
+  for (const d of touched) fs.checkWritable(d === "." ? outDir : join(outDir, d));
   return [...toCreate].sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b));
 }
 
@@ -151,10 +165,11 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
   const fs = guarded(options.fs ?? nodeFs);
   refuseOutDir(outDir, options.inputs);
   ensureDir(fs, outDir);
-  const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000);
+  const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000, options.onWait);
   try {
     recover(fs, outDir);
     const all = [...files, manifestFile(files)];
+    checkPaths(fs, outDir, all.map((f) => f.path));
     const previous = new Set(readManifest(fs, outDir));
     const made = new Set(all.map((f) => f.path));
     const foreign: string[] = [];
@@ -174,7 +189,7 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
     });
     if (foreign.length > 0 && !options.force) throw new ForeignFilesError(outDir, foreign.sort());
     if (changed.length === 0 && removed.length === 0) return { written: [], removed: [] };
-    const dirs = precheck(fs, outDir, changed.map((f) => f.path), removed);
+    const dirs = dirsFor(fs, outDir, changed.map((f) => f.path), removed);
     replaceSet(fs, outDir, changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })), removed, dirs, options.hooks);
     return { written: changed.map((f) => f.path), removed };
   } finally {

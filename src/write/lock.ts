@@ -119,11 +119,13 @@ function removeLeftovers(fs: WriterFs, dir: string): void {
 }
 
 /** Takes the lock of `dir`; returns the function that releases it. */
-export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number): () => void {
+export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number, onWait?: (message: string) => void): () => void {
   const nonce = Math.random().toString(36).slice(2, 10);
   const me: Holder = { pid: process.pid, start: startTimeOf(process.pid), host: hostname(), since: new Date().toISOString(), nonce };
   const content = `${JSON.stringify(me)}\n`;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let told = false;
   for (;;) {
     if (createExclusive(fs, dir, LOCK, content, nonce)) break;
     const found = readHolder(fs, join(dir, LOCK));
@@ -139,6 +141,10 @@ export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number): () =>
           `waited ${Math.round(timeoutMs / 1000)} s. If no pgbake runs there, remove ${join(dir, LOCK)}`,
         1,
       );
+    }
+    if (!told && onWait && Date.now() - started > 3000) {
+      told = true;
+      onWait(`waiting for another pgbake run writing ${dir} (pid ${found.holder!.pid} on ${found.holder!.host}, since ${found.holder!.since})`);
     }
     sleep(20 + Math.floor(Math.random() * 30));
   }

@@ -27,7 +27,7 @@ ARG APT_SOURCES=""
 ARG CODENAME
 ARG PGDG_MIRROR=https://apt.postgresql.org/pub/repos/apt
 ARG PGDG_ARCHIVE=""
-ARG PGDG_KEY=""
+ARG PGDG_KEYRING_URL=""
 ARG PGDG_COMPONENTS=main
 COPY --chmod=0755 dockerfiles/files/pgbake-apt-pin.sh /usr/local/bin/pgbake-apt-pin.sh
 RUN set -eux -f; \
@@ -39,10 +39,10 @@ RUN set -eux -f; \
     apt-get install -y --no-install-recommends ca-certificates postgresql-common; \
     key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.gpg; \
     [ -e "$key" ] || key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
-    if [ -n "${PGDG_KEY}" ]; then \
+    if [ -n "${PGDG_KEYRING_URL}" ]; then \
       key=/etc/apt/keyrings/pgbake-pgdg.asc; \
       mkdir -p /etc/apt/keyrings; \
-      /usr/lib/apt/apt-helper download-file "${PGDG_KEY}" "$key"; \
+      /usr/lib/apt/apt-helper download-file "${PGDG_KEYRING_URL}" "$key"; \
     fi; \
     echo "deb [signed-by=$key] ${PGDG_MIRROR} ${CODENAME}-pgdg ${PGDG_COMPONENTS}" > /etc/apt/sources.list.d/pgdg.list; \
     if [ -n "${PGDG_ARCHIVE}" ]; then \

@@ -1,0 +1,82 @@
+// A real, signed apt repository on 127.0.0.1: .deb files laid out in a pool, indexed with
+// apt-ftparchive, its Release signed (InRelease and Release.gpg) with a key made for the test,
+// and served over http by a small static server on a free port.
+import { execFileSync } from "node:child_process";
+import { createReadStream, existsSync, mkdirSync, readdirSync, copyFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join, normalize, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+
+export interface AptRepo {
+  url: string;
+  keyUrl: string;
+  /** The key's public half on disk (ASCII-armored), for `--keyring`. */
+  keyFile: string;
+  root: string;
+  close(): Promise<void>;
+}
+
+/** Rewrites a .deb's Version field (a repository of our own with versions of its own). */
+export function reversion(deb: string, version: string, outDir: string): string {
+  const tree = `${deb}.tree`;
+  execFileSync("dpkg-deb", ["-R", deb, tree]);
+  const control = join(tree, "DEBIAN/control");
+  writeFileSync(control, readFileSync(control, "utf8").replace(/^Version: .*$/m, `Version: ${version}`));
+  const pkg = /^Package: (.*)$/m.exec(readFileSync(control, "utf8"))![1]!;
+  const arch = /^Architecture: (.*)$/m.exec(readFileSync(control, "utf8"))![1]!;
+  const out = join(outDir, `${pkg}_${version}_${arch}.deb`);
+  execFileSync("dpkg-deb", ["--build", "-Zxz", tree, out], { stdio: "pipe" });
+  return out;
+}
+
+/** Builds `<root>/dists/<suite>/main/binary-<arch>/Packages(.gz)` and a signed Release. */
+export function buildRepo(root: string, suite: string, debs: string[], arches: string[]): { keyFile: string } {
+  const pool = join(root, "pool/main");
+  mkdirSync(pool, { recursive: true });
+  for (const d of debs) copyFileSync(d, join(pool, d.split("/").pop()!));
+  for (const arch of arches) {
+    const dir = join(root, "dists", suite, "main", `binary-${arch}`);
+    mkdirSync(dir, { recursive: true });
+    const packages = execFileSync("apt-ftparchive", ["--arch", arch, "packages", "pool"], { cwd: root });
+    writeFileSync(join(dir, "Packages"), packages);
+    writeFileSync(join(dir, "Packages.gz"), gzipSync(packages));
+  }
+  const opt = (k: string, v: string): string[] => ["-o", `APT::FTPArchive::Release::${k}=${v}`];
+  const release = execFileSync(
+    "apt-ftparchive",
+    [...opt("Origin", "pgbake-test"), ...opt("Suite", suite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
+    { cwd: root },
+  );
+  const dists = join(root, "dists", suite);
+  writeFileSync(join(dists, "Release"), release);
+  const gnupg = join(root, "..", "gnupg");
+  mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+  const gpg = (args: string[]): Buffer => execFileSync("gpg", ["--batch", "--homedir", gnupg, "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  if (!existsSync(join(gnupg, "pubring.kbx"))) gpg(["--quick-gen-key", "pgbake test repository <test@example.invalid>", "ed25519", "sign", "never"]);
+  gpg(["--yes", "--clearsign", "--output", join(dists, "InRelease"), join(dists, "Release")]);
+  gpg(["--yes", "--armor", "--detach-sign", "--output", join(dists, "Release.gpg"), join(dists, "Release")]);
+  const keyFile = join(root, "key.asc");
+  writeFileSync(keyFile, gpg(["--armor", "--export"]));
+  return { keyFile };
+}
+
+/** Serves `root` read-only on 127.0.0.1 (a free port). */
+export async function serve(root: string): Promise<{ url: string; server: Server }> {
+  const base = resolve(root);
+  const server = createServer((req, res) => {
+    const path = normalize(join(base, decodeURIComponent((req.url ?? "/").split("?")[0]!)));
+    if (!path.startsWith(base) || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-length": statSync(path).size });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(path).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+export const listDebs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".deb")).map((f) => join(dir, f));
