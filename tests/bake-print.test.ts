@@ -1,6 +1,7 @@
 // The bake file is compact (lookups, functions, a matrix per kind of target); the definition in
 // src/render/definition.ts is what it must mean. Real buildx reads every generated bake file of the
 // default config, every example and both e2e configs, and prints exactly that definition.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planFrom, renderFrom, type InputPaths } from "../src/pipeline/index.js";
@@ -17,7 +18,17 @@ const example = (name: string): InputPaths => ({
   config: join(repoRoot, "examples", name, "pgbake.yaml"),
   extensions: join(repoRoot, "examples", name, "extensions"),
 });
+// A base whose PGDG mirror is on the loopback (host network) beside one that is not.
+const loopbackConfig = join(work.dir, "loopback.yaml");
+writeFileSync(
+  loopbackConfig,
+  readFileSync(join(repoRoot, "pgbake.yaml"), "utf8").replace(
+    "    codename: trixie\n    postgres_from: pgdg\n",
+    '    codename: trixie\n    postgres_from: pgdg\n    apt: { pgdg_mirror: "http://127.0.0.1:3142/pgdg" }\n',
+  ),
+);
 const cases: [string, InputPaths][] = [
+  ["a config with a loopback apt mirror on one base", { config: loopbackConfig, extensions: join(repoRoot, "extensions") }],
   ["the default config", {}],
   ["the default config, per major", { bakeFiles: "per-major" }],
   ...["cnpg-postgres-containers", "cnpg-extensions", "aza-pg", "flavored-pipeline", "vm-flavors"].map((n): [string, InputPaths] => [`examples/${n}`, example(n)]),
@@ -32,6 +43,10 @@ describe.each(cases)("docker buildx bake --print on %s", (name, paths) => {
     const { files, dockerfiles } = renderFrom(planned);
     writeOutputs(out, files);
     const plan = planned.plan;
+    if (paths.config === loopbackConfig) {
+      expect(plan.runtimes.filter((r) => r.network === "host").map((r) => r.base)).toEqual(["trixie", "trixie", "trixie", "trixie"]);
+      expect(plan.operands.some((o) => o.base === "bookworm" && o.network === undefined)).toBe(true);
+    }
     const vars: BakeVariables = { ...defaultVariables(plan), timestamp: "202611211200", revision: "0123abc", cache_scope: "amd64" };
     const env = { timestamp: vars.timestamp, revision: vars.revision, cache_scope: vars.cache_scope };
     const bakeFiles: [string, string[] | undefined][] = [["docker-bake.hcl", undefined], ...[...partitionTargets(plan, plan.bakeFiles)].map(([part, targets]): [string, string[]] => [partBakeFile(part), targets])];

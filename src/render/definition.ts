@@ -19,6 +19,8 @@ export interface BakeTargetDefinition {
   output?: BakeEntry[];
   attest?: BakeEntry[];
   network?: string;
+  /** buildx adds `network.host` for a host-network target. */
+  entitlements?: string[];
   "cache-from"?: BakeEntry[];
   "cache-to"?: BakeEntry[];
 }
@@ -73,6 +75,7 @@ function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: B
   if (Object.keys(t.contexts).length > 0) def.contexts = { ...t.contexts };
   // The bake file names a network only in a plan that has host-network targets (bakefile.ts).
   if (usesHostNetwork(plan)) def.network = t.network ?? "default";
+  if (t.network === "host") def.entitlements = ["network.host"];
   if (t.kind !== "runtime") {
     def.tags = t.tags.map((tag) => `${vars.registry}/${tag.split(timestampMarker).join(vars.timestamp)}`);
     const pairs = labels(t.metadata, vars);
