@@ -14,7 +14,7 @@ COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-coll
 # The build stage is thrown away, so its apt.conf.d entry never reaches an image.
 RUN --mount=type=cache,id=pgbake-apt,target=/var/cache/pgbake-apt,sharing=locked \
     set -eux -f; \
-    key="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | md5sum | cut -c1-16)"; \
+    key="$(find /etc/apt/sources.list /etc/apt/sources.list.d -type f 2>/dev/null | sort | xargs -r cat | md5sum | cut -c1-16)"; \
     dir="/var/cache/pgbake-apt/$key"; \
     mkdir -p "$dir/lists/partial" "$dir/archives/partial"; \
     printf 'Dir::State::lists "%s/lists";\nDir::Cache::archives "%s/archives";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\n' \
