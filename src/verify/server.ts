@@ -26,6 +26,8 @@ export class ServerStartError extends Error {
   }
 }
 
+let started = 0;
+
 export class PgServer {
   private constructor(
     private readonly docker: Docker,
@@ -35,17 +37,24 @@ export class PgServer {
 
   /** Starts the server and waits until it accepts connections; on failure, removes the container. */
   static async start(docker: Docker, opts: ServerOptions): Promise<PgServer> {
-    const args = ["run", "-d", "--label", "dev.pgbake.test=1"];
+    // Named before it exists, so that a container docker created but could not start is removed too.
+    const name = `pgbake-test-${process.pid}-${++started}`;
+    const args = ["run", "-d", "--name", name, "--label", "dev.pgbake.test=1"];
     if (opts.platform) args.push("--platform", opts.platform);
     for (const m of opts.imageMounts ?? []) args.push("--mount", `type=image,source=${m.image},target=${m.target}`);
     if (opts.volume) args.push("--mount", `type=volume,source=${opts.volume.name},target=${opts.volume.target}`);
     for (const [k, v] of Object.entries(opts.env ?? {})) args.push("--env", `${k}=${v}`);
     args.push(opts.image, "postgres");
     for (const [k, v] of Object.entries(opts.settings ?? {})) args.push("-c", `${k}=${v}`);
+    docker.own("container", name);
     const r = await docker.run(args);
-    if (r.exitCode !== 0) throw new ServerStartError(`docker run ${opts.image} failed: ${r.stderr.trim()}`, "");
-    const server = new PgServer(docker, r.stdout.trim(), opts.image);
-    docker.own("container", server.id);
+    const server = new PgServer(docker, name, opts.image);
+    if (r.exitCode !== 0) {
+      await server.remove();
+      // Docker 28 warns that image mounts are experimental: the error is the rest.
+      const why = r.stderr.split("\n").filter((l) => l.trim() && !l.startsWith("WARNING:")).join(" ");
+      throw new ServerStartError(`docker run ${opts.image} failed: ${why.trim() || `exit ${r.exitCode}`}`, "");
+    }
     try {
       await server.waitReady(opts.readySeconds ?? 180);
     } catch (err) {
