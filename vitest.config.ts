@@ -4,10 +4,12 @@ import { defineConfig } from "vitest/config";
 // time after them (buildx reads, real builds, the local registry), and the e2e files last, sharing
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
+  "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/extension-only.test.ts",
+  "tests/grid.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
   "tests/plan.test.ts",

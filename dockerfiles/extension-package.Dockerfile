@@ -7,7 +7,18 @@ ARG PACKAGES
 ARG RUNTIME_PACKAGES=""
 USER root
 COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-collect.sh
-RUN set -eux -f; \
+# apt's lists and downloaded packages live in one BuildKit cache mount that every extension build
+# of the builder shares: a wide catalog downloads the indexes and each .deb once, not once per
+# image. Each set of apt sources (base release, PGDG or not) gets a directory of its own, so that
+# bases do not evict each other's lists; `sharing=locked` keeps two apt runs out of one directory.
+# The build stage is thrown away, so its apt.conf.d entry never reaches an image.
+RUN --mount=type=cache,id=pgbake-apt,target=/var/cache/pgbake-apt,sharing=locked \
+    set -eux -f; \
+    key="$(find /etc/apt/sources.list /etc/apt/sources.list.d -type f 2>/dev/null | sort | xargs -r cat | md5sum | cut -c1-16)"; \
+    dir="/var/cache/pgbake-apt/$key"; \
+    mkdir -p "$dir/lists/partial" "$dir/archives/partial"; \
+    printf 'Dir::State::lists "%s/lists";\nDir::Cache::archives "%s/archives";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\n' \
+      "$dir" "$dir" > /etc/apt/apt.conf.d/99pgbake-cache; \
     apt-get update; \
     pgbake-apt-pin.sh ${PACKAGES}; \
     apt-get install -y --no-install-recommends ${PACKAGES} ${RUNTIME_PACKAGES}; \

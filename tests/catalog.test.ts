@@ -61,7 +61,10 @@ describe("pgbake catalog", () => {
     const out = join(work.dir, "catalogs");
     const r = await pgbake(["catalog", "--config", config, "--extensions", extensions, "--metadata", metadataFile, "--dir", out]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(readdirSync(out).filter((f) => f.endsWith(".yaml"))).toEqual(["ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml"]);
+    expect(readdirSync(out).filter((f) => f.endsWith(".yaml"))).toEqual([
+      "Cluster-pgbake-catalog-test-17-minimal-trixie.yaml",
+      "ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml",
+    ]);
     const doc = parse(readFileSync(join(out, "ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml"), "utf8"));
     const digest = metadata[target]!["containerimage.digest"];
     expect(doc).toEqual({
@@ -73,6 +76,9 @@ describe("pgbake catalog", () => {
       },
       spec: { images: [{ major: 17, image: `localhost:5000/pgbake-catalog-test:17.12-202611211200-minimal-trixie@${digest}` }] },
     });
+    // A Cluster on that image, by the same reference (no extension images: PG 17 cannot mount them).
+    const cluster = parse(readFileSync(join(out, "Cluster-pgbake-catalog-test-17-minimal-trixie.yaml"), "utf8"));
+    expect(cluster.spec).toEqual({ instances: 1, imageName: doc.spec.images[0].image, storage: { size: "1Gi" } });
     // The digest is what the registry serves for that tag.
     const inspect = await execa("docker", ["buildx", "imagetools", "inspect", "localhost:5000/pgbake-catalog-test:17.12-202611211200-minimal-trixie", "--format", "{{json .Manifest}}"]);
     expect(JSON.parse(inspect.stdout).digest).toBe(digest);

@@ -15,6 +15,8 @@ import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./catalog.js";
 import { UsageError } from "./usage.js";
+import { compatibilityGrid } from "../plan/grid.js";
+import { gridMarkdown } from "./grid.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 const common: Options = {
@@ -104,6 +106,17 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  grid: {
+    usage: "pgbake grid [--json] [--title TEXT]",
+    summary: "the compatibility grid: each extension × PG major × base × platform, built or the reason why not (Markdown; --json: as data)",
+    options: { json: { type: "boolean" }, title: { type: "string" } },
+    run(v) {
+      const { config, catalog, plan } = planFrom(pathsOf(v));
+      const grid = compatibilityGrid(config, catalog, plan);
+      print(v.json ? JSON.stringify(grid, null, 2) : gridMarkdown(grid, (v.title as string | undefined) ?? "Compatibility grid"));
+      return 0;
+    },
+  },
   explain: {
     usage: "pgbake explain <target|extension|group>",
     summary: "why each extension is in or out of a target, or where an extension goes",
@@ -122,14 +135,17 @@ export const commands: Record<string, Command> = {
   },
   catalog: {
     usage: "pgbake catalog --metadata FILE [--dir DIR] [--force]",
-    summary: "write CloudNativePG ClusterImageCatalog manifests from a bake --metadata-file (images by digest)",
+    summary: "write CloudNativePG ClusterImageCatalog, Cluster and Database manifests from a bake --metadata-file (images by digest)",
     options: { metadata: { type: "string" }, dir: { type: "string" }, force: { type: "boolean" } },
     async run(v) {
       if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
       const planned = planFrom(pathsOf(v));
-      const { plan, outDir } = planned;
+      const { plan, outDir, catalog } = planned;
       const { imageCatalogs } = await import("./catalog.js");
-      const catalogs = imageCatalogs(plan, readMetadata(v.metadata as string));
+      const { clusterManifests } = await import("./cnpg-manifests.js");
+      const metadata = readMetadata(v.metadata as string);
+      const catalogs = imageCatalogs(plan, metadata, catalog.extensions);
+      const manifests = clusterManifests(plan, catalog.extensions, metadata);
       const dir = resolve((v.dir as string | undefined) ?? "catalogs");
       // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
       if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
@@ -137,8 +153,13 @@ export const commands: Record<string, Command> = {
         process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
         return 1;
       }
-      writeOutputs(dir, catalogs.map((c) => ({ path: c.path, content: c.content })), { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
+      writeOutputs(dir, [...catalogs, ...manifests].map((c) => ({ path: c.path, content: c.content })), {
+        force: v.force as boolean | undefined,
+        inputs: inputsOf(planned),
+        onWait,
+      });
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
+      print(`${manifests.filter((m) => m.path.startsWith("Cluster-")).length} Cluster and ${manifests.filter((m) => m.path.startsWith("Database-")).length} Database manifests in ${dir}`);
       return 0;
     },
   },
@@ -208,6 +229,29 @@ export const commands: Record<string, Command> = {
       }
       const { runBake } = await import("../bake/index.js");
       return (await runBake(opts)) === 0 ? 0 : 1;
+    },
+  },
+  test: {
+    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T]",
+    summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
+    options: {
+      report: { type: "string" },
+      "upgrade-from": { type: "string" },
+      platform: { type: "string" },
+      registry: { type: "string" },
+      operand: { type: "string" },
+      timestamp: { type: "string" },
+    },
+    async run(v, pos) {
+      const { testCommand } = await import("./test.js");
+      return testCommand(planFrom(pathsOf(v)), pos, {
+        report: v.report as string | undefined,
+        upgradeFrom: v["upgrade-from"] as string | undefined,
+        platform: v.platform as string | undefined,
+        registry: v.registry as string | undefined,
+        operand: v.operand as string | undefined,
+        timestamp: v.timestamp as string | undefined,
+      });
     },
   },
 };

@@ -16,7 +16,7 @@ const phrases: Record<string, string> = {
   "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|\\.{0,2}/?[A-Za-z0-9._/-]+)$":
     "an https:// git URL or a local path (letters, digits, '.', '_', '~', '/', '-')",
   "^[0-9A-Za-z][0-9A-Za-z.+~_-]*$": "a version such as '1.2.3' or '2.0~rc1' (letters, digits, '.', '+', '~', '_', '-')",
-  "^[0-9A-Za-z{}.+~*_-]+$": "an apt version pattern such as '{version}-*'",
+  "^([0-9]+:)?[0-9A-Za-z{}.+~*_-]+$": "an apt version pattern such as '{version}-*' or '1:{version}-*'",
   "^[0-9]+\\.[0-9]+\\.[0-9]+$": "a version such as '0.16.1'",
   "^[0-9]{2}$": "a two-digit PostgreSQL major such as '17'",
   "^[A-Za-z0-9][A-Za-z0-9.+ ()-]*$": "an SPDX license expression such as 'MIT' or 'Apache-2.0'",

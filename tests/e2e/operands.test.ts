@@ -1,68 +1,65 @@
-// Every operand image of the e2e config, built and pushed by `pgbake bake --push`, pulled back
-// from the registry and started: each extension the plan says it holds is created and smoke
-// tested, each one it dropped is absent, the server runs as uid 26 and no compiler is left.
+// Every operand image of the e2e config, built and pushed by `pgbake bake --push`, proven by
+// `pgbake test` as a user runs it: pulled back from the registry and started, each extension the
+// plan says it holds created and smoke tested, each one it dropped absent, the preload list as
+// planned, the server as uid 26, no compiler left.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { docker, e2ePlan, imageRef, parseSteps, executed } from "../helpers/e2e.js";
-import { extensionSql, PgContainer } from "../helpers/postgres.js";
+import { docker, e2ePlan, executed, imageRef, parseSteps, pgbakeTest, type TestReport } from "../helpers/e2e.js";
+import { tempDir } from "../helpers/workspace.js";
 
 const { plan, catalog } = e2ePlan();
 const specs = new Map(catalog.extensions.map((e) => [e.name, e]));
+const work = tempDir("pgbake-e2e-operands-");
+let report: TestReport;
+let output: string;
+let exitCode: number;
 
 beforeAll(async () => {
   const run = inject("e2eBake");
   expect(run.exitCode, run.output.slice(-4000)).toBe(0);
   const steps = parseSteps(run.output);
   console.log(`e2e bake --push: ${run.seconds.toFixed(0)} s, ${steps.length} steps, ${executed(steps).length} executed`);
+  // The groups of both flavors: every operand image of the config.
+  ({ report, output, exitCode } = await pgbakeTest(["postgresql", "postgresql-full"], work.dir));
+  const t = report.totals;
+  console.log(`pgbake test (operands): ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
 });
+afterAll(() => work.cleanup());
 
-describe.each(plan.operands.map((op) => [op.name, op] as const))("operand %s", (_name, op) => {
-  let pg: PgContainer;
-  beforeAll(async () => {
-    await docker(["pull", "-q", imageRef(op)]);
-    pg = await PgContainer.start(imageRef(op));
-  });
-  afterAll(async () => pg?.remove());
+const subject = (target: string) => report.subjects.find((s) => s.target === target)!;
+const check = (target: string, name: string) => subject(target).checks.find((c) => c.name === name);
 
-  it("creates and smoke tests every extension it holds", async () => {
-    const kept = op.kept.map((k) => specs.get(k.name)!).filter((s) => s.sql_names.length > 0);
-    for (const spec of kept) {
-      const r = await pg.sql(extensionSql(spec.sql_names, spec.smoke_test));
-      expect(r.exitCode, `${op.name}: ${spec.name}: ${r.stderr}`).toBe(0);
-    }
-    const installed = await pg.sql("SELECT extname FROM pg_extension ORDER BY 1");
-    for (const spec of kept) for (const n of spec.sql_names) expect(installed.stdout.split("\n")).toContain(n);
+describe("pgbake test on every operand image", () => {
+  it("passes, and checks each operand target of the plan once", () => {
+    expect(exitCode, output.slice(-6000)).toBe(0);
+    expect(report.subjects.map((s) => s.target).sort()).toEqual(plan.operands.map((o) => o.name).sort());
+    expect(output).toMatch(/^TARGET +MODE +CHECKS/m);
   });
 
-  it("preloads what its extensions need", async () => {
-    const r = await pg.sql("SHOW shared_preload_libraries");
-    expect(r.stdout.trim()).toBe(op.sharedPreloadLibraries.join(","));
-  });
+  describe.each(plan.operands.map((op) => [op.name, op] as const))("%s", (_name, op) => {
+    it("created and smoke tested every extension it holds", () => {
+      for (const kept of op.kept) {
+        const spec = specs.get(kept.name)!;
+        for (const n of spec.sql_names) expect(check(op.name, `CREATE EXTENSION ${n}`)?.status, `${op.name}: ${n}`).toBe("passed");
+        if (spec.smoke_test) expect(check(op.name, `smoke test ${kept.name}`)?.status, `${op.name}: ${kept.name}`).toBe("passed");
+      }
+      // What an extension requires is created before it (cube before earthdistance).
+      const names = subject(op.name).checks.map((c) => c.name);
+      if (op.kept.some((k) => k.name === "earthdistance"))
+        expect(names.indexOf("CREATE EXTENSION cube")).toBeLessThan(names.indexOf("CREATE EXTENSION earthdistance"));
+    });
 
-  it("holds none of the extensions it dropped", async () => {
-    // A dropped contrib module would still ship with the server; the e2e config drops none.
-    const dropped = op.excluded.map((e) => specs.get(e.name)!);
-    expect(dropped.every((s) => s.kind !== "contrib")).toBe(true);
-    for (const spec of dropped) {
-      const names = spec.sql_names.map((n) => `'${n}'`).join(",");
-      const r = await pg.sql(`SELECT count(*) FROM pg_available_extensions WHERE name IN (${names})`);
-      expect(r.stdout.trim(), `${op.name}: ${spec.name}`).toBe("0");
-    }
-  });
+    it("preloads what the plan says, runs as uid 26 and holds no compiler", () => {
+      const preload = check(op.name, "shared_preload_libraries")!;
+      expect(preload.status).toBe("passed");
+      expect(preload.detail).toBe(op.sharedPreloadLibraries.join(",") || "(empty)");
+      expect(check(op.name, "runs as uid 26")?.status).toBe("passed");
+      expect(check(op.name, "no compiler")?.status).toBe("passed");
+      expect(check(op.name, `PostgreSQL ${op.major}`)?.detail).toMatch(new RegExp(`^${op.major}\\.`));
+    });
 
-  it("runs the server as uid 26, not root", async () => {
-    const status = await pg.exec(["cat", "/proc/1/status"]);
-    expect(status.stdout).toMatch(/^Uid:\s+26\s+26\s+26\s+26$/m);
-    const user = await docker(["image", "inspect", "-f", "{{.Config.User}}", imageRef(op)]);
-    expect(user.stdout.trim()).toBe("26");
-    const r = await pg.sql("SELECT current_setting('server_version_num')::int / 10000");
-    expect(Number(r.stdout.trim())).toBe(op.major);
-  });
-
-  it("holds no compiler", async () => {
-    for (const tool of ["gcc", "cc", "make", "clang"]) {
-      const r = await pg.exec(["sh", "-c", `command -v ${tool}`]);
-      expect(r.exitCode, `${op.name} has ${tool}: ${r.stdout}`).not.toBe(0);
-    }
+    it("holds none of the extensions it dropped", () => {
+      for (const e of op.excluded) expect(check(op.name, `${e.name} absent`)?.status, `${op.name}: ${e.name}`).toBe("passed");
+    });
   });
 });
 

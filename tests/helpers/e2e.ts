@@ -1,6 +1,7 @@
 // The end-to-end config (e2e/), built for real with pgbake and docker against the local registry
 // that scripts/e2e/setup-env.sh runs on localhost:5000. Nothing here is simulated.
 import { execa } from "execa";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../../src/model/types.js";
 import { planFrom } from "../../src/pipeline/index.js";
@@ -24,8 +25,8 @@ export interface BakeRun {
 }
 
 /** pgbake generate + pgbake bake (plain progress, so the steps can be counted). */
-export async function generateAndBake(config: string, bakeArgs: string[]): Promise<BakeRun> {
-  const paths = ["--config", config, "--extensions", e2eExtensions];
+export async function generateAndBake(config: string, bakeArgs: string[], extensions = e2eExtensions): Promise<BakeRun> {
+  const paths = ["--config", config, "--extensions", extensions];
   const gen = await pgbake(["generate", ...paths]);
   if (gen.exitCode !== 0) throw new Error(`pgbake generate failed:\n${gen.stdout}\n${gen.stderr}`);
   const started = Date.now();
@@ -36,6 +37,37 @@ export async function generateAndBake(config: string, bakeArgs: string[]): Promi
     env: { BUILDKIT_PROGRESS: "plain" },
   });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "", seconds: (Date.now() - started) / 1000 };
+}
+
+export interface TestReport {
+  totals: { images: number; extensions: number; checks: number; failedChecks: number; seconds: number };
+  subjects: {
+    target: string;
+    image: string;
+    mode: string;
+    extensionsChecked: number;
+    note?: string;
+    logs?: string;
+    versions?: { extension: string; sqlName: string; before?: string; after?: string }[];
+    checks: { name: string; status: "passed" | "failed" | "skipped"; detail?: string }[];
+  }[];
+}
+
+/** `pgbake test` through the built CLI, with its JSON report read back. */
+export async function pgbakeTest(
+  args: string[],
+  reportDir: string,
+  paths = ["--config", e2eConfig, "--extensions", e2eExtensions],
+): Promise<{ exitCode: number; output: string; report: TestReport }> {
+  const r = await execa("node", [join(repoRoot, "dist/src/cli/main.js"), "test", ...paths, "--report", reportDir, ...args], {
+    cwd: repoRoot,
+    reject: false,
+    all: true,
+  });
+  const output = r.all ?? "";
+  const file = join(reportDir, "pgbake-test.json");
+  if (!existsSync(file)) throw new Error(`pgbake test wrote no report (exit ${r.exitCode}):\n${output.slice(-4000)}`);
+  return { exitCode: r.exitCode ?? 1, output, report: JSON.parse(readFileSync(file, "utf8")) as TestReport };
 }
 
 export interface Step {

@@ -31,6 +31,23 @@ case "$mode" in
       dpkg -L "$pkg" | while IFS= read -r f; do
         if [ -f "$f" ] || [ -L "$f" ]; then place "$f" "$f" "$pkg"; fi
       done
+    done
+    # Names that maintainer scripts make through update-alternatives (postgis.control ->
+    # /etc/alternatives/... -> postgis-3.control) belong to no package: keep each whose final
+    # target is a file placed above, as a copy of it (an image volume cannot follow /etc).
+    for link in $(find "$libdir" "$sharedir/extension" -maxdepth 1 -type l 2>/dev/null); do
+      target=$(readlink -f "$link")
+      case "$target" in
+        "$libdir"/*) placed="$OUT/lib/${target#"$libdir"/}" ;;
+        "$sharedir"/*) placed="$OUT/share/${target#"$sharedir"/}" ;;
+        *) continue ;;
+      esac
+      [ -f "$placed" ] || continue
+      case "$link" in
+        "$libdir"/*) dest="$OUT/lib/${link#"$libdir"/}" ;;
+        *) dest="$OUT/share/${link#"$sharedir"/}" ;;
+      esac
+      if [ ! -e "$dest" ] && [ ! -L "$dest" ]; then cp "$placed" "$dest"; fi
     done ;;
   staging)
     root=$1

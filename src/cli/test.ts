@@ -1,0 +1,38 @@
+// `pgbake test`: the plan's images, pulled from the registry and proven as their users run them
+// (src/verify). Exit 0 when every check passed, 1 when one failed, 2 for bad input.
+import { resolve } from "node:path";
+import { PgbakeError } from "../model/errors.js";
+import type { Planned } from "../pipeline/index.js";
+import { runFailed, runTests, selectTargets, subjectsFor } from "../verify/index.js";
+import { jsonReport, junitXml, summaryTable } from "../verify/report.js";
+import { writeOutputs } from "../write/index.js";
+
+export interface TestCommandOptions {
+  report?: string;
+  upgradeFrom?: string;
+  platform?: string;
+  registry?: string;
+  timestamp?: string;
+  operand?: string;
+}
+
+export const reportFiles = { junit: "pgbake-test.xml", json: "pgbake-test.json" };
+
+export async function testCommand(planned: Planned, names: string[], o: TestCommandOptions): Promise<number> {
+  const reportDir = o.report === undefined ? undefined : resolve(o.report);
+  if (reportDir !== undefined && reportDir === planned.outDir) throw new PgbakeError("--report must not be the output directory of generate");
+  if (o.timestamp !== undefined && !/^[0-9]{12}$/.test(o.timestamp)) throw new PgbakeError(`--timestamp takes YYYYMMDDhhmm, not '${o.timestamp}'`);
+  const targets = selectTargets(planned.plan, names);
+  const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry: o.registry, timestamp: o.timestamp, operandImage: o.operand });
+  if (subjects.length === 0) throw new PgbakeError("the plan has no operand or extension image to test");
+  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform });
+  process.stdout.write(`\n${summaryTable(run)}\n`);
+  if (reportDir !== undefined) {
+    writeOutputs(reportDir, [
+      { path: reportFiles.junit, content: junitXml(run) },
+      { path: reportFiles.json, content: jsonReport(run) },
+    ]);
+    process.stdout.write(`reports: ${resolve(reportDir, reportFiles.junit)}, ${resolve(reportDir, reportFiles.json)}\n`);
+  }
+  return runFailed(run) ? 1 : 0;
+}

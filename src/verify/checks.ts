@@ -1,0 +1,116 @@
+// The checks that a running server passes, shared by operand images, mounted extension images and
+// upgrades. Each returns what it saw (for the report) or throws a CheckFailure saying what is wrong.
+import type { Docker } from "./docker.js";
+import { CheckFailure, expect, type Recorder } from "./results.js";
+import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
+import type { DroppedExtension, ExtensionUnderTest } from "./subjects.js";
+
+const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
+
+/**
+ * CREATE EXTENSION for each SQL name, then the smoke test. What the extension requires was
+ * created before it; CASCADE only covers a control file's dependencies that the catalog does
+ * not list as extensions of its own (plpgsql, ...).
+ */
+export async function createAndSmokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<number> {
+  let created = 0;
+  for (const sqlName of ext.sqlNames) {
+    const ok = await rec.check(`CREATE EXTENSION ${sqlName}`, async () => {
+      const r = await pg.sql(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(sqlName)} CASCADE;\nSELECT extversion FROM pg_extension WHERE extname = ${quoteLiteral(sqlName)};`);
+      if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: CREATE EXTENSION ${sqlName} failed: ${psqlError(r.stderr)}`);
+      return `version ${r.stdout.trim()}`;
+    });
+    if (ok) created++;
+  }
+  if (ext.smokeTest && created === ext.sqlNames.length) await smokeTest(rec, pg, ext);
+  return created;
+}
+
+export async function smokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<boolean> {
+  if (!ext.smokeTest) return true;
+  return rec.check(`smoke test ${ext.name}`, async () => {
+    const r = await pg.sql(`${ext.smokeTest};`);
+    if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test failed: ${psqlError(r.stderr)}`);
+    const last = r.stdout.trim().split("\n").pop() ?? "";
+    // A smoke test that is a boolean expression fails by returning false.
+    expect(last !== "f", `${ext.name}: smoke test returned false: ${ext.smokeTest}`);
+    return last ? `returned ${last.slice(0, 60)}` : undefined;
+  });
+}
+
+/** `SHOW shared_preload_libraries` holds exactly these libraries (in any order). */
+export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string[]): Promise<void> {
+  await rec.check("shared_preload_libraries", async () => {
+    const r = await pg.sql("SHOW shared_preload_libraries");
+    if (r.exitCode !== 0) throw new CheckFailure(psqlError(r.stderr));
+    const seen = r.stdout.trim().split(",").map((s) => s.trim().replace(/^"|"$/g, "")).filter(Boolean);
+    const want = [...new Set(expected)];
+    expect(
+      seen.length === want.length && want.every((w) => seen.includes(w)),
+      `shared_preload_libraries is '${seen.join(",")}', the plan says '${want.join(",")}'`,
+    );
+    return seen.join(",") || "(empty)";
+  });
+}
+
+/** A dropped extension must not be installable: no control file of it in the image. */
+export async function droppedCheck(rec: Recorder, pg: PgServer, dropped: DroppedExtension): Promise<void> {
+  const name = `${dropped.name} absent`;
+  if (dropped.kind === "contrib") return rec.skip(name, "a contrib module ships with the server whatever the plan says");
+  if (dropped.sqlNames.length === 0) return rec.skip(name, "no SQL name to look for");
+  await rec.check(name, async () => {
+    const list = dropped.sqlNames.map(quoteLiteral).join(", ");
+    const r = await pg.sql(`SELECT name FROM pg_available_extensions WHERE name IN (${list}) ORDER BY 1`);
+    if (r.exitCode !== 0) throw new CheckFailure(psqlError(r.stderr));
+    const found = r.stdout.trim();
+    expect(found === "", `${dropped.name} was dropped (${dropped.reason}) but the image offers ${found.split("\n").join(", ")}`);
+    return `dropped: ${dropped.reason}`;
+  });
+}
+
+/** The server process is uid 26 (CloudNativePG's postgres user) and so is the image's USER. */
+export async function uidCheck(rec: Recorder, pg: PgServer, docker: Docker): Promise<void> {
+  await rec.check("runs as uid 26", async () => {
+    const status = await pg.exec(["cat", "/proc/1/status"]);
+    const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status.stdout);
+    expect(uid?.[1] === "26" && uid[2] === "26", `the server runs as uid ${uid?.[1] ?? "?"}, not 26`);
+    const user = (await docker.run(["image", "inspect", "-f", "{{.Config.User}}", pg.image])).stdout.trim();
+    expect(user === "26" || user.startsWith("26:"), `the image's USER is '${user}', not 26`);
+    return undefined;
+  });
+}
+
+export async function majorCheck(rec: Recorder, pg: PgServer, major: number): Promise<void> {
+  await rec.check(`PostgreSQL ${major}`, async () => {
+    const r = await pg.sql("SHOW server_version");
+    if (r.exitCode !== 0) throw new CheckFailure(psqlError(r.stderr));
+    const version = r.stdout.trim();
+    expect(Number.parseInt(version, 10) === major, `the server is PostgreSQL ${version}, the plan says ${major}`);
+    return version;
+  });
+}
+
+const compilers = ["cc", "gcc", "clang", "c++", "g++"];
+
+export async function noCompilerCheck(rec: Recorder, pg: PgServer): Promise<void> {
+  await rec.check("no compiler", async () => {
+    const script = compilers.map((c) => `command -v ${c} || true`).join("; ");
+    const r = await pg.exec(["sh", "-c", script]);
+    const found = r.stdout.trim();
+    expect(found === "", `the image holds a compiler: ${found.split("\n").join(", ")}`);
+    return undefined;
+  });
+}
+
+/** A tool's binaries are on PATH (operand) or in the mounted image's bin/. */
+export async function binariesCheck(rec: Recorder, pg: PgServer, tool: string, binaries: string[], dir?: string): Promise<void> {
+  if (binaries.length === 0) return;
+  await rec.check(`${tool} binaries`, async () => {
+    const script = binaries.map((b) => (dir ? `test -x ${shellWord(`${dir}/${b}`)} || echo ${shellWord(b)}` : `command -v ${shellWord(b)} >/dev/null || echo ${shellWord(b)}`)).join("; ");
+    const r = await pg.exec(["sh", "-c", script]);
+    expect(r.stdout.trim() === "", `${tool}: missing ${r.stdout.trim().split("\n").join(", ")}`);
+    return binaries.join(", ");
+  });
+}
+
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

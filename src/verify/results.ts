@@ -1,0 +1,87 @@
+// The outcome of `pgbake test`, as plain data for the summary table, JUnit XML and JSON.
+
+export interface CheckResult {
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  seconds: number;
+  /** What was seen (a version, the preload list); for a failure, why it failed. */
+  detail?: string;
+}
+
+export interface VersionChange {
+  extension: string;
+  sqlName: string;
+  before?: string;
+  after?: string;
+}
+
+export type TestMode = "operand" | "image-volume" | "copy" | "upgrade";
+
+export interface SubjectResult {
+  target: string;
+  image: string;
+  mode: TestMode;
+  checks: CheckResult[];
+  seconds: number;
+  /** CREATE EXTENSION names created and smoke tested. */
+  extensionsChecked: number;
+  /** Server logs, when the server failed to start or a check failed. */
+  logs?: string;
+  /** Upgrades: each extension's version before and after ALTER EXTENSION UPDATE. */
+  versions?: VersionChange[];
+  /** Why this mode was used instead of the CloudNativePG one (PostgreSQL < 18). */
+  note?: string;
+}
+
+export interface TestRun {
+  started: string;
+  seconds: number;
+  subjects: SubjectResult[];
+}
+
+export const subjectFailed = (s: SubjectResult): boolean => s.checks.some((c) => c.status === "failed");
+export const runFailed = (r: TestRun): boolean => r.subjects.some(subjectFailed);
+
+/** Runs named checks one after another, timing each and turning exceptions into failures. */
+export class Recorder {
+  readonly checks: CheckResult[] = [];
+  constructor(private readonly onCheck: (c: CheckResult) => void = () => {}) {}
+
+  async check(name: string, fn: () => Promise<string | undefined | void>): Promise<boolean> {
+    const started = Date.now();
+    let result: CheckResult;
+    try {
+      const detail = await fn();
+      result = { name, status: "passed", seconds: (Date.now() - started) / 1000, ...(detail ? { detail } : {}) };
+    } catch (err) {
+      const detail = err instanceof CheckFailure ? err.message : `${(err as Error).message ?? String(err)}`;
+      result = { name, status: "failed", seconds: (Date.now() - started) / 1000, detail };
+    }
+    this.record(result);
+    return result.status === "passed";
+  }
+
+  skip(name: string, why: string): void {
+    this.record({ name, status: "skipped", seconds: 0, detail: why });
+  }
+
+  fail(name: string, why: string): void {
+    this.record({ name, status: "failed", seconds: 0, detail: why });
+  }
+
+  get failed(): boolean {
+    return this.checks.some((c) => c.status === "failed");
+  }
+
+  private record(c: CheckResult): void {
+    this.checks.push(c);
+    this.onCheck(c);
+  }
+}
+
+/** A check's expected failure: its message is the whole story. */
+export class CheckFailure extends Error {}
+
+export function expect(condition: boolean, message: string): void {
+  if (!condition) throw new CheckFailure(message);
+}

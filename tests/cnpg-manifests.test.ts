@@ -1,0 +1,40 @@
+// The shapes `pgbake catalog` writes for CloudNativePG, on the default config's whole plan: every
+// manifest valid against the vendored CRDs (tests/data/cnpg-crds-v1.30.0). The digests here are
+// made up: tests/e2e/cnpg-manifests.test.ts does the same from a real bake's metadata file.
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { imageCatalogs, type BakeMetadata } from "../src/cli/catalog.js";
+import { clusterManifests } from "../src/cli/cnpg-manifests.js";
+import { planFrom } from "../src/pipeline/index.js";
+import { parse } from "yaml";
+import { crdErrors } from "./helpers/crds.js";
+import { defaultConfig, defaultExtensions } from "./helpers/workspace.js";
+
+const { plan, catalog } = planFrom({ config: defaultConfig, extensions: defaultExtensions });
+const metadata: BakeMetadata = Object.fromEntries(
+  [...plan.operands, ...plan.extensionImages].map((t) => [
+    t.name,
+    {
+      "containerimage.digest": `sha256:${createHash("sha256").update(t.name).digest("hex")}`,
+      "image.name": t.tags.map((tag) => `${plan.registry}/${tag.replace("{timestamp}", "202611211200")}`).join(","),
+    },
+  ]),
+);
+
+describe("CloudNativePG manifests of the default plan", () => {
+  const files = [...imageCatalogs(plan, metadata, catalog.extensions), ...clusterManifests(plan, catalog.extensions, metadata)];
+
+  it("are valid against the CRDs, one Cluster per operand image and per PG 18 extension image", () => {
+    const pg18 = plan.extensionImages.filter((t) => t.major >= 18 && t.extensionKind !== "tool");
+    expect(files.filter((f) => f.path.startsWith("Cluster-")).length).toBeGreaterThanOrEqual(plan.operands.length + pg18.length);
+    for (const f of files) expect(crdErrors(parse(f.content)), f.path).toEqual([]);
+  });
+
+  it("fail validation when a field is misnamed", () => {
+    const doc = parse(files.find((f) => f.path.startsWith("Cluster-") && f.content.includes("extension_control_path"))!.content);
+    expect(crdErrors(doc)).toEqual([]);
+    doc.spec.postgresql.extensions[0].extensionControlPath = doc.spec.postgresql.extensions[0].extension_control_path;
+    delete doc.spec.postgresql.extensions[0].extension_control_path;
+    expect(crdErrors(doc).join("\n")).toMatch(/must NOT have additional properties.*extensionControlPath/);
+  });
+});

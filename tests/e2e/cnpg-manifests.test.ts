@@ -1,0 +1,100 @@
+// `pgbake catalog` on the metadata file of a real bake of the e2e config's PG 18 images: the
+// ClusterImageCatalog (with extension entries), a Cluster per operand image, and per extension
+// image a Cluster that mounts it plus a Database that creates it — every file valid against
+// CloudNativePG's published CRDs (tests/data/cnpg-crds-v1.30.0), every image by digest.
+import { execa } from "execa";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { pgbake } from "../helpers/cli.js";
+import { crdErrors } from "../helpers/crds.js";
+import { e2eConfig, e2eExtensions, e2ePlan } from "../helpers/e2e.js";
+import { tempDir } from "../helpers/workspace.js";
+
+const { plan, outDir } = e2ePlan();
+const work = tempDir("pgbake-e2e-manifests-");
+const metadataFile = join(work.dir, "metadata.json");
+const dir = join(work.dir, "catalogs");
+const docs = new Map<string, Record<string, unknown>>();
+let metadata: Record<string, { "containerimage.digest": string }>;
+
+beforeAll(async () => {
+  const bake = inject("e2eBake");
+  expect(bake.exitCode, bake.output.slice(-4000)).toBe(0);
+  // The pushed images are unchanged (every step is cached): this run is for its metadata file.
+  const r = await execa("docker", ["buildx", "bake", "--push", "--metadata-file", metadataFile, "pg18"], {
+    cwd: outDir,
+    reject: false,
+    all: true,
+    // The fixture's source directory lies outside the output directory (pgbake bake grants it).
+    env: { BUILDX_BAKE_ENTITLEMENTS_FS: "0" },
+  });
+  expect(r.exitCode, r.all?.slice(-3000)).toBe(0);
+  metadata = JSON.parse(readFileSync(metadataFile, "utf8"));
+  const c = await pgbake(["catalog", "--config", e2eConfig, "--extensions", e2eExtensions, "--metadata", metadataFile, "--dir", dir]);
+  expect(c.exitCode, c.stderr).toBe(0);
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) docs.set(f, parse(readFileSync(join(dir, f), "utf8")));
+});
+afterAll(() => work.cleanup());
+
+const digestOf = (target: string): string => metadata[target]!["containerimage.digest"];
+const pg18 = plan.extensionImages.filter((t) => t.major === 18);
+
+describe("CloudNativePG manifests from pgbake catalog", () => {
+  it("writes a Cluster per operand image, a Cluster and a Database per PG 18 extension image, and the image catalogs", () => {
+    const expected = [
+      ...plan.operands.filter((o) => o.major === 18).map((o) => `Cluster-${o.name}.yaml`),
+      ...pg18.map((t) => `Cluster-${t.name.replace(/_/g, "-")}.yaml`),
+      ...pg18.map((t) => `Database-${t.name.replace(/_/g, "-")}.yaml`),
+    ];
+    for (const f of expected) expect([...docs.keys()], f).toContain(f);
+    expect([...docs.keys()].filter((f) => f.startsWith("ClusterImageCatalog-")).length).toBeGreaterThan(0);
+  });
+
+  it("validates every file against CloudNativePG's CRD of its kind", () => {
+    expect(docs.size).toBeGreaterThan(10);
+    for (const [f, doc] of docs) expect(crdErrors(doc), f).toEqual([]);
+  });
+
+  it("the CRD check can fail: a wrong field name or a missing reference is caught", () => {
+    const h3 = structuredClone(docs.get("Cluster-h3-18-sid.yaml")!) as { spec: { postgresql: { extensions: Record<string, unknown>[] } } };
+    h3.spec.postgresql.extensions[0]!.ldLibraryPath = ["system"];
+    expect(crdErrors(h3).join("\n")).toMatch(/additional|must NOT have/);
+    const db = structuredClone(docs.get("Database-h3-18-sid.yaml")!) as { spec: Record<string, unknown> };
+    delete db.spec.cluster;
+    expect(crdErrors(db).join("\n")).toMatch(/cluster/);
+  });
+
+  it("mounts h3 with its /system library directory and pgvector without, by digest, in the plain minimal operand", () => {
+    const h3 = docs.get("Cluster-h3-18-sid.yaml") as { spec: { imageName: string; postgresql: { extensions: unknown[] } } };
+    expect(h3.spec.postgresql.extensions).toEqual([
+      {
+        name: "h3",
+        image: { reference: expect.stringMatching(new RegExp(`^localhost:5000/h3:4\\.2\\.3-18-sid@${digestOf("h3-18-sid")}$`)) },
+        extension_control_path: ["share"],
+        dynamic_library_path: ["lib"],
+        ld_library_path: ["system"],
+      },
+    ]);
+    expect(h3.spec.imageName).toBe(`localhost:5000/postgresql:18-minimal-sid@${digestOf("postgresql-18-minimal-sid")}`);
+    const vector = docs.get("Cluster-pgvector-18-sid.yaml") as { spec: { postgresql: { extensions: Record<string, unknown>[] } } };
+    expect(vector.spec.postgresql.extensions[0]!.ld_library_path).toBeUndefined();
+    const cron = docs.get("Cluster-pg-cron-18-sid.yaml") as { spec: { postgresql: { shared_preload_libraries: string[] } } };
+    expect(cron.spec.postgresql.shared_preload_libraries).toEqual(["pg_cron"]);
+  });
+
+  it("creates the extension's SQL names in a Database of that Cluster", () => {
+    const db = docs.get("Database-pgvector-18-sid.yaml") as { spec: Record<string, unknown> };
+    expect(db.spec).toEqual({ name: "app", owner: "app", cluster: { name: "pgvector-18-sid" }, extensions: [{ name: "vector" }] });
+  });
+
+  it("lists the PG 18 extension images in the minimal catalog's PG 18 entry, and none where the operand holds them", () => {
+    type Catalog = { spec: { images: { major: number; extensions?: { name: string }[] }[] } };
+    const minimal = docs.get("ClusterImageCatalog-postgresql-minimal-sid.yaml") as Catalog;
+    const entry = minimal.spec.images.find((i) => i.major === 18)!;
+    expect(entry.extensions!.map((e) => e.name).sort()).toEqual(pg18.map((t) => t.extension).sort());
+    const full = docs.get("ClusterImageCatalog-postgresql-full-minimal-sid.yaml") as Catalog;
+    expect(full.spec.images.find((i) => i.major === 18)!.extensions).toBeUndefined();
+  });
+});
