@@ -83,6 +83,8 @@ extensions = {
   wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
 }
 
+has_image = { hll = true, http = true, hypopg = true, pg_cron = true, pg_hint_plan = true, pg_partman = true, pg_qualstats = true, pg_repack = true, pgaudit = true, pgq = true, pgvector = true, plpgsql_check = true, postgis = true, rum = true, set_user = true, supautils = true, timescaledb = true, wal2json = true, wal_g = true }
+
 // Labels of every image. Annotations are the labels (function annotations).
 common_labels = {
   "org.opencontainers.image.created" = created
@@ -327,7 +329,7 @@ target "_operands" {
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
   tags = distinct(["${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${timestamp}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${o.type}", "${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}", "${registry}/${flavors[o.flavor].image}:${o.major}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
   args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
   labels = operand_labels(o)
   annotations = annotations(operand_labels(o))

@@ -68,6 +68,8 @@ extensions = {
   wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
 }
 
+has_image = { pg_failover_slots = true, pgaudit = true, pgrouting = true, pgvector = true, postgis = true, wal2json = true }
+
 // Labels of every image. Annotations are the labels (function annotations).
 common_labels = {
   "org.opencontainers.image.created" = created

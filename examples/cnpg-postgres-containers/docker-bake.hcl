@@ -76,6 +76,8 @@ extensions = {
   pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
 }
 
+has_image = { pg_failover_slots = true, pgaudit = true, pgvector = true }
+
 // Labels of every image. Annotations are the labels (function annotations).
 common_labels = {
   "org.opencontainers.image.created" = created
@@ -393,7 +395,7 @@ target "_operands" {
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
   tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}-${timestamp}-${o.type}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
   args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
   labels = operand_labels(o)
   annotations = annotations(operand_labels(o))

@@ -76,6 +76,8 @@ extensions = {
   timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
 }
 
+has_image = { citus = true, hypopg = true, pg_partman = true, pg_qualstats = true, pgvector = true, timescaledb = true }
+
 // Labels of every image. Annotations are the labels (function annotations).
 common_labels = {
   "org.opencontainers.image.created" = created
@@ -301,7 +303,7 @@ target "_operands" {
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
   tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
   args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
   labels = operand_labels(o)
   annotations = annotations(operand_labels(o))

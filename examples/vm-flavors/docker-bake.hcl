@@ -70,6 +70,8 @@ extensions = {
   wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
 }
 
+has_image = { pg_search = true, pguint = true, wal_g = true }
+
 // Labels of every image. Annotations are the labels (function annotations).
 common_labels = {
   "org.opencontainers.image.created" = created
@@ -258,7 +260,7 @@ target "_operands" {
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
   tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if contains(keys(extensions), e) })
+  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
   args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
   labels = operand_labels(o)
   annotations = annotations(operand_labels(o))

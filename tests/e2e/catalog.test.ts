@@ -1,0 +1,116 @@
+// The wide e2e: every entry of the default catalog that Debian packages for PostgreSQL 18
+// (e2e/catalog/ links them, with the contrib modules they require), built as an extension image
+// on the local sid base and proven by `pgbake test`, mounted as CloudNativePG mounts image volumes.
+// Then three entries broken on purpose (a smoke test, a preload, a library): the run fails and
+// names the extension, the image and the server's error.
+//
+// Opt-in (PGBAKE_E2E_CATALOG=1): about a hundred builds and server starts, not yet measured against
+// CI's 90 minutes together with the rest of the suite.
+import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planFrom } from "../../src/pipeline/index.js";
+import { generateAndBake, pgbakeTest, type TestReport } from "../helpers/e2e.js";
+import { repoRoot, tempDir } from "../helpers/workspace.js";
+
+const config = join(repoRoot, "e2e/catalog.yaml");
+const extensions = join(repoRoot, "e2e/catalog");
+const paths = ["--config", config, "--extensions", extensions];
+const { plan, catalog } = planFrom({ config, extensions });
+const enabled = process.env.PGBAKE_E2E_CATALOG === "1";
+let work: ReturnType<typeof tempDir>;
+let report: TestReport;
+let output: string;
+let exitCode: number;
+
+describe.runIf(enabled)("the wide catalog", () => {
+  beforeAll(async () => {
+    work = tempDir("pgbake-e2e-catalog-");
+    const bake = await generateAndBake(config, ["--push"], extensions);
+    expect(bake.exitCode, bake.output.slice(-6000)).toBe(0);
+    console.log(`wide catalog: ${plan.extensionImages.length} extension images built and pushed in ${bake.seconds.toFixed(0)} s`);
+    ({ report, output, exitCode } = await pgbakeTest(plan.extensionImages.map((t) => t.name), join(work.dir, "all"), paths));
+    const t = report.totals;
+    console.log(`wide catalog: pgbake test: ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
+  });
+  afterAll(() => work.cleanup());
+
+  describe("the default catalog's Debian-packaged entries on PostgreSQL 18", () => {
+    it("are the default catalog's own files, not copies", () => {
+      const links = readdirSync(extensions);
+      expect(links.length).toBeGreaterThanOrEqual(100);
+      for (const f of links) expect(readlinkSync(join(extensions, f))).toBe(`../../extensions/${f}`);
+      expect(plan.extensionImages.length).toBe(catalog.extensions.filter((e) => e.kind === "package").length);
+    });
+
+    it("each build, mount into the plain operand and pass CREATE EXTENSION and the smoke test", () => {
+      const failed = report.subjects
+        .filter((s) => s.checks.some((c) => c.status === "failed"))
+        .map((s) => `${s.target}: ${s.checks.filter((c) => c.status === "failed").map((c) => `${c.name}: ${c.detail ?? ""}`).join("; ")}`);
+      expect(failed, output.slice(-6000)).toEqual([]);
+      expect(exitCode).toBe(0);
+      expect(report.subjects.map((s) => s.target).sort()).toEqual(plan.extensionImages.map((t) => t.name).sort());
+      for (const s of report.subjects) expect(s.mode, s.target).toBe("image-volume");
+      const sqlNames = catalog.extensions.filter((e) => e.kind === "package").reduce((n, e) => n + e.sql_names.length, 0);
+      expect(report.totals.extensions).toBeGreaterThanOrEqual(sqlNames);
+    });
+  });
+
+  describe("a broken entry fails the run", () => {
+    // The same catalog with three entries broken; the images in the registry are the good ones.
+    const brokenDir = (): string => join(work.dir, "broken-catalog");
+    const edit = (name: string, change: (spec: Record<string, unknown>) => void): void => {
+      const file = join(brokenDir(), `${name}.yaml`);
+      const spec = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      change(spec);
+      writeFileSync(file, stringify(spec));
+    };
+    const image = (target: string): string => {
+      const t = plan.extensionImages.find((e) => e.name === target)!;
+      return `${plan.registry}/${t.tags[0]}`;
+    };
+    let run: { exitCode: number; output: string; report: TestReport };
+
+    beforeAll(async () => {
+      mkdirSync(brokenDir(), { recursive: true });
+      cpSync(extensions, brokenDir(), { recursive: true, dereference: true });
+      edit("pg_uuidv7", (s) => void (s.smoke_test = "SELECT pgbake_no_such_function()"));
+      edit("pg_cron", (s) => void delete s.shared_preload_libraries);
+      edit("h3", (s) => void (s.runtime_packages = []));
+      run = await pgbakeTest(["pg_uuidv7-18-sid", "pg_cron-18-sid", "h3-18-sid"], join(work.dir, "broken"), ["--config", config, "--extensions", brokenDir()]);
+    });
+
+    const failureOf = (target: string) => {
+      const s = run.report.subjects.find((x) => x.target === target)!;
+      return { subject: s, failed: s.checks.filter((c) => c.status === "failed") };
+    };
+
+    it("exits 1 and names each broken extension with its image", () => {
+      expect(run.exitCode, run.output.slice(-4000)).toBe(1);
+      for (const target of ["pg_uuidv7-18-sid", "pg_cron-18-sid", "h3-18-sid"]) {
+        expect(run.output).toContain(`${target} (image-volume): ${image(target)}`);
+        expect(failureOf(target).failed.length, target).toBeGreaterThan(0);
+      }
+    });
+
+    it("shows the server's error: a smoke test that fails", () => {
+      const { failed } = failureOf("pg_uuidv7-18-sid");
+      expect(failed.map((c) => c.name)).toEqual(["smoke test pg_uuidv7"]);
+      expect(failed[0]!.detail).toMatch(/function pgbake_no_such_function\(\) does not exist/);
+      expect(run.output).toMatch(/FAIL {2}smoke test pg_uuidv7: .*function pgbake_no_such_function\(\) does not exist/);
+    });
+
+    it("shows the server's error: a preload the entry no longer asks for", () => {
+      const { failed } = failureOf("pg_cron-18-sid");
+      expect(failed.map((c) => c.name)).toContain("CREATE EXTENSION pg_cron");
+      expect(failed.find((c) => c.name === "CREATE EXTENSION pg_cron")!.detail).toMatch(/shared_preload_libraries|cron\./);
+    });
+
+    it("shows the server's error: a library that is not there", () => {
+      const { failed } = failureOf("h3-18-sid");
+      expect(failed.map((c) => c.name)).toContain("CREATE EXTENSION h3");
+      expect(failed.find((c) => c.name === "CREATE EXTENSION h3")!.detail).toMatch(/libh3\.so\.1: cannot open shared object file/);
+    });
+  });
+});
