@@ -1,7 +1,8 @@
 // scripts/e2e/setup-env.sh refuses, before touching apt or Docker, on a host that is not Debian
 // and where a Docker engine it did not start is running. The refusals are driven by environment
 // overrides (another os-release, another state directory): the engine the tests use stays up.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -21,10 +22,31 @@ describe("setup-env.sh preflight", () => {
     expect(r.all).toMatch(/refusing: .*runs on Debian only; .*os-release says ID=ubuntu/);
   });
 
-  it("refuses when a Docker engine it did not start is running (no pid of its own in the state directory)", async () => {
-    const r = await setupEnv({ PGBAKE_E2E_STATE: join(dir, "state") });
-    expect(r.exitCode).toBe(1);
-    expect(r.all).toMatch(/refusing: a Docker engine this script did not start is listening on \/var\/run\/docker\.sock/);
+  it("refuses when a Docker engine it did not start is listening (no pid of its own in the state directory)", async () => {
+    const sock = join(dir, "live.sock");
+    const server = createServer((c) => c.end());
+    await new Promise<void>((ok) => server.listen(sock, ok));
+    try {
+      const r = await setupEnv({ PGBAKE_E2E_STATE: join(dir, "state"), PGBAKE_E2E_DOCKER_SOCK: sock, PGBAKE_CI: "0" });
+      expect(r.exitCode).toBe(1);
+      expect(r.all).toContain(`refusing: a Docker engine this script did not start is listening on ${sock}`);
+      // CI's disposable machine keeps using such an engine, as setup-env.sh always did there.
+      const ci = await setupEnv({ PGBAKE_E2E_STATE: join(dir, "state"), PGBAKE_E2E_DOCKER_SOCK: sock, PGBAKE_CI: "1" });
+      expect(ci.all).toMatch(/warning: a Docker engine this script did not start .*PGBAKE_CI=1, so using it[\s\S]*preflight ok/);
+      expect(ci.exitCode).toBe(0);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it("takes a socket file nobody listens on (left by a dockerd that is gone) for no engine", async () => {
+    const sock = join(dir, "stale.sock");
+    // A listener killed with SIGKILL leaves its socket file behind, as a dockerd that died does.
+    await execa("node", ["-e", 'require("net").createServer().listen(process.argv[1], () => process.kill(process.pid, "SIGKILL"))', sock], { reject: false });
+    expect(statSync(sock).isSocket()).toBe(true);
+    const r = await setupEnv({ PGBAKE_E2E_STATE: join(dir, "state"), PGBAKE_E2E_DOCKER_SOCK: sock, PGBAKE_CI: "0" });
+    expect(r.all).toMatch(/preflight ok/);
+    expect(r.exitCode).toBe(0);
   });
 
   it("passes on this Debian machine with the engine it started", async () => {
