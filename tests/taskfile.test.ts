@@ -39,7 +39,7 @@ describe("Taskfile.yml", () => {
   it("runs only pgbake commands the CLI accepts (with DRY_RUN so nothing builds)", async () => {
     const scratch = tempDir("pgbake-task-");
     onTestFinished(() => scratch.cleanup());
-    // `test` starts images from a registry: its own test below, and tests/e2e/taskfile.test.ts runs it.
+    // `test` starts images from a registry: its own test below.
     const names = Object.keys(taskfile.tasks).filter((n) => n !== "test" && pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
     expect(names.length).toBeGreaterThanOrEqual(8);
     for (const name of names)
