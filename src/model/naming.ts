@@ -60,5 +60,12 @@ export const extensionTagPlaceholders: Readonly<Record<string, string>> = {
   extension: "The extension's `name` (also its image repository), e.g. `pgvector`.",
   timestamp: timestampDescription,
 };
+/** The placeholders of an extension's apt fields: `package` and `extra_packages`, and `package_version`. */
+export const packagePlaceholders: Readonly<Record<string, string>> = {
+  major: "In `package` and `extra_packages`: the PostgreSQL major of the image, e.g. `postgresql-{major}-pgvector` becomes `postgresql-17-pgvector`.",
+};
+export const packageVersionPlaceholders: Readonly<Record<string, string>> = {
+  version: "In `package_version`: the extension's version for the major (`versions` entry, else `version`), e.g. `{version}-*` becomes `0.8.1-*`.",
+};
 export const operandTagKeys = Object.keys(operandTagPlaceholders);
 export const extensionTagKeys = Object.keys(extensionTagPlaceholders);
