@@ -25,9 +25,20 @@ describe("CloudNativePG manifests of the default plan", () => {
   const files = [...imageCatalogs(plan, metadata, catalog.extensions), ...clusterManifests(plan, catalog.extensions, metadata)];
 
   it("are valid against the CRDs, one Cluster per operand image and per PG 18 extension image", () => {
-    const pg18 = plan.extensionImages.filter((t) => t.major >= 18 && t.extensionKind !== "tool");
+    const pg18 = plan.extensionImages.filter((t) => t.major >= 18 && t.extensionKind !== "tool" && !t.imageVolumeUnsupported);
     expect(files.filter((f) => f.path.startsWith("Cluster-")).length).toBeGreaterThanOrEqual(plan.operands.length + pg18.length);
     for (const f of files) expect(crdErrors(parse(f.content)), f.path).toEqual([]);
+  });
+
+  it("offer no image volume that CloudNativePG cannot use (image_volume_unsupported: plpython3u, pltcl, plr, unit)", () => {
+    const unmountable = plan.extensionImages.filter((t) => t.major >= 18 && t.imageVolumeUnsupported);
+    expect(new Set(unmountable.map((t) => t.extension))).toEqual(new Set(["plpython3u", "pltcl", "plr", "unit"]));
+    const mounted = files.filter((f) => f.content.includes("extension_control_path")).map((f) => f.content);
+    expect(mounted.length).toBeGreaterThan(0);
+    for (const t of unmountable) {
+      expect(files.map((f) => f.path)).not.toContain(`Cluster-${t.name.replace(/_/g, "-")}.yaml`);
+      for (const content of mounted) expect(content, t.name).not.toContain(`/${t.extension}:`);
+    }
   });
 
   it("create pg_cron in the database its background worker runs in (cron.database_name), not only in `app`", () => {

@@ -56,6 +56,8 @@ export interface ExtensionSpec {
   runtime_packages_by_base: Record<string, string[]>;
   extra_packages: string[];
   smoke_test?: string;
+  /** Why CloudNativePG cannot mount its image as an image volume: operand images only. */
+  image_volume_unsupported?: string;
   /** Why a fact in this entry is what it is (pinned versions, known breakage). */
   notes?: string;
   /** The file the spec came from, for messages. */
@@ -258,6 +260,8 @@ export interface ExtensionTargetPlan extends TargetPlanCommon {
   sourceContext?: { name: string; value: string };
   /** Set for source and tool builds. */
   sourceBuild?: SourceBuildPlan;
+  /** Why this image cannot be an image volume (the entry's image_volume_unsupported): built for operand images only. */
+  imageVolumeUnsupported?: string;
 }
 
 export interface OperandTargetPlan extends TargetPlanCommon {

@@ -93,6 +93,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
             pgrx_version: src.pgrx_version,
             go_main: src.go_main,
           },
+          ...(ext.image_volume_unsupported ? { imageVolumeUnsupported: ext.image_volume_unsupported } : {}),
         });
       }
   }

@@ -80,14 +80,16 @@ async function testOne(
   const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
   const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
   const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
-  const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : upgrade && "skip" in upgrade ? upgrade.skip : undefined;
+  // Neither mounted nor copied: its files work only where apt put them, as operand images hold them.
+  const notMountable = s.kind === "extension-image" && s.imageVolumeUnsupported ? `not an image volume: ${s.imageVolumeUnsupported} (test an operand image that holds ${s.extension.name})` : undefined;
+  const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : (notMountable ?? (upgrade && "skip" in upgrade ? upgrade.skip : undefined));
   const cannot = !otherPlatform && upgrade && "fail" in upgrade ? upgrade.fail : undefined;
   const resultMode = upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume";
   let result: SubjectResult;
   if (skipped || cannot) {
     const rec = new Recorder(onCheck);
     if (cannot) rec.fail("operand image", cannot);
-    else rec.skip(otherPlatform ? "platform" : "upgrade", skipped!);
+    else rec.skip(otherPlatform ? "platform" : notMountable ? "image volume" : "upgrade", skipped!);
     result = { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
   } else {
     const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);

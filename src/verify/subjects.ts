@@ -52,6 +52,8 @@ export interface ExtensionImageSubject extends SubjectBase {
   mounts: (MountedExtension & { target: string })[];
   /** The minimal operand image of the same major and base that the extension is tried in. */
   operand?: { target: string; image: string; preload: string[] };
+  /** Why it cannot be mounted (the entry's image_volume_unsupported): proven in operand images instead. */
+  imageVolumeUnsupported?: string;
 }
 
 export type Subject = OperandSubject | ExtensionImageSubject;
@@ -182,6 +184,7 @@ function extensionSubject(
     required,
     mounts,
     operand,
+    ...(et.imageVolumeUnsupported ? { imageVolumeUnsupported: et.imageVolumeUnsupported } : {}),
   };
 }
 

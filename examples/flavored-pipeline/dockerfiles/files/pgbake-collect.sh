@@ -56,7 +56,9 @@ case "$mode" in
     for pkg in "$@"; do
       dpkg -L "$pkg" | while IFS= read -r f; do
         case "$f" in
-          /usr/lib/*/*.so|/usr/lib/*/*.so.*) cp -a "$f" "$OUT/system/" ;;
+          # Debian puts most libraries in /usr/lib/<triplet>/, some straight in /usr/lib/
+          # (libarmadillo15, librdkit1t64, libpgpoolpcp3); a case pattern's * spans both.
+          /usr/lib/*.so|/usr/lib/*.so.*) cp -a "$f" "$OUT/system/" ;;
           /usr/share/doc/"$pkg"/copyright) mkdir -p "$OUT/licenses/$pkg"; cp -aL "$f" "$OUT/licenses/$pkg/" ;;
         esac
       done
