@@ -75,6 +75,8 @@ describe("the multi-platform operand image", () => {
       expect(report.subjects.map((s) => [s.target, s.mode, s.image])).toEqual([[operand.name, "operand", ref(operand)]]);
       const checks = report.subjects[0]!.checks;
       expect(checks.filter((c) => c.status !== "passed")).toEqual([]);
+      // pgbake test ran the server on that platform, not on another image under the same tag.
+      expect(checks.find((c) => c.name === `runs on ${platform}`)).toMatchObject({ status: "passed", detail: platform === "linux/arm64" ? "aarch64" : "x86_64" });
       for (const n of ["vector", "pgbake_fixture"]) expect(checks.map((c) => c.name), n).toContain(`CREATE EXTENSION ${n}`);
       expect(report.subjects[0]!.extensionsChecked).toBe(2);
     });
