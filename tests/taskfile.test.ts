@@ -65,14 +65,14 @@ describe("Taskfile.yml", () => {
     }
   });
 
-  it("test: hands TARGET, REGISTRY, REPORT, PLATFORM, UPGRADE_FROM and the inputs to `pgbake test`, which takes them all", async () => {
+  it("test: hands TARGET, REGISTRY, REPORT, PLATFORM, UPGRADE_FROM, JOBS and the inputs to `pgbake test`, which takes them all", async () => {
     const scratch = tempDir("pgbake-task-test-");
     onTestFinished(() => scratch.cleanup());
     const report = join(scratch.dir, "reports");
-    const vars = { TARGET: "no-such-target", REGISTRY: "ghcr.io/me", REPORT: report, PLATFORM: "linux/arm64", UPGRADE_FROM: "18-minimal-trixie-old", OUT: scratch.dir };
+    const vars = { TARGET: "no-such-target", REGISTRY: "ghcr.io/me", REPORT: report, PLATFORM: "linux/arm64", UPGRADE_FROM: "18-minimal-trixie-old", JOBS: "2", OUT: scratch.dir };
     const commands = pgbakeArgs("test", vars);
     expect(commands).toEqual([
-      ["test", "no-such-target", "--registry", "ghcr.io/me", "--report", report, "--platform", "linux/arm64", "--upgrade-from", "18-minimal-trixie-old", "--config", "pgbake.yaml", "--out", scratch.dir],
+      ["test", "no-such-target", "--registry", "ghcr.io/me", "--report", report, "--platform", "linux/arm64", "--upgrade-from", "18-minimal-trixie-old", "--jobs", "2", "--config", "pgbake.yaml", "--out", scratch.dir],
     ]);
     // Every option is parsed before the targets are looked up: the made-up target stops the run
     // there, before an engine is asked (a misspelt option would be named instead).
