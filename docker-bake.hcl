@@ -98,7 +98,7 @@ extensions = {
   mimeo = { description = "Extension for specialized, per-table replication between PostgreSQL instances", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
   mobilitydb = { description = "MobilityDB geospatial trajectory data management & analysis platform", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
   mongo_fdw = { description = "foreign data wrapper for MongoDB access", license = "LGPL-3.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  mysql_fdw = { description = "Foreign data wrapper for querying a MySQL server", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  mysql_fdw = { description = "Foreign data wrapper for querying a MySQL server", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libmariadb3 libmariadb-dev-compat" }, contexts = {} }
   numeral = { description = "numeral datatypes extension", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
   ogr_fdw = { description = "foreign-data wrapper for GIS data access", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
   orafce = { description = "Oracle compatibility functions and packages", license = "0BSD", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }

@@ -30,9 +30,9 @@ describe("CloudNativePG manifests of the default plan", () => {
     for (const f of files) expect(crdErrors(parse(f.content)), f.path).toEqual([]);
   });
 
-  it("offer no image volume that CloudNativePG cannot use (image_volume_unsupported: plpython3u, pltcl, plr, unit)", () => {
+  it("offer no image volume that CloudNativePG cannot use (image_volume_unsupported: plpython3u, pltcl, plr, unit, pg_comparator)", () => {
     const unmountable = plan.extensionImages.filter((t) => t.major >= 18 && t.imageVolumeUnsupported);
-    expect(new Set(unmountable.map((t) => t.extension))).toEqual(new Set(["plpython3u", "pltcl", "plr", "unit"]));
+    expect(new Set(unmountable.map((t) => t.extension))).toEqual(new Set(["plpython3u", "pltcl", "plr", "unit", "pg_comparator"]));
     const mounted = files.filter((f) => f.content.includes("extension_control_path")).map((f) => f.content);
     expect(mounted.length).toBeGreaterThan(0);
     for (const t of unmountable) {
