@@ -12,7 +12,7 @@ import { binariesCheck, createAndSmokeTest, preloadCheck, uidCheck } from "./che
 import { startChecked, type RunContext } from "./operand.js";
 import { CheckFailure, expect, Recorder, type SubjectResult } from "./results.js";
 import type { PgServer } from "./server.js";
-import type { ExtensionImageSubject } from "./subjects.js";
+import { preloadFor, type ExtensionImageSubject } from "./subjects.js";
 
 export interface ExtensionRunContext extends RunContext {
   /** How extension entries become mounts, GUCs and environment: CloudNativePG's way unless a test says otherwise. */
@@ -41,9 +41,9 @@ export async function testExtensionImage(ctx: ExtensionRunContext, s: ExtensionI
   }
   const entries = s.mounts.map(extensionConfiguration);
   const run = (ctx.imageVolume ?? imageVolumeRun)(entries);
-  const preload = [...s.required, s.extension].flatMap((e) => e.preload);
+  const preload = preloadFor(s);
   const settings: Record<string, string> = mode === "image-volume" ? { ...run.settings } : {};
-  if (preload.length > 0) settings.shared_preload_libraries = [...s.operand.preload, ...preload].join(",");
+  if (preload.length > 0) settings.shared_preload_libraries = preload.join(",");
   const shown = Object.entries({ ...settings, ...run.env }).map(([k, v]) => `${k}=${v}`);
   note =
     mode === "copy"
@@ -86,7 +86,7 @@ async function checkServer(
   try {
     for (const m of s.mounts) await layoutCheck(rec, pg, m.name, s.mounts.at(-1) === m ? s.extension.sqlNames : [], m.hasSystemLibraries);
     await uidCheck(rec, pg, ctx.docker);
-    if (preload.length > 0) await preloadCheck(rec, pg, [...s.operand!.preload, ...preload]);
+    if (preload.length > 0) await preloadCheck(rec, pg, preload);
     for (const ext of [...s.required, s.extension]) extensionsChecked += await createAndSmokeTest(rec, pg, ext);
     await binariesCheck(rec, pg, s.extension.name, s.extension.binaries, `${extensionsBaseDir}/${s.extension.name}/bin`);
     if (rec.failed) failedLogs = await pg.logs();

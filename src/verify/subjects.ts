@@ -188,6 +188,16 @@ function extensionSubject(
   };
 }
 
+/**
+ * The server's preload list for an extension image: the operand's own, then what the extension
+ * and those it requires preload, each once (documentdb preloads pg_cron, which it also requires).
+ * Empty when none of them preloads anything: the operand's list then stands as it is.
+ */
+export function preloadFor(s: ExtensionImageSubject): string[] {
+  const own = [...s.required, s.extension].flatMap((e) => e.preload);
+  return own.length === 0 ? [] : [...new Set([...(s.operand?.preload ?? []), ...own])];
+}
+
 /** A minimal operand of the same major and base holding none of these extensions, the fewest extensions first. */
 function plainOperand(plan: Plan, et: ExtensionTargetPlan, required: Set<string>): OperandTargetPlan | undefined {
   const candidates = plan.operands.filter(

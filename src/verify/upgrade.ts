@@ -10,7 +10,7 @@ import { createAndSmokeTest, smokeTest } from "./checks.js";
 import { startChecked, type RunContext } from "./operand.js";
 import { CheckFailure, Recorder, type SubjectResult, type VersionChange } from "./results.js";
 import { quoteIdent, quoteLiteral, type PgServer, type ServerOptions } from "./server.js";
-import type { ExtensionImageSubject, ExtensionUnderTest, OperandSubject } from "./subjects.js";
+import { preloadFor, type ExtensionImageSubject, type ExtensionUnderTest, type OperandSubject } from "./subjects.js";
 
 /** One upgrade: the server before and after (without the data volume) and the extensions to carry over. */
 export interface UpgradeCase {
@@ -40,10 +40,10 @@ export function extensionUpgrade(
   if (s.extension.sqlNames.length === 0) return { skip: `${s.extension.name} has no SQL objects to update` };
   if (!s.operand) return { fail: `the plan has no operand image of PostgreSQL ${s.major} on ${s.base} without ${s.extension.name} to mount it in: give one with --operand IMAGE` };
   const old = upgradeSource(from, s.image);
-  const preload = [...s.required, s.extension].flatMap((e) => e.preload);
+  const preload = preloadFor(s);
   const server = (ownImage: string): ServerOptions => {
     const run = imageVolume(s.mounts.map((m, i) => extensionConfiguration(i === s.mounts.length - 1 ? { ...m, image: ownImage } : m)));
-    const settings = { ...run.settings, ...(preload.length > 0 ? { shared_preload_libraries: [...s.operand!.preload, ...preload].join(",") } : {}) };
+    const settings = { ...run.settings, ...(preload.length > 0 ? { shared_preload_libraries: preload.join(",") } : {}) };
     return { image: s.operand!.image, imageMounts: run.mounts, settings, env: run.env };
   };
   return { target: s.target, image: s.image, from: old, before: server(old), after: server(s.image), extensions: [...s.required, s.extension] };

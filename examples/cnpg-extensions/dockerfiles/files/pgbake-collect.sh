@@ -50,10 +50,11 @@ case "$mode" in
       if [ ! -e "$dest" ] && [ ! -L "$dest" ]; then cp "$placed" "$dest"; fi
     done
     # A module linked against another of the same package (documentdb's pg_documentdb.so needs
-    # pg_documentdb_core.so) is found by the dynamic linker, which never reads
-    # dynamic_library_path: the linked one goes to system/ too, on LD_LIBRARY_PATH when mounted.
+    # pg_documentdb_core.so, through a RUNPATH of PostgreSQL's own lib directory) is found by the
+    # dynamic linker, which never reads dynamic_library_path: the linked one goes to system/ too,
+    # on LD_LIBRARY_PATH when mounted.
     for so in $(find "$OUT/lib" -name '*.so' -type f 2>/dev/null); do
-      ldd "$so" 2>/dev/null | sed -n 's/^[[:space:]]*\([^[:space:]]*\) => not found$/\1/p' | while IFS= read -r needed; do
+      ldd "$so" 2>/dev/null | sed -n 's/^[[:space:]]*\([^[:space:]/]*\) => .*$/\1/p' | while IFS= read -r needed; do
         if [ -f "$OUT/lib/$needed" ]; then cp -a "$OUT/lib/$needed" "$OUT/system/"; fi
       done
     done ;;
