@@ -110,6 +110,37 @@ describe("catalogs: [builtin, ./extensions]", () => {
   });
 });
 
+describe("a message about a field an override set points at the override, not at the entry it changed", () => {
+  it("for the cross-file checks and for generate --release (file:line:column, exit 2)", async () => {
+    // Each field on a line of its own, below a comment, so a position in the built-in file cannot match by chance.
+    file("later/ext/pgvector.yaml", "name: pgvector\noverride: true\n# the team's changes\nrequires: [no_such_ext]\nbases: [trixy]\n");
+    file("later/ext/pg_cron.yaml", "name: pg_cron\noverride: true\n\n\npackage_version: '{vers}-*'\nmax_pg_version: 12\n");
+    file("later/ext/pg_partman.yaml", "name: pg_partman\noverride: true\n\nplatforms: [linux/arm64]\n");
+    file("later/pgbake.yaml", config({ catalogs: ["builtin", "./ext"], flavors: { base: { extensions: ["pgvector", "pg_cron", "pg_partman"] } } }));
+    const r = await pgbake(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
+    expect(r.exitCode, r.stdout).toBe(2);
+    const lines = r.stderr.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l)).sort();
+    expect(lines).toEqual([
+      "later/ext/pg_cron.yaml:5:18: package_version: unknown placeholder {vers}; expected {version}",
+      expect.stringMatching(/^later\/ext\/pg_cron\.yaml:6:17: max_pg_version: min_pg_version \d+ > max_pg_version 12$/),
+      expect.stringMatching(/^later\/ext\/pg_partman\.yaml:4:12: platforms: linux\/arm64 does not cover linux\/amd64, /),
+      "later/ext/pgvector.yaml:4:12: requires[0]: requires unknown extension 'no_such_ext'",
+      "later/ext/pgvector.yaml:5:9: bases[0]: unknown base 'trixy' (did you mean 'trixie'?)",
+    ]);
+
+    file("release/ext/citus.yaml", "name: citus\noverride: true\n\nsource:\n  git: https://github.com/citusdata/citus\n  ref: v13.2.0\n  build: configure\n");
+    file("release/pgbake.yaml", config({
+      catalogs: ["builtin", "./ext"],
+      bases: { trixie: { image: `debian:trixie-slim@sha256:${"a".repeat(64)}`, codename: "trixie" } },
+      platforms: ["linux/amd64"],
+      flavors: { base: { extensions: ["citus"] } },
+    }));
+    const release = await pgbake(["generate", "--release", "--config", join(work.dir, "release/pgbake.yaml")], work.dir);
+    expect(release.exitCode, release.stdout).toBe(2);
+    expect(release.stderr).toContain("release/ext/citus.yaml:6:8: source.ref: source ref 'v13.2.0' is not a full 40-hex commit");
+  });
+});
+
 describe("examples keep only the entries they add or change", () => {
   for (const example of readdirSync(join(repoRoot, "examples"))) {
     it(example, () => {

@@ -34,5 +34,31 @@ export function fillTemplate(template: string, values: Record<string, string>): 
  * renderer turns it into the bake variable `timestamp`, so one bake run shares one value.
  */
 export const timestampMarker = "{timestamp}";
-export const operandTagKeys = ["major", "version", "type", "base", "flavor", "codename", "timestamp"];
-export const extensionTagKeys = ["ext_version", "major", "base", "codename", "extension", "timestamp"];
+
+/**
+ * The placeholders of tag templates (`tags.operand`, `tags.extension` in pgbake.yaml), each with
+ * what it becomes. The validator accepts exactly these, the planner fills them, and
+ * docs/reference.md is generated from these descriptions (tests/reference-docs.test.ts), so the
+ * list and its documentation cannot drift apart.
+ */
+const timestampDescription =
+  "The bake variable `timestamp`: YYYYMMDDhhmm in UTC, by default the minute the bake run started (one value for every tag of the run; set `timestamp=...` to share it between runs). Gives each build an immutable tag.";
+export const operandTagPlaceholders: Readonly<Record<string, string>> = {
+  major: "The PostgreSQL major, e.g. `17`.",
+  version: "The PostgreSQL version of `postgres[].version` without `~`, e.g. `17.6` or `19beta3` for `19~beta3` (Docker tags cannot hold `~`).",
+  type: "The image type's name (a key of `types`), e.g. `minimal`.",
+  base: "The base's name (a key of `bases`), e.g. `bookworm`.",
+  flavor: "The flavor's name (a key of `flavors`), e.g. `full`.",
+  codename: "The base's `codename`, e.g. `bookworm`.",
+  timestamp: timestampDescription,
+};
+export const extensionTagPlaceholders: Readonly<Record<string, string>> = {
+  ext_version: "The extension's version for that major: its `versions` entry for the major, else its `version`, e.g. `0.8.1`.",
+  major: "The PostgreSQL major, e.g. `17`.",
+  base: "The base's name (a key of `bases`), e.g. `bookworm`.",
+  codename: "The base's `codename`, e.g. `bookworm`.",
+  extension: "The extension's `name` (also its image repository), e.g. `pgvector`.",
+  timestamp: timestampDescription,
+};
+export const operandTagKeys = Object.keys(operandTagPlaceholders);
+export const extensionTagKeys = Object.keys(extensionTagPlaceholders);

@@ -4,7 +4,7 @@
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
-import { formatPath, positionOf, type PathSegment } from "../validate/position.js";
+import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
 const pinnedImage = /@sha256:[0-9a-f]{64}$/;
@@ -49,7 +49,7 @@ function checkRelease(
     if (!built.has(ext.name) || !ext.source) continue;
     if (!ext.source.git.startsWith("https://")) continue; // a local directory is the build's own input
     if (!fullCommit.test(ext.source.ref))
-      at(docs.get(ext.file)!, ["source", "ref"], `source ref '${ext.source.ref}' is not a full 40-hex commit; a tag or branch can move`);
+      at(fieldSource(ext, "source", docs), ["source", "ref"], `source ref '${ext.source.ref}' is not a full 40-hex commit; a tag or branch can move`);
   }
   return errors;
 }

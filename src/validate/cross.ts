@@ -15,7 +15,7 @@ import { displayPath, InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 
 export { didYouMean };
-import { formatPath, positionOf, type PathSegment } from "./position.js";
+import { fieldSource, formatPath, positionOf, type PathSegment } from "./position.js";
 
 /** " (did you mean {version}?)", or the list of what is known when nothing is close. */
 function placeholderHint(name: string, keys: string[]): string {
@@ -34,7 +34,7 @@ export function checkExtensionBases(config: ProjectConfig, catalog: ExtensionSpe
   for (const spec of catalog)
     spec.bases?.forEach((b, i) => {
       const hint = names.includes(b) ? "" : didYouMean(b, names);
-      if (hint) r.at(docs.get(spec.file)!, ["bases", i], `unknown base '${b}'${hint}`);
+      if (hint) r.at(fieldSource(spec, "bases", docs), ["bases", i], `unknown base '${b}'${hint}`);
     });
   return r.errors;
 }
@@ -58,31 +58,37 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
   const r = new Reporter();
   const byName = new Map<string, ExtensionSpec>();
   for (const spec of specs) {
-    const src = docs.get(spec.file)!;
+    // Each message at the file that wrote the field: an override's, when a later catalog set it.
+    const at = (path: PathSegment[], message: string, key = false): void => r.at(fieldSource(spec, path[0], docs), path, message, key);
+    // A clash of two fields: at the one a later catalog's override set, if it set one of them.
+    const atLater = (paths: PathSegment[][], message: string, key = false): void => {
+      const path = paths.find((p) => spec.origin?.fields[String(p[0])]) ?? paths[0]!;
+      at(path, message, key && path === paths[0]);
+    };
     const other = byName.get(spec.name);
-    if (other) r.at(src, ["name"], `duplicate extension name '${spec.name}' (also in ${displayPath(other.file)})`);
+    if (other) at(["name"], `duplicate extension name '${spec.name}' (also in ${displayPath(other.file)})`);
     else byName.set(spec.name, spec);
     if (spec.min_pg_version !== undefined && spec.max_pg_version !== undefined && spec.min_pg_version > spec.max_pg_version)
-      r.at(src, ["min_pg_version"], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
+      atLater([["min_pg_version"], ["max_pg_version"]], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
     if (spec.kind === "contrib" && (spec.package || spec.source))
-      r.at(src, ["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
+      at(["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
     if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
-      r.at(src, ["source"], "a tool names the binaries it installs (source.binaries)");
+      at(["source"], "a tool names the binaries it installs (source.binaries)");
     if (spec.source?.build_options?.length && !BUILDS_WITH_OPTIONS.includes(spec.source.build))
-      r.at(src, ["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${spec.source.build}`);
+      at(["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${spec.source.build}`);
     // A ref of hex digits is meant as a commit; git takes only the full SHA-1 (40) or SHA-256 (64).
     const ref = spec.source?.ref;
     if (ref && /^[0-9a-fA-F]{7,}$/.test(ref) && /[0-9]/.test(ref) && ref.length !== 40 && ref.length !== 64)
-      r.at(src, ["source", "ref"], `expected a full commit SHA (40 hex digits), got ${ref.length} hex digits "${ref}"`);
+      at(["source", "ref"], `expected a full commit SHA (40 hex digits), got ${ref.length} hex digits "${ref}"`);
     else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref))
-      r.at(src, ["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
+      at(["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
     // package_version is filled with {version} only: anything else would reach apt as written.
     for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g))
-      if (m[1] !== "version") r.at(src, ["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, ["version"])}`);
+      if (m[1] !== "version") at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, ["version"])}`);
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
-        r.at(src, ["versions", major], `a version for PG ${major}, outside min_pg_version..max_pg_version`, true);
+        atLater([["versions", major], ["min_pg_version"], ["max_pg_version"]], `a version for PG ${major}, outside min_pg_version..max_pg_version`, true);
     }
   }
   const known = [...byName.keys()];
@@ -90,7 +96,7 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
   for (const spec of specs) {
     spec.requires.forEach((req, i) => {
       if (!exists.has(req))
-        r.at(docs.get(spec.file)!, ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
+        r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
   }
   // requires cycles: depth-first search over the known names.
@@ -100,7 +106,7 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     if (state.get(name) === "open") {
       const cycle = [...trail.slice(trail.indexOf(name)), name];
       const spec = byName.get(name)!;
-      r.at(docs.get(spec.file)!, ["requires"], `requires cycle: ${cycle.join(" -> ")}`);
+      r.at(fieldSource(spec, "requires", docs), ["requires"], `requires cycle: ${cycle.join(" -> ")}`);
       return;
     }
     state.set(name, "open");

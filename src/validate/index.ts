@@ -21,6 +21,8 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
   // Names of extension files that failed the schema: known, so a flavor naming one is no second error.
   const invalidNames: string[] = [];
   for (const src of inputs.extensions) {
+    // Every catalog file, also the overrides: a message about a field they set points at them.
+    docs.set(src.file, src);
     const found = checkSchema(src, "extension");
     errors.push(...found);
     if (found.length === 0) valid.push(src);
@@ -39,7 +41,6 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     const spec = toExtensionSpec(e.data, e.src.file);
     if (inputs.layers && inputs.layers.length > 1) spec.origin = e.origin;
     extensions.push(spec);
-    docs.set(e.src.file, e.src);
   }
   errors.push(...checkCatalog(extensions, docs, invalidNames));
   const configErrors = checkSchema(inputs.config, "config");

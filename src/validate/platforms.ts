@@ -7,7 +7,7 @@ import type { SourceDoc } from "../load/index.js";
 import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
 import { excludedBecause } from "../model/compat.js";
 import { InputError } from "../model/errors.js";
-import { positionOf } from "./position.js";
+import { fieldSource, positionOf } from "./position.js";
 
 interface Shortfall {
   missing: Set<string>;
@@ -59,11 +59,11 @@ export function checkPlatformCoverage(config: ProjectConfig, catalog: ExtensionS
   const errors: InputError[] = [];
   for (const [name, s] of short) {
     const ext = byName.get(name)!;
-    const src = docs.get(ext.file)!;
+    const src = fieldSource(ext, "platforms", docs);
     const pos = positionOf(src, ["platforms"]);
     errors.push(
       new InputError(
-        ext.file,
+        src.file,
         pos.line,
         pos.column,
         "platforms",

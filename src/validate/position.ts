@@ -1,6 +1,7 @@
 // Maps a field path inside a parsed YAML document back to its line and column.
 import { isMap, isSeq, isScalar, type Node } from "yaml";
 import type { SourceDoc } from "../load/index.js";
+import type { ExtensionSpec } from "../model/types.js";
 
 export type PathSegment = string | number;
 
@@ -25,6 +26,16 @@ export function positionOf(src: SourceDoc, path: PathSegment[], key = false): { 
   const offset = best?.range?.[0] ?? 0;
   const pos = src.lines.linePos(offset);
   return { line: pos.line, column: pos.col };
+}
+
+/**
+ * The document that wrote `field` of an extension: the `override: true` entry of the later
+ * catalog that set it (validate/layers.ts), else the entry's own file. A message about a field
+ * points where the user wrote it, not at the entry it changed. `docs` holds every catalog file.
+ */
+export function fieldSource(spec: ExtensionSpec, field: PathSegment | undefined, docs: Map<string, SourceDoc>): SourceDoc {
+  const setBy = field === undefined ? undefined : spec.origin?.fields[String(field)]?.file;
+  return (setBy && docs.get(setBy)) || docs.get(spec.file)!;
 }
 
 /** The text a scalar at `path` was written as (`1.10`, not the number 1.1), if the path reaches one. */
