@@ -30,6 +30,25 @@ describe("CloudNativePG manifests of the default plan", () => {
     for (const f of files) expect(crdErrors(parse(f.content)), f.path).toEqual([]);
   });
 
+  it("create pg_cron in the database its background worker runs in (cron.database_name), not only in `app`", () => {
+    const doc = (path: string) => parse(files.find((f) => f.path === path)!.content);
+    const cronCluster = doc("Cluster-pg-cron-18-bookworm.yaml");
+    const cronDatabase = doc("Database-pg-cron-18-bookworm.yaml");
+    expect(cronDatabase.spec).toMatchObject({ name: "app", cluster: { name: "pg-cron-18-bookworm" }, extensions: [{ name: "pg_cron" }] });
+    expect(cronCluster.spec.postgresql.parameters).toEqual({ "cron.database_name": "app" });
+    expect(cronCluster.spec.postgresql.shared_preload_libraries).toEqual(["pg_cron"]);
+    // Every Database that creates pg_cron, whatever the target, and every operand Cluster that preloads it.
+    const databases = files.filter((f) => f.path.startsWith("Database-")).map((f) => parse(f.content));
+    const withCron = databases.filter((d) => d.spec.extensions.some((e: { name: string }) => e.name === "pg_cron"));
+    expect(withCron.length).toBeGreaterThan(plan.extensionImages.filter((t) => t.extension === "pg_cron" && t.major >= 18).length); // its own images and those of what requires it
+    for (const d of withCron) expect(doc(`Cluster-${d.spec.cluster.name}.yaml`).spec.postgresql.parameters["cron.database_name"], d.metadata.name).toBe(d.spec.name);
+    const preloading = plan.operands.filter((o) => o.sharedPreloadLibraries.includes("pg_cron"));
+    expect(preloading.length).toBeGreaterThan(0);
+    for (const o of preloading) expect(doc(`Cluster-${o.name}.yaml`).spec.postgresql.parameters, o.name).toEqual({ "cron.database_name": "app" });
+    // The other way, a Database for `postgres` (pg_cron's default), is refused by the CRD.
+    expect(crdErrors({ ...cronDatabase, spec: { ...cronDatabase.spec, name: "postgres" } }).join("\n")).toMatch(/\/spec\/name must NOT be valid/);
+  });
+
   it("fail validation when a field is misnamed", () => {
     const doc = parse(files.find((f) => f.path.startsWith("Cluster-") && f.content.includes("extension_control_path"))!.content);
     expect(crdErrors(doc)).toEqual([]);

@@ -50,7 +50,7 @@ afterAll(() => work?.cleanup());
 describe("the npm package", () => {
   it("holds the CLI, schemas, templates, catalog, reference data and docs, and no tests or sources", async () => {
     const listing = (await execa("tar", ["tzf", tarball])).stdout.split("\n");
-    for (const f of ["dist/src/cli/main.js", "schemas/config.schema.json", "schemas/extension.schema.json", "templates/init/pgbake.yaml.hbs", "templates/init/gitignore", "extensions/pgvector.yaml", "data/reference-extensions.json", "pgbake.yaml", "package.json"])
+    for (const f of ["dist/src/cli/main.js", "schemas/config.schema.json", "schemas/extension.schema.json", "templates/init/pgbake.yaml.hbs", "templates/init/gitignore", "extensions/pgvector.yaml", "data/reference-extensions.json", "docs/reference.md", "pgbake.yaml", "package.json"])
       expect(listing, f).toContain(`package/${f}`);
     expect(listing.filter((f) => /^package\/(tests|src|bench|dist\/bench|e2e|examples|scripts)\//.test(f))).toEqual([]);
   });

@@ -14,6 +14,16 @@ const op = (name: string) => {
 };
 
 describe("plan of the default config", () => {
+  it("gives every image only tags Docker accepts (age 1.8.0~rc0 is tagged 1.8.0rc0; `~` and `+` are not tag characters)", () => {
+    // Docker's tag grammar: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}; {timestamp} is filled by bake.
+    const bad = [...plan.extensionImages, ...plan.operands]
+      .flatMap((t) => t.tags)
+      .filter((tag) => !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag.replace("{timestamp}", "202611220000")));
+    expect(bad).toEqual([]);
+    expect(plan.extensionImages.find((t) => t.name === "age-18-trixie")!.tags).toContain("age:1.8.0rc0-18-trixie");
+    expect(plan.extensionImages.find((t) => t.name === "age-18-trixie")!.version).toBe("1.8.0~rc0");
+  });
+
   it("is the full product: 9 flavors × 4 majors × 2 types × 2 bases", () => {
     expect(plan.operands).toHaveLength(144);
     expect(new Set(plan.operands.map((o) => o.name)).size).toBe(144);

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { referenceMarkdown, schemaFields, tagPlaceholders, undescribed } from "../src/docs/reference.js";
+import { extensionPlaceholders, referenceMarkdown, schemaFields, tagPlaceholders, undescribed } from "../src/docs/reference.js";
 import { planFrom } from "../src/pipeline/index.js";
 import { schemaNode } from "../src/validate/defaults.js";
 import { schemaNames } from "../src/validate/validators.js";
@@ -80,5 +80,15 @@ describe("tag placeholders", () => {
     const { plan } = planFrom({ config: join(work.dir, "pgbake.yaml"), extensions: join(work.dir, "ext") });
     expect(plan.operands.map((o) => o.tags)).toEqual([["postgresql:19-19beta3-minimal-trixie-plain-trixiecode-{timestamp}"]]);
     expect(plan.extensionImages.map((e) => e.tags)).toEqual([["acme:2.1-19-trixie-trixiecode-acme-{timestamp}"]]);
+    // The apt fields' placeholders: {major} in package, {version} in package_version (its default `{version}-*`).
+    expect(plan.extensionImages[0]!.args.PACKAGES).toBe("postgresql-19-acme=2.1-*");
+  });
+
+  it.each(["package", "package_version"] as const)("of an extension's %s: each is described, and so is the field that takes it", (field) => {
+    const placeholders = extensionPlaceholders[field];
+    for (const [key, text] of Object.entries(placeholders)) {
+      expect(text.length, `{${key}}`).toBeGreaterThan(10);
+      expect(schemaNode("extension", [field])!.description).toContain(`{${key}}`);
+    }
   });
 });

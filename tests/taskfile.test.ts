@@ -39,7 +39,8 @@ describe("Taskfile.yml", () => {
   it("runs only pgbake commands the CLI accepts (with DRY_RUN so nothing builds)", async () => {
     const scratch = tempDir("pgbake-task-");
     onTestFinished(() => scratch.cleanup());
-    const names = Object.keys(taskfile.tasks).filter((n) => pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
+    // `test` starts images from a registry: its own test below.
+    const names = Object.keys(taskfile.tasks).filter((n) => n !== "test" && pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
     expect(names.length).toBeGreaterThanOrEqual(8);
     for (const name of names)
       for (const args of pgbakeArgs(name, { TARGET: "pgvector", PUSH: "true", DRY_RUN: "true" })) {
@@ -62,6 +63,28 @@ describe("Taskfile.yml", () => {
     } finally {
       out.cleanup();
     }
+  });
+
+  it("test: hands TARGET, REGISTRY, REPORT, PLATFORM, UPGRADE_FROM, JOBS and the inputs to `pgbake test`, which takes them all", async () => {
+    const scratch = tempDir("pgbake-task-test-");
+    onTestFinished(() => scratch.cleanup());
+    const report = join(scratch.dir, "reports");
+    const vars = { TARGET: "no-such-target", REGISTRY: "ghcr.io/me", REPORT: report, PLATFORM: "linux/arm64", UPGRADE_FROM: "18-minimal-trixie-old", JOBS: "2", OUT: scratch.dir };
+    const commands = pgbakeArgs("test", vars);
+    expect(commands).toEqual([
+      ["test", "no-such-target", "--registry", "ghcr.io/me", "--report", report, "--platform", "linux/arm64", "--upgrade-from", "18-minimal-trixie-old", "--jobs", "2", "--config", "pgbake.yaml", "--out", scratch.dir],
+    ]);
+    // Every option is parsed before the targets are looked up: the made-up target stops the run
+    // there, before an engine is asked (a misspelt option would be named instead).
+    const r = await pgbake(commands[0]!);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^pgbake: 'no-such-target' is no operand target, extension-image target or group of this plan$/m);
+    expect(existsSync(report)).toBe(false);
+    // Without variables: every image of the config's plan, from the config's registry.
+    expect(pgbakeArgs("test", {})).toEqual([["test", "--config", "pgbake.yaml"]]);
+    // `pgbake init` gives a project the same task.
+    const initTaskfile = readTaskfile(join(repoRoot, "templates/init/Taskfile.yml"));
+    expect(expandTask(initTaskfile, "test", { ...vars, PGBAKE: cli })).toEqual(expandTask(tf, "test", { ...vars, PGBAKE: cli }));
   });
 
   it("lists the tasks on a bare `task` instead of building every image", () => {

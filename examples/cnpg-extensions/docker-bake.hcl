@@ -247,7 +247,7 @@ target "_extension_images" {
   dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
   contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
   args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
   labels = extension_labels(o)

@@ -233,7 +233,7 @@ target "_extension_images" {
   dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${o.version}-${o.major}-${o.base}"])
+  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
   contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
   args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
   labels = extension_labels(o)
@@ -259,7 +259,7 @@ target "_operands" {
   dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
   platforms = lookup(o, "platforms", bases[o.base].platforms)
   description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(postgres[o.major].version, "~", "")}"])
+  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}"])
   contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
   args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
   labels = operand_labels(o)

@@ -242,7 +242,7 @@ export const commands: Record<string, Command> = {
     },
   },
   test: {
-    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T]",
+    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N]",
     summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
     options: {
       report: { type: "string" },
@@ -251,6 +251,7 @@ export const commands: Record<string, Command> = {
       registry: { type: "string" },
       operand: { type: "string" },
       timestamp: { type: "string" },
+      jobs: { type: "string" },
     },
     async run(v, pos) {
       const { testCommand } = await import("./test.js");
@@ -261,6 +262,7 @@ export const commands: Record<string, Command> = {
         registry: v.registry as string | undefined,
         operand: v.operand as string | undefined,
         timestamp: v.timestamp as string | undefined,
+        jobs: v.jobs as string | undefined,
       });
     },
   },

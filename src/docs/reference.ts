@@ -2,7 +2,7 @@
 // required, and its `description`) and from the tag placeholders the planner fills
 // (src/model/naming.ts). `npm run docs` writes it; tests/reference-docs.test.ts fails when the
 // committed page differs from this output, or when a field or placeholder has no description.
-import { extensionTagPlaceholders, operandTagPlaceholders } from "../model/naming.js";
+import { extensionTagPlaceholders, operandTagPlaceholders, packagePlaceholders, packageVersionPlaceholders } from "../model/naming.js";
 import { readSchema, type SchemaName } from "../validate/validators.js";
 
 export type SchemaNode = {
@@ -178,6 +178,16 @@ function schemaSection(doc: (typeof documents)[number]): string[] {
   return lines;
 }
 
+/** The placeholders of an extension file's apt fields. */
+export const extensionPlaceholders = { package: packagePlaceholders, package_version: packageVersionPlaceholders };
+
+const placeholderTable = (placeholders: Readonly<Record<string, string>>): string[] => [
+  "| placeholder | becomes |",
+  "| --- | --- |",
+  ...Object.entries(placeholders).map(([key, text]) => `| \`{${key}}\` | ${cell(text)} |`),
+  "",
+];
+
 function placeholderSection(): string[] {
   const lines = [
     "## Tag placeholders",
@@ -186,11 +196,8 @@ function placeholderSection(): string[] {
     "any other `{name}` is an error. Listed in `src/model/naming.ts`, which the validator and the planner use.",
     "",
   ];
-  for (const [kind, placeholders] of Object.entries(tagPlaceholders)) {
-    lines.push(`### In \`tags.${kind}\``, "", "| placeholder | becomes |", "| --- | --- |");
-    for (const [key, text] of Object.entries(placeholders)) lines.push(`| \`{${key}}\` | ${cell(text)} |`);
-    lines.push("");
-  }
+  for (const [kind, placeholders] of Object.entries(tagPlaceholders)) lines.push(`### In \`tags.${kind}\``, "", ...placeholderTable(placeholders));
+  lines.push("## Placeholders in an extension's apt fields", "", ...placeholderTable({ ...packagePlaceholders, ...packageVersionPlaceholders }));
   return lines;
 }
 

@@ -36,6 +36,15 @@ export function fillTemplate(template: string, values: Record<string, string>): 
 export const timestampMarker = "{timestamp}";
 
 /**
+ * A version as a Docker tag holds it (tags take letters, digits, `_`, `.`, `-` only): `~` is
+ * dropped (a preview 19~beta3 is tagged 19beta3, age 1.8.0~rc0 is 1.8.0rc0) and `+` becomes `_`,
+ * as Helm does for OCI tags (1.0+dfsg is 1.0_dfsg). Labels keep the version as written.
+ */
+export const tagSafeVersion = (v: string): string => v.replace(/~/g, "").replace(/\+/g, "_");
+/** The same, as the HCL expression the bake file computes it with from a row's version. */
+export const tagSafeVersionHcl = (expr: string): string => `replace(replace(${expr}, "~", ""), "+", "_")`;
+
+/**
  * The placeholders of tag templates (`tags.operand`, `tags.extension` in pgbake.yaml), each with
  * what it becomes. The validator accepts exactly these, the planner fills them, and
  * docs/reference.md is generated from these descriptions (tests/reference-docs.test.ts), so the
@@ -45,7 +54,7 @@ const timestampDescription =
   "The bake variable `timestamp`: YYYYMMDDhhmm in UTC, by default the minute the bake run started (one value for every tag of the run; set `timestamp=...` to share it between runs). Gives each build an immutable tag.";
 export const operandTagPlaceholders: Readonly<Record<string, string>> = {
   major: "The PostgreSQL major, e.g. `17`.",
-  version: "The PostgreSQL version of `postgres[].version` without `~`, e.g. `17.6` or `19beta3` for `19~beta3` (Docker tags cannot hold `~`).",
+  version: "The PostgreSQL version of `postgres[].version` as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `17.6` or `19beta3` for `19~beta3`.",
   type: "The image type's name (a key of `types`), e.g. `minimal`.",
   base: "The base's name (a key of `bases`), e.g. `bookworm`.",
   flavor: "The flavor's name (a key of `flavors`), e.g. `full`.",
@@ -53,12 +62,19 @@ export const operandTagPlaceholders: Readonly<Record<string, string>> = {
   timestamp: timestampDescription,
 };
 export const extensionTagPlaceholders: Readonly<Record<string, string>> = {
-  ext_version: "The extension's version for that major: its `versions` entry for the major, else its `version`, e.g. `0.8.1`.",
+  ext_version: "The extension's version for that major: its `versions` entry for the major, else its `version`, as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `0.8.1`, `1.8.0rc0` for `1.8.0~rc0`.",
   major: "The PostgreSQL major, e.g. `17`.",
   base: "The base's name (a key of `bases`), e.g. `bookworm`.",
   codename: "The base's `codename`, e.g. `bookworm`.",
   extension: "The extension's `name` (also its image repository), e.g. `pgvector`.",
   timestamp: timestampDescription,
+};
+/** The placeholders of an extension's apt fields: `package` and `extra_packages`, and `package_version`. */
+export const packagePlaceholders: Readonly<Record<string, string>> = {
+  major: "In `package` and `extra_packages`: the PostgreSQL major of the image, e.g. `postgresql-{major}-pgvector` becomes `postgresql-17-pgvector`.",
+};
+export const packageVersionPlaceholders: Readonly<Record<string, string>> = {
+  version: "In `package_version`: the extension's version for the major (`versions` entry, else `version`), e.g. `{version}-*` becomes `0.8.1-*`.",
 };
 export const operandTagKeys = Object.keys(operandTagPlaceholders);
 export const extensionTagKeys = Object.keys(extensionTagPlaceholders);

@@ -26,11 +26,10 @@ import {
   operandTargetName,
   runtimeTargetName,
   sourceContextName,
+  tagSafeVersion,
 } from "../model/naming.js";
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
-/** Docker tags cannot hold `~`: a preview 19~beta3 is tagged 19beta3. */
-export const tagSafeVersion = (v: string): string => v.replace(/~/g, "");
 
 function basePlatforms(config: ProjectConfig, baseName: string): string[] {
   const base = config.bases.find((b) => b.name === baseName)!;
@@ -66,7 +65,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
         if (platforms.length === 0) continue;
         if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
         const version = versionFor(ext, pg.major);
-        const values = { ext_version: version, major: String(pg.major), base: base.name, codename: base.codename, extension: ext.name };
+        const values = { ext_version: tagSafeVersion(version), major: String(pg.major), base: base.name, codename: base.codename, extension: ext.name };
         const runtimeTarget = runtimeTargetName(pg.major, base.name);
         const sourceContext = ext.source ? { name: sourceContextName, value: sourceContextValue(ext, outDir) } : undefined;
         const src = ext.source;

@@ -3,7 +3,7 @@
 // the annotations derived from them), and each target is one row of a matrix holding only what
 // is its own. A PG minor release changes one line; an extension release one row per image.
 // `docker buildx bake --print` of this file is the definition in definition.ts (tests hold them).
-import { extensionContextName, extensionTargetName, runtimeTargetName, timestampMarker } from "../model/naming.js";
+import { extensionContextName, extensionTargetName, runtimeTargetName, tagSafeVersionHcl, timestampMarker } from "../model/naming.js";
 import type { ExtensionTargetPlan, OperandTargetPlan, Plan, RuntimeTargetPlan, TargetPlan } from "../model/types.js";
 import { extensionImageSuffix } from "../plan/metadata.js";
 import { attestations, cacheToOptions, imageOutput, isLocalContext, timestampFormat, usesHostNetwork, type BakeEntry } from "./definition.js";
@@ -298,7 +298,7 @@ function targetBlocks(
     ], "PostgreSQL on each base (never pushed): what the other images start from.", "o.dockerfile", hostNetwork));
   }
   if (extensions.length > 0) {
-    const values = { ext_version: "o.version", major: "o.major", base: "o.base", codename: "bases[o.base].codename", extension: "o.extension" };
+    const values = { ext_version: tagSafeVersionHcl("o.version"), major: "o.major", base: "o.base", codename: "bases[o.base].codename", extension: "o.extension" };
     out.push(matrixBlock("_extension_images", ["_image"], extensions.map((t) => extensionRow(t, plan, shared.get(t.extension)!)), [
       attr("description", template(ref("o.extension"), " ", ref("o.version"), " for PostgreSQL ", ref("o.major"), " on ", ref("o.base"), ": extension image")),
       attr("tags", tagsExpr("o.extension", s.tagTemplates.extension, values)),
@@ -310,7 +310,7 @@ function targetBlocks(
     ], "Extension images (CloudNativePG image volumes): one per extension, major and base.", "extensions[o.extension].dockerfile", hostNetwork));
   }
   if (operands.length > 0) {
-    const values = { major: "o.major", version: 'replace(postgres[o.major].version, "~", "")', type: "o.type", base: "o.base", flavor: "o.flavor", codename: "bases[o.base].codename" };
+    const values = { major: "o.major", version: tagSafeVersionHcl("postgres[o.major].version"), type: "o.type", base: "o.base", flavor: "o.flavor", codename: "bases[o.base].codename" };
     const ext = `${extensionContextName("${e}")}`;
     out.push(matrixBlock("_operands", ["_image"], operands.map((t) => operandRow(t, plan, dockerfiles[t.name]!)), [
       attr("description", template(

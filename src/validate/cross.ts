@@ -9,6 +9,7 @@ import {
   majorGroupName,
   operandTagKeys,
   operandTargetName,
+  packageVersionPlaceholders,
   runtimeTargetName,
 } from "../model/naming.js";
 import { displayPath, InputError } from "../model/errors.js";
@@ -83,8 +84,9 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref))
       at(["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
     // package_version is filled with {version} only: anything else would reach apt as written.
+    const versionKeys = Object.keys(packageVersionPlaceholders);
     for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g))
-      if (m[1] !== "version") at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, ["version"])}`);
+      if (!versionKeys.includes(m[1]!)) at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, versionKeys)}`);
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))

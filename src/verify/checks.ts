@@ -90,6 +90,31 @@ export async function majorCheck(rec: Recorder, pg: PgServer, major: number): Pr
   });
 }
 
+/** What `uname -m` says on each platform Docker runs (natively or through qemu). */
+const machines: Record<string, string[]> = {
+  "linux/amd64": ["x86_64"],
+  "linux/arm64": ["aarch64"],
+  "linux/arm64/v8": ["aarch64"],
+  "linux/arm/v7": ["armv7l", "armv8l"],
+  "linux/arm/v6": ["armv6l"],
+  "linux/386": ["i686", "i386"],
+  "linux/ppc64le": ["ppc64le"],
+  "linux/s390x": ["s390x"],
+  "linux/riscv64": ["riscv64"],
+};
+
+/** The server runs on the platform asked for (`--platform`), not on an image of another one under the same tag. */
+export async function platformCheck(rec: Recorder, pg: PgServer, platform: string): Promise<void> {
+  const name = `runs on ${platform}`;
+  const expected = machines[platform];
+  if (!expected) return rec.skip(name, `no machine name known for ${platform}`);
+  await rec.check(name, async () => {
+    const machine = (await pg.exec(["uname", "-m"])).stdout.trim();
+    expect(expected.includes(machine), `the server runs on ${machine || "an unknown machine"}, not ${platform}`);
+    return machine;
+  });
+}
+
 const compilers = ["cc", "gcc", "clang", "c++", "g++"];
 
 export async function noCompilerCheck(rec: Recorder, pg: PgServer): Promise<void> {

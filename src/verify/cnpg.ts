@@ -16,6 +16,20 @@
 // - docs/src/imagevolume_extensions.md: the feature needs PostgreSQL 18 (`extension_control_path`).
 
 export const extensionsBaseDir = "/extensions";
+/** The database CloudNativePG's default bootstrap (`initdb`) makes for the application, owned by `app`. */
+export const appDatabase = "app";
+
+/**
+ * Extensions that can be created in one database only, the one a server setting names: pg_cron's
+ * background worker runs in `cron.database_name` (default `postgres`) and its install script
+ * refuses any other database. Keyed by the CREATE EXTENSION name.
+ */
+export const databaseSettings: Readonly<Record<string, string>> = { pg_cron: "cron.database_name" };
+
+/** The server settings that let these extensions be created in `database`. */
+export function settingsForDatabase(sqlNames: string[], database: string): Record<string, string> {
+  return Object.fromEntries(sqlNames.filter((n) => databaseSettings[n] !== undefined).map((n) => [databaseSettings[n]!, database]));
+}
 /** The first PostgreSQL major with `extension_control_path`. */
 export const imageVolumeMinMajor = 18;
 

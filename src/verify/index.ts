@@ -21,6 +21,8 @@ export interface TestOptions {
   imageVolume?: ExtensionRunContext["imageVolume"];
   /** Skip `docker pull` (images already local). */
   noPull?: boolean;
+  /** Subjects checked at once (default 1). Each has its own server; its lines print together when it ends. */
+  jobs?: number;
 }
 
 const mark = { passed: "ok  ", failed: "FAIL", skipped: "skip" } as const;
@@ -32,46 +34,30 @@ function imagesOf(s: Subject, upgradeFrom?: string): string[] {
 }
 
 export async function runTests(subjects: Subject[], opts: TestOptions = {}): Promise<TestRun> {
-  const log = opts.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const print = opts.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, subjects.length));
   const docker = new Docker();
   const untrap = docker.trapSignals();
   const startedAt = new Date();
   const results: SubjectResult[] = [];
-  const onCheck = (c: CheckResult): void =>
-    log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
-  const pulled = new Map<string, string | undefined>();
-  try {
-    for (const [i, s] of subjects.entries()) {
-      const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
-      log(`[${i + 1}/${subjects.length}] ${s.target} (${mode}): ${s.image}`);
-      const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
-      const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
-      const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
-      const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : upgrade && "skip" in upgrade ? upgrade.skip : undefined;
-      const cannot = !otherPlatform && upgrade && "fail" in upgrade ? upgrade.fail : undefined;
-      let result: SubjectResult;
-      if (skipped || cannot) {
-        const rec = new Recorder(onCheck);
-        if (cannot) rec.fail("operand image", cannot);
-        else rec.skip(otherPlatform ? "platform" : "upgrade", skipped!);
-        result = { target: s.target, image: s.image, mode: upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-      } else {
-        const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);
-        if (pullFailure) {
-          const rec = new Recorder(onCheck);
-          rec.fail("pulled from the registry", pullFailure);
-          result = { target: s.target, image: s.image, mode: opts.upgradeFrom !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume", checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-        } else if (upgrade && "before" in upgrade) result = await testUpgrade(ctx, upgrade);
-        else if (s.kind === "operand") result = await testOperand(ctx, s);
-        else result = await testExtensionImage(ctx, s);
+  const pulled = new Map<string, Promise<string | undefined>>();
+  let next = 0;
+  // One worker per job takes the next subject; with one job, lines stream as they come, with
+  // more they are held per subject so that a subject's lines stay together.
+  const worker = async (): Promise<void> => {
+    while (next < subjects.length) {
+      const i = next++;
+      const held: string[] = [];
+      const log = jobs === 1 ? print : (line: string) => void held.push(line);
+      try {
+        results[i] = await testOne(docker, subjects[i]!, `[${i + 1}/${subjects.length}]`, opts, log, pulled);
+      } finally {
+        for (const line of held) print(line);
       }
-      results.push(result);
-      const failed = result.checks.filter((c) => c.status === "failed").length;
-      if (result.note) log(`    note: ${result.note}`);
-      for (const v of result.versions ?? []) log(`    ${v.sqlName}: ${v.before ?? "?"} -> ${v.after ?? "?"}`);
-      if (failed > 0 && result.logs) log(`    server log:\n${indent(result.logs.trim().split("\n").slice(-40).join("\n"), "      | ")}`);
-      log(`  ${failed > 0 ? "FAILED" : "passed"}: ${result.checks.length} checks, ${result.extensionsChecked} extensions, ${result.seconds.toFixed(1)} s`);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
   } finally {
     await docker.releaseAll();
     untrap();
@@ -79,14 +65,57 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
   return { started: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, subjects: results };
 }
 
-/** Pulls each image once per run; returns why an image could not be pulled. */
-async function pullAll(docker: Docker, images: string[], platform: string | undefined, pulled: Map<string, string | undefined>): Promise<string | undefined> {
+async function testOne(
+  docker: Docker,
+  s: Subject,
+  counter: string,
+  opts: TestOptions,
+  log: (line: string) => void,
+  pulled: Map<string, Promise<string | undefined>>,
+): Promise<SubjectResult> {
+  const onCheck = (c: CheckResult): void =>
+    log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
+  const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
+  log(`${counter} ${s.target} (${mode}): ${s.image}`);
+  const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
+  const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
+  const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
+  const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : upgrade && "skip" in upgrade ? upgrade.skip : undefined;
+  const cannot = !otherPlatform && upgrade && "fail" in upgrade ? upgrade.fail : undefined;
+  const resultMode = upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume";
+  let result: SubjectResult;
+  if (skipped || cannot) {
+    const rec = new Recorder(onCheck);
+    if (cannot) rec.fail("operand image", cannot);
+    else rec.skip(otherPlatform ? "platform" : "upgrade", skipped!);
+    result = { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
+  } else {
+    const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);
+    if (pullFailure) {
+      const rec = new Recorder(onCheck);
+      rec.fail("pulled from the registry", pullFailure);
+      result = { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
+    } else if (upgrade && "before" in upgrade) result = await testUpgrade(ctx, upgrade);
+    else if (s.kind === "operand") result = await testOperand(ctx, s);
+    else result = await testExtensionImage(ctx, s);
+  }
+  const failed = result.checks.filter((c) => c.status === "failed").length;
+  if (result.note) log(`    note: ${result.note}`);
+  for (const v of result.versions ?? []) log(`    ${v.sqlName}: ${v.before ?? "?"} -> ${v.after ?? "?"}`);
+  if (failed > 0 && result.logs) log(`    server log:\n${indent(result.logs.trim().split("\n").slice(-40).join("\n"), "      | ")}`);
+  log(`  ${failed > 0 ? "FAILED" : "passed"}: ${result.checks.length} checks, ${result.extensionsChecked} extensions, ${result.seconds.toFixed(1)} s`);
+  return result;
+}
+
+/** Pulls each image once per run (a pull under way is shared); returns why an image could not be pulled. */
+async function pullAll(docker: Docker, images: string[], platform: string | undefined, pulled: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
   for (const image of images) {
-    if (!pulled.has(image)) {
-      const r = await docker.run(["pull", "-q", ...(platform ? ["--platform", platform] : []), image]);
-      pulled.set(image, r.exitCode === 0 ? undefined : `${image}: ${r.stderr.trim().split("\n").pop() ?? "docker pull failed"}`);
-    }
-    const why = pulled.get(image);
+    if (!pulled.has(image))
+      pulled.set(
+        image,
+        docker.run(["pull", "-q", ...(platform ? ["--platform", platform] : []), image]).then((r) => (r.exitCode === 0 ? undefined : `${image}: ${r.stderr.trim().split("\n").pop() ?? "docker pull failed"}`)),
+      );
+    const why = await pulled.get(image);
     if (why) return why;
   }
   return undefined;

@@ -1,7 +1,7 @@
 // An operand image, started as a user starts it: every kept extension created and smoke tested
 // (what it requires first), the preload list as planned, dropped extensions absent, uid 26, no
 // compiler.
-import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompilerCheck, preloadCheck, uidCheck } from "./checks.js";
+import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompilerCheck, platformCheck, preloadCheck, uidCheck } from "./checks.js";
 import type { Docker } from "./docker.js";
 import { Recorder, type CheckResult, type SubjectResult } from "./results.js";
 import { PgServer, ServerStartError, type ServerOptions } from "./server.js";
@@ -14,7 +14,7 @@ export interface RunContext {
   onCheck?: (c: CheckResult) => void;
 }
 
-/** Starts a server as a check of its own: a failed start is a failed check with the server's logs. */
+/** Starts a server as a check of its own: a failed start is a failed check with the server's logs; with a platform, that it runs on it. */
 export async function startChecked(
   ctx: RunContext,
   rec: Recorder,
@@ -32,6 +32,7 @@ export async function startChecked(
     }
     return undefined;
   });
+  if (server && ctx.platform) await platformCheck(rec, server, ctx.platform);
   return { server, logs };
 }
 

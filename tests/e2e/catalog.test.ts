@@ -30,7 +30,7 @@ describe.runIf(enabled)("the wide catalog", () => {
     const bake = await generateAndBake(config, ["--push"], extensions);
     expect(bake.exitCode, bake.output.slice(-6000)).toBe(0);
     console.log(`wide catalog: ${plan.extensionImages.length} extension images built and pushed in ${bake.seconds.toFixed(0)} s`);
-    ({ report, output, exitCode } = await pgbakeTest(plan.extensionImages.map((t) => t.name), join(work.dir, "all"), paths));
+    ({ report, output, exitCode } = await pgbakeTest([...plan.extensionImages.map((t) => t.name), "--jobs", "2"], join(work.dir, "all"), paths));
     const t = report.totals;
     console.log(`wide catalog: pgbake test: ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
   });

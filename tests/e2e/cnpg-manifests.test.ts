@@ -9,6 +9,9 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pgbake } from "../helpers/cli.js";
 import { crdErrors } from "../helpers/crds.js";
+import { Docker } from "../../src/verify/docker.js";
+import { imageVolumeRun, type ExtensionConfiguration } from "../../src/verify/cnpg.js";
+import { PgServer } from "../../src/verify/server.js";
 import { e2eConfig, e2eExtensions, e2ePlan } from "../helpers/e2e.js";
 import { tempDir } from "../helpers/workspace.js";
 
@@ -81,13 +84,50 @@ describe("CloudNativePG manifests from pgbake catalog", () => {
     expect(h3.spec.imageName).toMatch(new RegExp(`^localhost:5000/postgresql:18\\.\\d+-\\d{12}-minimal-sid@${digestOf("postgresql-18-minimal-sid")}$`));
     const vector = docs.get("Cluster-pgvector-18-sid.yaml") as { spec: { postgresql: { extensions: Record<string, unknown>[] } } };
     expect(vector.spec.postgresql.extensions[0]!.ld_library_path).toBeUndefined();
-    const cron = docs.get("Cluster-pg-cron-18-sid.yaml") as { spec: { postgresql: { shared_preload_libraries: string[] } } };
+    const cron = docs.get("Cluster-pg-cron-18-sid.yaml") as { spec: { postgresql: { shared_preload_libraries: string[]; parameters: Record<string, string> } } };
     expect(cron.spec.postgresql.shared_preload_libraries).toEqual(["pg_cron"]);
+    // pg_cron installs only in the database its worker runs in: the one its Database creates it in.
+    expect(cron.spec.postgresql.parameters).toEqual({ "cron.database_name": "app" });
+    expect((docs.get("Database-pg-cron-18-sid.yaml") as { spec: { name: string } }).spec.name).toBe("app");
   });
 
   it("creates the extension's SQL names in a Database of that Cluster", () => {
     const db = docs.get("Database-pgvector-18-sid.yaml") as { spec: Record<string, unknown> };
     expect(db.spec).toEqual({ name: "app", owner: "app", cluster: { name: "pgvector-18-sid" }, extensions: [{ name: "vector" }] });
+  });
+
+  it("pg_cron's Cluster and Database work as CloudNativePG applies them: created in app, refused there without the Cluster's parameters", async () => {
+    type ClusterDoc = { spec: { imageName: string; postgresql: { extensions: ExtensionConfiguration[]; shared_preload_libraries: string[]; parameters: Record<string, string> } } };
+    type DatabaseDoc = { spec: { name: string; owner: string; extensions: { name: string }[] } };
+    const cluster = (docs.get("Cluster-pg-cron-18-sid.yaml") as ClusterDoc).spec;
+    const database = (docs.get("Database-pg-cron-18-sid.yaml") as DatabaseDoc).spec;
+    // The pod CloudNativePG makes: the image by digest, the extension images mounted, the paths set.
+    const run = imageVolumeRun(cluster.postgresql.extensions);
+    const docker = new Docker();
+    for (const image of [cluster.imageName, ...run.mounts.map((m) => m.image)]) await docker.must(["pull", "-q", image]);
+    const apply = async (parameters: Record<string, string>) => {
+      const settings = { ...run.settings, ...parameters, shared_preload_libraries: cluster.postgresql.shared_preload_libraries.join(",") };
+      const server = await PgServer.start(docker, { image: cluster.imageName, imageMounts: run.mounts, env: run.env, settings });
+      try {
+        // CloudNativePG's initdb bootstrap makes the database and its owner; the Database then creates the extensions.
+        const bootstrap = await server.sql(`CREATE ROLE "${database.owner}" LOGIN;\nCREATE DATABASE "${database.name}" OWNER "${database.owner}";`);
+        expect(bootstrap.exitCode, bootstrap.stderr).toBe(0);
+        const creates = database.extensions.map((e) => `CREATE EXTENSION "${e.name}";`).join("\n");
+        return await server.sql(`${creates}\nSELECT count(*) FROM cron.job;`, database.name);
+      } finally {
+        await server.remove();
+      }
+    };
+    try {
+      const applied = await apply(cluster.postgresql.parameters);
+      expect(applied.exitCode, applied.stderr).toBe(0);
+      expect(applied.stdout.trim()).toBe("0");
+      const withoutParameters = await apply({});
+      expect(withoutParameters.exitCode).not.toBe(0);
+      expect(withoutParameters.stderr).toMatch(/can only create extension in database postgres/);
+    } finally {
+      await docker.releaseAll();
+    }
   });
 
   it("lists the PG 18 extension images in the minimal catalog's PG 18 entry, and none where the operand holds them", () => {

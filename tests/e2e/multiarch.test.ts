@@ -3,11 +3,16 @@
 // from extension images that the plan gives both platforms. If a context target covered only
 // amd64, buildx would copy amd64 libraries into the arm64 image (docker/buildx#2486): the arm64
 // server would then fail CREATE EXTENSION, and the ELF check below names the culprit file.
-import { beforeAll, describe, expect, it } from "vitest";
-import { docker, e2eMultiarchConfig, e2ePlan, generateAndBake, imageRef } from "../helpers/e2e.js";
-import { extensionSql, PgContainer } from "../helpers/postgres.js";
+// Each platform's operand image is proven by `pgbake test --platform`; the extension images are
+// proven through it (the plan has no operand without them for `pgbake test` to try them in alone).
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker, e2eExtensions, e2eMultiarchConfig, e2ePlan, generateAndBake, imageRef, pgbakeTest } from "../helpers/e2e.js";
+import { tempDir } from "../helpers/workspace.js";
 
-const { plan, catalog, config } = e2ePlan(e2eMultiarchConfig);
+const { plan, config } = e2ePlan(e2eMultiarchConfig);
+const work = tempDir("pgbake-e2e-multiarch-");
+afterAll(() => work.cleanup());
 const operand = plan.operands[0]!;
 const extensionImages = plan.extensionImages.filter((t) => operand.kept.some((k) => k.imageTarget === t.name));
 const ref = (target: { tags: string[] }) => imageRef(target, config.registry);
@@ -53,25 +58,26 @@ describe("the multi-platform operand image", () => {
   });
 
   for (const platform of ["linux/amd64", "linux/arm64"])
-    it(`runs PostgreSQL on ${platform} with both extensions, built for that platform`, async () => {
+    it(`runs PostgreSQL on ${platform} with both extensions, built for that platform (pgbake test --platform ${platform})`, async () => {
+      // The libraries' ELF machine and the kernel's view of the machine, in a container of that platform.
       await docker(["pull", "-q", "--platform", platform, ref(operand)]);
-      const pg = await PgContainer.start(ref(operand), [], platform);
-      try {
-        const arch = await pg.exec(["uname", "-m"]);
-        expect(arch.stdout.trim()).toBe(platform === "linux/arm64" ? "aarch64" : "x86_64");
-        const libdir = (await pg.exec(["pg_config", "--pkglibdir"])).stdout.trim();
-        for (const lib of libraries) {
-          const machine = await pg.exec(["od", "-An", "-t", "x1", "-j", "18", "-N", "2", `${libdir}/${lib}`]);
-          expect(machine.stdout.trim(), `${lib} on ${platform}`).toBe(elfMachine[platform]);
-        }
-        for (const kept of operand.kept) {
-          const spec = catalog.extensions.find((e) => e.name === kept.name)!;
-          const r = await pg.sql(extensionSql(spec.sql_names.length > 0 ? spec.sql_names : [spec.name], spec.smoke_test));
-          expect(r.exitCode, `${kept.name} on ${platform}: ${r.stderr}`).toBe(0);
-          expect(r.stdout.trim().split("\n").pop(), kept.name).not.toBe("f");
-        }
-      } finally {
-        await pg.remove();
-      }
+      const read = `cd "$(pg_config --pkglibdir)" && for f in ${libraries.join(" ")}; do od -An -t x1 -j 18 -N 2 "$f"; done; uname -m`;
+      const elf = await docker(["run", "--rm", "--platform", platform, "--entrypoint", "sh", ref(operand), "-c", read]);
+      const lines = elf.stdout.trim().split("\n").map((l) => l.trim());
+      expect(lines.pop()).toBe(platform === "linux/arm64" ? "aarch64" : "x86_64");
+      expect(lines, `${libraries.join(", ")} on ${platform}`).toEqual(libraries.map(() => elfMachine[platform]));
+
+      const paths = ["--config", e2eMultiarchConfig, "--extensions", e2eExtensions];
+      const { exitCode, output, report } = await pgbakeTest(["--platform", platform, operand.name], join(work.dir, platform.replace("/", "-")), paths);
+      const t = report.totals;
+      console.log(`pgbake test --platform ${platform}: ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
+      expect(exitCode, output.slice(-6000)).toBe(0);
+      expect(report.subjects.map((s) => [s.target, s.mode, s.image])).toEqual([[operand.name, "operand", ref(operand)]]);
+      const checks = report.subjects[0]!.checks;
+      expect(checks.filter((c) => c.status !== "passed")).toEqual([]);
+      // pgbake test ran the server on that platform, not on another image under the same tag.
+      expect(checks.find((c) => c.name === `runs on ${platform}`)).toMatchObject({ status: "passed", detail: platform === "linux/arm64" ? "aarch64" : "x86_64" });
+      for (const n of ["vector", "pgbake_fixture"]) expect(checks.map((c) => c.name), n).toContain(`CREATE EXTENSION ${n}`);
+      expect(report.subjects[0]!.extensionsChecked).toBe(2);
     });
 });

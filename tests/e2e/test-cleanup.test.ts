@@ -49,4 +49,34 @@ describe("pgbake test cleans up", () => {
     expect(r.all).toMatch(/SIGINT: removing \d+ container/);
     expect(await leftovers()).toEqual([]);
   });
+
+  it("with --jobs 2: two servers at once, each image's lines together and in the report's order, all removed", async () => {
+    const targets = ["pgvector-18-sid", "h3-18-sid"];
+    const child = pgbakeTest([...targets, "--jobs", "2"], join(work.dir, "jobs"), paths);
+    let most = 0;
+    let done = false;
+    void child.finally(() => (done = true));
+    while (!done) {
+      most = Math.max(most, (await leftovers()).length);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { exitCode, output, report } = await child;
+    expect(exitCode, output.slice(-3000)).toBe(0);
+    expect(most).toBe(2);
+    expect(report.subjects.map((s) => s.target)).toEqual(targets);
+    // A subject's block runs from its "[i/2] target" line to its "passed:" line with no other subject's line inside.
+    for (const [i, t] of targets.entries()) {
+      const block = output.slice(output.indexOf(`[${i + 1}/2] ${t} `));
+      const end = block.indexOf("  passed: ");
+      expect(end, t).toBeGreaterThan(0);
+      expect(block.slice(0, end)).not.toMatch(new RegExp(`\\[${2 - i}/2\\]|${targets[1 - i]} image layout`));
+    }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("refuses --jobs that is not a whole number from 1 (exit 2, nothing started)", async () => {
+    const r = await execa("node", [cliPath, "test", ...paths, "--jobs", "0", "pgvector-18-sid"], { cwd: repoRoot, reject: false, all: true });
+    expect(r.exitCode).toBe(2);
+    expect(r.all).toContain("--jobs takes a whole number from 1 to 999, not '0'");
+  });
 });

@@ -11,9 +11,8 @@ import { planFrom } from "../../src/pipeline/index.js";
 import { versionFor } from "../../src/model/compat.js";
 import { fillTemplate } from "../../src/model/naming.js";
 import { pgbake, cliPath } from "../helpers/cli.js";
-import { docker, e2eConfig, e2eExtensions } from "../helpers/e2e.js";
+import { docker, e2eConfig, e2eExtensions, pgbakeTest } from "../helpers/e2e.js";
 import { existingSources } from "../helpers/host-apt.js";
-import { PgContainer } from "../helpers/postgres.js";
 import { repoRoot, tempDir } from "../helpers/workspace.js";
 
 const work = tempDir("pgbake-update-e2e-");
@@ -121,22 +120,22 @@ describe("pgbake update on the e2e config with old pins", () => {
     expect(again.exitCode).toBe(0);
   });
 
-  it("the updated config builds an operand and an extension image that run", async () => {
+  it("the updated config builds an operand and an extension image that `pgbake test` proves", async () => {
     const r = await bake(["postgresql-17-minimal-trixie", "pgvector-17-trixie"]);
     expect(r.exitCode, r.output.slice(-4000)).toBe(0);
-    const { plan } = planFrom({ config, extensions });
+    const { plan, catalog } = planFrom({ config, extensions });
     const op = plan.operands.find((o) => o.name === "postgresql-17-minimal-trixie")!;
-    const image = `${registry}/${op.tags[0]}`;
-    await docker(["pull", "-q", image]);
-    const pg = await PgContainer.start(image);
-    try {
-      const v = await pg.sql("SHOW server_version");
-      expect(v.stdout.trim().split(" ")[0]).toBe(op.pgVersion);
-    } finally {
-      await pg.remove();
-    }
     const ext = plan.extensionImages.find((t) => t.name === "pgvector-17-trixie")!;
-    const manifest = await docker(["buildx", "imagetools", "inspect", `${registry}/${ext.tags[0]}`]);
-    expect(manifest.stdout).toContain("Digest:");
+    const run = await pgbakeTest([op.name, ext.name], join(work.dir, "report"), paths);
+    expect(run.exitCode, run.output.slice(-6000)).toBe(0);
+    expect(run.report.subjects.map((s) => [s.target, s.mode, s.image])).toEqual([
+      [op.name, "operand", `${registry}/${op.tags[0]}`],
+      [ext.name, "copy", `${registry}/${ext.tags[0]}`],
+    ]);
+    // The moved pins are what runs: the server's minor release and pgvector's version.
+    const checks = run.report.subjects.flatMap((s) => s.checks);
+    expect(checks.find((c) => c.name === "PostgreSQL 17")!.detail!.split(" ")[0]).toBe(op.pgVersion);
+    const pgvector = catalog.extensions.find((e) => e.name === "pgvector")!;
+    expect(checks.find((c) => c.name === "CREATE EXTENSION vector" && c.status === "passed")!.detail).toBe(`version ${versionFor(pgvector, 17)}`);
   });
 });

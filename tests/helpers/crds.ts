@@ -16,17 +16,30 @@ interface Crd {
  * kubectl validates strictly by default (`--validate=strict`, Kubernetes 1.27+): a field the schema
  * does not name is an error, not silently pruned. Structural schemas do not say so with
  * `additionalProperties`, so every object schema that lists its properties is closed here, except
- * where Kubernetes keeps unknown fields (`x-kubernetes-preserve-unknown-fields`).
+ * where Kubernetes keeps unknown fields (`x-kubernetes-preserve-unknown-fields`). The simple CEL
+ * rules are added on the way (celAsSchema).
  */
-function closeObjects(schema: unknown): void {
+function closeSchema(schema: unknown): void {
   if (Array.isArray(schema)) {
-    for (const item of schema) closeObjects(item);
+    for (const item of schema) closeSchema(item);
     return;
   }
   if (!schema || typeof schema !== "object") return;
   const s = schema as Record<string, unknown>;
   if (s.properties && s.additionalProperties === undefined && !s["x-kubernetes-preserve-unknown-fields"]) s.additionalProperties = false;
-  for (const v of Object.values(s)) closeObjects(v);
+  for (const v of Object.values(s)) closeSchema(v);
+  celAsSchema(s);
+}
+
+/**
+ * The CEL rules of the form `self != 'literal'` (names the API server refuses, such as the
+ * Database `postgres`) as JSON Schema; the other rules (`self == oldSelf`: updates, and those
+ * across fields) need the API server and are left out.
+ */
+function celAsSchema(s: Record<string, unknown>): void {
+  const rules = (s["x-kubernetes-validations"] ?? []) as { rule: string }[];
+  const refused = rules.flatMap((r) => /^self != '([^']*)'$/.exec(r.rule)?.[1] ?? []);
+  if (refused.length > 0) s.not = { enum: refused };
 }
 
 // Kubernetes' structural schemas carry x-kubernetes-* keywords and formats (int32, ...) of their
@@ -38,7 +51,7 @@ const validators = new Map<string, ReturnType<typeof ajv.compile>>(
     .map((f) => {
       const crd = parse(readFileSync(join(crdDir, f), "utf8")) as Crd;
       const version = crd.spec.versions.find((v) => v.storage)!;
-      closeObjects(version.schema.openAPIV3Schema);
+      closeSchema(version.schema.openAPIV3Schema);
       return [`${crd.spec.group}/${version.name}:${crd.spec.names.kind}`, ajv.compile(version.schema.openAPIV3Schema)] as const;
     }),
 );
