@@ -18,7 +18,6 @@ import { parseDocument } from "yaml";
 import { buildRepo, listDebs, reversion, serve } from "../helpers/apt-repo.js";
 import { cliPath, pgbake } from "../helpers/cli.js";
 import { docker } from "../helpers/e2e.js";
-import { PgContainer } from "../helpers/postgres.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "../helpers/workspace.js";
 
 const work = tempDir("pgbake-update-pgdg-");
@@ -36,6 +35,18 @@ let debianVersion = "";
 let minor = "";
 /** The local PGDG repository's version of the same packages. */
 let pgdgVersion = "";
+
+/** `docker run -d` of the image's own entrypoint (initdb, then the server); resolves once it accepts connections. */
+async function startServer(): Promise<string> {
+  const id = (await docker(["run", "-d", image])).stdout.trim();
+  for (let i = 0; i < 120; i++) {
+    if ((await docker(["exec", id, "pg_isready", "-q", "-U", "postgres"], { reject: false })).exitCode === 0) return id;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  const logs = await docker(["logs", id], { reject: false });
+  await docker(["rm", "-f", "-v", id], { reject: false });
+  throw new Error(`the server in ${image} did not accept connections:\n${logs.stdout}\n${logs.stderr}`);
+}
 
 const debField = (deb: string, field: string): string => execFileSync("dpkg-deb", ["-f", deb, field], { encoding: "utf8" }).trim();
 
@@ -130,17 +141,17 @@ describe("the PGDG path against a local PGDG-shaped repository", () => {
       env: { BUILDKIT_PROGRESS: "plain" },
     });
     expect(r.exitCode, (r.all ?? "").slice(-4000)).toBe(0);
-    const pg = await PgContainer.start(image);
+    const id = await startServer();
     try {
-      const v = await pg.sql("SELECT version()");
+      const v = await docker(["exec", id, "psql", "-U", "postgres", "-X", "-At", "-c", "SELECT version()"]);
       expect(v.stdout).toMatch(new RegExp(`^PostgreSQL ${minor.replace(".", "\\.")} `));
       // Which repository served them: only the local PGDG mirror has this version.
-      const installed = await pg.exec(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "postgresql-17", "postgresql-client-17"]);
+      const installed = await docker(["exec", id, "dpkg-query", "-W", "-f", "${Package} ${Version}\\n", "postgresql-17", "postgresql-client-17"]);
       expect(installed.stdout.trim().split("\n").sort()).toEqual([`postgresql-17 ${pgdgVersion}`, `postgresql-client-17 ${pgdgVersion}`]);
-      const sources = await pg.exec(["cat", "/etc/apt/sources.list.d/pgdg.list"]);
+      const sources = await docker(["exec", id, "cat", "/etc/apt/sources.list.d/pgdg.list"]);
       expect(sources.stdout).toContain(`${mirror} trixie-pgdg main`);
     } finally {
-      await pg.remove();
+      await docker(["rm", "-f", "-v", id], { reject: false });
     }
   });
 });
