@@ -2,36 +2,37 @@
 // apt-ftparchive, its Release signed (InRelease and Release.gpg) with a key made for the test,
 // and served over http by a small static server on a free port.
 import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readdirSync, copyFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join, normalize, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
 
-export interface AptRepo {
-  url: string;
-  keyUrl: string;
-  /** The key's public half on disk (ASCII-armored), for `--keyring`. */
-  keyFile: string;
-  root: string;
-  close(): Promise<void>;
-}
-
-/** Rewrites a .deb's Version field (a repository of our own with versions of its own). */
+/**
+ * A copy of a .deb with another Version (a repository of our own with versions of its own), in
+ * `outDir`. Repacked uncompressed: xz would take most of a minute per server package.
+ */
 export function reversion(deb: string, version: string, outDir: string): string {
-  const tree = `${deb}.tree`;
-  execFileSync("dpkg-deb", ["-R", deb, tree]);
-  const control = join(tree, "DEBIAN/control");
-  writeFileSync(control, readFileSync(control, "utf8").replace(/^Version: .*$/m, `Version: ${version}`));
-  const pkg = /^Package: (.*)$/m.exec(readFileSync(control, "utf8"))![1]!;
-  const arch = /^Architecture: (.*)$/m.exec(readFileSync(control, "utf8"))![1]!;
-  const out = join(outDir, `${pkg}_${version}_${arch}.deb`);
-  execFileSync("dpkg-deb", ["--build", "-Zxz", tree, out], { stdio: "pipe" });
-  return out;
+  const tree = mkdtempSync(join(outDir, ".tree-"));
+  try {
+    execFileSync("dpkg-deb", ["-R", deb, tree]);
+    const control = join(tree, "DEBIAN/control");
+    const text = readFileSync(control, "utf8").replace(/^Version: .*$/m, `Version: ${version}`);
+    writeFileSync(control, text);
+    const pkg = /^Package: (.*)$/m.exec(text)![1]!;
+    const arch = /^Architecture: (.*)$/m.exec(text)![1]!;
+    const out = join(outDir, `${pkg}_${version}_${arch}.deb`);
+    execFileSync("dpkg-deb", ["--build", "-Znone", tree, out], { stdio: "pipe" });
+    return out;
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
 }
 
-/** Builds `<root>/dists/<suite>/main/binary-<arch>/Packages(.gz)` and a signed Release. */
-export function buildRepo(root: string, suite: string, debs: string[], arches: string[]): { keyFile: string } {
+/**
+ * Builds `<root>/dists/<suite>/main/binary-<arch>/Packages(.gz)` and a Release signed with the key
+ * in `gnupg` (made there on first use; keep it outside what is served), its public half at `<root>/key.asc`.
+ */
+export function buildRepo(root: string, suite: string, debs: string[], arches: string[], gnupg: string): { keyFile: string } {
   const pool = join(root, "pool/main");
   mkdirSync(pool, { recursive: true });
   for (const d of debs) copyFileSync(d, join(pool, d.split("/").pop()!));
@@ -50,7 +51,6 @@ export function buildRepo(root: string, suite: string, debs: string[], arches: s
   );
   const dists = join(root, "dists", suite);
   writeFileSync(join(dists, "Release"), release);
-  const gnupg = join(root, "..", "gnupg");
   mkdirSync(gnupg, { recursive: true, mode: 0o700 });
   const gpg = (args: string[]): Buffer => execFileSync("gpg", ["--batch", "--homedir", gnupg, "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   if (!existsSync(join(gnupg, "pubring.kbx"))) gpg(["--quick-gen-key", "pgbake test repository <test@example.invalid>", "ed25519", "sign", "never"]);

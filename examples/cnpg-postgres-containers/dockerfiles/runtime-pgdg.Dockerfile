@@ -23,6 +23,11 @@ RUN set -eux; \
 # Where packages come from (bases.<name>.apt in pgbake.yaml): APT_SOURCES, when set, replaces the
 # image's own sources (one sources.list line each); PGDG's suite comes from PGDG_MIRROR, plus its
 # archive suite (every version ever published) when PGDG_ARCHIVE is set.
+# The distribution's own build of the same minor stays visible beside PGDG's, and apt takes the
+# highest version a pin matches: PGDG's `17.12-1.pgdg13+1` outranks Debian's `17.12-0+deb13u1`,
+# but a Debian revision ahead of PGDG's (`18.6-2` against `18.6-1.pgdg+1`, as in sid) would not.
+# Every PGDG version carries `pgdg` and ends in its build number (`+1`), so the pin asks for both
+# (apt reads a pattern ending in `*` as a bare prefix): PGDG's server and client, or an error.
 ARG APT_SOURCES=""
 ARG CODENAME
 ARG PGDG_MIRROR=https://apt.postgresql.org/pub/repos/apt
@@ -49,8 +54,9 @@ RUN set -eux -f; \
       echo "deb [signed-by=$key] ${PGDG_ARCHIVE} ${CODENAME}-pgdg-archive ${PGDG_COMPONENTS}" >> /etc/apt/sources.list.d/pgdg.list; \
     fi; \
     apt-get update; \
-    pgbake-apt-pin.sh "postgresql-${PG_MAJOR}=${PG_VERSION}-*"; \
-    apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}=${PG_VERSION}-*"; \
+    pin="${PG_VERSION}-*pgdg*[0-9]"; \
+    pgbake-apt-pin.sh "postgresql-${PG_MAJOR}=$pin" "postgresql-client-${PG_MAJOR}=$pin"; \
+    apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}=$pin" "postgresql-client-${PG_MAJOR}=$pin"; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*
 COPY --chmod=0755 dockerfiles/files/pgbake-entrypoint.sh /usr/local/bin/pgbake-entrypoint.sh
