@@ -9,7 +9,7 @@ import { stringify } from "yaml";
 import type { ExtensionSpec, Plan } from "../model/types.js";
 import { appDatabase, extensionConfiguration, imageVolumeMinMajor, settingsForDatabase, type ExtensionConfiguration } from "../verify/cnpg.js";
 import { preloadFor, subjectsFor, type ExtensionImageSubject } from "../verify/subjects.js";
-import { builtReference, type BakeMetadata, type CatalogFile } from "./catalog.js";
+import { builtReference, type BakeMetadata, type CatalogFile } from "./built-images.js";
 
 const apiVersion = "postgresql.cnpg.io/v1";
 /** A Kubernetes object name (RFC 1123 subdomain) from a target name. */

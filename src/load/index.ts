@@ -2,23 +2,15 @@
 // so that every later error can name file, line and column.
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
+import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { InputError, InputErrors } from "../model/errors.js";
 import type { CatalogLayer } from "../model/types.js";
-import { positionOf } from "../validate/position.js";
+import { positionOf, type SourceDoc } from "./position.js";
 import { catalogLayers } from "./catalogs.js";
 import { checkStructure } from "./structure.js";
 import { readInputText } from "./text.js";
 
-export interface SourceDoc {
-  file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
-  /** The document as plain JS data. */
-  data: unknown;
-  /** The file's text (UTF-8, NFC), for messages that quote what was written. */
-  text: string;
-}
+export type { SourceDoc } from "./position.js";
 
 export interface LoadedInputs {
   config: SourceDoc;

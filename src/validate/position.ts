@@ -1,32 +1,11 @@
-// Maps a field path inside a parsed YAML document back to its line and column.
-import { isMap, isSeq, isScalar, type Node } from "yaml";
+// Where a field of the input was written: its line and column (load/position.ts), and which
+// catalog layer wrote a field of an extension.
+import { isMap, isSeq, isScalar } from "yaml";
 import type { SourceDoc } from "../load/index.js";
+import type { PathSegment } from "../load/position.js";
 import type { ExtensionSpec } from "../model/types.js";
 
-export type PathSegment = string | number;
-
-/** Line/column of the node at `path`, or of its nearest existing ancestor. With `key`, the key's position. */
-export function positionOf(src: SourceDoc, path: PathSegment[], key = false): { line: number; column: number } {
-  let node: unknown = src.doc.contents;
-  let best: Node | undefined = node as Node | undefined;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (!pair) break;
-      best = (key ? pair.key : (pair.value ?? pair.key)) as Node;
-      node = pair.value;
-      if (key && seg === path[path.length - 1]) break;
-    } else if (isSeq(node) && typeof seg === "number") {
-      const item = node.items[seg];
-      if (!item) break;
-      best = item as Node;
-      node = item;
-    } else break;
-  }
-  const offset = best?.range?.[0] ?? 0;
-  const pos = src.lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
-}
+export { positionOf, type PathSegment } from "../load/position.js";
 
 /**
  * The document that wrote `field` of an extension: the `override: true` entry of the later
