@@ -7,8 +7,6 @@ import type { ExtensionConfiguration } from "../verify/cnpg.js";
 import { builtReference, type BakeMetadata, type CatalogFile } from "./built-images.js";
 import { catalogExtensions } from "./cnpg-manifests.js";
 
-export type { BakeMetadata, CatalogFile } from "./built-images.js";
-
 type CatalogImage = { major: number; image: string; extensions?: ExtensionConfiguration[] };
 
 /**

@@ -14,7 +14,7 @@ import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
-import type { BakeMetadata } from "./catalog.js";
+import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";

@@ -82,22 +82,28 @@ async function testOne(
   const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
   // Neither mounted nor copied: its files work only where apt put them, as operand images hold them.
   const notMountable = s.kind === "extension-image" && s.imageVolumeUnsupported ? `not an image volume: ${s.imageVolumeUnsupported} (test an operand image that holds ${s.extension.name})` : undefined;
-  const skipped = otherPlatform ? `${s.target} is not built for ${opts.platform}` : (notMountable ?? (upgrade && "skip" in upgrade ? upgrade.skip : undefined));
+  const skip = otherPlatform
+    ? { check: "platform", why: `${s.target} is not built for ${opts.platform}` }
+    : notMountable
+      ? { check: "image volume", why: notMountable }
+      : upgrade && "skip" in upgrade
+        ? { check: "upgrade", why: upgrade.skip }
+        : undefined;
   const cannot = !otherPlatform && upgrade && "fail" in upgrade ? upgrade.fail : undefined;
-  const resultMode = upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume";
-  let result: SubjectResult;
-  if (skipped || cannot) {
+  // A subject that never reaches a server: one skipped or failed check says why.
+  const notRun = (record: (rec: Recorder) => void): SubjectResult => {
     const rec = new Recorder(onCheck);
-    if (cannot) rec.fail("operand image", cannot);
-    else rec.skip(otherPlatform ? "platform" : notMountable ? "image volume" : "upgrade", skipped!);
-    result = { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-  } else {
+    record(rec);
+    const resultMode = upgrade !== undefined ? "upgrade" : s.kind === "operand" ? "operand" : "image-volume";
+    return { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
+  };
+  let result: SubjectResult;
+  if (cannot) result = notRun((rec) => rec.fail("operand image", cannot));
+  else if (skip) result = notRun((rec) => rec.skip(skip.check, skip.why));
+  else {
     const pullFailure = opts.noPull ? undefined : await pullAll(docker, imagesOf(s, opts.upgradeFrom), opts.platform, pulled);
-    if (pullFailure) {
-      const rec = new Recorder(onCheck);
-      rec.fail("pulled from the registry", pullFailure);
-      result = { target: s.target, image: s.image, mode: resultMode, checks: rec.checks, seconds: 0, extensionsChecked: 0 };
-    } else if (upgrade && "before" in upgrade) result = await testUpgrade(ctx, upgrade);
+    if (pullFailure) result = notRun((rec) => rec.fail("pulled from the registry", pullFailure));
+    else if (upgrade && "before" in upgrade) result = await testUpgrade(ctx, upgrade);
     else if (s.kind === "operand") result = await testOperand(ctx, s);
     else result = await testExtensionImage(ctx, s);
   }
