@@ -21,6 +21,7 @@ const pure = [
   "tests/reference-docs.test.ts",
   "tests/update-debversion.test.ts",
   "tests/update-yaml-edit.test.ts",
+  "tests/verify-checks.test.ts",
   "tests/workflows.test.ts",
   "tests/write-concurrency.test.ts",
   "tests/write-faults.test.ts",

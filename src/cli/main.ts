@@ -242,7 +242,7 @@ export const commands: Record<string, Command> = {
     },
   },
   test: {
-    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N]",
+    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N] [--snapshot DIR [--accept]]",
     summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
     options: {
       report: { type: "string" },
@@ -252,6 +252,8 @@ export const commands: Record<string, Command> = {
       operand: { type: "string" },
       timestamp: { type: "string" },
       jobs: { type: "string" },
+      snapshot: { type: "string" },
+      accept: { type: "boolean" },
     },
     async run(v, pos) {
       const { testCommand } = await import("./test.js");
@@ -263,6 +265,8 @@ export const commands: Record<string, Command> = {
         operand: v.operand as string | undefined,
         timestamp: v.timestamp as string | undefined,
         jobs: v.jobs as string | undefined,
+        snapshot: v.snapshot as string | undefined,
+        accept: v.accept as boolean | undefined,
       });
     },
   },

@@ -16,6 +16,9 @@ export interface TestCommandOptions {
   operand?: string;
   /** Servers at once, as given on the command line. */
   jobs?: string;
+  /** A directory of interface snapshots to write or compare with; `accept` writes what differs. */
+  snapshot?: string;
+  accept?: boolean;
 }
 
 export const reportFiles = { junit: "pgbake-test.xml", json: "pgbake-test.json" };
@@ -25,10 +28,13 @@ export async function testCommand(planned: Planned, names: string[], o: TestComm
   if (reportDir !== undefined && reportDir === planned.outDir) throw new PgbakeError("--report must not be the output directory of generate");
   if (o.timestamp !== undefined && !/^[0-9]{12}$/.test(o.timestamp)) throw new PgbakeError(`--timestamp takes YYYYMMDDhhmm, not '${o.timestamp}'`);
   if (o.jobs !== undefined && !/^[1-9][0-9]{0,2}$/.test(o.jobs)) throw new PgbakeError(`--jobs takes a whole number from 1 to 999, not '${o.jobs}'`);
+  if (o.accept && o.snapshot === undefined) throw new PgbakeError("--accept goes with --snapshot DIR");
   const targets = selectTargets(planned.plan, names);
   const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry: o.registry, timestamp: o.timestamp, operandImage: o.operand });
   if (subjects.length === 0) throw new PgbakeError("the plan has no operand or extension image to test");
-  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs) });
+  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs),
+    ...(o.snapshot === undefined ? {} : { snapshot: { dir: resolve(o.snapshot), accept: o.accept === true } }),
+  });
   process.stdout.write(`\n${summaryTable(run)}\n`);
   if (reportDir !== undefined) {
     writeOutputs(reportDir, [

@@ -58,6 +58,8 @@ export interface ExtensionSpec {
   smoke_test?: string;
   /** Why CloudNativePG cannot mount its image as an image volume: operand images only. */
   image_volume_unsupported?: string;
+  /** Server log lines (WARNING and worse) it makes on purpose, each with why: `pgbake test` lets these pass. */
+  expected_server_log: { match: string; reason: string }[];
   /** Why a fact in this entry is what it is (pinned versions, known breakage). */
   notes?: string;
   /** The file the spec came from, for messages. */

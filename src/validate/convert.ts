@@ -51,6 +51,7 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     extra_packages: list(ext(data.extra_packages, "extra_packages")),
     smoke_test: data.smoke_test === undefined ? undefined : String(data.smoke_test),
     image_volume_unsupported: data.image_volume_unsupported === undefined ? undefined : String(data.image_volume_unsupported),
+    expected_server_log: ext<Obj[]>(data.expected_server_log, "expected_server_log").map((e) => ({ match: String(e.match), reason: String(e.reason) })),
     notes: data.notes === undefined ? undefined : String(data.notes),
     file,
   };

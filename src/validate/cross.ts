@@ -87,6 +87,10 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     const versionKeys = Object.keys(packageVersionPlaceholders);
     for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g))
       if (!versionKeys.includes(m[1]!)) at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, versionKeys)}`);
+    spec.expected_server_log.forEach((e, i) => {
+      const bad = regexError(e.match);
+      if (bad) at(["expected_server_log", i, "match"], `not a regular expression: ${bad}`);
+    });
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
@@ -203,4 +207,14 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
       for (const ext of catalog) claim(extensionTargetName(ext.name, pg.major, base.name), `image target of ${ext.name}`, ["bases", base.name]);
     }
   return r.errors;
+}
+
+/** Why a pattern is no JavaScript regular expression, if it is none. */
+function regexError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

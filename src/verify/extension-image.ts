@@ -9,7 +9,9 @@
 // builds use them. The whole image is also copied to /extensions/<name>, for the layout check.
 import { extensionConfiguration, extensionsBaseDir, imageVolumeMinMajor, imageVolumeRun, type ExtensionConfiguration, type ImageVolumeRun } from "./cnpg.js";
 import { binariesCheck, createAndSmokeTest, preloadCheck, uidCheck } from "./checks.js";
-import { startChecked, type RunContext } from "./operand.js";
+import { clashCheck, librariesCheck, mountedLibraries } from "./libraries.js";
+import { interfaceChecks, startChecked, type RunContext } from "./operand.js";
+import { serverLogCheck } from "./server-log.js";
 import { CheckFailure, expect, Recorder, type SubjectResult } from "./results.js";
 import type { PgServer } from "./server.js";
 import { preloadFor, type ExtensionImageSubject } from "./subjects.js";
@@ -89,6 +91,12 @@ async function checkServer(
     if (preload.length > 0) await preloadCheck(rec, pg, preload);
     for (const ext of [...s.required, s.extension]) extensionsChecked += await createAndSmokeTest(rec, pg, ext);
     await binariesCheck(rec, pg, s.extension.name, s.extension.binaries, `${extensionsBaseDir}/${s.extension.name}/bin`);
+    // Its own files only: the images it requires are subjects of their own.
+    const own = `${extensionsBaseDir}/${s.extension.name}`;
+    await librariesCheck(rec, pg, `${s.extension.name} libraries resolve`, [`${own}/lib`, `${own}/system`, `${own}/bin`], how.run.env);
+    if (s.mounts.length > 1) await clashCheck(rec, () => mountedLibraries(pg, extensionsBaseDir, s.mounts), `among ${s.mounts.map((m) => m.name).join(", ")}`);
+    await interfaceChecks(ctx, rec, pg, [s.extension], s.major);
+    await serverLogCheck(rec, pg, [...s.required, s.extension].flatMap((e) => e.expectedLog));
     if (rec.failed) failedLogs = await pg.logs();
   } finally {
     await pg.remove();

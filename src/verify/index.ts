@@ -6,6 +6,7 @@ import { Docker } from "./docker.js";
 import { testExtensionImage, type ExtensionRunContext } from "./extension-image.js";
 import { testOperand } from "./operand.js";
 import { Recorder, type CheckResult, type SubjectResult, type TestRun } from "./results.js";
+import type { SnapshotOptions } from "./snapshot.js";
 import type { Subject } from "./subjects.js";
 import { extensionUpgrade, operandUpgrade, testUpgrade, upgradeSource } from "./upgrade.js";
 
@@ -23,6 +24,8 @@ export interface TestOptions {
   noPull?: boolean;
   /** Subjects checked at once (default 1). Each has its own server; its lines print together when it ends. */
   jobs?: number;
+  /** `--snapshot DIR` (and `--accept`): each extension's SQL interface written or compared. */
+  snapshot?: SnapshotOptions;
 }
 
 const mark = { passed: "ok  ", failed: "FAIL", skipped: "skip" } as const;
@@ -77,7 +80,7 @@ async function testOne(
     log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
   const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
   log(`${counter} ${s.target} (${mode}): ${s.image}`);
-  const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume };
+  const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume, snapshot: opts.snapshot };
   const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
   const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
   // Neither mounted nor copied: its files work only where apt put them, as operand images hold them.

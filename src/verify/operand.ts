@@ -3,15 +3,36 @@
 // compiler.
 import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompilerCheck, platformCheck, preloadCheck, uidCheck } from "./checks.js";
 import type { Docker } from "./docker.js";
+import { librariesCheck } from "./libraries.js";
 import { Recorder, type CheckResult, type SubjectResult } from "./results.js";
+import { serverLogCheck } from "./server-log.js";
+import { snapshotCheck, type SnapshotOptions } from "./snapshot.js";
+import { upgradePathChecks } from "./upgrade-paths.js";
 import { PgServer, ServerStartError, type ServerOptions } from "./server.js";
-import type { OperandSubject } from "./subjects.js";
+import type { ExtensionUnderTest, OperandSubject } from "./subjects.js";
 
 export interface RunContext {
   docker: Docker;
   platform?: string;
   readySeconds?: number;
   onCheck?: (c: CheckResult) => void;
+  /** `--snapshot DIR`: each extension's SQL interface written or compared. */
+  snapshot?: SnapshotOptions;
+}
+
+/** Where an operand image's own ELF files are (Debian's merged /usr: /lib is /usr/lib). */
+export const operandElfDirs = ["/usr/lib", "/usr/bin", "/usr/sbin", "/usr/local"];
+
+/** Whether every CREATE EXTENSION of it passed: only then are its interface and upgrade paths read. */
+export const created = (rec: Recorder, ext: ExtensionUnderTest): boolean =>
+  ext.sqlNames.length > 0 && ext.sqlNames.every((n) => rec.checks.some((c) => c.name === `CREATE EXTENSION ${n}` && c.status === "passed"));
+
+/** After the extensions are created: their interface snapshots (with --snapshot), then every upgrade path each ships. */
+export async function interfaceChecks(ctx: RunContext, rec: Recorder, pg: PgServer, extensions: ExtensionUnderTest[], major: number): Promise<void> {
+  const made = extensions.filter((e) => created(rec, e));
+  // Snapshots first: an upgrade path drops and re-creates its extension (and what depends on it).
+  if (ctx.snapshot) for (const ext of made) await snapshotCheck(rec, pg, ext, major, ctx.snapshot);
+  for (const ext of made) await upgradePathChecks(rec, pg, ext);
 }
 
 /** Starts a server as a check of its own: a failed start is a failed check with the server's logs; with a platform, that it runs on it. */
@@ -53,6 +74,9 @@ export async function testOperand(ctx: RunContext, s: OperandSubject): Promise<S
       }
       for (const d of s.dropped) await droppedCheck(rec, pg, d);
       await noCompilerCheck(rec, pg);
+      await librariesCheck(rec, pg, "libraries resolve", operandElfDirs, {});
+      await interfaceChecks(ctx, rec, pg, s.extensions, s.major);
+      await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog));
       if (rec.failed) failedLogs = await pg.logs();
     } finally {
       await pg.remove();

@@ -1,5 +1,5 @@
 // What a run of `pgbake test` leaves: a summary table for people, JUnit XML and JSON for CI.
-import { subjectFailed, type SubjectResult, type TestRun } from "./results.js";
+import { subjectFailed, type CheckKind, type SubjectResult, type TestRun } from "./results.js";
 
 export interface Totals {
   images: number;
@@ -22,6 +22,31 @@ export function totals(run: TestRun): Totals {
   };
 }
 
+/** How the summary names each kind of check counted apart. */
+const kindTitles: Record<CheckKind, string> = {
+  "server-log": "server log clean",
+  libraries: "libraries resolve",
+  "library-clash": "no library clash",
+  "upgrade-path": "upgrade paths",
+  snapshot: "interface snapshots",
+};
+
+export interface KindCount {
+  kind: CheckKind;
+  run: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Per kind counted apart: checks run (passed or failed), failed, skipped. */
+export function kindCounts(run: TestRun): KindCount[] {
+  const all = run.subjects.flatMap((s) => s.checks);
+  return (Object.keys(kindTitles) as CheckKind[]).map((kind) => {
+    const of = all.filter((c) => c.kind === kind);
+    return { kind, run: of.filter((c) => c.status !== "skipped").length, failed: of.filter((c) => c.status === "failed").length, skipped: of.filter((c) => c.status === "skipped").length };
+  });
+}
+
 export function summaryTable(run: TestRun): string {
   const rows = [["TARGET", "MODE", "CHECKS", "FAILED", "SKIPPED", "EXTENSIONS", "SECONDS", "RESULT"]];
   for (const s of run.subjects) {
@@ -31,7 +56,10 @@ export function summaryTable(run: TestRun): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
   const t = totals(run);
-  return `${table}\n\n${t.images} images, ${t.extensions} extensions, ${t.checks} checks: ${t.failedChecks} failed (${t.failedImages} images) in ${t.seconds.toFixed(0)} s`;
+  const kinds = kindCounts(run)
+    .filter((k) => k.run + k.skipped > 0)
+    .map((k) => `  ${kindTitles[k.kind]}: ${k.run} run, ${k.failed} failed${k.skipped ? `, ${k.skipped} skipped` : ""}`);
+  return [`${table}\n\n${t.images} images, ${t.extensions} extensions, ${t.checks} checks: ${t.failedChecks} failed (${t.failedImages} images) in ${t.seconds.toFixed(0)} s`, ...kinds].join("\n");
 }
 
 const xml = (s: string): string =>
@@ -48,7 +76,7 @@ function suite(s: SubjectResult): string {
   const failures = s.checks.filter((c) => c.status === "failed").length;
   const skipped = s.checks.filter((c) => c.status === "skipped").length;
   const cases = s.checks.map((c) => {
-    const head = `    <testcase classname="${xml(s.target)}" name="${xml(c.name)}" time="${c.seconds.toFixed(3)}"`;
+    const head = `    <testcase classname="${xml(c.kind ? `${s.target}.${c.kind}` : s.target)}" name="${xml(c.name)}" time="${c.seconds.toFixed(3)}"`;
     if (c.status === "passed") return `${head}/>`;
     if (c.status === "skipped") return `${head}>\n      <skipped message="${xml(c.detail ?? "")}"/>\n    </testcase>`;
     return `${head}>\n      <failure message="${xml(c.detail ?? "failed")}">${xml(c.detail ?? "")}</failure>\n    </testcase>`;
@@ -75,5 +103,5 @@ export function junitXml(run: TestRun): string {
 }
 
 export function jsonReport(run: TestRun): string {
-  return `${JSON.stringify({ ...run, totals: totals(run) }, null, 2)}\n`;
+  return `${JSON.stringify({ ...run, totals: totals(run), kinds: kindCounts(run) }, null, 2)}\n`;
 }

@@ -1,7 +1,12 @@
 // The outcome of `pgbake test`, as plain data for the summary table, JUnit XML and JSON.
 
+/** The checks counted apart in the summary: each of these runs once per image, path or extension. */
+export type CheckKind = "server-log" | "libraries" | "library-clash" | "upgrade-path" | "snapshot";
+
 export interface CheckResult {
   name: string;
+  /** For the checks counted apart; the others have none. */
+  kind?: CheckKind;
   status: "passed" | "failed" | "skipped";
   seconds: number;
   /** What was seen (a version, the preload list); for a failure, why it failed. */
@@ -47,26 +52,27 @@ export class Recorder {
   readonly checks: CheckResult[] = [];
   constructor(private readonly onCheck: (c: CheckResult) => void = () => {}) {}
 
-  async check(name: string, fn: () => Promise<string | undefined | void>): Promise<boolean> {
+  async check(name: string, fn: () => Promise<string | undefined | void>, kind?: CheckKind): Promise<boolean> {
     const started = Date.now();
+    const k = kind ? { kind } : {};
     let result: CheckResult;
     try {
       const detail = await fn();
-      result = { name, status: "passed", seconds: (Date.now() - started) / 1000, ...(detail ? { detail } : {}) };
+      result = { name, ...k, status: "passed", seconds: (Date.now() - started) / 1000, ...(detail ? { detail } : {}) };
     } catch (err) {
       const detail = err instanceof CheckFailure ? err.message : `${(err as Error).message ?? String(err)}`;
-      result = { name, status: "failed", seconds: (Date.now() - started) / 1000, detail };
+      result = { name, ...k, status: "failed", seconds: (Date.now() - started) / 1000, detail };
     }
     this.record(result);
     return result.status === "passed";
   }
 
-  skip(name: string, why: string): void {
-    this.record({ name, status: "skipped", seconds: 0, detail: why });
+  skip(name: string, why: string, kind?: CheckKind): void {
+    this.record({ name, ...(kind ? { kind } : {}), status: "skipped", seconds: 0, detail: why });
   }
 
-  fail(name: string, why: string): void {
-    this.record({ name, status: "failed", seconds: 0, detail: why });
+  fail(name: string, why: string, kind?: CheckKind): void {
+    this.record({ name, ...(kind ? { kind } : {}), status: "failed", seconds: 0, detail: why });
   }
 
   get failed(): boolean {

@@ -6,6 +6,7 @@ import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan } from
 import { runtimePackagesFor } from "../model/compat.js";
 import { timestampMarker } from "../model/naming.js";
 import type { MountedExtension } from "./cnpg.js";
+import type { LogAllowance } from "./server-log.js";
 
 export interface ExtensionUnderTest {
   name: string;
@@ -17,6 +18,8 @@ export interface ExtensionUnderTest {
   preload: string[];
   /** A tool's binaries. */
   binaries: string[];
+  /** Server log lines it makes on purpose (the entry's expected_server_log). */
+  expectedLog: LogAllowance[];
 }
 
 export interface DroppedExtension {
@@ -105,7 +108,8 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
   const under = (name: string, version: string): ExtensionUnderTest => {
     const s = spec(name);
     const binaries = s.kind === "tool" ? (s.source?.binaries ?? []) : [];
-    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, binaries };
+    const expectedLog = s.expected_server_log.map((e) => ({ ...e, by: name }));
+    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, binaries, expectedLog };
   };
   const out: Subject[] = [];
   for (const name of targets) {

@@ -9,6 +9,7 @@ import { extensionConfiguration, imageVolumeMinMajor, imageVolumeRun, type Exten
 import { createAndSmokeTest, smokeTest } from "./checks.js";
 import { startChecked, type RunContext } from "./operand.js";
 import { CheckFailure, Recorder, type SubjectResult, type VersionChange } from "./results.js";
+import { serverLogCheck } from "./server-log.js";
 import { quoteIdent, quoteLiteral, type PgServer, type ServerOptions } from "./server.js";
 import { preloadFor, type ExtensionImageSubject, type ExtensionUnderTest, type OperandSubject } from "./subjects.js";
 
@@ -161,6 +162,7 @@ export async function testUpgrade(ctx: RunContext, s: UpgradeCase): Promise<Subj
           await smokeTest(rec, pg, ext);
         }
       }
+      await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog));
       if (rec.failed) logs = await pg.logs();
     } finally {
       await pg.remove();
