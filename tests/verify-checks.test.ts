@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeClash, findClashes, parseHashes, parseLddOutput, type LibraryFile } from "../src/verify/libraries.js";
+import { describeClash, findClashes, parseHashes, parseLddOutput, togetherResults, type LibraryFile } from "../src/verify/libraries.js";
 import { kindCounts, summaryTable } from "../src/verify/report.js";
 import type { TestRun } from "../src/verify/results.js";
 import { describeLogLines, provokedByTest, unexpectedLogLines } from "../src/verify/server-log.js";
@@ -91,6 +91,20 @@ describe("library clashes", () => {
         file(b, "b", "system", "README", "6".repeat(64)),
       ]),
     ).toEqual([]);
+  });
+
+  it("checks a run's extension images of one major and base as one set, each clash a failed case", async () => {
+    const img = (image: string, major: number, files: LibraryFile[]) => ({ target: image, image, major, base: "sid", files });
+    const results = await togetherResults([
+      img(a, 18, [file(a, "a", "system", "libx.so.1", "1".repeat(64))]),
+      img(b, 18, [file(b, "b", "system", "libx.so.1", "2".repeat(64))]),
+      img("r/c:1", 18, [file("r/c:1", "c", "system", "libz.so.1", "3".repeat(64))]),
+      img("r/d:1", 17, [file("r/d:1", "d", "system", "libx.so.1", "4".repeat(64))]),
+    ]);
+    expect(results.map((r) => [r.target, r.mode, r.checks.map((c) => [c.status, c.name])])).toEqual([
+      ["extension images of PostgreSQL 18 on sid", "together", [["failed", "no library clash: system/libx.so.1"]]],
+    ]);
+    expect(results[0]!.checks[0]!.detail).toContain(`a (${a}, sha256 111111111111) and b (${b}`);
   });
 
   it("reads sha256sum lines of the mounts", () => {

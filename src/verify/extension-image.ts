@@ -9,7 +9,7 @@
 // builds use them. The whole image is also copied to /extensions/<name>, for the layout check.
 import { extensionConfiguration, extensionsBaseDir, imageVolumeMinMajor, imageVolumeRun, type ExtensionConfiguration, type ImageVolumeRun } from "./cnpg.js";
 import { binariesCheck, createAndSmokeTest, preloadCheck, uidCheck } from "./checks.js";
-import { clashCheck, librariesCheck, mountedLibraries } from "./libraries.js";
+import { clashCheck, librariesCheck, mountedLibraries, type LibraryFile } from "./libraries.js";
 import { interfaceChecks, startChecked, type RunContext } from "./operand.js";
 import { serverLogCheck } from "./server-log.js";
 import { CheckFailure, expect, Recorder, type SubjectResult } from "./results.js";
@@ -94,7 +94,9 @@ async function checkServer(
     // Its own files only: the images it requires are subjects of their own.
     const own = `${extensionsBaseDir}/${s.extension.name}`;
     await librariesCheck(rec, pg, `${s.extension.name} libraries resolve`, [`${own}/lib`, `${own}/system`, `${own}/bin`], how.run.env);
-    if (s.mounts.length > 1) await clashCheck(rec, () => mountedLibraries(pg, extensionsBaseDir, s.mounts), `among ${s.mounts.map((m) => m.name).join(", ")}`);
+    const read = (): Promise<LibraryFile[]> => mountedLibraries(pg, extensionsBaseDir, s.mounts);
+    const libs = s.mounts.length > 1 ? await clashCheck(rec, read, `among ${s.mounts.map((m) => m.name).join(", ")}`) : await read().catch(() => []);
+    ctx.onLibraries?.({ target: s.target, image: s.image, major: s.major, base: s.base, files: libs.filter((f) => f.mount === s.extension.name) });
     await interfaceChecks(ctx, rec, pg, [s.extension], s.major);
     await serverLogCheck(rec, pg, [...s.required, s.extension].flatMap((e) => e.expectedLog));
     if (rec.failed) failedLogs = await pg.logs();

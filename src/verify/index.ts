@@ -6,6 +6,7 @@ import { Docker } from "./docker.js";
 import { testExtensionImage, type ExtensionRunContext } from "./extension-image.js";
 import { testOperand } from "./operand.js";
 import { Recorder, type CheckResult, type SubjectResult, type TestRun } from "./results.js";
+import { togetherResults, type ImageLibraries } from "./libraries.js";
 import type { SnapshotOptions } from "./snapshot.js";
 import type { Subject } from "./subjects.js";
 import { extensionUpgrade, operandUpgrade, testUpgrade, upgradeSource } from "./upgrade.js";
@@ -26,6 +27,8 @@ export interface TestOptions {
   jobs?: number;
   /** `--snapshot DIR` (and `--accept`): each extension's SQL interface written or compared. */
   snapshot?: SnapshotOptions;
+  /** Receives each extension image's own library files (runTests sets it). */
+  onLibraries?: (libs: ImageLibraries) => void;
 }
 
 const mark = { passed: "ok  ", failed: "FAIL", skipped: "skip" } as const;
@@ -44,6 +47,8 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
   const startedAt = new Date();
   const results: SubjectResult[] = [];
   const pulled = new Map<string, Promise<string | undefined>>();
+  const libraries: ImageLibraries[] = [];
+  const onLibraries = (l: ImageLibraries): void => void libraries.push(l);
   let next = 0;
   // One worker per job takes the next subject; with one job, lines stream as they come, with
   // more they are held per subject so that a subject's lines stay together.
@@ -53,7 +58,7 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
       const held: string[] = [];
       const log = jobs === 1 ? print : (line: string) => void held.push(line);
       try {
-        results[i] = await testOne(docker, subjects[i]!, `[${i + 1}/${subjects.length}]`, opts, log, pulled);
+        results[i] = await testOne(docker, subjects[i]!, `[${i + 1}/${subjects.length}]`, { ...opts, onLibraries }, log, pulled);
       } finally {
         for (const line of held) print(line);
       }
@@ -61,6 +66,12 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
   };
   try {
     await Promise.all(Array.from({ length: jobs }, worker));
+    const together = await togetherResults(libraries);
+    for (const t of together) {
+      print(`${t.target} (together):`);
+      for (const c of t.checks) print(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}`);
+      results.push(t);
+    }
   } finally {
     await docker.releaseAll();
     untrap();
@@ -80,7 +91,7 @@ async function testOne(
     log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
   const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
   log(`${counter} ${s.target} (${mode}): ${s.image}`);
-  const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume, snapshot: opts.snapshot };
+  const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume, snapshot: opts.snapshot, onLibraries: opts.onLibraries };
   const upgrade = opts.upgradeFrom === undefined ? undefined : s.kind === "operand" ? operandUpgrade(s, opts.upgradeFrom) : extensionUpgrade(s, opts.upgradeFrom, opts.imageVolume);
   const otherPlatform = opts.platform !== undefined && !s.platforms.includes(opts.platform);
   // Neither mounted nor copied: its files work only where apt put them, as operand images hold them.

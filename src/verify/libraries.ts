@@ -4,7 +4,7 @@
 //   all its libraries with `ldd`: an extension image sees only itself and what it requires;
 // - images mounted together ship no library of the same name with different content, since the
 //   dynamic linker takes the first one on LD_LIBRARY_PATH for every image that needs that name.
-import { CheckFailure, expect, type Recorder } from "./results.js";
+import { CheckFailure, expect, Recorder, type CheckResult, type SubjectResult } from "./results.js";
 import type { PgServer } from "./server.js";
 
 /** One ELF file's library that `ldd` did not find (a soname, or a symbol version it lacks). */
@@ -159,4 +159,34 @@ export async function clashCheck(rec: Recorder, read: () => Promise<LibraryFile[
     "library-clash",
   );
   return files;
+}
+
+/** One extension image's own library files, as its subject saw them mounted. */
+export interface ImageLibraries {
+  target: string;
+  image: string;
+  major: number;
+  base: string;
+  files: LibraryFile[];
+}
+
+/**
+ * The run's extension images of one major and base, all together: a Cluster may mount any of
+ * them with any other (pgbake catalog offers each), so no two may ship a library of the same
+ * name with different content. One result per major and base, each clash a failed check.
+ */
+export async function togetherResults(images: ImageLibraries[], onCheck?: (c: CheckResult) => void): Promise<SubjectResult[]> {
+  const groups = new Map<string, ImageLibraries[]>();
+  for (const i of images) groups.set(`${i.major} ${i.base}`, [...(groups.get(`${i.major} ${i.base}`) ?? []), i]);
+  const out: SubjectResult[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const rec = new Recorder(onCheck);
+    const clashes = findClashes(group.flatMap((g) => g.files));
+    if (clashes.length === 0) await rec.check(`no library clash among ${group.length} images`, async () => `${group.reduce((n, g) => n + g.files.length, 0)} library files`, "library-clash");
+    for (const c of clashes) rec.fail(`no library clash: ${c.path}`, describeClash(c), "library-clash");
+    const { major, base } = group[0]!;
+    out.push({ target: `extension images of PostgreSQL ${major} on ${base}`, image: group.map((g) => g.image).join(" "), mode: "together", checks: rec.checks, seconds: 0, extensionsChecked: 0 });
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // compiler.
 import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompilerCheck, platformCheck, preloadCheck, uidCheck } from "./checks.js";
 import type { Docker } from "./docker.js";
-import { librariesCheck } from "./libraries.js";
+import { librariesCheck, type ImageLibraries } from "./libraries.js";
 import { Recorder, type CheckResult, type SubjectResult } from "./results.js";
 import { serverLogCheck } from "./server-log.js";
 import { snapshotCheck, type SnapshotOptions } from "./snapshot.js";
@@ -18,6 +18,8 @@ export interface RunContext {
   onCheck?: (c: CheckResult) => void;
   /** `--snapshot DIR`: each extension's SQL interface written or compared. */
   snapshot?: SnapshotOptions;
+  /** Receives each extension image's own library files, for the check of all images together. */
+  onLibraries?: (libs: ImageLibraries) => void;
 }
 
 /** Where an operand image's own ELF files are (Debian's merged /usr: /lib is /usr/lib). */

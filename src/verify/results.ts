@@ -20,7 +20,8 @@ export interface VersionChange {
   after?: string;
 }
 
-export type TestMode = "operand" | "image-volume" | "copy" | "upgrade";
+/** `together`: what the run's extension images of one major and base are checked for as a set (libraries/ togetherResults). */
+export type TestMode = "operand" | "image-volume" | "copy" | "upgrade" | "together";
 
 export interface SubjectResult {
   target: string;
