@@ -68,6 +68,11 @@ describe("server log lines", () => {
     expect(left.map((l) => l.severity)).toEqual(["ERROR"]);
     expect(describeLogLines(left)).toBe('the server logged 1 ERROR: "ERROR:  function i22_boot_error() does not exist at character 8"');
   });
+
+  it("leaves out the span the upgrade paths wrote (old versions run on purpose), and nothing else", () => {
+    expect(unexpectedLogLines(log, provokedByTest, [{ from: 2, to: 3 }]).map((l) => l.severity)).toEqual(["ERROR"]);
+    expect(unexpectedLogLines(log, provokedByTest, [{ from: 3, to: 3 }]).map((l) => l.severity)).toEqual(["WARNING", "ERROR"]);
+  });
 });
 
 describe("library clashes", () => {

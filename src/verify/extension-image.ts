@@ -97,8 +97,8 @@ async function checkServer(
     const read = (): Promise<LibraryFile[]> => mountedLibraries(pg, extensionsBaseDir, s.mounts);
     const libs = s.mounts.length > 1 ? await clashCheck(rec, read, `among ${s.mounts.map((m) => m.name).join(", ")}`) : await read().catch(() => []);
     ctx.onLibraries?.({ target: s.target, image: s.image, major: s.major, base: s.base, files: libs.filter((f) => f.mount === s.extension.name) });
-    await interfaceChecks(ctx, rec, pg, [s.extension], s.major);
-    await serverLogCheck(rec, pg, [...s.required, s.extension].flatMap((e) => e.expectedLog));
+    const paths = await interfaceChecks(ctx, rec, pg, [s.extension], s.major);
+    await serverLogCheck(rec, pg, [...s.required, s.extension].flatMap((e) => e.expectedLog), [paths]);
     if (rec.failed) failedLogs = await pg.logs();
   } finally {
     await pg.remove();

@@ -5,7 +5,7 @@ import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompiler
 import type { Docker } from "./docker.js";
 import { librariesCheck, type ImageLibraries } from "./libraries.js";
 import { Recorder, type CheckResult, type SubjectResult } from "./results.js";
-import { serverLogCheck } from "./server-log.js";
+import { logLineCount, serverLogCheck, type LogSpan } from "./server-log.js";
 import { snapshotCheck, type SnapshotOptions } from "./snapshot.js";
 import { upgradePathChecks } from "./upgrade-paths.js";
 import { PgServer, ServerStartError, type ServerOptions } from "./server.js";
@@ -29,12 +29,19 @@ export const operandElfDirs = ["/usr/lib", "/usr/bin", "/usr/sbin", "/usr/local"
 export const created = (rec: Recorder, ext: ExtensionUnderTest): boolean =>
   ext.sqlNames.length > 0 && ext.sqlNames.every((n) => rec.checks.some((c) => c.name === `CREATE EXTENSION ${n}` && c.status === "passed"));
 
-/** After the extensions are created: their interface snapshots (with --snapshot), then every upgrade path each ships. */
-export async function interfaceChecks(ctx: RunContext, rec: Recorder, pg: PgServer, extensions: ExtensionUnderTest[], major: number): Promise<void> {
+/**
+ * After the extensions are created: their interface snapshots (with --snapshot), then every
+ * upgrade path each ships. Returns the span of the server log the paths wrote: old versions'
+ * scripts are run on purpose there (each path is its own check), so the log check leaves it out.
+ */
+export async function interfaceChecks(ctx: RunContext, rec: Recorder, pg: PgServer, extensions: ExtensionUnderTest[], major: number): Promise<LogSpan> {
   const made = extensions.filter((e) => created(rec, e));
   // Snapshots first: an upgrade path drops and re-creates its extension (and what depends on it).
   if (ctx.snapshot) for (const ext of made) await snapshotCheck(rec, pg, ext, major, ctx.snapshot);
-  for (const ext of made) await upgradePathChecks(rec, pg, ext);
+  const from = logLineCount(await pg.logs());
+  let paths = 0;
+  for (const ext of made) paths += await upgradePathChecks(rec, pg, ext);
+  return { from, to: paths > 0 ? logLineCount(await pg.logs()) : from };
 }
 
 /** Starts a server as a check of its own: a failed start is a failed check with the server's logs; with a platform, that it runs on it. */
@@ -77,8 +84,8 @@ export async function testOperand(ctx: RunContext, s: OperandSubject): Promise<S
       for (const d of s.dropped) await droppedCheck(rec, pg, d);
       await noCompilerCheck(rec, pg);
       await librariesCheck(rec, pg, "libraries resolve", operandElfDirs, {});
-      await interfaceChecks(ctx, rec, pg, s.extensions, s.major);
-      await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog));
+      const paths = await interfaceChecks(ctx, rec, pg, s.extensions, s.major);
+      await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog), [paths]);
       if (rec.failed) failedLogs = await pg.logs();
     } finally {
       await pg.remove();
