@@ -69,6 +69,11 @@ describe("server log lines", () => {
     expect(describeLogLines(left)).toBe('the server logged 1 ERROR: "ERROR:  function i22_boot_error() does not exist at character 8"');
   });
 
+  it("does not tell twice what a failed check's message already quotes", () => {
+    const reported = ["x: smoke test failed: ERROR:  function i22_boot_error() does not exist\nLINE 1: SELECT i22_boot_error()"];
+    expect(unexpectedLogLines(log, provokedByTest, [], reported).map((l) => l.severity)).toEqual(["WARNING"]);
+  });
+
   it("leaves out the span the upgrade paths wrote (old versions run on purpose), and nothing else", () => {
     expect(unexpectedLogLines(log, provokedByTest, [{ from: 2, to: 3 }]).map((l) => l.severity)).toEqual(["ERROR"]);
     expect(unexpectedLogLines(log, provokedByTest, [{ from: 3, to: 3 }]).map((l) => l.severity)).toEqual(["WARNING", "ERROR"]);

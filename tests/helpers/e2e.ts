@@ -49,8 +49,10 @@ export interface TestReport {
     note?: string;
     logs?: string;
     versions?: { extension: string; sqlName: string; before?: string; after?: string }[];
-    checks: { name: string; status: "passed" | "failed" | "skipped"; detail?: string }[];
+    checks: { name: string; kind?: string; status: "passed" | "failed" | "skipped"; detail?: string }[];
   }[];
+  /** Checks counted apart, per kind. */
+  kinds: { kind: string; run: number; failed: number; skipped: number }[];
 }
 
 /** `pgbake test` through the built CLI, with its JSON report read back. */
