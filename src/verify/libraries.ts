@@ -43,7 +43,7 @@ export function parseLddOutput(output: string): MissingLibrary[] {
 export function describeMissing(missing: MissingLibrary[], shown = 10): string {
   const byFile = new Map<string, string[]>();
   for (const m of missing) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.soname]);
-  const lines = [...byFile].map(([f, s]) => `${f} needs ${[...new Set(s)].join(", ")}, not found`);
+  const lines = [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, s]) => `${f} needs ${[...new Set(s)].join(", ")}, not found`);
   const more = lines.length > shown ? `; and ${lines.length - shown} more files` : "";
   return lines.slice(0, shown).join("; ") + more;
 }

@@ -28,10 +28,10 @@ export function interfaceQuery(sqlNames: string[]): string {
       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END ||
       CASE WHEN p.proisstrict THEN ' strict' ELSE '' END || CASE p.proparallel WHEN 's' THEN ' parallel safe' WHEN 'r' THEN ' parallel restricted' ELSE '' END
     FROM pg_proc p WHERE p.oid = d.objid)
-  WHEN 'pg_class'::regclass THEN (SELECT c.relkind || ' (' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+  WHEN 'pg_class'::regclass THEN (SELECT c.relkind::text || ' (' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
       FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')' FROM pg_class c WHERE c.oid = d.objid)
   WHEN 'pg_operator'::regclass THEN (SELECT 'returns ' || format_type(o.oprresult, NULL) FROM pg_operator o WHERE o.oid = d.objid)
-  WHEN 'pg_type'::regclass THEN (SELECT 'type ' || t.typtype || ', length ' || t.typlen FROM pg_type t WHERE t.oid = d.objid)
+  WHEN 'pg_type'::regclass THEN (SELECT 'type ' || t.typtype::text || ', length ' || t.typlen::text FROM pg_type t WHERE t.oid = d.objid)
   END, '')
 FROM pg_depend d JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
 WHERE d.deptype = 'e' AND e.extname IN (${sqlNames.map(quoteLiteral).join(", ")})`;

@@ -75,10 +75,11 @@ case "$mode" in
   *) echo "pgbake-collect: unknown mode $mode" >&2; exit 2 ;;
 esac
 # A mounted image's modules are found through dynamic_library_path, never in the server's own
-# $libdir: SQL that names '$libdir/<module>' literally (PostGIS's upgrade scripts name
-# '$libdir/postgis-3') fails under an image volume. A bare module name works there and in an
-# operand image alike, where dynamic_library_path is '$libdir'; CloudNativePG's extension images
-# strip the prefix the same way. A name under a subdirectory of $libdir is left alone.
+# $libdir: PostgreSQL 18 resolves a function's '$libdir/<module>' through that path, but not
+# `LOAD '$libdir/<module>'`, which PostGIS's upgrade scripts run (`ALTER EXTENSION postgis UPDATE`
+# fails under an image volume). A bare module name works there and in an operand image alike,
+# where dynamic_library_path is '$libdir'; CloudNativePG's extension images strip the prefix the
+# same way. A name under a subdirectory of $libdir is left alone.
 if [ -d "$OUT/share/extension" ]; then
   grep -RlF '$libdir/' "$OUT/share/extension" | while IFS= read -r f; do
     sed -i 's|\$libdir/\([A-Za-z0-9_.+-]*\)\([^A-Za-z0-9_.+/-]\)|\1\2|g' "$f"
