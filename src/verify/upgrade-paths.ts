@@ -66,6 +66,8 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
         `upgrade path ${sqlName} ${from} -> ${sources.defaultVersion}`,
         async () => {
           const sql = [
+            // The failure message is the error alone, not the notices of DROP ... IF EXISTS and CASCADE.
+            "SET client_min_messages = warning;",
             `DROP EXTENSION IF EXISTS ${quoteIdent(sqlName)} CASCADE;`,
             `CREATE EXTENSION ${quoteIdent(sqlName)} VERSION ${quoteLiteral(from)} CASCADE;`,
             `ALTER EXTENSION ${quoteIdent(sqlName)} UPDATE;`,
