@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
-import { runTests, subjectsFor, type Subject } from "../src/verify/index.js";
+import { runTests, subjectsFor, type Subject, type TestOptions } from "../src/verify/index.js";
 import type { ExtensionImageSubject, OperandSubject } from "../src/verify/subjects.js";
 import { snapshotFile } from "../src/verify/snapshot.js";
 import { docker, generateAndBake, pgbakeTest } from "./helpers/e2e.js";
@@ -155,14 +155,15 @@ const mountedAs = (s: ExtensionImageSubject, image: string, before: ExtensionIma
   ...s,
   mounts: [...before, ...s.mounts.slice(0, -1), { ...s.mounts.at(-1)!, image }],
 });
-const run = async (subjects: Subject[], snapshot?: { dir: string; accept: boolean }) => (await runTests(subjects, { log: () => {}, ...(snapshot ? { snapshot } : {}) })).subjects;
+/** runTests as `pgbake test --deep` runs it, unless the options say otherwise. */
+const run = async (subjects: Subject[], opts: TestOptions = { deep: true }) => (await runTests(subjects, { log: () => {}, ...opts })).subjects;
 const check = (checks: { name: string }[], name: string) => checks.find((c) => c.name === name) as { name: string; status: string; detail?: string; kind?: string } | undefined;
 
 describe("pgbake test on the good images", () => {
   let report: Awaited<ReturnType<typeof pgbakeTest>>;
   const snapshots = join(work.dir, "snapshots");
   beforeAll(async () => {
-    report = await pgbakeTest(["--snapshot", snapshots], join(work.dir, "report-good"), paths);
+    report = await pgbakeTest(["--deep", "--snapshot", snapshots], join(work.dir, "report-good"), paths);
   });
 
   it("passes every check of every image, each new check a case of its own counted in the summary", () => {
@@ -188,13 +189,17 @@ describe("pgbake test on the good images", () => {
     }
   });
 
-  it("writes one interface file per extension and major, and a second run finds it unchanged", async () => {
+  it("writes one interface file per extension and major, and a second run (without --deep) finds it unchanged and runs no other new check", async () => {
     const file = snapshotFile(snapshots, "pgbake_fixture", 18);
     expect(readFileSync(file, "utf8")).toContain("pgbake_fixture\tfunction pgbake_fixture_add(integer,integer)\treturns integer immutable strict");
     expect(existsSync(snapshotFile(snapshots, "h3", 18))).toBe(true);
     const again = await pgbakeTest(["--snapshot", snapshots, "pgbake_fixture-18-sid"], join(work.dir, "report-again"), paths);
     expect(again.exitCode, again.output.slice(-3000)).toBe(0);
     expect(check(again.report.subjects[0]!.checks, "interface snapshot pgbake_fixture")?.detail).toMatch(/objects as in /);
+    // --snapshot alone: no server log, ldd, clash or upgrade path check, and no 'together' subject.
+    expect(again.report.subjects.map((s) => s.mode)).toEqual(["image-volume"]);
+    expect(again.report.subjects[0]!.checks.filter((c) => c.kind !== undefined).map((c) => c.kind)).toEqual(["snapshot"]);
+    expect(again.report.kinds.filter((k) => k.run > 0).map((k) => k.kind)).toEqual(["snapshot"]);
   });
 
   describe("and each check failing on purpose", () => {
@@ -236,11 +241,12 @@ describe("pgbake test on the good images", () => {
       const dir = join(work.dir, "snapshots-changed");
       cpSync(snapshots, dir, { recursive: true });
       const changed = mountedAs(subject("pgbake_fixture-18-sid"), broken.changed);
-      const [s] = await run([changed], { dir, accept: false });
+      // --snapshot needs no --deep.
+      const [s] = await run([changed], { snapshot: { dir, accept: false } });
       const c = check(s!.checks, "interface snapshot pgbake_fixture");
       expect(c).toMatchObject({ status: "failed", kind: "snapshot" });
       expect(c!.detail).toContain("changed: function pgbake_fixture_add(integer,integer): returns integer immutable strict -> returns bigint immutable strict");
-      const [accepted] = await run([changed], { dir, accept: true });
+      const [accepted] = await run([changed], { snapshot: { dir, accept: true } });
       expect(check(accepted!.checks, "interface snapshot pgbake_fixture")).toMatchObject({ status: "passed", detail: expect.stringMatching(/^accepted: changed: /) });
       expect(readFileSync(snapshotFile(dir, "pgbake_fixture", 18), "utf8")).toContain("returns bigint immutable strict");
       rmSync(dir, { recursive: true });

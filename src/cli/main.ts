@@ -242,7 +242,7 @@ export const commands: Record<string, Command> = {
     },
   },
   test: {
-    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N] [--snapshot DIR [--accept]]",
+    usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N] [--deep] [--snapshot DIR [--accept]]",
     summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
     options: {
       report: { type: "string" },
@@ -252,6 +252,7 @@ export const commands: Record<string, Command> = {
       operand: { type: "string" },
       timestamp: { type: "string" },
       jobs: { type: "string" },
+      deep: { type: "boolean" },
       snapshot: { type: "string" },
       accept: { type: "boolean" },
     },
@@ -265,6 +266,7 @@ export const commands: Record<string, Command> = {
         operand: v.operand as string | undefined,
         timestamp: v.timestamp as string | undefined,
         jobs: v.jobs as string | undefined,
+        deep: v.deep as boolean | undefined,
         snapshot: v.snapshot as string | undefined,
         accept: v.accept as boolean | undefined,
       });

@@ -16,6 +16,8 @@ export interface TestCommandOptions {
   operand?: string;
   /** Servers at once, as given on the command line. */
   jobs?: string;
+  /** Server log, ldd, library clash and upgrade path checks too (TestOptions.deep). */
+  deep?: boolean;
   /** A directory of interface snapshots to write or compare with; `accept` writes what differs. */
   snapshot?: string;
   accept?: boolean;
@@ -32,7 +34,7 @@ export async function testCommand(planned: Planned, names: string[], o: TestComm
   const targets = selectTargets(planned.plan, names);
   const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry: o.registry, timestamp: o.timestamp, operandImage: o.operand });
   if (subjects.length === 0) throw new PgbakeError("the plan has no operand or extension image to test");
-  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs),
+  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs), deep: o.deep === true,
     ...(o.snapshot === undefined ? {} : { snapshot: { dir: resolve(o.snapshot), accept: o.accept === true } }),
   });
   process.stdout.write(`\n${summaryTable(run)}\n`);
