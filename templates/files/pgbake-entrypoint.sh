@@ -71,6 +71,12 @@ as_postgres() {
 # psql as the scripts get it: stop at the first error, no ~/.psqlrc, on the private socket.
 run_sql() { psql -v ON_ERROR_STOP=1 --no-psqlrc --no-password --quiet "$@"; }
 
+# TOOL FILE: the file decompressed. gzip is in every base; xz and zstd come from a type's packages.
+unpacked() {
+  command -v "$1" >/dev/null || die "$2 needs $1, which this image lacks (a type's packages can add it)"
+  "$1" -dc "$2"
+}
+
 run_init_file() {
   local file=$1
   case "$file" in
@@ -87,9 +93,9 @@ run_init_file() {
       fi
       ;;
     *.sql) say "running $file"; run_sql -f "$file" ;;
-    *.sql.gz) say "running $file"; gzip -dc "$file" | run_sql ;;
-    *.sql.xz) say "running $file"; xz -dc "$file" | run_sql ;;
-    *.sql.zst) say "running $file"; zstd -dc "$file" | run_sql ;;
+    *.sql.gz) say "running $file"; unpacked gzip "$file" | run_sql ;;
+    *.sql.xz) say "running $file"; unpacked xz "$file" | run_sql ;;
+    *.sql.zst) say "running $file"; unpacked zstd "$file" | run_sql ;;
     *) say "ignoring $file" ;;
   esac
 }

@@ -183,13 +183,19 @@ describe(`${target.name} under plain Docker`, () => {
     }
   });
 
-  it("started as root, gives a root-owned bind mount to uid 26 and runs the server as it", async () => {
+  it("started as root, gives a root-owned bind mount to uid 26 and runs the server as it; reads POSTGRES_PASSWORD_FILE", async () => {
     const dir = join(work.dir, "root-owned");
     mkdirSync(dir);
+    const secret = join(work.dir, "secret");
+    writeFileSync(secret, "from a file");
     const name = container("root");
-    await docker(["run", "-d", "--name", name, "--user", "0", "-e", "POSTGRES_PASSWORD=x", "--mount", `type=bind,source=${dir},target=/var/lib/postgresql/data`, image]);
+    const secretMount = ["--mount", `type=bind,source=${secret},target=/run/secrets/pg,readonly`];
+    const dataBind = ["--mount", `type=bind,source=${dir},target=/var/lib/postgresql/data`];
+    await docker(["run", "-d", "--name", name, "--user", "0", "-e", "POSTGRES_PASSWORD_FILE=/run/secrets/pg", ...secretMount, ...dataBind, image]);
     await ready(name);
     expect(statSync(join(dir, "PG_VERSION")).uid).toBe(26);
+    const login = await psqlOverTcp(name, { user: "postgres", password: "from a file", database: "postgres" }, "SELECT current_user");
+    expect(login.stdout, login.stderr).toBe("postgres");
     const top = await docker(["top", name, "-o", "pid,uid,args"]);
     const postmaster = top.stdout.split("\n").find((l) => /\s(\/\S+\/)?postgres$/.test(l.trim()));
     expect(postmaster, top.stdout).toBeDefined();
