@@ -189,8 +189,11 @@ initialise() {
 
   # Nothing to run and no database to create: no need for a server now.
   if [ "${#files[@]}" -gt 0 ] || [ "$POSTGRES_DB" != postgres ]; then
-    local saved_env
-    saved_env=$(export -p | grep -E '^declare -x (PGHOST|PGPORT|PGUSER|PGDATABASE|PGPASSWORD|PGHOSTADDR)=' || true)
+    # The server keeps the environment it was started with (PGPORT is its port): set aside.
+    local name saved=()
+    for name in PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD; do
+      if [ -n "${!name+set}" ]; then saved+=("$name=${!name}"); fi
+    done
     unset PGHOSTADDR
     export PGUSER=$POSTGRES_USER PGDATABASE=postgres PGPASSWORD=${PGPASSWORD:-$POSTGRES_PASSWORD}
     start_temp_server "$@"
@@ -203,7 +206,7 @@ SQL
     stop_temp_server
     rm -rf "$PGHOST"
     unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
-    eval "$saved_env"
+    for name in "${saved[@]}"; do export "$name"; done
   fi
   rm -f "$PGDATA/$incomplete"
   trap - EXIT

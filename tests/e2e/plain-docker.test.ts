@@ -50,10 +50,11 @@ async function ready(name: string): Promise<void> {
 }
 
 /** psql over TCP from another container (the image's own psql, run through its entrypoint). */
-async function psqlOverTcp(server: string, as: { user: string; password: string; database: string }, sql: string) {
+async function psqlOverTcp(server: string, as: { user: string; password: string; database: string; port?: number }, sql: string) {
   const ip = (await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", server])).stdout.trim();
+  const where = ["-h", ip, "-p", String(as.port ?? 5432), "-U", as.user, "-d", as.database];
   return docker(
-    ["run", "--rm", "-e", `PGPASSWORD=${as.password}`, image, "psql", "-h", ip, "-U", as.user, "-d", as.database, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+    ["run", "--rm", "-e", `PGPASSWORD=${as.password}`, image, "psql", ...where, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
     { reject: false },
   );
 }
@@ -137,12 +138,14 @@ describe(`${target.name} under plain Docker`, () => {
     expect(secondLogs).not.toContain("initdb.d/01-create.sh");
   });
 
-  it("without a password, rejects TCP connections and serves its socket", async () => {
+  it("without a password, rejects TCP connections and serves its socket; PGPORT is the server's port", async () => {
     const name = container("nopassword");
-    await docker(["run", "-d", "--name", name, ...dataMount(volume("nopassword")), image]);
+    // POSTGRES_DB makes it start a server while initialising, on PGPORT; the final one keeps PGPORT too.
+    await docker(["run", "-d", "--name", name, "-e", "PGPORT=6543", "-e", "POSTGRES_DB=other", ...dataMount(volume("nopassword")), image]);
     await ready(name);
-    expect((await docker(["exec", name, "psql", "-U", "postgres", "-XAtc", "SELECT current_user"])).stdout).toBe("postgres");
-    const tcp = await psqlOverTcp(name, { user: "postgres", password: "", database: "postgres" }, "SELECT 1");
+    const socket = await docker(["exec", name, "psql", "-U", "postgres", "-d", "other", "-XAtc", "SELECT current_user, current_setting('port')"]);
+    expect(socket.stdout).toBe("postgres|6543");
+    const tcp = await psqlOverTcp(name, { user: "postgres", password: "", database: "postgres", port: 6543 }, "SELECT 1");
     expect(tcp.exitCode).not.toBe(0);
     expect(tcp.stderr).toMatch(/pg_hba\.conf rejects connection/);
     expect(await logsOf(name)).toContain("no POSTGRES_PASSWORD: connections over TCP are rejected");
