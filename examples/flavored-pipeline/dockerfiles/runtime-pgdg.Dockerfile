@@ -59,7 +59,15 @@ RUN set -eux -f; \
     apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}=$pin" "postgresql-client-${PG_MAJOR}=$pin"; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*
+# Plain Docker gets the environment of the Docker Official Image (see the entrypoint's header);
+# CloudNativePG replaces the command and never runs it. The data directory exists, owned by uid
+# 26, so that a volume mounted there starts with that owner; docker-entrypoint.sh is the name
+# derived images and compose files of the official image call it by.
 COPY --chmod=0755 dockerfiles/files/pgbake-entrypoint.sh /usr/local/bin/pgbake-entrypoint.sh
+RUN set -eux; \
+    install -d -o 26 -g 26 -m 0700 "${PGDATA}"; \
+    install -d -m 0755 /docker-entrypoint-initdb.d; \
+    ln -s pgbake-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 STOPSIGNAL SIGINT
 EXPOSE 5432
 ENTRYPOINT ["pgbake-entrypoint.sh"]
