@@ -126,11 +126,10 @@ start_temp_server() {
   export PGHOST=$socket_dir PGPORT=${PGPORT:-5432}
   "$@" -c listen_addresses= -c "unix_socket_directories=$socket_dir" -p "$PGPORT" &
   temp_server=$!
-  local tries=0
+  local deadline=$((SECONDS + 120))
   until pg_isready -q; do
     kill -0 "$temp_server" 2>/dev/null || die "the server stopped before it accepted connections"
-    tries=$((tries + 1))
-    [ "$tries" -lt 600 ] || die "the server did not accept connections within 60 s"
+    [ "$SECONDS" -lt "$deadline" ] || die "the server did not accept connections within 120 s"
     sleep 0.1
   done
 }
