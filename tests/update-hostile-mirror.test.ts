@@ -5,7 +5,7 @@
 // no `source.tag` may hold. Each case: the exit code, the message (naming the URL), and the
 // project (inputs and outputs) byte for byte as it was.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -200,6 +200,20 @@ describe("update is one transaction with generate", () => {
     expect(readFileSync(join(p.dir, "pgbake.yaml"), "utf8")).toContain('version: "17.13"');
     expect(readFileSync(join(p.dir, "out/docker-bake.hcl"), "utf8")).toContain("17.13");
     expect((await p.run("generate", "--check")).exitCode).toBe(0);
+  });
+});
+
+describe("update never writes through a link", () => {
+  it("pgbake.yaml a symbolic link: exit 2 naming it, the link, its target and the outputs as they were", async () => {
+    const p = await project("newer");
+    renameSync(join(p.dir, "pgbake.yaml"), join(p.dir, "real.yaml"));
+    symlinkSync("real.yaml", join(p.dir, "pgbake.yaml"));
+    const before = p.snapshot();
+    const r = await p.run("update", "--only", "pg");
+    expect(r.stderr.split("\n").at(-1)).toBe(`pgbake: ${p.dir}/pgbake.yaml is a symbolic link: pgbake update replaces files, never links (point --config or --extensions at the files themselves)`);
+    expect(r.exitCode).toBe(2);
+    expect(p.snapshot()).toEqual(before);
+    expect(lstatSync(join(p.dir, "pgbake.yaml")).isSymbolicLink()).toBe(true);
   });
 });
 

@@ -14,7 +14,8 @@ export interface NetworkBudget {
   progress: (line: string) => void;
 }
 
-export const DEFAULT_REQUEST_SECONDS = 30;
+// A request includes its body: Debian's largest index (about 10 MB) needs 170 KB/s to fit.
+export const DEFAULT_REQUEST_SECONDS = 60;
 export const DEFAULT_DEADLINE_SECONDS = 600;
 
 /** A budget of the defaults that says nothing: tests and library calls. */

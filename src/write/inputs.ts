@@ -44,6 +44,8 @@ export function stageInputs(fs: WriterFs, staging: string, edits: InputEdit[]): 
   const out: JournalInput[] = [];
   for (const [i, e] of edits.entries()) {
     const st = fs.lstat(e.path);
+    if (st?.isSymbolicLink())
+      throw new PgbakeError(`${e.path} is a symbolic link: pgbake update replaces files, never links (point --config or --extensions at the files themselves)`);
     if (!st?.isFile() || fs.readFile(e.path).toString("utf8") !== e.before)
       throw new PgbakeError(`${e.path} changed while pgbake update ran: nothing was written; run it again`, 1);
     const mode = st.mode & 0o7777;
