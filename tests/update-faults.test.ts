@@ -163,6 +163,20 @@ describe("the combined commit failing at any filesystem call", () => {
   });
 });
 
+/** A real update killed at the first step that leaves a journal: just after the commit point. */
+async function killJustAfterCommit(): Promise<void> {
+  for (let step = 1; ; step++) {
+    reset();
+    const r = await execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
+      cwd: project,
+      reject: false,
+      env: { PGBAKE_KILL_AT_STEP: String(step) },
+    });
+    expect(r.signal, "no step left a journal").toBe("SIGKILL");
+    if (readdirSync(join(project, "out")).includes(".pgbake-journal.json")) return;
+  }
+}
+
 describe("pgbake update killed (SIGKILL) at any filesystem step", () => {
   it("the next plain `pgbake generate` finishes or undoes it: inputs and outputs agree, and it succeeds", async () => {
     const seen = { A: 0, B: 0, mixedUntilRecovered: 0 };
@@ -193,19 +207,17 @@ describe("pgbake update killed (SIGKILL) at any filesystem step", () => {
     expect(seen.mixedUntilRecovered).toBeGreaterThan(0);
   });
 
+  it("the next `pgbake update` finishes it too before it reads anything: all pins current, inputs and outputs new", async () => {
+    await killJustAfterCommit();
+    expect(which()).toBe("mixed");
+    const r = await execa("node", [cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], { cwd: project, reject: false });
+    expect(r.stdout).toBe("all pins current (pg, packages)");
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(which()).toBe("B");
+  });
+
   it("a journal naming inputs this run does not read is refused, naming them; nothing is moved", async () => {
-    // The first step that leaves a journal (a crash just after the commit point), then a run with another config.
-    let step = 1;
-    for (; ; step++) {
-      reset();
-      const r = await execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
-        cwd: project,
-        reject: false,
-        env: { PGBAKE_KILL_AT_STEP: String(step) },
-      });
-      expect(r.signal, "no step left a journal").toBe("SIGKILL");
-      if (readdirSync(join(project, "out")).includes(".pgbake-journal.json")) break;
-    }
+    await killJustAfterCommit();
     const other = join(work.dir, "other.yaml");
     writeFileSync(other, readFileSync(join(pristine, "pgbake.yaml"), "utf8"));
     const before = tree();
