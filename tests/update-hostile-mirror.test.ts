@@ -22,6 +22,8 @@ const index = "main/binary-amd64/Packages.gz";
 let server: Server;
 let url = "";
 const hanging = new Set<ServerResponse>();
+/** The size the endless case's Release lists for its index. */
+let endlessListed = 0;
 
 /** One Packages paragraph of postgresql-17. */
 const paragraph = (version: string): string => `Package: postgresql-17\nVersion: ${version}\nArchitecture: amd64\nMaintainer: t <t@example.invalid>\nDescription: test\n\n`;
@@ -75,6 +77,9 @@ beforeAll(async () => {
   suite("not-gzip", Buffer.from(paragraph("17.12-1.pgdg13+1")));
   suite("absurd", gzipSync(paragraph("17.12-1.pgdg13+1") + paragraph(`17.${"1".repeat(5000)}-1.pgdg13+1`)));
   suite("trickle", gzipSync(paragraph("17.12-1.pgdg13+1")));
+  // Signed over a small index; the server sends an endless one, without a length.
+  suite("endless", gzipSync(paragraph("17.12-1.pgdg13+1")));
+  endlessListed = readFileSync(join(www, "endless/dists/trixie-pgdg", index)).length;
 
   server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
@@ -88,6 +93,17 @@ beforeAll(async () => {
       file = readFileSync(join(www, path.replace(/\.\.+/g, "")));
     } catch {
       res.writeHead(404).end();
+      return;
+    }
+    if (path.startsWith("/endless/") && path.endsWith(".gz")) {
+      hanging.add(res);
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 << 10, 1);
+      const more = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once("drain", more);
+      };
+      more();
       return;
     }
     // The index one byte every 1.5 s, headers at once.
@@ -125,6 +141,7 @@ describe("an apt mirror that is hostile: one message naming the URL, exit 2, not
     ["bomb", [], (m: string) => `pgbake: ${pgdg(m)}/${index}: is more than 256 MiB once decompressed (pgbake's limit for this index)`],
     ["truncated", [], (m: string) => `pgbake: ${pgdg(m)}/${index}: is not a whole gzip file (unexpected end of file)`],
     ["not-gzip", [], (m: string) => `pgbake: ${pgdg(m)}/${index}: is not a whole gzip file (incorrect header check)`],
+    ["endless", [], (m: string) => `pgbake: ${pgdg(m)}/${index}: is more than the ${endlessListed} bytes the signed Release lists for it`],
     ["trickle", ["--timeout", "2"], (m: string) => `pgbake: ${pgdg(m)}/${index}: no complete answer within 2 s (--timeout)`],
     ["silence", ["--timeout", "2"], (m: string) => `pgbake: ${pgdg(m)}/InRelease: no complete answer within 2 s (--timeout)`],
     ["trickle", ["--timeout", "60", "--deadline", "3"], (m: string) => `pgbake: ${pgdg(m)}/${index}: the update's deadline of 3 s passed while reading it (--deadline)`],

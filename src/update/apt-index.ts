@@ -110,8 +110,8 @@ export class AptIndexReader {
 
   constructor(private readonly budget: NetworkBudget = defaultBudget()) {}
 
-  private get(url: string, maxBytes: number): Promise<Buffer | undefined> {
-    return getFile(url, this.budget, maxBytes);
+  private get(url: string, maxBytes: number, limitOf?: string): Promise<Buffer | undefined> {
+    return getFile(url, this.budget, maxBytes, limitOf);
   }
 
   release(repo: AptRepository): Promise<ReleaseInfo | undefined> {
@@ -205,7 +205,7 @@ export class AptIndexReader {
     const plain = path === `${dir}/Packages`;
     const limit = Math.min(want.size, plain ? LIMITS.decompressed : LIMITS.compressed);
     if (want.size > limit) throw new UpdateError(url, `is ${mib(want.size)} by the signed Release, more than the ${mib(limit)} pgbake reads from one index`);
-    const body = await this.get(url, limit);
+    const body = await this.get(url, limit, limit === want.size ? "the signed Release lists for it" : undefined);
     if (!body) throw new UpdateError(url, "not found, though the Release lists it");
     const got = createHash("sha256").update(body).digest("hex");
     if (got !== want.sha256) throw new UpdateError(url, `SHA256 ${got} differs from the signed Release's ${want.sha256}`);

@@ -27,7 +27,8 @@ export const defaultBudget = (): NetworkBudget => ({
 });
 
 const MiB = 1 << 20;
-export const mib = (bytes: number): string => `${Math.round((bytes / MiB) * 10) / 10} MiB`;
+/** A size as a message gives it: bytes below a MiB, else MiB. */
+export const mib = (bytes: number): string => (bytes < MiB ? `${bytes} bytes` : `${Math.round((bytes / MiB) * 10) / 10} MiB`);
 
 /** Why a request stopped: the per-request time, the run's deadline, or what the network said. */
 function failure(url: string, err: unknown, budget: NetworkBudget, timedOut: "request" | "deadline" | undefined): UpdateError {
@@ -45,7 +46,14 @@ function failure(url: string, err: unknown, budget: NetworkBudget, timedOut: "re
  * The body of `url`, at most `maxBytes`; undefined for 404/410 (the caller decides whether absence
  * is fine). Any other failure is an UpdateError naming the URL.
  */
-export async function fetchBounded(url: string, budget: NetworkBudget, maxBytes: number, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: Buffer } | undefined> {
+export async function fetchBounded(
+  url: string,
+  budget: NetworkBudget,
+  maxBytes: number,
+  init: RequestInit = {},
+  /** Whose limit `maxBytes` is, for the message. */
+  limitOf = "pgbake reads from one source",
+): Promise<{ status: number; headers: Headers; body: Buffer } | undefined> {
   const left = budget.started + budget.deadlineMs - Date.now();
   if (left <= 0) throw new UpdateError(url, `not read: the update's deadline of ${Math.round(budget.deadlineMs / 1000)} s has passed (--deadline)`);
   budget.progress(`reading ${url}`);
@@ -67,7 +75,7 @@ export async function fetchBounded(url: string, budget: NetworkBudget, maxBytes:
     const declared = Number(res.headers.get("content-length") ?? NaN);
     if (declared > maxBytes) {
       await res.body.cancel();
-      throw new UpdateError(url, `is ${mib(declared)}, more than the ${mib(maxBytes)} pgbake reads from one source`);
+      throw new UpdateError(url, `is ${mib(declared)}, more than the ${mib(maxBytes)} ${limitOf}`);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -75,7 +83,7 @@ export async function fetchBounded(url: string, budget: NetworkBudget, maxBytes:
       size += chunk.byteLength;
       if (size > maxBytes) {
         controller.abort();
-        throw new UpdateError(url, `is more than the ${mib(maxBytes)} pgbake reads from one source`);
+        throw new UpdateError(url, `is more than the ${mib(maxBytes)} ${limitOf}`);
       }
       chunks.push(Buffer.from(chunk));
     }
@@ -88,8 +96,8 @@ export async function fetchBounded(url: string, budget: NetworkBudget, maxBytes:
 }
 
 /** GET for a file: the body, undefined when absent, an UpdateError for any other status. */
-export async function getFile(url: string, budget: NetworkBudget, maxBytes: number): Promise<Buffer | undefined> {
-  const res = await fetchBounded(url, budget, maxBytes);
+export async function getFile(url: string, budget: NetworkBudget, maxBytes: number, limitOf?: string): Promise<Buffer | undefined> {
+  const res = await fetchBounded(url, budget, maxBytes, {}, limitOf);
   if (!res) return undefined;
   if (res.status < 200 || res.status > 299) throw new UpdateError(url, `HTTP ${res.status}`);
   return res.body;
