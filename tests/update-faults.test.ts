@@ -163,9 +163,13 @@ describe("the combined commit failing at any filesystem call", () => {
   });
 });
 
+/** The first step at which a killed update leaves a journal (the same at every run), once found. */
+let commitStep = 1;
+
 /** A real update killed at the first step that leaves a journal: just after the commit point. */
 async function killJustAfterCommit(): Promise<void> {
-  for (let step = 1; ; step++) {
+  for (let step = commitStep; ; step++) {
+    commitStep = step;
     reset();
     const r = await execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
       cwd: project,

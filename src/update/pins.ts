@@ -84,7 +84,7 @@ async function commonNewest(
 ): Promise<string> {
   const re = patternRegExp(pattern);
   const perSlot: { where: string; versions: Map<string, string> }[] = [];
-  const unfit = new Map<string, string>(); // value -> where, each value noted once
+  const unfit = new Set<string>(); // each value noted once
   for (const slot of slots) {
     const base = config.bases.find((b) => b.name === slot.base)!;
     const repos = await postgresRepositories(base, major, preview, keyrings, budget);
@@ -99,7 +99,7 @@ async function commonNewest(
           const why = fits(m[1]!);
           if (why !== undefined) {
             if (!unfit.has(m[1]!)) {
-              unfit.set(m[1]!, repo.uri);
+              unfit.add(m[1]!);
               notes.push(`${repo.uri} ${repo.suite}: ${pkg} version ${shownValue(m[1]!)} skipped: ${why}`);
             }
             continue;

@@ -33,7 +33,7 @@ const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
 
 export function isJournalInput(x: unknown): x is JournalInput {
   const i = x as JournalInput | undefined;
-  return typeof i?.path === "string" && i.path.startsWith("/") && resolve(i.path) === i.path && Number.isInteger(i.mode) && i.mode >= 0 && i.mode <= 0o7777;
+  return typeof i?.path === "string" && i.path.startsWith("/") && resolve(i.path) === i.path && Number.isInteger(i.mode) && i.mode >= 0 && i.mode <= 0o777;
 }
 
 /**
@@ -48,7 +48,8 @@ export function stageInputs(fs: WriterFs, staging: string, edits: InputEdit[]): 
       throw new PgbakeError(`${e.path} is a symbolic link: pgbake update replaces files, never links (point --config or --extensions at the files themselves)`);
     if (!st?.isFile() || fs.readFile(e.path).toString("utf8") !== e.before)
       throw new PgbakeError(`${e.path} changed while pgbake update ran: nothing was written; run it again`, 1);
-    const mode = st.mode & 0o7777;
+    // Permission bits only: a journal never gives a file setuid or sticky bits (isJournalInput refuses them).
+    const mode = st.mode & 0o777;
     if (!exists(fs, join(staging, INPUTS_DIR))) fs.mkdir(join(staging, INPUTS_DIR));
     fs.writeFile(backupOf(staging, i), e.before, 0o600);
     out.push({ path: e.path, mode });
