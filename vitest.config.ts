@@ -20,6 +20,8 @@ const pure = [
   "tests/reference-data.test.ts",
   "tests/reference-docs.test.ts",
   "tests/update-debversion.test.ts",
+  "tests/update-faults.test.ts",
+  "tests/update-hostile-mirror.test.ts",
   "tests/update-yaml-edit.test.ts",
   "tests/workflows.test.ts",
   "tests/write-concurrency.test.ts",

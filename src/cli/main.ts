@@ -12,7 +12,7 @@ import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline
 import { FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
-import { checkOutputs, writeOutputs } from "../write/index.js";
+import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
@@ -82,7 +82,16 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
-      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
+      let result;
+      try {
+        result = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
+      } catch (err) {
+        // An interrupted `pgbake update` was finished (or undone) first: what was read before is stale.
+        if (!(err instanceof InputsRecovered) || v.recovered) throw err;
+        onWait(err.message.replace(/: run again$/, ": planning again"));
+        return commands.generate!.run({ ...v, recovered: true }, []);
+      }
+      const { written, removed } = result;
       const p = planned.plan;
       print(
         `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
@@ -174,13 +183,22 @@ export const commands: Record<string, Command> = {
     },
   },
   update: {
-    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--base NAME] [--keyring FILE]... [--timeout S] [--deadline S]",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
-    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    options: {
+      check: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      only: { type: "string" },
+      base: { type: "string" },
+      keyring: { type: "string", multiple: true },
+      timeout: { type: "string" },
+      deadline: { type: "string" },
+    },
     async run(v) {
       // Imported when used: a command loads only the modules it needs (update's are many).
       const { runUpdate } = await import("./update.js");
-      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
+      const flags = { check: v.check, dryRun: v["dry-run"], only: v.only, base: v.base, keyrings: v.keyring, timeout: v.timeout, deadline: v.deadline };
+      return runUpdate(pathsOf(v), flags as Parameters<typeof runUpdate>[1], print, onWait);
     },
   },
   bake: {
@@ -329,7 +347,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    const code = (err as { code?: unknown } | undefined)?.code;
+    if (err instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
       process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
       return 2;
     }

@@ -11,6 +11,7 @@
 // journal rolls forward, or back if forward fails; staging without a journal is deleted.
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import { isMissing, twice, type WriterFs } from "./fs.js";
+import { inputsBackward, inputsForward, isJournalInput, stageInputs, unstageInputs, type InputEdit, type JournalInput } from "./inputs.js";
 
 export const STAGING_DIR = ".pgbake-staging";
 export const JOURNAL = ".pgbake-journal.json";
@@ -22,6 +23,8 @@ export interface Journal {
   removes: string[];
   /** Directories the apply step creates (parents first), removed again by a rollback. */
   dirs: string[];
+  /** Input files replaced in the same step (`pgbake update`, inputs.ts); absent for a plain write. */
+  inputs?: JournalInput[];
 }
 
 export interface StagedFile {
@@ -45,11 +48,12 @@ const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
 function readJournal(fs: WriterFs, outDir: string): Journal | undefined {
   try {
     const data = JSON.parse(fs.readFile(join(outDir, JOURNAL)).toString("utf8")) as Partial<Journal>;
-    const { writes, removes, dirs } = data;
+    const { writes, removes, dirs, inputs } = data;
     if (data.version !== 2 || !Array.isArray(writes) || !Array.isArray(removes) || !Array.isArray(dirs)) return undefined;
     if (!writes.every((w) => isOutputPath(w?.path) && typeof w.existed === "boolean") || !removes.every(isOutputPath) || !dirs.every(isOutputPath))
       return undefined;
-    return { version: 2, writes, removes, dirs };
+    if (inputs !== undefined && !(Array.isArray(inputs) && inputs.every(isJournalInput))) return undefined;
+    return { version: 2, writes, removes, dirs, ...(inputs ? { inputs } : {}) };
   } catch (err) {
     if (err instanceof SyntaxError) return undefined;
     throw err;
@@ -94,6 +98,7 @@ function moveForward(fs: WriterFs, outDir: string, journal: Journal): void {
     const backup = join(staging, "old", r);
     if (!exists(fs, backup) && exists(fs, target)) move(fs, target, backup);
   }
+  inputsForward(fs, journal.inputs ?? []);
 }
 
 /** Puts the old set back; every step can run again after a crash. */
@@ -113,14 +118,23 @@ export function applyBackward(fs: WriterFs, outDir: string, journal: Journal): v
     const dir = join(outDir, d);
     if (exists(fs, dir) && fs.readdir(dir).length === 0) fs.rmdir(dir);
   }
+  inputsBackward(fs, staging, journal.inputs ?? []);
   finish(fs, outDir);
 }
 
-/** Finishes (or, failing that, undoes) a write that a crash interrupted. Returns what it did. */
-export function recoverInterrupted(fs: WriterFs, outDir: string): "none" | "rolled-forward" | "rolled-back" {
+/**
+ * Finishes (or, failing that, undoes) a write that a crash interrupted. Returns what it did.
+ * `checkInputs` sees the input files a journal changes before anything is moved (it may refuse).
+ */
+export function recoverInterrupted(
+  fs: WriterFs,
+  outDir: string,
+  checkInputs: (inputs: JournalInput[]) => void = () => undefined,
+): "none" | "rolled-forward" | "rolled-back" {
   if (exists(fs, join(outDir, JOURNAL))) {
     const journal = readJournal(fs, outDir);
     if (journal) {
+      checkInputs(journal.inputs ?? []);
       try {
         applyForward(fs, outDir, journal);
         return "rolled-forward";
@@ -140,7 +154,15 @@ export function recoverInterrupted(fs: WriterFs, outDir: string): "none" | "roll
 }
 
 /** Replaces `writes` and deletes `removes` in outDir as one step, as far as a crash can tell. */
-export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], removes: string[], dirs: string[], hooks: WriteHooks = {}): void {
+export function replaceSet(
+  fs: WriterFs,
+  outDir: string,
+  writes: StagedFile[],
+  removes: string[],
+  dirs: string[],
+  hooks: WriteHooks = {},
+  inputEdits: InputEdit[] = [],
+): void {
   const staging = join(outDir, STAGING_DIR);
   const journal: Journal = { version: 2, writes: [], removes, dirs };
   let committed = false;
@@ -152,6 +174,10 @@ export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], r
       fs.writeFile(staged, f.content, f.mode);
       journal.writes.push({ path: f.path, existed: exists(fs, join(outDir, f.path)) });
     }
+    if (inputEdits.length > 0) {
+      if (!exists(fs, staging)) fs.mkdir(staging);
+      journal.inputs = stageInputs(fs, staging, inputEdits);
+    }
     const tmp = join(staging, JOURNAL);
     fs.writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`, 0o644);
     fs.rename(tmp, join(outDir, JOURNAL));
@@ -162,7 +188,10 @@ export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], r
     // Leave the old set, as it was: undo the moves (after the commit) or drop the staged files.
     try {
       if (committed) applyBackward(fs, outDir, journal);
-      else twice(() => fs.removeTree(staging));
+      else {
+        unstageInputs(fs, inputEdits.map((e) => e.path));
+        twice(() => fs.removeTree(staging));
+      }
     } catch {
       // The next run finishes the job (recoverInterrupted); the first failure is the one to report.
     }

@@ -80,3 +80,29 @@ export async function serve(root: string): Promise<{ url: string; server: Server
 }
 
 export const listDebs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".deb")).map((f) => join(dir, f));
+
+/**
+ * A signed suite whose index files are given as bytes (whatever a hostile mirror would publish):
+ * `files` maps a path under `dists/<suite>/` (e.g. `main/binary-amd64/Packages.gz`) to its
+ * content. The Release lists and signs exactly those files; the key is made in `gnupg` on first
+ * use and its public half written to `keyFile`.
+ */
+export function buildSignedSuite(root: string, suite: string, files: Record<string, Buffer | string>, arches: string[], gnupg: string, keyFile: string): void {
+  const dists = join(root, "dists", suite);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dists, path, ".."), { recursive: true });
+    writeFileSync(join(dists, path), content);
+  }
+  const opt = (k: string, v: string): string[] => ["-o", `APT::FTPArchive::Release::${k}=${v}`];
+  const release = execFileSync(
+    "apt-ftparchive",
+    [...opt("Origin", "pgbake-test"), ...opt("Suite", suite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
+    { cwd: root },
+  );
+  writeFileSync(join(dists, "Release"), release);
+  mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+  const gpg = (args: string[]): Buffer => execFileSync("gpg", ["--batch", "--homedir", gnupg, "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  if (!existsSync(join(gnupg, "pubring.kbx"))) gpg(["--quick-gen-key", "pgbake test repository <test@example.invalid>", "ed25519", "sign", "never"]);
+  gpg(["--yes", "--clearsign", "--output", join(dists, "InRelease"), join(dists, "Release")]);
+  writeFileSync(keyFile, gpg(["--armor", "--export"]));
+}
