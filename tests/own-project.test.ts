@@ -79,7 +79,8 @@ beforeAll(async () => {
   doc.set("bases", doc.createNode({ trixie: { image: `${registryHost}/debian:trixie@${digest.digest}`, codename: "trixie", postgres_from: "distro" } }));
   doc.set("types", doc.createNode({ minimal: { description: "PostgreSQL server and contrib only" } }));
   doc.set("platforms", doc.createNode(["linux/amd64"]));
-  doc.set("flavors", doc.createNode({ base: { description: "PostgreSQL without extensions", extensions: [] } }));
+  // Two targets, so two build jobs: the plain image and one with two contrib extensions (cheap on the same runtime).
+  doc.set("flavors", doc.createNode({ base: { description: "PostgreSQL without extensions", extensions: [] }, text: { description: "key-value and trigram search", extensions: ["hstore", "pg_trgm"] } }));
   writeFileSync(join(project, "pgbake.yaml"), doc.toString());
   await ok("npx", ["pgbake", "generate"], project);
 }, 600_000);
@@ -105,32 +106,37 @@ describe("a project of one's own, built by its own workflows", () => {
     const log: string[] = [];
     const jobs = await runner("bake", log).run(join(project, ".github/workflows/bake.yml"));
     console.log(log.join("\n"));
-    // The matrix is the plan's: one target × one platform here, each its own job.
-    expect(JSON.parse(jobs.prepare![0]!.outputs.matrix!)).toEqual({ include: [{ target: "postgresql-17-minimal-trixie", platform: "linux/amd64", runner: "ubuntu-latest" }] });
+    // The matrix is the plan's: each target × platform its own job.
+    const targets = ["postgresql-17-minimal-trixie", "postgresql-text-17-minimal-trixie"];
+    expect(JSON.parse(jobs.prepare![0]!.outputs.matrix!)).toEqual({ include: targets.map((target) => ({ target, platform: "linux/amd64", runner: "ubuntu-latest" })) });
     expect(jobs.prepare![0]!.outputs.registry_host).toBe(registryHost);
-    expect(jobs.build!.map((j) => j.matrix?.target)).toEqual(["postgresql-17-minimal-trixie"]);
-    // The build job pushed a digest, the merge job made the index of it, under the config's registry.
-    const digest = readFileSync(join(jobs.build![0]!.workspace, "digests/postgresql-17-minimal-trixie@X64"), "utf8").trim();
-    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(jobs.build!.map((j) => j.matrix?.target)).toEqual(targets);
+    // Each build job pushed a digest; the merge job made an index of it under the config's registry and tags.
     const images = readFileSync(join(jobs.merge![0]!.workspace, "images.txt"), "utf8").trim().split("\n");
-    expect(images).toHaveLength(1);
-    expect(images[0]).toMatch(new RegExp(`^${registry}/postgresql@sha256:[0-9a-f]{64}$`));
-    // The index under the config's tag holds what the build job pushed (its image, and buildx's
-    // provenance with it when the push was itself an index).
-    const raw = async (ref: string): Promise<{ mediaType: string; manifests?: { digest: string }[] }> => JSON.parse((await execa("docker", ["buildx", "imagetools", "inspect", ref, "--raw"])).stdout);
-    const pushed = await raw(`${registry}/postgresql@${digest}`);
-    const index = await raw(`${registry}/postgresql:17-minimal-trixie`);
-    expect(index.manifests!.map((m) => m.digest).sort()).toEqual(pushed.manifests ? pushed.manifests.map((m) => m.digest).sort() : [digest]);
-    expect(images[0]).toBe(`${registry}/postgresql@${(await execa("docker", ["buildx", "imagetools", "inspect", `${registry}/postgresql:17-minimal-trixie`, "--format", "{{json .Manifest}}"]).then((r) => JSON.parse(r.stdout) as { digest: string })).digest}`);
+    expect(images).toHaveLength(2);
+    const raw = async (ref: string): Promise<{ manifests?: { digest: string }[] }> => JSON.parse((await execa("docker", ["buildx", "imagetools", "inspect", ref, "--raw"])).stdout);
+    for (const [i, target] of targets.entries()) {
+      const repo = `${registry}/${target.replace(/-17-minimal-trixie$/, "")}`;
+      const digest = readFileSync(join(jobs.build![i]!.workspace, `digests/${target}@X64`), "utf8").trim();
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      // The index under the config's tag holds what the build job pushed (its image, and buildx's
+      // provenance with it when the push was itself an index).
+      const pushed = await raw(`${repo}@${digest}`);
+      const index = await raw(`${repo}:17-minimal-trixie`);
+      expect(index.manifests!.map((m) => m.digest).sort(), target).toEqual(pushed.manifests ? pushed.manifests.map((m) => m.digest).sort() : [digest]);
+      const indexDigest = (JSON.parse((await execa("docker", ["buildx", "imagetools", "inspect", `${repo}:17-minimal-trixie`, "--format", "{{json .Manifest}}"])).stdout) as { digest: string }).digest;
+      expect(images).toContain(`${repo}@${indexDigest}`);
+    }
     expect(existsSync(join(jobs.merge![0]!.workspace, "catalogs"))).toBe(true);
     // Signing and (without Trivy in Debian) scanning cannot run here: skipped, and said so.
     expect(log.some((l) => l.startsWith("-- skipped: Sign every index"))).toBe(true);
-    expect(log.filter((l) => l.startsWith("   rewritten here:"))).toHaveLength(1);
+    expect(log.filter((l) => l.startsWith("   rewritten here:"))).toHaveLength(2); // one per build job
     expect(log.some((l) => l.startsWith("-- skipped: Vulnerability scan of every index: Trivy is not in"))).toBe(true);
 
     // What the workflows pushed, started and proven by the project's own pgbake.
     const tested = await ok("npx", ["pgbake", "test"], project);
-    expect(tested).toMatch(/postgresql-17-minimal-trixie/);
+    for (const target of ["postgresql-17-minimal-trixie", "postgresql-text-17-minimal-trixie"]) expect(tested).toMatch(new RegExp(`^${target} +operand .* passed$`, "m"));
+    expect(tested).toMatch(/2 images, 2 extensions, \d+ checks: 0 failed/);
     console.log(`${tested}\nfrom an empty directory to a pushed, tested image: ${Math.round((Date.now() - started) / 1000)} s`);
   }, 900_000);
 
