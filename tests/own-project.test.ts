@@ -144,10 +144,10 @@ describe("a project of one's own, built by its own workflows", () => {
     // Today's (0.1.0) template installed an unpublished public name.
     const named = broken("public-name", "ci.yml", "- run: npm ci", `- run: npm install --global --prefix "$RUNNER_TEMP/global" "pgbake@${version}"`);
     const fresh = (name: string, dir: string): WorkflowRunner => runner(name, [], dir);
-    await expect(fresh("public-name", named).run(join(named, ".github/workflows/ci.yml"))).rejects.toThrow(/npm install --global|E404|404/);
-    // The merge job reading digests from a directory the build jobs never wrote.
-    const path = broken("wrong-path", "bake.yml", "path: digests\n", "path: digest\n");
-    await expect(fresh("wrong-path", path).run(join(path, ".github/workflows/bake.yml"))).rejects.toThrow(/merge: step .* failed/);
+    await expect(fresh("public-name", named).run(join(named, ".github/workflows/ci.yml"))).rejects.toThrow(/check: step 'npm install[^']*' failed[\s\S]*E404/);
+    // A build job uploading its digest from a directory it never wrote.
+    const path = broken("wrong-path", "bake.yml", "path: digests/*\n", "path: digest/*\n");
+    await expect(fresh("wrong-path", path).run(join(path, ".github/workflows/bake.yml"))).rejects.toThrow(/^build \(postgresql-17-minimal-trixie, .*upload-artifact@[0-9a-f]{40}: nothing at digest\/\* to upload$/);
     // A registry fixed in the workflow instead of the config's.
     const ghcr = broken("fixed-registry", "bake.yml", /registry: \$\{\{ needs\.prepare\.outputs\.registry_host \}\}/g, "registry: ghcr.io");
     await expect(fresh("fixed-registry", ghcr).run(join(ghcr, ".github/workflows/bake.yml"))).rejects.toThrow(/logs in to 'ghcr\.io', but the images go to the local registry localhost:5000/);

@@ -272,14 +272,18 @@ export class WorkflowRunner {
         const name = w.name ?? fail("no name");
         const path = w.path ?? fail("no path");
         const dir = join(workspace, path.replace(/\/\*?$/, ""));
-        if (!existsSync(dir) || readdirSync(dir).length === 0) fail(`nothing at ${path} to upload`);
+        if (!existsSync(dir) || readdirSync(dir).length === 0) {
+          // As the action: a warning unless the step says `if-no-files-found: error`.
+          if (w["if-no-files-found"] === "error") fail(`nothing at ${path} to upload`);
+          this.log(`   warning: nothing at ${path} to upload`);
+          return;
+        }
         copyFiles(dir, join(this.artifacts, name));
         return;
       }
       case "actions/download-artifact": {
         const pattern = new RegExp(`^${(w.pattern ?? w.name ?? fail("no pattern")).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
         const names = readdirSync(this.artifacts).filter((n) => pattern.test(n));
-        if (names.length === 0) fail(`no artifact matches ${w.pattern}`);
         if (w["merge-multiple"] !== "true") fail("the local runner merges artifacts only (merge-multiple: true)");
         for (const n of names) copyFiles(join(this.artifacts, n), join(workspace, w.path ?? "."));
         return;
