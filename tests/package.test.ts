@@ -64,22 +64,29 @@ describe("the npm package", () => {
 describe("a project of one's own", () => {
   it("pgbake init writes a working project: config on the built-in catalog, empty local catalog, Taskfile, workflows, .gitignore", async () => {
     await ok("pgbake", ["init", "images"], app);
-    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".gitignore", "docker-bake.hcl"])
+    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".github/workflows/update.yml", ".gitignore", "docker-bake.hcl", "package.json", "package-lock.json"])
       expect(existsSync(join(project, f)), f).toBe(true);
     expect(readdirSync(join(project, "extensions"))).toEqual([".gitkeep"]);
     expect((parse(readFileSync(join(project, "pgbake.yaml"), "utf8")) as { catalogs: string[] }).catalogs).toEqual(["builtin", "./extensions"]);
-    // The workflows and the Taskfile call the installed CLI, never this clone's files.
-    for (const wf of ["ci.yml", "bake.yml"]) {
+    // pgbake as it was installed here (app's lock: the tarball), copied into the project and
+    // locked, so the project's CI installs exactly it.
+    const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies).toEqual({ pgbake: `file:vendor/pgbake-${version}.tgz` });
+    expect(readFileSync(join(project, `vendor/pgbake-${version}.tgz`))).toEqual(readFileSync(tarball));
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
+    expect(lock.packages["node_modules/pgbake"]?.resolved).toBe(`file:vendor/pgbake-${version}.tgz`);
+    // The workflows and the Taskfile call the project's own CLI, never this clone's files or a public name.
+    for (const wf of ["ci.yml", "bake.yml", "update.yml"]) {
       const content = readFileSync(join(project, ".github/workflows", wf), "utf8");
-      expect(content).not.toMatch(/dist\/src|node dist/);
-      expect(content).toContain(`npm install --global "pgbake@${version}"`);
+      expect(content).not.toMatch(/dist\/src|node dist|npm install|pgbake@/);
+      expect(content).toMatch(/^ +- run: npm ci$/m);
       const parsed = parseWorkflow({ name: wf, content }, new NoOperationTraceWriter());
       expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
       const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
       expect((template.errors ?? []).map((e) => e.Message)).toEqual([]);
     }
     const taskfile = parse(readFileSync(join(project, "Taskfile.yml"), "utf8")) as { vars: Record<string, string> };
-    expect(taskfile.vars.PGBAKE).toBe('{{.PGBAKE | default "pgbake"}}');
+    expect(taskfile.vars.PGBAKE).toBe('{{.PGBAKE | default "npx pgbake"}}');
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, "..", "shared", "schemas", "taskfile.schema.json"), "utf8")));
     expect(validate(taskfile), JSON.stringify(validate.errors)).toBe(true);

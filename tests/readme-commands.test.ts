@@ -27,6 +27,13 @@ const checkedElsewhere: Record<string, string> = {
   "npm install --global ./pgbake-0.1.0.tgz": "tests/package.test.ts installs the packed tarball",
   "npm pack": "tests/package.test.ts",
   "bash scripts/e2e/cleanup-env.sh": "never run by tests: it stops the engine the tests use",
+  // A project of your own, from an empty directory: tests/own-project.test.ts runs these from npm pack.
+  "mkdir my-project && cd my-project": "tests/own-project.test.ts",
+  "npm install ../pgbake-0.1.0.tgz": "tests/own-project.test.ts",
+  "npx pgbake init .": "tests/own-project.test.ts",
+  "npx pgbake generate": "tests/own-project.test.ts",
+  "npx pgbake bake postgresql-17-minimal-trixie --push": "tests/own-project.test.ts (through the project's bake.yml)",
+  "npx pgbake test postgresql-17-minimal-trixie": "tests/own-project.test.ts",
 };
 /** Commands a task may run besides pgbake's: read-only, run as they are. */
 const harmless = new Set(["node --version", "docker version", "docker buildx version", "task --list"]);
@@ -63,6 +70,8 @@ beforeAll(async () => {
     cpSync(join(repoRoot, f), join(scratch.dir, f));
   }
   cpSync(join(repoRoot, "dist"), join(scratch.dir, "dist"), { recursive: true });
+  // The tarball the README installs and `init --pgbake-source` names, where the README has it.
+  await execa("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch.dir], { cwd: repoRoot });
   symlinkSync(join(repoRoot, "node_modules"), join(scratch.dir, "node_modules"));
   // `pgbake` on PATH is this copy's CLI, as `npm install --global` would make it.
   bin = join(scratch.dir, ".bin");
