@@ -8,6 +8,7 @@ import { checkOverrides, checkReleaseOverrides, representativeTargets } from "..
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
+import { allTargets } from "../render/definition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
@@ -108,7 +109,7 @@ export const commands: Record<string, Command> = {
     run(v) {
       const { plan } = planFrom(pathsOf(v));
       const group = v.group as string | undefined;
-      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'${didYouMean(group, plan.groups.map((g) => g.name))}`);
       print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
@@ -136,7 +137,8 @@ export const commands: Record<string, Command> = {
       // An extension: where it goes (the plan), then where its entry came from (the catalogs).
       const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
       if (!text) {
-        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan\n`);
+        const names = [...allTargets(plan), ...plan.groups].map((t) => t.name).concat(catalog.extensions.map((e) => e.name), (catalog.unselected ?? []).map((e) => e.name));
+        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan${visibleLines(didYouMean(pos[0]!, names))}\n`);
         return 2;
       }
       print(visibleLines(text));
@@ -205,7 +207,7 @@ export const commands: Record<string, Command> = {
       }
       let targets = pos;
       // What buildx would refuse, refused before it runs, so --dry-run fails the same way.
-      const known = [...planned.plan.operands, ...planned.plan.extensionImages, ...planned.plan.runtimes, ...planned.plan.groups].map((t) => t.name);
+      const known = [...allTargets(planned.plan), ...planned.plan.groups].map((t) => t.name);
       for (const t of targets)
         if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
       const set = [...((v.set as string[] | undefined) ?? [])];
@@ -288,13 +290,22 @@ function readMetadata(file: string): BakeMetadata {
   return data as BakeMetadata;
 }
 
+/** A usage error's message; an unknown option gets the closest one the command takes. */
+function usageMessage(err: Error, options: Options): string {
+  const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec(err.message)?.[1] : undefined;
+  if (unknown === undefined) return err.message;
+  const flags = Object.entries(options).flatMap(([long, o]) => [`--${long}`, ...(o.short ? [`-${o.short}`] : [])]);
+  const hint = didYouMean(unknown, flags);
+  return hint ? `unknown option '${unknown}'${hint}` : err.message;
+}
+
 function helpText(): string {
   const lines = ["pgbake: PostgreSQL images from an extension catalog and an image matrix", "", "Commands:"];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
   lines.push(
     "",
     "Common options:",
-    "  -c, --config FILE      project config (default: ./pgbake.yaml, else the built-in one)",
+    "  -c, --config FILE      project config (default: ./pgbake.yaml; `pgbake init DIR` makes one)",
     "  -e, --extensions DIR   a catalog directory on top of the config's `catalogs:` (repeatable; later wins)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
@@ -318,7 +329,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'\n\n${helpText()}\n`);
+    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'${didYouMean(name, Object.keys(commands))}\n\n${helpText()}\n`);
     return 2;
   }
   try {
@@ -330,7 +341,7 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(values, positionals);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
+      process.stderr.write(`pgbake ${name}: ${visibleLines(usageMessage(err as Error, { ...common, ...cmd.options }))}\nusage: ${cmd.usage}\n`);
       return 2;
     }
     return reportError(err);
