@@ -69,7 +69,7 @@ describe("pgbake add on a built-in name", () => {
     expect(builtin("pg_cron").smoke_test).toBeDefined();
   });
 
-  it("refuses an override the merged entry cannot take, as generate would (file, field, exit 2)", async () => {
+  it("refuses a field the schema refuses in the override (file:line: field, exit 2) and writes nothing", async () => {
     const r = await pgbake(["add", "pgvector", "--version", "not a version"], project);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/extensions\/pgvector\.yaml:\d+:\d+: version/);
