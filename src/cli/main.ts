@@ -19,6 +19,7 @@ import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";
+import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { UsageError } from "./usage.js";
 import { compatibilityGrid } from "../plan/grid.js";
@@ -240,7 +241,14 @@ export const commands: Record<string, Command> = {
         return 1;
       }
       const { runBake } = await import("../bake/index.js");
-      return (await runBake(opts)) === 0 ? 0 : 1;
+      const { exitCode, failures } = await runBake(opts);
+      if (failures && !opts.check && !opts.print) {
+        const { failureSummary } = await import("../bake/failures.js");
+        process.stderr.write(failureSummary(failures, exitCode));
+      }
+      // The registry the images went to: --registry, else the bake variable from the environment, else the config's.
+      if (exitCode === 0 && opts.push && !opts.print) recordPush(planned.outDir, opts.registry || process.env.registry || planned.plan.registry);
+      return exitCode === 0 ? 0 : 1;
     },
   },
   test: {
