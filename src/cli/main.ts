@@ -21,7 +21,7 @@ import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";
 import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
-import { UsageError } from "./usage.js";
+import { UsageError, usageMessage } from "./usage.js";
 import { compatibilityGrid } from "../plan/grid.js";
 import { gridMarkdown } from "./grid.js";
 
@@ -296,15 +296,6 @@ function readMetadata(file: string): BakeMetadata {
   if (data === null || typeof data !== "object" || Array.isArray(data))
     throw new PgbakeError(`${file} holds ${data === null ? "null" : Array.isArray(data) ? "a list" : typeof data}, not an object of targets; expected the file of docker buildx bake --metadata-file`);
   return data as BakeMetadata;
-}
-
-/** A usage error's message; an unknown option gets the closest one the command takes. */
-function usageMessage(err: Error, options: Options): string {
-  const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec(err.message)?.[1] : undefined;
-  if (unknown === undefined) return err.message;
-  const flags = Object.entries(options).flatMap(([long, o]) => [`--${long}`, ...(o.short ? [`-${o.short}`] : [])]);
-  const hint = didYouMean(unknown, flags);
-  return hint ? `unknown option '${unknown}'${hint}` : err.message;
 }
 
 function helpText(): string {
