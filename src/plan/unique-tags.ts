@@ -65,6 +65,6 @@ function collisionError(c: Collision, config: ProjectConfig, src: SourceDoc): In
     pos.column,
     formatPath(path),
     `template ${quote(kind, template)} gives ${c.second.target} the tag '${c.tag}' that ${c.first.target} has too${other}${more}: ` +
-      "the last one pushed would replace the other; add a placeholder that tells them apart ({type}, {flavor}, {base}, {major}, ...)",
+      `the last one pushed would replace the other; add a placeholder that tells them apart (${kind === "operand" ? "{type}, {flavor}, {base}, {major}" : "{major}, {base}, {ext_version}"}, ...)`,
   );
 }
