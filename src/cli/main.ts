@@ -253,7 +253,8 @@ export const commands: Record<string, Command> = {
   },
   test: {
     usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N]",
-    summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
+    summary:
+      "start the plan's images and prove every extension (extension images mounted as CloudNativePG does); pulled from where the last bake --push pushed, else the config's registry",
     options: {
       report: { type: "string" },
       "upgrade-from": { type: "string" },
