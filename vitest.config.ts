@@ -11,6 +11,7 @@ const pure = [
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
+  "tests/first-use.test.ts",
   "tests/grid.test.ts",
   "tests/input-shape.test.ts",
   "tests/install-source.test.ts",

@@ -100,10 +100,11 @@ describe("a project of one's own", () => {
     await ok("pgbake", ["add", "acme_audit", "--git", "https://git.acme.example/acme/acme_audit", "--ref", commit, "--build", "pgxs", "--version", "1.2.0", "--license", "Proprietary", "--description", "ACME audit hooks"], project);
     const acme = parse(readFileSync(join(project, "extensions/acme_audit.yaml"), "utf8")) as Record<string, unknown>;
     expect(acme).toMatchObject({ name: "acme_audit", kind: "source", version: "1.2.0", homepage: "https://git.acme.example/acme/acme_audit", source: { git: "https://git.acme.example/acme/acme_audit", ref: commit, build: "pgxs" } });
-    await ok("pgbake", ["add", "pg_cron", "--dir", join(work.dir, "scratch-catalog")], project);
-    const cronText = readFileSync(join(work.dir, "scratch-catalog/pg_cron.yaml"), "utf8");
-    expect(parse(cronText)).toMatchObject({ kind: "package", package: "postgresql-{major}-cron", shared_preload_libraries: ["pg_cron"], min_pg_version: 14 });
-    expect(cronText).toMatch(/# package: from reference data \(https:\/\/github\.com\/pgsty\/pig cli\/ext\/assets\/extension\.csv, Apache-2\.0\)/);
+    // A name the built-in catalog lacks (a built-in one is refused: tests/first-use.test.ts).
+    await ok("pgbake", ["add", "pljava", "--dir", join(work.dir, "scratch-catalog")], project);
+    const pljavaText = readFileSync(join(work.dir, "scratch-catalog/pljava.yaml"), "utf8");
+    expect(parse(pljavaText)).toMatchObject({ kind: "package", package: "postgresql-{major}-pljava", min_pg_version: 14 });
+    expect(pljavaText).toMatch(/# package: from reference data \(https:\/\/github\.com\/pgsty\/pig cli\/ext\/assets\/extension\.csv, Apache-2\.0\)/);
     // Without a source, an unknown extension is refused with the flags to give.
     const unknown = await run("pgbake", ["add", "acme_nothing"], project);
     expect(unknown.exitCode).toBe(2);

@@ -8,6 +8,7 @@ import { checkOverrides, checkReleaseOverrides, representativeTargets } from "..
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
+import { allTargets } from "../render/definition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
@@ -18,8 +19,9 @@ import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";
+import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
-import { UsageError } from "./usage.js";
+import { UsageError, usageMessage } from "./usage.js";
 import { compatibilityGrid } from "../plan/grid.js";
 import { gridMarkdown } from "./grid.js";
 
@@ -117,7 +119,7 @@ export const commands: Record<string, Command> = {
     run(v) {
       const { plan } = planFrom(pathsOf(v));
       const group = v.group as string | undefined;
-      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'${didYouMean(group, plan.groups.map((g) => g.name))}`);
       print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
@@ -145,7 +147,8 @@ export const commands: Record<string, Command> = {
       // An extension: where it goes (the plan), then where its entry came from (the catalogs).
       const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
       if (!text) {
-        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan\n`);
+        const names = [...allTargets(plan), ...plan.groups].map((t) => t.name).concat(catalog.extensions.map((e) => e.name), (catalog.unselected ?? []).map((e) => e.name));
+        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan${visibleLines(didYouMean(pos[0]!, names))}\n`);
         return 2;
       }
       print(visibleLines(text));
@@ -223,7 +226,7 @@ export const commands: Record<string, Command> = {
       }
       let targets = pos;
       // What buildx would refuse, refused before it runs, so --dry-run fails the same way.
-      const known = [...planned.plan.operands, ...planned.plan.extensionImages, ...planned.plan.runtimes, ...planned.plan.groups].map((t) => t.name);
+      const known = [...allTargets(planned.plan), ...planned.plan.groups].map((t) => t.name);
       for (const t of targets)
         if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
       const set = [...((v.set as string[] | undefined) ?? [])];
@@ -256,12 +259,20 @@ export const commands: Record<string, Command> = {
         return 1;
       }
       const { runBake } = await import("../bake/index.js");
-      return (await runBake(opts)) === 0 ? 0 : 1;
+      const { exitCode, failures } = await runBake(opts);
+      if (failures && !opts.check && !opts.print) {
+        const { failureSummary } = await import("../bake/failures.js");
+        process.stderr.write(failureSummary(failures, exitCode));
+      }
+      // The registry the images went to: --registry, else the bake variable from the environment, else the config's.
+      if (exitCode === 0 && opts.push && !opts.print) recordPush(planned.outDir, opts.registry || process.env.registry || planned.plan.registry);
+      return exitCode === 0 ? 0 : 1;
     },
   },
   test: {
     usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N]",
-    summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
+    summary:
+      "start the plan's images and prove every extension (extension images mounted as CloudNativePG does); pulled from where the last bake --push pushed, else the config's registry",
     options: {
       report: { type: "string" },
       "upgrade-from": { type: "string" },
@@ -312,7 +323,7 @@ function helpText(): string {
   lines.push(
     "",
     "Common options:",
-    "  -c, --config FILE      project config (default: ./pgbake.yaml, else the built-in one)",
+    "  -c, --config FILE      project config (default: ./pgbake.yaml; `pgbake init DIR` makes one)",
     "  -e, --extensions DIR   a catalog directory on top of the config's `catalogs:` (repeatable; later wins)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
@@ -336,7 +347,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'\n\n${helpText()}\n`);
+    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'${didYouMean(name, Object.keys(commands))}\n\n${helpText()}\n`);
     return 2;
   }
   try {
@@ -349,7 +360,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const code = (err as { code?: unknown } | undefined)?.code;
     if (err instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
-      process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
+      process.stderr.write(`pgbake ${name}: ${visibleLines(usageMessage(err as Error, { ...common, ...cmd.options }))}
+usage: ${cmd.usage}
+`);
       return 2;
     }
     return reportError(err);

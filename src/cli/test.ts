@@ -6,6 +6,7 @@ import type { Planned } from "../pipeline/index.js";
 import { runFailed, runTests, selectTargets, subjectsFor } from "../verify/index.js";
 import { jsonReport, junitXml, summaryTable } from "../verify/report.js";
 import { writeOutputs } from "../write/index.js";
+import { testRegistry } from "./last-push.js";
 
 export interface TestCommandOptions {
   report?: string;
@@ -26,8 +27,10 @@ export async function testCommand(planned: Planned, names: string[], o: TestComm
   if (o.timestamp !== undefined && !/^[0-9]{12}$/.test(o.timestamp)) throw new PgbakeError(`--timestamp takes YYYYMMDDhhmm, not '${o.timestamp}'`);
   if (o.jobs !== undefined && !/^[1-9][0-9]{0,2}$/.test(o.jobs)) throw new PgbakeError(`--jobs takes a whole number from 1 to 999, not '${o.jobs}'`);
   const targets = selectTargets(planned.plan, names);
-  const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry: o.registry, timestamp: o.timestamp, operandImage: o.operand });
+  const { registry, why } = testRegistry(o.registry, planned.outDir, planned.plan.registry);
+  const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry, timestamp: o.timestamp, operandImage: o.operand });
   if (subjects.length === 0) throw new PgbakeError("the plan has no operand or extension image to test");
+  process.stdout.write(`pgbake test: images from ${registry} (${why})\n`);
   const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs) });
   process.stdout.write(`\n${summaryTable(run)}\n`);
   if (reportDir !== undefined) {

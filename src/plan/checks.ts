@@ -1,10 +1,12 @@
-// The post-plan step: checks that need to know what is built. Today `generate --release`:
-// everything that goes into a published image must be pinned. Bases by digest (a tag can be
-// re-pushed) and source builds by full commit (a git tag can move).
+// The post-plan step: checks that need to know what is built. Always: every tag names one image
+// of its repository (unique-tags.ts). With `generate --release`: everything that goes into a
+// published image must be pinned. Bases by digest (a tag can be re-pushed) and source builds by
+// full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
+import { checkUniqueTags } from "./unique-tags.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
 const pinnedImage = /@sha256:[0-9a-f]{64}$/;
@@ -23,7 +25,7 @@ export function checkPlan(
   configDoc: SourceDoc,
   extensionDocs: SourceDoc[],
 ): InputError[] {
-  return checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [];
+  return [...checkUniqueTags(config, plan, configDoc), ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
 }
 
 function checkRelease(

@@ -41,6 +41,29 @@ export function basesCarrying(config: ProjectConfig, major: number): ProjectConf
   return config.bases.filter((b) => !b.majors || b.majors.includes(major));
 }
 
+/** What an operand image's tag templates fill in (docs/reference.md#tag-placeholders). */
+export const operandTagValues = (t: Pick<OperandTargetPlan, "major" | "pgVersion" | "type" | "base" | "flavor">, codename: string): Record<string, string> => ({
+  major: String(t.major),
+  version: tagSafeVersion(t.pgVersion),
+  type: t.type,
+  base: t.base,
+  flavor: t.flavor,
+  codename,
+});
+
+/** What an extension image's tag templates fill in. */
+export const extensionTagValues = (t: Pick<ExtensionTargetPlan, "version" | "major" | "base" | "extension">, codename: string): Record<string, string> => ({
+  ext_version: tagSafeVersion(t.version),
+  major: String(t.major),
+  base: t.base,
+  codename,
+  extension: t.extension,
+});
+
+/** One tag per template, without the registry; two templates giving one tag (a version without a minor) tag once. */
+export const templateTag = (repository: string, template: string, values: Record<string, string>): string => `${repository}:${fillTemplate(template, values)}`;
+const targetTags = (repository: string, templates: string[], values: Record<string, string>): string[] => [...new Set(templates.map((t) => templateTag(repository, t, values)))];
+
 /** Build args of an extension image: what it installs (package) or how it builds (source). */
 function extensionArgs(ext: ExtensionSpec, major: number, base: string): Record<string, string> {
   if (ext.kind === "package") {
@@ -65,7 +88,6 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
         if (platforms.length === 0) continue;
         if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
         const version = versionFor(ext, pg.major);
-        const values = { ext_version: tagSafeVersion(version), major: String(pg.major), base: base.name, codename: base.codename, extension: ext.name };
         const runtimeTarget = runtimeTargetName(pg.major, base.name);
         const sourceContext = ext.source ? { name: sourceContextName, value: sourceContextValue(ext, outDir) } : undefined;
         const src = ext.source;
@@ -82,8 +104,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
           args: extensionArgs(ext, pg.major, base.name),
           contexts: { runtime: `target:${runtimeTarget}`, ...(sourceContext ? { [sourceContext.name]: sourceContext.value } : {}) },
           runtimeTarget,
-          // Two templates can give one tag (a version without a minor): tag once.
-          tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
+          tags: targetTags(ext.name, config.tags.extension, extensionTagValues({ version, major: pg.major, base: base.name, extension: ext.name }, base.codename)),
           metadata: extensionMetadata({ extension: ext.name, version, major: pg.major, base: base.name }, shared),
           sourceContext,
           sourceBuild: src && {
@@ -143,14 +164,6 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             }
             return { name: spec.name, version: versionFor(spec, pg.major), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
-          const values = {
-            major: String(pg.major),
-            version: tagSafeVersion(pg.version),
-            type: type.name,
-            base: base.name,
-            flavor: flavor.name,
-            codename: base.codename,
-          };
           const runtime = runtimeTargetName(pg.major, base.name);
           const sharedPreloadLibraries = [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))];
           const runtimePackages = sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name)));
@@ -179,7 +192,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
               PACKAGES: runtimePackages.join(" "),
               SHARED_PRELOAD_LIBRARIES: sharedPreloadLibraries.join(","),
             },
-            tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
+            tags: targetTags(image, config.tags.operand, operandTagValues({ major: pg.major, pgVersion: pg.version, type: type.name, base: base.name, flavor: flavor.name }, base.codename)),
             metadata: operandMetadata({ ...facts, kept: kept.map((k) => k.name), excludedCount: excluded.length }, shared),
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },

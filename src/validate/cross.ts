@@ -126,11 +126,11 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   for (const flavor of config.flavors)
     flavor.extensions.forEach((ext, i) => {
       if (!has.has(ext))
-        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   for (const type of config.types)
     type.extensions.forEach((ext, i) => {
-      if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+      if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   // No flavors at all is a project of extension images only (CloudNativePG's extensions containers).
   if (config.flavors.length > 0 && config.types.length === 0)

@@ -5,6 +5,7 @@ import { PgbakeError } from "../model/errors.js";
 import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan } from "../model/types.js";
 import { runtimePackagesFor } from "../model/compat.js";
 import { timestampMarker } from "../model/naming.js";
+import { didYouMean } from "../validate/suggest.js";
 import type { MountedExtension } from "./cnpg.js";
 
 export interface ExtensionUnderTest {
@@ -87,7 +88,7 @@ export function selectTargets(plan: Plan, names: string[]): string[] {
     } else if (group) {
       for (const t of group.targets) if (testable.has(t)) out.add(t);
     } else {
-      throw new SubjectError(`'${name}' is no operand target, extension-image target or group of this plan`);
+      throw new SubjectError(`'${name}' is no operand target, extension-image target or group of this plan${didYouMean(name, [...testable, ...plan.groups.map((g) => g.name)])}`);
     }
   }
   return [...out];
