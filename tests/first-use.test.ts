@@ -20,7 +20,7 @@ beforeAll(async () => {
   work = tempDir("pgbake-first-use-");
   empty = join(work.dir, "empty");
   mkdirSync(empty);
-  const r = await pgbake(["init", "images"], work.dir);
+  const r = await pgbake(["init", "images", "--pgbake-source", "0.1.0", "--no-install"], work.dir);
   expect(r.exitCode, r.stderr).toBe(0);
   project = join(work.dir, "images");
 }, 120_000);
@@ -94,7 +94,7 @@ describe("did you mean", () => {
 
   it("a flavor naming a built-in entry nothing uses yet, mistyped, gets it (as extension_images does)", async () => {
     const dir = join(work.dir, "typo");
-    expect((await pgbake(["init", "typo"], work.dir)).exitCode).toBe(0);
+    expect((await pgbake(["init", "typo", "--pgbake-source", "0.1.0", "--no-install"], work.dir)).exitCode).toBe(0);
     const doc = parseDocument(readFileSync(join(dir, "pgbake.yaml"), "utf8"));
     doc.setIn(["flavors", "vector", "extensions"], doc.createNode(["pgvector", "pg_partmann"]));
     writeFileSync(join(dir, "pgbake.yaml"), doc.toString());
