@@ -13,6 +13,7 @@ const pure = [
   "tests/extension-only.test.ts",
   "tests/grid.test.ts",
   "tests/input-shape.test.ts",
+  "tests/output-confinement.test.ts",
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",
   "tests/plan.test.ts",
