@@ -12,6 +12,7 @@ const pure = [
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
   "tests/grid.test.ts",
+  "tests/input-edges.test.ts",
   "tests/input-shape.test.ts",
   "tests/output-confinement.test.ts",
   "tests/pins-preview.test.ts",
