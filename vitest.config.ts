@@ -20,6 +20,7 @@ const pure = [
   "tests/plan.test.ts",
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",
+  "tests/scale.test.ts",
   "tests/reference-docs.test.ts",
   "tests/update-debversion.test.ts",
   "tests/update-yaml-edit.test.ts",
