@@ -1,7 +1,7 @@
 // The edges of input (issue 21): only regular files are read, bounded by the bytes read rather
 // than the size a file reports; a FIFO or a device is refused at once, never waited on.
 import { spawnSync } from "node:child_process";
-import { cpSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readRegularFile } from "../src/load/text.js";
@@ -58,5 +58,39 @@ describe("only regular files are read", () => {
   it("a regular file that reports size 0 and holds more (/proc): bounded by the bytes read", () => {
     const read = readRegularFile("/proc/self/maps", 100);
     expect(read).toEqual({ problem: "the file holds more than 100 bytes (more than the 0 it reports); pgbake reads input files of up to 100 bytes" });
+  });
+});
+
+describe("local sources: bake may read them only inside the project and the entry's catalog", () => {
+  const entry = (name: string, git: string): string =>
+    `name: ${name}\ndescription: x\nlicense: MIT\nhomepage: https://example.org\nkind: source\nversion: 1.0.0\nsource:\n  git: ${git}\n  ref: main\n  build: pgxs\n`;
+  /** A project whose config layers its catalog over a library catalog installed as an npm package. */
+  function withLibrary(git: string): string {
+    const dir = project();
+    const lib = join(dir, "node_modules/libcat");
+    mkdirSync(join(lib, "extensions"), { recursive: true });
+    writeFileSync(join(lib, "package.json"), '{ "name": "libcat", "version": "1.0.0" }\n');
+    writeFileSync(join(lib, "extensions/libext.yaml"), entry("libext", git));
+    writeFileSync(join(dir, "pgbake.yaml"), `catalogs: [libcat/extensions, ./extensions]\n${readFileSync(join(dir, "pgbake.yaml"), "utf8")}`);
+    return dir;
+  }
+
+  it.each(["../../../../../../../../../../../..", "/root"])("a library catalog's source.git %s: exit 2 naming its file, line and field", async (git) => {
+    const dir = withLibrary(git);
+    const r = await pgbake(["plan", "--config", "pgbake.yaml"], dir);
+    expect(r.stderr).toBe(
+      `pgbake: 1 problem(s) in the input:\nnode_modules/libcat/extensions/libext.yaml:8:8: source.git: the local directory ${git === "/root" ? "/root" : "/"} is outside the project and this entry's catalog; ` +
+        "bake may read local sources only inside them (the project: the git work tree or npm package holding the config file, else its directory; a library catalog: its package)",
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
+  it("a library's source inside its own package, and a project's inside the project: accepted", async () => {
+    const dir = withLibrary("../src");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "extensions/mine.yaml"), entry("mine", "../src"));
+    const r = await pgbake(["plan", "--config", "pgbake.yaml"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
   });
 });

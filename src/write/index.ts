@@ -2,8 +2,8 @@
 // unchanged files are left alone, changed ones replaced as one set (journal.ts: a failure or a
 // crash leaves the old set or the new one), one run at a time (lock.ts), files pgbake made
 // earlier and no longer makes are removed, and files it never made are never touched.
-import { realpathSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
+import { realPath } from "../model/paths.js";
 import { PgbakeError } from "../model/errors.js";
 import type { RenderedFile } from "../model/files.js";
 import { guarded, nodeFs, type WriterFs } from "./fs.js";
@@ -132,16 +132,6 @@ function dirsFor(fs: WriterFs, outDir: string, paths: string[], removes: string[
   const touched = new Set([...paths, ...removes].map((p) => dirname(p)).filter((d) => !toCreate.has(d)));
   for (const d of touched) fs.checkWritable(d === "." ? outDir : join(outDir, d));
   return [...toCreate].sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b));
-}
-
-/** The path with its links resolved, as far as it exists (the missing rest kept as written). */
-function realPath(p: string): string {
-  const abs = resolve(p);
-  try {
-    return realpathSync(abs);
-  } catch {
-    return dirname(abs) === abs ? abs : join(realPath(dirname(abs)), basename(abs));
-  }
 }
 
 /** Paths that cannot be an output directory, whatever is on disk (links resolved): the root, kernel file systems, the inputs. */
