@@ -14,6 +14,7 @@ const pure = [
   "tests/grid.test.ts",
   "tests/input-edges.test.ts",
   "tests/input-shape.test.ts",
+  "tests/messages.test.ts",
   "tests/output-confinement.test.ts",
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",

@@ -2,7 +2,7 @@
 // built-in PG versions and bases, `catalogs: [builtin, ./extensions]`), an empty local catalog,
 // a Taskfile and GitHub workflows that call the installed CLI `pgbake`, and a .gitignore; then
 // generates, so the directory is a working project at once. Nothing is overwritten without --force.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parse } from "yaml";
@@ -55,6 +55,9 @@ export const initCommand = {
   run(v: Record<string, unknown>, pos: string[], print: (s: string) => void): number {
     if (pos.length !== 1) throw new UsageError("init takes one directory");
     const dir = resolve(pos[0]!);
+    if (/\.ya?ml$/i.test(dir) && !existsSync(dir))
+      throw new UsageError(`init takes the project's directory, not its config file: pgbake init ${dirname(pos[0]!)} writes ${join(dirname(pos[0]!), "pgbake.yaml")}`);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dir} is a file, not a directory: init takes the project's directory`);
     const files = projectFiles();
     const existing = [...files.keys()].filter((f) => existsSync(join(dir, f)) && f !== "extensions/.gitkeep");
     if (existing.length > 0 && !v.force)
