@@ -37,6 +37,14 @@ describe("only regular files are read", () => {
     expect(r.exitCode).toBe(2);
   });
 
+  it("pgbake add with a FIFO as the config: refused at once, exit 2", { timeout: 30_000 }, async () => {
+    const dir = project();
+    mkfifo(join(dir, "fifo.yaml"));
+    const r = await pgbake(["add", "foo", "--package", "postgresql-{major}-foo", "--config", "fifo.yaml"], dir);
+    expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\nfifo.yaml: cannot read file: it is a FIFO; pgbake reads regular files only");
+    expect(r.exitCode).toBe(2);
+  });
+
   it("--config /dev/zero (a device that reports size 0 and never ends): refused, exit 2", async () => {
     const dir = project();
     const r = await pgbake(["plan", "--config", "/dev/zero", "--extensions", "extensions"], dir);

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { LineCounter, parse, parseDocument, stringify } from "yaml";
+import { readInputText } from "../load/text.js";
 import { packageRoot } from "../model/paths.js";
 import { InputErrors } from "../model/errors.js";
 import type { SourceBuild } from "../model/types.js";
@@ -39,7 +40,8 @@ export function referenceData(): ReferenceData {
 
 /** The project's own catalog: the first directory in the config's `catalogs:`, else ./extensions. */
 function localCatalog(configPath: string): string {
-  const catalogs = existsSync(configPath) ? (parse(readFileSync(configPath, "utf8")) as { catalogs?: unknown } | null)?.catalogs : undefined;
+  // Read as every input is (a regular file, bounded): a FIFO here would wait forever.
+  const catalogs = existsSync(configPath) ? (parse(readInputText(configPath)) as { catalogs?: unknown } | null)?.catalogs : undefined;
   const dir = Array.isArray(catalogs) ? catalogs.find((c): c is string => typeof c === "string" && /^(\.{1,2}\/|\/)/.test(c)) : undefined;
   return resolve(dirname(configPath), dir ?? "./extensions");
 }
