@@ -86,6 +86,19 @@ describe("the output directory's lock", () => {
     expect(existsSync(join(dir, "docker-bake.hcl"))).toBe(true);
   });
 
+  it("a lock taken after a wait says when it was taken, not when the wait began (its age is what others judge)", () => {
+    const rendered = files();
+    // Not a child of this process: a child that exits stays a zombie (alive to kill -0) while the writer waits synchronously.
+    const sleeper = Number(spawnSync("sh", ["-c", "sleep 1.5 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" }).stdout.trim());
+    const dir = lockedDir(JSON.stringify({ pid: sleeper, start: "", host: hostname(), since: new Date().toISOString(), nonce: "x" }));
+    const began = Date.now();
+    let since = 0;
+    writeOutputs(dir, rendered, {
+      hooks: { afterCommit: () => void (since = Date.parse((JSON.parse(readFileSync(join(dir, ".pgbake.lock"), "utf8")) as { since: string }).since)) },
+    });
+    expect(since - began).toBeGreaterThan(1000);
+  });
+
   it("a FIFO where the lock goes is no lock: taken over at once, never read (a read would wait forever)", () => {
     const dir = join(work.dir, `fifo-${Math.random().toString(36).slice(2)}`);
     mkdirSync(dir);

@@ -136,12 +136,15 @@ function removeLeftovers(fs: WriterFs, dir: string): void {
 /** Takes the lock of `dir`; returns the function that releases it. */
 export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number, onWait?: (message: string) => void): () => void {
   const nonce = Math.random().toString(36).slice(2, 10);
-  const me: Holder = { pid: process.pid, start: startTimeOf(process.pid), host: hostname(), since: new Date().toISOString(), nonce };
-  const content = `${JSON.stringify(me)}\n`;
+  const start = startTimeOf(process.pid);
+  // `since` is when this attempt takes the lock (not when the wait began): the age others judge by.
+  const holder = (): string => `${JSON.stringify({ pid: process.pid, start, host: hostname(), since: new Date().toISOString(), nonce } satisfies Holder)}\n`;
+  let content = "";
   const started = Date.now();
   const deadline = started + timeoutMs;
   let told = false;
   for (;;) {
+    content = holder();
     if (createExclusive(fs, dir, LOCK, content, nonce)) break;
     const found = readHolder(fs, join(dir, LOCK));
     if (!found) continue;
