@@ -88,7 +88,7 @@ describe("local sources: bake may read them only inside the project and the entr
     const r = await pgbake(["plan", "--config", "pgbake.yaml"], dir);
     expect(r.stderr).toBe(
       `pgbake: 1 problem(s) in the input:\nnode_modules/libcat/extensions/libext.yaml:8:8: source.git: the local directory ${git === "/root" ? "/root" : "/"} is outside the project and this entry's catalog; ` +
-        "bake may read local sources only inside them (the project: the git work tree or npm package holding the config file, else its directory; a library catalog: its package)",
+        "bake may read local sources only inside them (each: the git work tree or npm package holding the config file or catalog directory, else that directory)",
     );
     expect(r.exitCode).toBe(2);
   });

@@ -1,9 +1,10 @@
 // A local source directory (a `source.git` that is no URL) is read by bake only with
 // `--allow=fs.read=DIR`, which `pgbake bake` passes (src/bake/entitlements.ts). A catalog entry
 // must not make it grant `/` or `/root`: the directory has to be inside the project or the
-// catalog the entry comes from (a library's whole package), links resolved. The project is the
-// git work tree or npm package that holds the config file (the nearest directory up from it with
-// a `.git` or a `package.json`), else the config file's directory.
+// catalog the entry comes from, links resolved. The project is the git work tree or npm package
+// that holds the config file (the nearest directory up from it with a `.git` or a
+// `package.json`), else the config file's directory; a catalog's, likewise from its directory
+// (a library's: its npm package).
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import type { SourceDoc } from "../load/index.js";
@@ -18,8 +19,8 @@ function enclosing(start: string, marks: string[]): string {
   return start;
 }
 
-/** Where a catalog's own files end: a library's package, else the catalog directory. */
-const catalogRoot = (layer: CatalogLayer): string => (layer.library ? enclosing(layer.dir, ["package.json"]) : layer.dir);
+/** Where a catalog's own files end: a library's package; a directory's work tree or package. */
+const catalogRoot = (layer: CatalogLayer): string => enclosing(layer.dir, layer.library ? ["package.json"] : [".git", "package.json"]);
 
 export function checkLocalSources(specs: ExtensionSpec[], docs: Map<string, SourceDoc>, configFile: string, layerOf?: Map<string, CatalogLayer>): InputError[] {
   const errors: InputError[] = [];
@@ -37,7 +38,7 @@ export function checkLocalSources(specs: ExtensionSpec[], docs: Map<string, Sour
       new InputError(
         src.file, pos.line, pos.column, "source.git",
         `the local directory ${dir} is outside the project${catalog && catalog !== project ? " and this entry's catalog" : ""}; bake may read local sources only inside them ` +
-          "(the project: the git work tree or npm package holding the config file, else its directory; a library catalog: its package)",
+          "(each: the git work tree or npm package holding the config file or catalog directory, else that directory)",
       ),
     );
   }
