@@ -235,7 +235,8 @@ describe("update never writes through a link", () => {
 });
 
 describe("a git remote with hostile tags", () => {
-  const remote = join(work.dir, "fixture.git");
+  // Inside the project: a local source.git outside the project and its catalogs is refused (entitlements).
+  let remote = "";
   const clone = join(work.dir, "clone");
   const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" };
   const git = (args: string[], cwd = clone): string => execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
@@ -247,6 +248,8 @@ describe("a git remote with hostile tags", () => {
   };
 
   it("tags on a blob and a tree, a quote, 200 characters: each skipped by name, the newest good tag's commit taken", async () => {
+    const p = await project("honest");
+    remote = join(p.dir, "fixture.git");
     execFileSync("git", ["init", "-q", "--bare", remote]);
     execFileSync("git", ["clone", "-q", remote, clone], { env });
     const first = commit("1.0.0");
@@ -260,7 +263,6 @@ describe("a git remote with hostile tags", () => {
     git(["tag", `v1.5.${"a".repeat(200)}`]);
     git(["push", "-q", "origin", "HEAD:refs/heads/main", "--tags"]);
 
-    const p = await project("honest");
     writeFileSync(
       join(p.dir, "extensions/fixture.yaml"),
       ["name: fixture", "description: a source following v1 tags", "license: Apache-2.0", "homepage: https://example.invalid/fixture", "kind: source", "version: 1.0.0", "source:", `  git: ${remote}`, `  ref: ${first}`, "  tag: v1.0.0", '  track: "v1.*"', "  build: pgxs", ""].join("\n"),

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { LineCounter, parse, parseDocument, stringify } from "yaml";
+import { readInputText } from "../load/text.js";
 import { builtinCatalog } from "../load/catalogs.js";
 import { listExtensionFiles, parseYamlFile, type SourceDoc } from "../load/index.js";
 import { defaultExtensionsDir, packageRoot } from "../model/paths.js";
@@ -47,7 +48,8 @@ export function referenceData(): ReferenceData {
 
 /** The config's `catalogs:` list (undefined when it has none). */
 function catalogsOf(configPath: string): unknown[] | undefined {
-  const catalogs = existsSync(configPath) ? (parse(readFileSync(configPath, "utf8")) as { catalogs?: unknown } | null)?.catalogs : undefined;
+  // Read as every input is (a regular file, bounded): a FIFO here would wait forever.
+  const catalogs = existsSync(configPath) ? (parse(readInputText(configPath)) as { catalogs?: unknown } | null)?.catalogs : undefined;
   return Array.isArray(catalogs) ? catalogs : undefined;
 }
 

@@ -5,7 +5,7 @@
 // the directory is a working project at once with its lock file: the workflows `npm ci` exactly
 // that pgbake and run `npx pgbake`. Nothing is overwritten without --force.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parse } from "yaml";
@@ -83,6 +83,9 @@ export const initCommand = {
   run(v: Record<string, unknown>, pos: string[], print: (s: string) => void): number {
     if (pos.length !== 1) throw new UsageError("init takes one directory");
     const dir = resolve(pos[0]!);
+    if (/\.ya?ml$/i.test(dir) && !existsSync(dir))
+      throw new UsageError(`init takes the project's directory, not its config file: pgbake init ${dirname(pos[0]!)} writes ${join(dirname(pos[0]!), "pgbake.yaml")}`);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${dir} is a file, not a directory: init takes the project's directory`);
     // Before anything is written: a source that cannot be told or used stops init here (exit 2).
     const source = installSource(v["pgbake-source"] as string | undefined, process.cwd());
     const files = projectFiles();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../load/text.js";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
@@ -62,11 +62,13 @@ export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
   generate: {
-    usage: "pgbake generate [--check] [--release] [--force] [--config FILE] [--extensions DIR] [--out DIR]",
+    usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
     summary:
-      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make)",
-    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" } },
+      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make; --lock-wait: how long to wait for another run writing there, default 600)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" }, "lock-wait": { type: "string" } },
     run(v) {
+      const lockWait = v["lock-wait"] as string | undefined;
+      if (lockWait !== undefined && !/^[0-9]{1,6}$/.test(lockWait)) throw new UsageError(`--lock-wait takes whole seconds (0 or more), not '${lockWait}'`);
       const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
       if (v.check) {
@@ -84,9 +86,10 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
+      const lockTimeoutMs = lockWait === undefined ? undefined : Number(lockWait) * 1000;
       let result;
       try {
-        result = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
+        result = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait, lockTimeoutMs });
       } catch (err) {
         // An interrupted `pgbake update` was finished (or undone) first: what was read before is stale.
         if (!(err instanceof InputsRecovered) || v.recovered) throw err;
@@ -300,12 +303,9 @@ export const commands: Record<string, Command> = {
 
 /** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
 function readMetadata(file: string): BakeMetadata {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new FsError("read", file, err);
-  }
+  const read = readRegularFile(file);
+  if (!("bytes" in read)) throw read.code ? new FsError("read", file, Object.assign(new Error(read.problem), { code: read.code })) : new PgbakeError(`${file}: ${read.problem}`);
+  const text = read.bytes.toString("utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -207,17 +207,26 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   const group = (name: string, description: string, targets: string[]): void => {
     if (targets.length > 0) out.push({ name, description, targets: sorted(targets) });
   };
-  group("default", "every operand and extension image", [...ops, ...exts].map((t) => t.name));
-  for (const ext of catalog.extensions)
-    group(ext.name, `images of extension ${ext.name}`, exts.filter((t) => t.extension === ext.name).map((t) => t.name));
-  for (const pg of config.postgres)
-    group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, [...ops, ...exts].filter((t) => t.major === pg.major).map((t) => t.name));
+  // Each kind of group in one pass over the targets: a filter per flavor or extension would be
+  // quadratic (thousands of flavors × tens of thousands of targets).
+  const by = <T extends { name: string }, K>(targets: T[], key: (t: T) => K): Map<K, string[]> => {
+    const m = new Map<K, string[]>();
+    for (const t of targets) {
+      const list = m.get(key(t));
+      if (list) list.push(t.name);
+      else m.set(key(t), [t.name]);
+    }
+    return m;
+  };
+  const all = [...ops, ...exts];
+  const [byExtension, byMajor, byFlavor, byBase, byType] = [by(exts, (t) => t.extension), by(all, (t) => t.major), by(ops, (t) => t.flavor), by(all, (t) => t.base), by(ops, (t) => t.type)];
+  group("default", "every operand and extension image", all.map((t) => t.name));
+  for (const ext of catalog.extensions) group(ext.name, `images of extension ${ext.name}`, byExtension.get(ext.name) ?? []);
+  for (const pg of config.postgres) group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, byMajor.get(pg.major) ?? []);
   for (const flavor of config.flavors)
-    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
-  for (const base of config.bases)
-    group(base.name, `images on base ${base.name}`, [...ops, ...exts].filter((t) => t.base === base.name).map((t) => t.name));
-  for (const type of config.types)
-    group(type.name, `operand images of type ${type.name}`, ops.filter((t) => t.type === type.name).map((t) => t.name));
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, byFlavor.get(flavor.name) ?? []);
+  for (const base of config.bases) group(base.name, `images on base ${base.name}`, byBase.get(base.name) ?? []);
+  for (const type of config.types) group(type.name, `operand images of type ${type.name}`, byType.get(type.name) ?? []);
   return out;
 }
 

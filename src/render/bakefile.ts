@@ -9,6 +9,7 @@ import { extensionImageSuffix } from "../plan/metadata.js";
 import { annotationLevels, attestationsOf, cacheToOptions, defaultVariables, imageOutput, isLocalContext, timestampFormat, usesHostNetwork, type BakeEntry } from "./definition.js";
 import { dockerComment } from "./escape.js";
 import { attr, block, code, list, object, printExpr, printHcl, ref, str, stringMap, strings, template, type Attribute, type Block, type Expr } from "./hcl.js";
+import { named } from "../model/lookup.js";
 
 const csv = (e: BakeEntry): string => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(",");
 const oci = (name: string): string => `org.opencontainers.image.${name}`;
@@ -195,7 +196,7 @@ function matrixBlock(name: string, inherits: string[], rows: Expr[], body: Attri
 }
 
 function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [string, Expr][] {
-  const base = plan.shared.bases.find((b) => b.name === t.base)!;
+  const base = named(plan.shared.bases, t.base)!;
   const fields: [string, Expr][] = [["name", str(t.name)], ["major", str(String(t.major))], ["base", str(t.base)]];
   if (dockerfile !== undefined) fields.push(["dockerfile", str(stem(dockerfile))]);
   if (t.platforms.join(",") !== base.platforms.join(",")) fields.push(["platforms", strings(t.platforms)]);
@@ -204,7 +205,7 @@ function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [
 }
 
 const runtimeDerived = (t: RuntimeTargetPlan, plan: Plan): Record<string, string> => ({
-  BASE_IMAGE: plan.shared.bases.find((b) => b.name === t.base)!.image,
+  BASE_IMAGE: named(plan.shared.bases, t.base)!.image,
   PG_MAJOR: String(t.major),
   PG_VERSION: plan.shared.postgres.find((p) => p.major === t.major)!.version,
 });
@@ -258,12 +259,11 @@ function extensionRow(t: ExtensionTargetPlan, plan: Plan, shared: ExtensionShare
 }
 
 function operandRow(t: OperandTargetPlan, plan: Plan, dockerfile: string): Expr {
-  const type = plan.shared.types.find((x) => x.name === t.type)!;
-  const flavor = plan.shared.flavors.find((f) => f.name === t.flavor)!;
+  const type = named(plan.shared.types, t.type)!;
+  const flavor = named(plan.shared.flavors, t.flavor)!;
   if (t.repository !== flavor.image) throw new Error(`render invariant: ${t.name} pushes to ${t.repository}`);
-  const images = new Set(plan.shared.extensions.map((e) => e.name));
   const contexts: Record<string, string> = { runtime: `target:${runtimeTargetName(t.major, t.base)}` };
-  for (const k of t.kept) if (images.has(k.name)) contexts[extensionContextName(k.name)] = `target:${extensionTargetName(k.name, t.major, t.base)}`;
+  for (const k of t.kept) if (named(plan.shared.extensions, k.name)) contexts[extensionContextName(k.name)] = `target:${extensionTargetName(k.name, t.major, t.base)}`;
   if (JSON.stringify(Object.entries(contexts).sort()) !== JSON.stringify(Object.entries(t.contexts).sort()))
     throw new Error(`render invariant: ${t.name}: contexts differ from the kept extensions`);
   const derived = { PG_MAJOR: String(t.major), TYPE_PACKAGES: type.packages.join(" "), PACKAGES: "", SHARED_PRELOAD_LIBRARIES: "" };

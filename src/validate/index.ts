@@ -7,6 +7,7 @@ import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
 import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
+import { checkLocalSources } from "./local-sources.js";
 import { toExtensionSpec, toProjectConfig } from "./convert.js";
 
 export interface ValidInputs {
@@ -43,6 +44,7 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     extensions.push(spec);
   }
   errors.push(...checkCatalog(extensions, docs, invalidNames));
+  errors.push(...checkLocalSources(extensions, docs, inputs.config.file, inputs.layerOf));
   const configErrors = checkSchema(inputs.config, "config");
   errors.push(...configErrors);
   let config: ProjectConfig | undefined;

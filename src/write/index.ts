@@ -3,6 +3,7 @@
 // crash leaves the old set or the new one), one run at a time (lock.ts), files pgbake made
 // earlier and no longer makes are removed, and files it never made are never touched.
 import { dirname, join, resolve, sep } from "node:path";
+import { realPath } from "../model/paths.js";
 import { PgbakeError } from "../model/errors.js";
 import type { RenderedFile } from "../model/files.js";
 import { guarded, nodeFs, type WriterFs } from "./fs.js";
@@ -56,9 +57,8 @@ export class ForeignFilesError extends PgbakeError {
   }
 }
 
-function readManifest(fs: WriterFs, outDir: string): string[] {
-  const file = join(outDir, MANIFEST);
-  if (!fs.lstat(file)) return [];
+function readManifest(fs: WriterFs, outDir: string, file = join(outDir, MANIFEST)): string[] {
+  if (!fs.lstat(file)?.isFile()) return [];
   try {
     const data = JSON.parse(fs.readFile(file).toString("utf8")) as { files?: unknown };
     return Array.isArray(data.files) ? data.files.filter(isOutputPath) : [];
@@ -115,7 +115,8 @@ function checkPaths(fs: WriterFs, outDir: string, paths: string[]): void {
       checked.add(dir);
       const st = fs.lstat(join(outDir, dir));
       if (!st) break;
-      if (!st.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is a file, not a directory`);
+      if (!st.isDirectory())
+        throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is ${st.isSymbolicLink() ? "a symbolic link (pgbake follows no link inside the output directory)" : "a file"}, not a directory`);
     }
     if (fs.lstat(join(outDir, rel))?.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: a directory is in the way`);
   }
@@ -137,13 +138,22 @@ function dirsFor(fs: WriterFs, outDir: string, paths: string[], removes: string[
   return [...toCreate].sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b));
 }
 
-/** Paths that cannot be an output directory, whatever is on disk: the root, kernel file systems, the inputs. */
+/** Paths that cannot be an output directory, whatever is on disk (links resolved): the root, kernel file systems, the inputs. */
 export function refuseOutDir(outDir: string, inputs: string[] = []): void {
   const dir = resolve(outDir);
-  if (dirname(dir) === dir) throw new PgbakeError(`${dir} cannot be an output directory: it is the root of the file system`);
-  if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new PgbakeError(`${dir} cannot be an output directory: it is on a kernel file system`);
+  const real = realPath(dir);
+  const via = real === dir ? "" : ` (${real}, through a symbolic link)`;
+  if (dirname(real) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is the root of the file system${via}`);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw new PgbakeError(`${dir} cannot be an output directory: it is on a kernel file system${via}`);
   for (const input of inputs)
-    if (resolve(input) === dir) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run`);
+    if (realPath(input) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run${via}`);
+}
+
+/** Every path a manifest lists, the one in place and those of an interrupted write's staging: all a journal may name. */
+function madeEarlier(fs: WriterFs, outDir: string): Set<string> {
+  const staging = join(outDir, STAGING_DIR);
+  const lists = [join(outDir, MANIFEST), join(staging, "new", MANIFEST), join(staging, "old", MANIFEST)].map((f) => readManifest(fs, outDir, f));
+  return new Set([MANIFEST, ...lists.flat()]);
 }
 
 /** The output directory: created if missing, refused if something else is at the path. */
@@ -170,7 +180,7 @@ export class InputsRecovered extends PgbakeError {
 /** Recovery under the lock: a journal that changes inputs may change only the run's own (`inputs`). */
 function recoverWith(fs: WriterFs, outDir: string, inputs: string[] | undefined): { outcome: ReturnType<typeof recover>; inputs: JournalInput[] } {
   let named: JournalInput[] = [];
-  const outcome = recover(fs, outDir, (journalInputs) => {
+  const outcome = recover(fs, outDir, madeEarlier(fs, outDir), (journalInputs) => {
     if (journalInputs.length > 0) checkJournalInputs(outDir, journalInputs, inputs ?? []);
     named = journalInputs;
   });
