@@ -1,9 +1,11 @@
-// The post-plan step: checks that need to know what is built. Today `generate --release`:
+// The post-plan step: checks that need to know what is built. Images that cannot start
+// (plan/composition.ts), and for `generate --release`:
 // everything that goes into a published image must be pinned. Bases by digest (a tag can be
 // re-pushed) and source builds by full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
+import { checkComposition } from "./composition.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
@@ -23,7 +25,9 @@ export function checkPlan(
   configDoc: SourceDoc,
   extensionDocs: SourceDoc[],
 ): InputError[] {
-  return checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [];
+  // Images that cannot start are refused whatever the command (plan/composition.ts).
+  const composition = checkComposition(config, catalog, plan, configDoc);
+  return [...composition, ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
 }
 
 function checkRelease(

@@ -100,6 +100,12 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       if (!exists.has(req))
         r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
+    spec.conflicts.forEach((c, i) => {
+      const path = ["conflicts", i, "extension"];
+      if (c.extension === spec.name) r.at(fieldSource(spec, "conflicts", docs), path, "an entry cannot conflict with itself");
+      else if (!exists.has(c.extension))
+        r.at(fieldSource(spec, "conflicts", docs), path, `conflicts with unknown extension '${c.extension}'${didYouMean(c.extension, known)}`);
+    });
   }
   // requires cycles: depth-first search over the known names.
   const state = new Map<string, "open" | "done">();
