@@ -77,6 +77,8 @@ export type PreloadPosition = "first" | "last";
 export interface StartupNeed {
   kind: "setting" | "file" | "daemon";
   name: string;
+  /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
+  value?: string;
   reason: string;
 }
 

@@ -49,6 +49,7 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     startup_needs: ext<Obj[]>(data.startup_needs, "startup_needs").map((n) => ({
       kind: n.kind as ExtensionSpec["startup_needs"][number]["kind"],
       name: String(n.name),
+      ...(n.value === undefined ? {} : { value: String(n.value) }),
       reason: String(n.reason),
     })),
     runtime_packages: list(ext(data.runtime_packages, "runtime_packages")),

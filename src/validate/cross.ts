@@ -100,6 +100,10 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       if (!exists.has(req))
         r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
+    spec.startup_needs.forEach((n, i) => {
+      if (n.value !== undefined && n.kind !== "setting")
+        r.at(fieldSource(spec, "startup_needs", docs), ["startup_needs", i, "value"], `a value is for a setting, not a ${n.kind}`);
+    });
     spec.conflicts.forEach((c, i) => {
       const path = ["conflicts", i, "extension"];
       if (c.extension === spec.name) r.at(fieldSource(spec, "conflicts", docs), path, "an entry cannot conflict with itself");

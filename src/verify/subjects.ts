@@ -19,6 +19,13 @@ export interface ExtensionUnderTest {
   preloadPosition?: PreloadPosition;
   /** A tool's binaries. */
   binaries: string[];
+  /** Settings its entry needs at startup (startup_needs with a value): servers holding it start with them. */
+  settings: Record<string, string>;
+}
+
+/** The settings a server holding `extensions` starts with (`postgres -c`), from their startup_needs. */
+export function startupSettings(extensions: ExtensionUnderTest[]): Record<string, string> {
+  return Object.assign({}, ...extensions.map((e) => e.settings)) as Record<string, string>;
 }
 
 export interface DroppedExtension {
@@ -95,6 +102,9 @@ export function selectTargets(plan: Plan, names: string[]): string[] {
   return [...out];
 }
 
+const settingsOf = (s: ExtensionSpec): Record<string, string> =>
+  Object.fromEntries(s.startup_needs.filter((n) => n.kind === "setting" && n.value !== undefined).map((n) => [n.name, n.value!]));
+
 export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[], opts: SubjectOptions = {}): Subject[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const spec = (name: string): ExtensionSpec => {
@@ -107,7 +117,7 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
   const under = (name: string, version: string): ExtensionUnderTest => {
     const s = spec(name);
     const binaries = s.kind === "tool" ? (s.source?.binaries ?? []) : [];
-    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries };
+    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries, settings: settingsOf(s) };
   };
   const out: Subject[] = [];
   for (const name of targets) {
