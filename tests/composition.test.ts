@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
 import { explain } from "../src/cli/report.js";
-import { preloadFor, subjectsFor, type ExtensionImageSubject } from "../src/verify/subjects.js";
+import { preloadFor, startupSettings, subjectsFor, type ExtensionImageSubject, type OperandSubject } from "../src/verify/subjects.js";
 import { InputErrors } from "../src/model/errors.js";
 import { pgbake } from "./helpers/cli.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "./helpers/workspace.js";
@@ -142,6 +142,15 @@ describe("a flavor that cannot start", () => {
     const { plan } = planFrom({ config: p.config, extensions: p.catalog });
     expect(plan.operands[0]!.startupNeeds.map((n) => [n.extension, n.kind, n.name])).toEqual([["pgq", "daemon", "pgqd"]]);
     expect(explain(plan, plan.operands[0]!.name)).toContain("! pgq needs daemon pgqd, which the image does not provide: events reach consumers only after ticks");
+  });
+
+  it("pgbake test starts a server with the settings its entries need (a list setting joined, each item once)", () => {
+    const p = project(["wal2json", "pg_squeeze"]);
+    for (const f of ["wal2json.yaml", "pg_squeeze.yaml"]) cpSync(join(defaultExtensions, f), join(p.catalog, f));
+    const { plan, catalog } = planFrom({ config: p.config, extensions: p.catalog });
+    const [op] = subjectsFor(plan, catalog.extensions, [plan.operands[0]!.name]) as OperandSubject[];
+    // wal2json's output_plugin_libraries need has no value (its smoke test SETs it per session): only pg_squeeze's counts.
+    expect(startupSettings(op!.extensions)).toEqual({ wal_level: "logical", output_plugin_libraries: "pgoutput,test_decoding,pg_squeeze" });
   });
 
   it("the fixture flavor as committed plans, fixture first", () => {

@@ -23,9 +23,16 @@ export interface ExtensionUnderTest {
   settings: Record<string, string>;
 }
 
-/** The settings a server holding `extensions` starts with (`postgres -c`), from their startup_needs. */
+/**
+ * The settings a server holding `extensions` starts with (`postgres -c`), from their startup_needs.
+ * Two entries needing one setting are both served: a list setting (output_plugin_libraries) takes
+ * the union of their items, in order.
+ */
 export function startupSettings(extensions: ExtensionUnderTest[]): Record<string, string> {
-  return Object.assign({}, ...extensions.map((e) => e.settings)) as Record<string, string>;
+  const items = new Map<string, string[]>();
+  for (const [name, value] of extensions.flatMap((e) => Object.entries(e.settings)))
+    items.set(name, [...new Set([...(items.get(name) ?? []), ...value.split(",").map((v) => v.trim())])]);
+  return Object.fromEntries([...items].map(([name, values]) => [name, values.join(",")]));
 }
 
 export interface DroppedExtension {
