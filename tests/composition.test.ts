@@ -129,11 +129,12 @@ describe("a flavor that cannot start", () => {
     expect(message).toContain("citus and pgbake_hookfirst cannot share a server");
   });
 
-  it("a conflict with an entry no catalog has is bad input in the entry's file", () => {
+  it("a conflict naming an entry the catalog lacks is fine, unless it is close to one it has (a typo): bad input in the entry's file", () => {
     const bad = ["name: pgbake_clash", "description: x", "license: MIT", "homepage: https://example.invalid/x", "kind: contrib", 'version: "1"', "conflicts:", "  - extension: pgaudt", "    reason: x", ""].join("\n");
     const message = refusal(project(["pgaudit"], { pgbake_clash: bad }));
     expect(message).toMatch(/pgbake_clash\.yaml:8:\d+.*conflicts\[0\]\.extension/);
     expect(message).toContain("conflicts with unknown extension 'pgaudt' (did you mean 'pgaudit'?)");
+    expect(refusal(project(["pgaudit"], { pgbake_clash: bad.replace("pgaudt", "timescaledb") }))).toBe("(planned)");
   });
 
   it("explain names what an entry needs at startup that the image does not provide (pgq's ticker daemon)", () => {
