@@ -17,6 +17,7 @@ import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { initCommand } from "./init.js";
+import { deriveCommand } from "./derive.js";
 import { explainOrigin } from "./origin.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { UsageError } from "./usage.js";
@@ -58,6 +59,7 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 
 export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
+  derive: { ...deriveCommand, run: (v) => deriveCommand.run(v, pathsOf(v), print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
   generate: {
     usage: "pgbake generate [--check] [--release] [--force] [--config FILE] [--extensions DIR] [--out DIR]",
@@ -174,13 +176,13 @@ export const commands: Record<string, Command> = {
     },
   },
   update: {
-    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]... [--exclude-missing]",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
-    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true }, "exclude-missing": { type: "boolean" } },
     async run(v) {
       // Imported when used: a command loads only the modules it needs (update's are many).
       const { runUpdate } = await import("./update.js");
-      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
+      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined, excludeMissing: v["exclude-missing"] as boolean | undefined }, print);
     },
   },
   bake: {
@@ -301,7 +303,7 @@ function helpText(): string {
     "  -h, --help             help for pgbake or a command",
     "  -V, --version          pgbake's version",
     "",
-    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
+    "Exit codes: 0 success, 1 build failure, drift, stale pins (update --check) or packages a suite lacks (update), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }

@@ -4,12 +4,15 @@ import { planFrom, type InputPaths } from "../pipeline/index.js";
 import { displayPath } from "../model/errors.js";
 import { editedInputs, writeApplied } from "../update/apply.js";
 import { findPinChanges, UPDATE_KINDS, type PinChange, type UpdateKind } from "../update/pins.js";
+import { absentReason, missingAdvice, type MissingPackage } from "../update/suites.js";
 
 export interface UpdateFlags {
   check?: boolean;
   dryRun?: boolean;
   only?: string;
   keyrings?: string[];
+  /** Write each package a suite lacks as the fact `suites.<suite>.<major>.absent`. */
+  excludeMissing?: boolean;
 }
 
 import { UsageError } from "./usage.js";
@@ -32,11 +35,31 @@ export function changeTable(changes: PinChange[]): string {
   return ["| pin | file | old | new | targets rebuilt |", "| --- | --- | --- | --- | ---: |", ...rows].join("\n");
 }
 
+/** Every package a suite lacks, one table, with what to do about each. */
+export function missingTable(missing: MissingPackage[]): string {
+  const rows = missing.map((m) => `| ${cell(m.extension)} | ${m.major} | ${cell(m.suite)} | ${cell(m.package)} | ${cell(m.archs.join(", "))} | ${cell(missingAdvice(m))} |`);
+  return ["| extension | PG | suite | package | missing for | what to do |", "| --- | ---: | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/** The facts `--exclude-missing` would write, as YAML a reader can paste. */
+function offeredFacts(missing: MissingPackage[]): string {
+  return missing
+    .map((m) => `${displayPath(m.file)}:\n  suites:\n    ${m.suite}:\n      "${m.major}": { absent: ${JSON.stringify(absentReason(m))} }`)
+    .join("\n");
+}
+
 export async function runUpdate(paths: InputPaths, flags: UpdateFlags, print: (s: string) => void): Promise<number> {
   const only = parseOnly(flags.only);
   const planned = planFrom(paths);
-  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, { only, keyrings: flags.keyrings ?? [] });
+  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, { only, keyrings: flags.keyrings ?? [], excludeMissing: flags.excludeMissing });
   for (const note of result.notes) print(`note: ${note}`);
+  if (result.missing.length > 0 && !flags.excludeMissing) {
+    print(
+      `${result.missing.length} package(s) missing from the suites the plan builds them for (nothing written):\n\n${missingTable(result.missing)}\n\n` +
+        `Rerun with --exclude-missing to record each as a fact (images of that suite and major then leave the extension out with its reason):\n\n${offeredFacts(result.missing)}`,
+    );
+    return 1;
+  }
   const what = [...only].join(", ");
   if (result.changes.length === 0) {
     print(`all pins current (${what})`);

@@ -39,6 +39,8 @@ export interface ExtensionSpec {
   version: string;
   /** Per-major versions where they differ (pgaudit has one per major). */
   versions_by_major: Record<string, string>;
+  /** Per apt suite, per major: what that suite carries where it differs (`suites` in YAML). */
+  suites: Record<string, Record<string, SuiteEntry>>;
   /** Apt package name pattern for kind package; `{major}` is replaced. */
   package?: string;
   /** Apt version pattern; `{version}` is the version for the major. */
@@ -64,6 +66,13 @@ export interface ExtensionSpec {
   file: string;
   /** Which catalog layer defined it and what later layers changed (layered catalogs only). */
   origin?: ExtensionOrigin;
+}
+
+/** One suite's fact for one major: its version, its package name, or why it has none. */
+export interface SuiteEntry {
+  version?: string;
+  package?: string;
+  absent?: string;
 }
 
 export interface PostgresVersion {

@@ -3,14 +3,13 @@
 // from their registry. Reads only; the result is a list of changes with the YAML edits they need.
 import { dirname, resolve } from "node:path";
 import type { ExtensionSpec, Plan, ProjectConfig } from "../model/types.js";
-import { versionFor } from "../model/compat.js";
+import { packageFor, suiteOf, versionFor } from "../model/compat.js";
 import { fillTemplate } from "../model/naming.js";
-import { AptIndexReader, debianArch } from "./apt-index.js";
-import { compareDebVersions, newestDebVersion } from "./debversion.js";
+import { AptIndexReader } from "./apt-index.js";
 import { UpdateError } from "./errors.js";
 import { newestMatching, remoteTags } from "./git-tags.js";
 import { parseImageRef, tagDigest } from "./registry.js";
-import { postgresRepositories } from "./repositories.js";
+import { absentEdit, missingPackage, newestCommon, pinsVersion, slotDetail, slotVersions, suiteVersionEdit, validVersion, type MissingPackage, type Slot } from "./suites.js";
 import { affectedTargets } from "./rebuilds.js";
 import type { YamlEdit } from "./yaml-edit.js";
 
@@ -38,25 +37,16 @@ export interface UpdateResult {
   edits: FileEdits[];
   /** Pins update leaves alone, with why (a base pinned by digest alone, ...). */
   notes: string[];
+  /** Packages a suite lacks for a major the plan builds there, every one of them. */
+  missing: MissingPackage[];
 }
 
 export interface UpdateOptions {
   only: Set<UpdateKind>;
+  /** Write each package a suite lacks as `suites.<suite>.<major>.absent` (else they are only reported). */
+  excludeMissing?: boolean;
   /** Keyrings trusted beside each repository's own (--keyring). */
   keyrings: string[];
-}
-
-/** An apt version pattern (`{version}-*`) as a regex whose group 1 is the version. */
-function patternRegExp(pattern: string): RegExp {
-  const parts = pattern.split("{version}").map((p) => p.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*"));
-  return new RegExp(`^${parts.join("(.+)")}$`);
-}
-
-const validVersion = /^[0-9A-Za-z][0-9A-Za-z.+~_-]*$/;
-
-interface Slot {
-  base: string;
-  platforms: string[];
 }
 
 /**
@@ -75,36 +65,10 @@ async function commonNewest(
   keyrings: string[],
   accept: (v: string) => boolean,
 ): Promise<string> {
-  const re = patternRegExp(pattern);
-  const perSlot: { where: string; versions: Map<string, string> }[] = [];
-  for (const slot of slots) {
-    const base = config.bases.find((b) => b.name === slot.base)!;
-    const repos = await postgresRepositories(base, major, preview, keyrings);
-    for (const platform of slot.platforms) {
-      const arch = debianArch(platform);
-      const versions = new Map<string, string>(); // upstream -> full Debian version (newest)
-      for (const repo of repos) {
-        const index = await reader.versions(repo, arch);
-        for (const full of index?.get(pkg) ?? []) {
-          const m = re.exec(full);
-          if (!m || !validVersion.test(m[1]!) || !accept(m[1]!)) continue;
-          const prev = versions.get(m[1]!);
-          if (!prev || compareDebVersions(full, prev) > 0) versions.set(m[1]!, full);
-        }
-      }
-      perSlot.push({ where: `${arch} (base ${slot.base}, ${repos.map((r) => `${r.uri} ${r.suite}`).join(" + ")})`, versions });
-    }
-  }
-  const common = perSlot.reduce<string[] | undefined>(
-    (acc, s) => (acc === undefined ? [...s.versions.keys()] : acc.filter((v) => s.versions.has(v))),
-    undefined,
-  ) ?? [];
-  const newest = common.sort((a, b) => compareDebVersions(a, b)).at(-1);
+  const perSlot = await slotVersions(reader, config, pkg, pattern, major, preview, slots, keyrings, accept);
+  const newest = newestCommon(perSlot);
   if (newest !== undefined) return newest;
-  const detail = perSlot
-    .map((s) => `${s.where}: ${s.versions.size === 0 ? `no ${pkg}` : `newest ${newestDebVersion(s.versions.values())}`}`)
-    .join("; ");
-  throw new UpdateError(pkg, `no version of ${what} that every architecture carries: ${detail}. Wait for the repository, or narrow the extension's \`platforms\` (or \`bases\`) to where it exists`);
+  throw new UpdateError(pkg, `no version of ${what} that every architecture carries: ${slotDetail(perSlot, pkg)}. Wait for the repository, or narrow the extension's \`platforms\` (or \`bases\`) to where it exists`);
 }
 
 const slotsOf = (targets: { base: string; platforms: string[] }[]): Slot[] => targets.map((t) => ({ base: t.base, platforms: t.platforms }));
@@ -114,6 +78,7 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
   const changes: PinChange[] = [];
   const edits = new Map<string, YamlEdit[]>();
   const notes: string[] = [];
+  const missing: MissingPackage[] = [];
   const edit = (file: string, e: YamlEdit): void => void edits.set(file, [...(edits.get(file) ?? []), e]);
 
   if (opts.only.has("pg"))
@@ -136,8 +101,34 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
       for (const major of majors) {
         const pkg = fillTemplate(ext.package!, { major: String(major) });
         const preview = config.postgres.find((p) => p.major === major)?.preview ?? false;
-        const slots = slotsOf(targets.filter((t) => t.major === major));
-        const newest = await commonNewest(reader, config, `${ext.name} for PG ${major}`, pkg, ext.package_version, major, preview, slots, opts.keyrings, () => true);
+        const majorTargets = targets.filter((t) => t.major === major);
+        // A distribution's suites each carry their own version: one `suites` entry per suite.
+        for (const base of config.bases.filter((b) => b.postgres_from === "distro" && majorTargets.some((t) => t.base === b.name))) {
+          const suite = suiteOf(base);
+          const suitePkg = packageFor(ext, major, suite);
+          const perSlot = await slotVersions(reader, config, suitePkg, ext.package_version, major, preview, slotsOf(majorTargets.filter((t) => t.base === base.name)), opts.keyrings, () => true);
+          const newest = newestCommon(perSlot);
+          if (newest === undefined) {
+            missing.push(missingPackage(ext, major, suite, suitePkg, perSlot));
+            continue;
+          }
+          const old = versionFor(ext, major, suite);
+          if (newest === old || !pinsVersion(ext.package_version)) continue;
+          changes.push({ kind: "packages", pin: `${ext.name} (PG ${major}, ${suite})`, file: ext.file, old, new: newest, rebuilds: affectedTargets(plan, { extension: ext.name, major, base: base.name }) });
+          edit(ext.file, suiteVersionEdit(ext, suite, major, newest));
+        }
+        const slots = slotsOf(majorTargets.filter((t) => config.bases.find((b) => b.name === t.base)!.postgres_from === "pgdg"));
+        if (slots.length === 0) continue;
+        const perSlot = await slotVersions(reader, config, pkg, ext.package_version, major, preview, slots, opts.keyrings, () => true);
+        const newest = newestCommon(perSlot);
+        if (newest === undefined) {
+          // Reported per suite with every other missing package, not one error at the first.
+          const perBase = slots.map((slot) => ({ base: config.bases.find((b) => b.name === slot.base)!, slice: perSlot.filter((s) => s.where.includes(`(base ${slot.base},`)) }));
+          const lacking = perBase.filter((b) => newestCommon(b.slice) === undefined);
+          for (const b of lacking.length > 0 ? lacking : perBase) missing.push(missingPackage(ext, major, suiteOf(b.base), pkg, b.slice));
+          continue;
+        }
+        if (!pinsVersion(ext.package_version)) continue;
         wanted.set(major, newest);
         const old = versionFor(ext, major);
         if (newest !== old)
@@ -182,7 +173,13 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
       edit(config.file, { path: ["bases", base.name, "image"], value: `${ref.name}@${digest}` });
     }
 
-  return { changes, edits: [...edits].map(([file, e]) => ({ file, edits: e })), notes };
+  if (opts.excludeMissing)
+    for (const m of missing) {
+      const ext = extensions.find((e) => e.name === m.extension)!;
+      changes.push({ kind: "packages", pin: `${m.extension} (PG ${m.major}, ${m.suite})`, file: m.file, old: versionFor(ext, m.major, m.suite), new: "absent", rebuilds: affectedTargets(plan, { extension: m.extension, major: m.major }) });
+      edit(m.file, absentEdit(ext, m));
+    }
+  return { changes, edits: [...edits].map(([file, e]) => ({ file, edits: e })), notes, missing };
 }
 
 /**
