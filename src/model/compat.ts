@@ -20,7 +20,8 @@ export function suiteOf(base: Pick<BaseSpec, "codename" | "postgres_from">): str
 }
 
 function suiteEntryFor(ext: ExtensionSpec, major: number, suite: string | undefined): SuiteEntry | undefined {
-  return suite === undefined ? undefined : ext.suites[suite]?.[String(major)];
+  // Hand-made specs (tests, library callers) may carry no `suites` at all.
+  return suite === undefined ? undefined : ext.suites?.[suite]?.[String(major)];
 }
 
 /** The version for `major` (in `suite`, when that suite carries another one). */
