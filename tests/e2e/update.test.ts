@@ -87,7 +87,7 @@ describe("pgbake update on the e2e config with old pins", () => {
   it("update --check exits 1 naming every stale pin", async () => {
     const r = await pgbake(["update", "--check", ...paths]);
     expect(r.exitCode, r.stderr).toBe(1);
-    for (const pin of ["PostgreSQL 15", "PostgreSQL 17", "PostgreSQL 18", "pgvector (PG 17)", "pgvector (PG 18)", "pg_cron (PG 15)", "h3 (PG 17)", "periods (PG 15)"])
+    for (const pin of ["PostgreSQL 15", "PostgreSQL 17", "PostgreSQL 18", "pgvector (PG 17, trixie)", "pgvector (PG 18, sid)", "pg_cron (PG 15, bookworm)", "h3 (PG 17, trixie)", "periods (PG 15, bookworm)"])
       expect(r.stdout).toContain(`| ${pin} |`);
     expect(readFileSync(config, "utf8")).toContain('version: "17.1"');
   });
