@@ -141,7 +141,12 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
     for (const ext of extensions.filter((e) => e.source?.track)) {
       const src = ext.source!;
       const remote = /^[a-z]+:\/\//.test(src.git) ? src.git : resolve(dirname(ext.file), src.git);
-      const newest = newestMatching(await remoteTags(remote), src.track!);
+      const tags = await remoteTags(remote);
+      // The tag kept beside the commit must be that commit: a label that lies is worse than none.
+      const labelled = src.tag === undefined ? undefined : tags.find((t) => t.tag === src.tag);
+      if (labelled && /^[0-9a-f]{40}$/.test(src.ref) && labelled.commit !== src.ref)
+        notes.push(`${ext.name}: source.tag ${src.tag} is commit ${labelled.commit.slice(0, 12)} in ${remote}, not source.ref ${src.ref.slice(0, 12)} (moved below if the track's newest tag differs)`);
+      const newest = newestMatching(tags, src.track!);
       if (!newest) throw new UpdateError(remote, `no tag matches track '${src.track}' of ${ext.name}`);
       if (newest.commit === src.ref && newest.tag === src.tag) continue;
       const version = newest.tag.replace(/^[^0-9]*/, "");
