@@ -123,7 +123,7 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
         const newest = newestCommon(perSlot);
         if (newest === undefined) {
           // Reported per suite with every other missing package, not one error at the first.
-          const perBase = slots.map((slot) => ({ base: config.bases.find((b) => b.name === slot.base)!, slice: perSlot.filter((s) => s.where.includes(`(base ${slot.base},`)) }));
+          const perBase = slots.map((slot) => ({ base: config.bases.find((b) => b.name === slot.base)!, slice: perSlot.filter((s) => s.base === slot.base) }));
           const lacking = perBase.filter((b) => newestCommon(b.slice) === undefined);
           for (const b of lacking.length > 0 ? lacking : perBase) missing.push(missingPackage(ext, major, suiteOf(b.base), pkg, b.slice));
           continue;

@@ -14,6 +14,7 @@ export interface Slot {
 export interface SlotVersions {
   /** `amd64 (base trixie, http://deb.debian.org/debian trixie + ...)` */
   where: string;
+  base: string;
   arch: string;
   /** upstream version -> newest full Debian version carrying it */
   versions: Map<string, string>;
@@ -67,7 +68,7 @@ export async function slotVersions(
           if (!prev || compareDebVersions(full, prev) > 0) versions.set(upstream, full);
         }
       }
-      out.push({ where: `${arch} (base ${slot.base}, ${repos.map((r) => `${r.uri} ${r.suite}`).join(" + ")})`, arch, versions, stable });
+      out.push({ where: `${arch} (base ${slot.base}, ${repos.map((r) => `${r.uri} ${r.suite}`).join(" + ")})`, base: slot.base, arch, versions, stable });
     }
   }
   return out;
