@@ -67,7 +67,9 @@ case "$mode" in
         case "$f" in
           # Debian puts most libraries in /usr/lib/<triplet>/, some straight in /usr/lib/
           # (libarmadillo15, librdkit1t64, libpgpoolpcp3); a case pattern's * spans both.
-          /usr/lib/*.so|/usr/lib/*.so.*) cp -a "$f" "$OUT/system/" ;;
+          # Before trixie's move to /usr, some packages still list /lib/<triplet>/ (bookworm's
+          # libexpat1, which postgis_raster links).
+          /usr/lib/*.so|/usr/lib/*.so.*|/lib/*.so|/lib/*.so.*) cp -a "$f" "$OUT/system/" ;;
           /usr/share/doc/"$pkg"/copyright) mkdir -p "$OUT/licenses/$pkg"; cp -aL "$f" "$OUT/licenses/$pkg/" ;;
         esac
       done

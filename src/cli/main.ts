@@ -18,6 +18,7 @@ import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { initCommand } from "./init.js";
+import { deriveCommand } from "./derive.js";
 import { explainOrigin } from "./origin.js";
 import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
@@ -60,6 +61,7 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 
 export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
+  derive: { ...deriveCommand, run: (v) => deriveCommand.run(v, pathsOf(v), print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
   generate: {
     usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
@@ -189,7 +191,7 @@ export const commands: Record<string, Command> = {
     },
   },
   update: {
-    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--base NAME] [--keyring FILE]... [--timeout S] [--deadline S]",
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--base NAME] [--keyring FILE]... [--timeout S] [--deadline S] [--exclude-missing]",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
     options: {
       check: { type: "boolean" },
@@ -199,11 +201,12 @@ export const commands: Record<string, Command> = {
       keyring: { type: "string", multiple: true },
       timeout: { type: "string" },
       deadline: { type: "string" },
+      "exclude-missing": { type: "boolean" },
     },
     async run(v) {
       // Imported when used: a command loads only the modules it needs (update's are many).
       const { runUpdate } = await import("./update.js");
-      const flags = { check: v.check, dryRun: v["dry-run"], only: v.only, base: v.base, keyrings: v.keyring, timeout: v.timeout, deadline: v.deadline };
+      const flags = { check: v.check, dryRun: v["dry-run"], only: v.only, base: v.base, keyrings: v.keyring, timeout: v.timeout, deadline: v.deadline, excludeMissing: v["exclude-missing"] };
       return runUpdate(pathsOf(v), flags as Parameters<typeof runUpdate>[1], print, onWait);
     },
   },
@@ -330,7 +333,7 @@ function helpText(): string {
     "  -h, --help             help for pgbake or a command",
     "  -V, --version          pgbake's version",
     "",
-    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
+    "Exit codes: 0 success, 1 build failure, drift, stale pins (update --check) or packages a suite lacks (update), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }

@@ -11,6 +11,7 @@ import { didYouMean } from "../validate/suggest.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JOURNAL, recoverInterrupted, STAGING_DIR } from "../write/index.js";
+import { absentReason, missingAdvice, type MissingPackage } from "../update/suites.js";
 
 export interface UpdateFlags {
   check?: boolean;
@@ -23,6 +24,8 @@ export interface UpdateFlags {
   deadline?: string;
   /** Only this base's repositories and image. */
   base?: string;
+  /** Write each package a suite lacks as the fact `suites.<suite>.<major>.absent`. */
+  excludeMissing?: boolean;
 }
 
 import { UsageError } from "./usage.js";
@@ -59,6 +62,19 @@ export function changeTable(changes: PinChange[]): string {
   return ["| pin | file | old | new | targets rebuilt |", "| --- | --- | --- | --- | ---: |", ...rows].join("\n");
 }
 
+/** Every package a suite lacks, one table, with what to do about each. */
+export function missingTable(missing: MissingPackage[]): string {
+  const rows = missing.map((m) => `| ${cell(m.extension)} | ${m.major} | ${cell(m.suite)} | ${cell(m.package)} | ${cell(m.archs.join(", "))} | ${cell(missingAdvice(m))} |`);
+  return ["| extension | PG | suite | package | missing for | what to do |", "| --- | ---: | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/** The facts `--exclude-missing` would write, as YAML a reader can paste. */
+function offeredFacts(missing: MissingPackage[]): string {
+  return missing
+    .map((m) => `${displayPath(m.file)}:\n  suites:\n    ${m.suite}:\n      "${m.major}": { absent: ${JSON.stringify(absentReason(m))} }`)
+    .join("\n");
+}
+
 export async function runUpdate(
   paths: InputPaths,
   flags: UpdateFlags,
@@ -82,9 +98,16 @@ export async function runUpdate(
       planned = planFrom(paths);
     }
   }
-  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, { only, keyrings: flags.keyrings ?? [], budget, base: flags.base });
+  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, { only, keyrings: flags.keyrings ?? [], budget, base: flags.base, excludeMissing: flags.excludeMissing });
   if (flags.base !== undefined) result.notes.unshift(`only base ${flags.base} was read (--base): the other bases were not checked`);
   for (const note of result.notes) print(`note: ${note}`);
+  if (result.missing.length > 0 && !flags.excludeMissing) {
+    print(
+      `${result.missing.length} package(s) missing from the suites the plan builds them for (nothing written):\n\n${missingTable(result.missing)}\n\n` +
+        `Rerun with --exclude-missing to record each as a fact (images of that suite and major then leave the extension out with its reason):\n\n${offeredFacts(result.missing)}`,
+    );
+    return 1;
+  }
   const what = [...only].join(", ");
   if (result.changes.length === 0) {
     print(`all pins current (${what})`);

@@ -1,15 +1,37 @@
 // Why an extension cannot go into an image: the only place compatibility is decided.
-import type { ExtensionSpec, PreloadSlot } from "../model/types.js";
+import type { BaseSpec, ExtensionSpec, PreloadSlot, SuiteEntry } from "../model/types.js";
+import { fillTemplate } from "./naming.js";
 
 export interface BuildSlot {
   major: number;
   preview: boolean;
   base: string;
+  /** The apt suite PostgreSQL comes from on this base (`suiteOf`), for the entry's `suites`. */
+  suite?: string;
   platforms: string[];
 }
 
-export function versionFor(ext: ExtensionSpec, major: number): string {
-  return ext.versions_by_major[String(major)] ?? ext.version;
+/**
+ * The apt suite a base's PostgreSQL packages come from, as `suites` keys it: the codename for the
+ * distribution's own packages, `<codename>-pgdg` for PGDG's (its suites are named that way).
+ */
+export function suiteOf(base: Pick<BaseSpec, "codename" | "postgres_from">): string {
+  return base.postgres_from === "pgdg" ? `${base.codename}-pgdg` : base.codename;
+}
+
+function suiteEntryFor(ext: ExtensionSpec, major: number, suite: string | undefined): SuiteEntry | undefined {
+  // Hand-made specs (tests, library callers) may carry no `suites` at all.
+  return suite === undefined ? undefined : ext.suites?.[suite]?.[String(major)];
+}
+
+/** The version for `major` (in `suite`, when that suite carries another one). */
+export function versionFor(ext: ExtensionSpec, major: number, suite?: string): string {
+  return suiteEntryFor(ext, major, suite)?.version ?? ext.versions_by_major[String(major)] ?? ext.version;
+}
+
+/** The apt package of a kind package entry for `major` in `suite` (its own name there, if it has one). */
+export function packageFor(ext: ExtensionSpec, major: number, suite?: string): string {
+  return fillTemplate(suiteEntryFor(ext, major, suite)?.package ?? ext.package!, { major: String(major) });
 }
 
 /** The reason `ext` cannot be built for `slot`, or undefined when it can. */
@@ -22,6 +44,8 @@ export function excludedBecause(ext: ExtensionSpec, slot: BuildSlot): string | u
   // A preview major is only built with extensions that say they support it.
   if (slot.preview && ext.kind !== "contrib" && ext.max_pg_version === undefined)
     return `PG ${slot.major} is a preview and max_pg_version is unset`;
+  const absent = suiteEntryFor(ext, slot.major, slot.suite)?.absent;
+  if (absent !== undefined) return `not in ${slot.suite} for PG ${slot.major}: ${absent}`;
   if (ext.bases && !ext.bases.includes(slot.base)) return `base ${slot.base} not supported (only ${ext.bases.join(", ")})`;
   const missing = slot.platforms.filter((p) => ext.platforms && !ext.platforms.includes(p));
   if (missing.length > 0) return `platform ${missing.join(", ")} not supported`;

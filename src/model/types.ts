@@ -39,6 +39,8 @@ export interface ExtensionSpec {
   version: string;
   /** Per-major versions where they differ (pgaudit has one per major). */
   versions_by_major: Record<string, string>;
+  /** Per apt suite, per major: what that suite carries where it differs (`suites` in YAML). */
+  suites: Record<string, Record<string, SuiteEntry>>;
   /** Apt package name pattern for kind package; `{major}` is replaced. */
   package?: string;
   /** Apt version pattern; `{version}` is the version for the major. */
@@ -80,6 +82,13 @@ export interface StartupNeed {
   /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
   value?: string;
   reason: string;
+}
+
+/** One suite's fact for one major: its version, its package name, or why it has none. */
+export interface SuiteEntry {
+  version?: string;
+  package?: string;
+  absent?: string;
 }
 
 export interface PostgresVersion {

@@ -6,6 +6,7 @@ import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
 import { checkComposition } from "./composition.js";
+import { isGitUrl } from "../model/naming.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
 import { checkUniqueTags } from "./unique-tags.js";
 
@@ -52,7 +53,7 @@ function checkRelease(
   const docs = new Map(extensionDocs.map((d) => [d.file, d]));
   for (const ext of catalog.extensions) {
     if (!built.has(ext.name) || !ext.source) continue;
-    if (!ext.source.git.startsWith("https://")) continue; // a local directory is the build's own input
+    if (!isGitUrl(ext.source.git)) continue; // a local directory is the build's own input
     if (!fullCommit.test(ext.source.ref))
       at(fieldSource(ext, "source", docs), ["source", "ref"], `source ref '${ext.source.ref}' is not a full 40-hex commit; a tag or branch can move`);
   }

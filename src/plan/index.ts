@@ -15,11 +15,12 @@ import type {
 import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
-import { excludedBecause, preloadSlots, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
+import { excludedBecause, packageFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";
 import {
   extensionContextName,
   extensionTargetName,
   fillTemplate,
+  isGitUrl,
   flavorGroupName,
   flavorImage,
   majorGroupName,
@@ -65,13 +66,13 @@ export const templateTag = (repository: string, template: string, values: Record
 const targetTags = (repository: string, templates: string[], values: Record<string, string>): string[] => [...new Set(templates.map((t) => templateTag(repository, t, values)))];
 
 /** Build args of an extension image: what it installs (package) or how it builds (source). */
-function extensionArgs(ext: ExtensionSpec, major: number, base: string): Record<string, string> {
+function extensionArgs(ext: ExtensionSpec, major: number, base: string, suite: string): Record<string, string> {
   if (ext.kind === "package") {
-    const version = fillTemplate(ext.package_version, { version: versionFor(ext, major) });
+    const version = fillTemplate(ext.package_version, { version: versionFor(ext, major, suite) });
     const values = { major: String(major) };
     return {
       PG_MAJOR: String(major),
-      PACKAGES: [`${fillTemplate(ext.package!, values)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
+      PACKAGES: [`${packageFor(ext, major, suite)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
       RUNTIME_PACKAGES: runtimePackagesFor(ext, base).join(" "),
     };
   }
@@ -86,8 +87,9 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
       for (const base of basesCarrying(config, pg.major)) {
         const platforms = basePlatforms(config, base.name).filter((p) => !ext.platforms || ext.platforms.includes(p));
         if (platforms.length === 0) continue;
-        if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
-        const version = versionFor(ext, pg.major);
+        const suite = suiteOf(base);
+        if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, suite, platforms })) continue;
+        const version = versionFor(ext, pg.major, suite);
         const runtimeTarget = runtimeTargetName(pg.major, base.name);
         const sourceContext = ext.source ? { name: sourceContextName, value: sourceContextValue(ext, outDir) } : undefined;
         const src = ext.source;
@@ -101,7 +103,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
           major: pg.major,
           platforms,
           repository: ext.name,
-          args: extensionArgs(ext, pg.major, base.name),
+          args: extensionArgs(ext, pg.major, base.name, suite),
           contexts: { runtime: `target:${runtimeTarget}`, ...(sourceContext ? { [sourceContext.name]: sourceContext.value } : {}) },
           runtimeTarget,
           tags: targetTags(ext.name, config.tags.extension, extensionTagValues({ version, major: pg.major, base: base.name, extension: ext.name }, base.codename)),
@@ -128,7 +130,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
  */
 export function sourceContextValue(ext: ExtensionSpec, outDir?: string): string {
   const src = ext.source!;
-  if (!src.git.startsWith("https://")) {
+  if (!isGitUrl(src.git)) {
     if (!outDir) return src.git;
     const rel = relative(outDir, resolve(dirname(ext.file), src.git)) || ".";
     return rel.startsWith(".") ? rel : `./${rel}`;
@@ -147,7 +149,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
         for (const base of basesCarrying(config, pg.major)) {
           const platforms = basePlatforms(config, base.name);
           const requested = [...new Set([...type.extensions, ...flavor.extensions])];
-          const slot = { major: pg.major, preview: pg.preview, base: base.name, platforms };
+          const slot = { major: pg.major, preview: pg.preview, base: base.name, suite: suiteOf(base), platforms };
           const { kept, excluded } = selectExtensions(requested, byName, slot);
           const keptSpecs = kept.map((k) => byName.get(k.name)!);
           const contexts: Record<string, string> = {};
@@ -162,7 +164,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
                 throw new Error(`plan invariant: ${imageTarget} does not cover ${platforms.join(", ")}`);
               contexts[extensionContextName(spec.name)] = `target:${imageTarget}`;
             }
-            return { name: spec.name, version: versionFor(spec, pg.major), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
+            return { name: spec.name, version: versionFor(spec, pg.major, slot.suite), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
           const runtime = runtimeTargetName(pg.major, base.name);
           // Ordered by the entries' preload_position (Citus first), the flavor's order otherwise.

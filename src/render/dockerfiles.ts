@@ -29,12 +29,16 @@ export function buildCommands(src: SourceBuildPlan): string[] {
       return [`set -eux; meson setup build --buildtype=release${options}; meson compile -C build; DESTDIR=/staging meson install -C build`];
     case "pgrx":
       return [
+        `set -eux; pgbake-source-check.sh pgrx ${shellWord(src.pgrx_version ?? "0.16.1")}`,
         `set -eux; cargo install cargo-pgrx --locked --version ${shellWord(src.pgrx_version ?? "0.16.1")}; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging`,
       ];
     case "go":
-      return (src.binaries ?? []).map(
-        (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
-      );
+      return [
+        "set -eux; pgbake-source-check.sh go",
+        ...(src.binaries ?? []).map(
+          (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 GOTOOLCHAIN=local go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
+        ),
+      ];
   }
 }
 

@@ -101,6 +101,8 @@ export interface ReleaseInfo {
   /** path -> [sha256, size] */
   files: Map<string, { sha256: string; size: number }>;
   noArchAllIndex: boolean;
+  /** The Release's `Suite` (stable, oldstable, unstable, bookworm-pgdg): whether it still takes new packages. */
+  suiteClass?: string;
 }
 
 /** Per (repository, suite) the verified Release; per index URL the package versions. */
@@ -151,6 +153,7 @@ export class AptIndexReader {
       components: (fields.get("Components") ?? "").split(/\s+/).filter(Boolean),
       files,
       noArchAllIndex: /\bPackages\b/.test(fields.get("No-Support-for-Architecture-all") ?? ""),
+      suiteClass: fields.get("Suite"),
     };
   }
 

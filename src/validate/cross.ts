@@ -92,6 +92,13 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
         atLater([["versions", major], ["min_pg_version"], ["max_pg_version"]], `a version for PG ${major}, outside min_pg_version..max_pg_version`, true);
     }
+    for (const [suite, majors] of Object.entries(spec.suites))
+      for (const [major, entry] of Object.entries(majors)) {
+        if (entry.package !== undefined && spec.kind !== "package")
+          at(["suites", suite, major, "package"], `a package name per suite is for kind package, not ${spec.kind}`);
+        if (entry.absent !== undefined && (entry.version !== undefined || entry.package !== undefined))
+          at(["suites", suite, major, "absent"], `a suite that lacks ${spec.name} for PG ${major} has no version or package for it`);
+      }
   }
   const known = [...byName.keys()];
   const exists = new Set([...known, ...alsoKnown]);

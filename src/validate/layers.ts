@@ -12,6 +12,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import { displayPath, InputError } from "../model/errors.js";
 import type { CatalogLayer, ExtensionOrigin, ExtensionSpec, ProjectConfig } from "../model/types.js";
+import { isGitUrl } from "../model/naming.js";
 import { formatPath, positionOf } from "./position.js";
 import { checkSchema } from "./schema.js";
 import { didYouMean } from "./suggest.js";
@@ -39,7 +40,7 @@ const unknownLayer: CatalogLayer = { name: "", dir: "", library: false, fromConf
 function rebase(field: string, value: unknown, from: string, to: string): unknown {
   if (field !== "source" || !value || typeof value !== "object") return value;
   const git = (value as Obj).git;
-  if (typeof git !== "string" || git.startsWith("https://") || isAbsolute(git)) return value;
+  if (typeof git !== "string" || isGitUrl(git) || isAbsolute(git)) return value;
   const moved = relative(dirname(to), resolve(dirname(from), git)) || ".";
   return { ...(value as Obj), git: moved.startsWith(".") ? moved : `./${moved}` };
 }

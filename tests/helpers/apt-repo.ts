@@ -31,8 +31,9 @@ export function reversion(deb: string, version: string, outDir: string): string 
 /**
  * Builds `<root>/dists/<suite>/main/binary-<arch>/Packages(.gz)` and a Release signed with the key
  * in `gnupg` (made there on first use; keep it outside what is served), its public half at `<root>/key.asc`.
+ * `releaseSuite` is the Release's `Suite` (`oldstable`, `unstable`; default the suite's name).
  */
-export function buildRepo(root: string, suite: string, debs: string[], arches: string[], gnupg: string): { keyFile: string } {
+export function buildRepo(root: string, suite: string, debs: string[], arches: string[], gnupg: string, releaseSuite = suite): { keyFile: string } {
   const pool = join(root, "pool/main");
   mkdirSync(pool, { recursive: true });
   for (const d of debs) copyFileSync(d, join(pool, d.split("/").pop()!));
@@ -46,7 +47,7 @@ export function buildRepo(root: string, suite: string, debs: string[], arches: s
   const opt = (k: string, v: string): string[] => ["-o", `APT::FTPArchive::Release::${k}=${v}`];
   const release = execFileSync(
     "apt-ftparchive",
-    [...opt("Origin", "pgbake-test"), ...opt("Suite", suite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
+    [...opt("Origin", "pgbake-test"), ...opt("Suite", releaseSuite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
     { cwd: root },
   );
   const dists = join(root, "dists", suite);
