@@ -38,7 +38,8 @@ beforeAll(async () => {
   const gnupg = join(work.dir, "gnupg");
   const www = join(work.dir, "www");
   const { keyFile } = buildRepo(join(www, "stable"), "bookworm", [deb(debs, "postgresql-15-alpha", "1.4-1"), deb(debs, "postgresql-15-alpha", "1.5-1")], ["amd64"], gnupg, "oldstable");
-  buildRepo(join(www, "rolling"), "sid", [deb(debs, "postgresql-18-alpha", "2.1-1")], ["amd64"], gnupg, "unstable");
+  // The rolling suite also lists a version too long for the field: skipped with a note, 2.1 kept.
+  buildRepo(join(www, "rolling"), "sid", [deb(debs, "postgresql-18-alpha", "2.1-1"), deb(debs, "postgresql-18-alpha", `9.${"1".repeat(80)}-1`)], ["amd64"], gnupg, "unstable");
   // PGDG's suites are named <codename>-pgdg and keep taking packages.
   buildRepo(join(www, "pgdg"), "trixie-pgdg", [deb(debs, "postgresql-17-alpha", "2.2-1.pgdg13+1")], ["amd64"], gnupg);
   const served = await serve(www);
@@ -73,6 +74,7 @@ describe("pgbake update per suite", () => {
     expect(r.stdout).toContain("| beta | 18 | sid | postgresql-18-beta | amd64 | wait for the repository, or exclude |");
     expect(r.stdout).toContain("| beta | 17 | trixie-pgdg | postgresql-17-beta | amd64 | wait for the repository, or exclude |");
     expect(r.stdout).toContain("Rerun with --exclude-missing");
+    expect(r.stdout).toMatch(/^note: http:\/\/127\.0\.0\.1:[0-9]+\/rolling sid: postgresql-18-alpha version '9\.1{38}\.\.\.' skipped: 82 characters, more than the 64 the field allows$/m);
     expect(readFileSync(join(catalog, "alpha.yaml"), "utf8")).toBe(before);
   });
 
