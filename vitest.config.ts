@@ -24,6 +24,7 @@ const pure = [
   "tests/update-debversion.test.ts",
   "tests/update-faults.test.ts",
   "tests/update-hostile-mirror.test.ts",
+  "tests/update-pure.test.ts",
   "tests/update-yaml-edit.test.ts",
   "tests/workflows.test.ts",
   "tests/write-concurrency.test.ts",
