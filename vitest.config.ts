@@ -21,6 +21,7 @@ const pure = [
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",
   "tests/reference-docs.test.ts",
+  "tests/shared-helpers.test.ts",
   "tests/update-debversion.test.ts",
   "tests/update-faults.test.ts",
   "tests/update-hostile-mirror.test.ts",
