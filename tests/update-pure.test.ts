@@ -1,12 +1,14 @@
 // The pure parts of `pgbake update`, in-process: which YAML edits make each major get the version
 // the indexes offer, how many targets a pin change rebuilds, and the small readers and checks the
 // network code leans on (Packages indexes, architectures, tag order, upstream values' fit).
+import { execFileSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { versionFor } from "../src/model/compat.js";
 import type { ExtensionSpec, Plan } from "../src/model/types.js";
-import { debianArch, parsePackages } from "../src/update/apt-index.js";
+import { debianArch, decompress, parsePackages } from "../src/update/apt-index.js";
 import { matchingNewestFirst } from "../src/update/git-tags.js";
 import { mib } from "../src/update/http.js";
 import { versionEdits } from "../src/update/pins.js";
@@ -111,6 +113,22 @@ describe("apt index reading", () => {
       "postgresql-17": ["17.6-1.pgdg13+1", "17.5-1.pgdg13+1"],
       "postgresql-17-pgvector": ["0.8.1-2.pgdg13+1"],
     });
+  });
+
+  it("decompress: gzip and xz up to the limit; a bomb, a truncated file or a non-index is one message naming the URL", () => {
+    const text = Buffer.from("Package: a\nVersion: 1\n\n".repeat(1000));
+    const xz = execFileSync("xz", ["--compress", "--stdout"], { input: text });
+    expect(decompress("http://m/Packages.gz", gzipSync(text))).toEqual(text);
+    expect(decompress("http://m/Packages.xz", xz)).toEqual(text);
+    expect(decompress("http://m/Packages", text)).toBe(text);
+    const bomb = gzipSync(Buffer.alloc(3 << 20));
+    expect(() => decompress("http://m/Packages.gz", bomb, 1 << 20)).toThrow("http://m/Packages.gz: is more than 1 MiB once decompressed");
+    expect(() => decompress("http://m/Packages.xz", execFileSync("xz", ["--compress", "--stdout"], { input: Buffer.alloc(3 << 20) }), 1 << 20)).toThrow(
+      "http://m/Packages.xz: is more than 1 MiB once decompressed",
+    );
+    expect(() => decompress("http://m/Packages.gz", gzipSync(text).subarray(0, 40))).toThrow(/Packages\.gz: is not a whole gzip file/);
+    expect(() => decompress("http://m/Packages.xz", xz.subarray(0, 40))).toThrow(/Packages\.xz: is not a whole xz file/);
+    expect(() => decompress("http://m/Packages.xz", text)).toThrow(/Packages\.xz: is not a whole xz file/);
   });
 
   it("debianArch names platforms as Debian's archive does", () => {
