@@ -7,6 +7,7 @@ const pure = [
   "tests/catalog-layers.test.ts",
   "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
+  "tests/composition.test.ts",
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",

@@ -1,5 +1,5 @@
 // Why an extension cannot go into an image: the only place compatibility is decided.
-import type { ExtensionSpec } from "../model/types.js";
+import type { ExtensionSpec, PreloadSlot } from "../model/types.js";
 
 export interface BuildSlot {
   major: number;
@@ -79,4 +79,44 @@ export function selectExtensions(requested: string[], catalog: Map<string, Exten
 /** Apt packages the extension's libraries need at run time on a base. */
 export function runtimePackagesFor(ext: ExtensionSpec, base: string): string[] {
   return ext.runtime_packages_by_base[base] ?? ext.runtime_packages;
+}
+
+// ---- Composition: several extensions in one server --------------------------------------------
+
+const positionRank = { first: 0, flavor: 1, last: 2 } as const;
+
+/**
+ * The preload list of a server holding `specs` (in the image's order, requirements first): every
+ * library once, those whose entry must be first ahead of the rest and those that must be last
+ * behind it, the flavor's order otherwise (a stable sort).
+ */
+export function preloadSlots(specs: Pick<ExtensionSpec, "name" | "shared_preload_libraries" | "preload_position">[]): PreloadSlot[] {
+  const slots = specs.flatMap((e) =>
+    e.shared_preload_libraries.map((library) => ({ library, extension: e.name, position: e.preload_position ?? ("flavor" as const) })),
+  );
+  const sorted = slots.map((s, i) => [s, i] as const).sort(([a, i], [b, j]) => positionRank[a.position] - positionRank[b.position] || i - j);
+  const seen = new Set<string>();
+  return sorted.map(([s]) => s).filter((s) => !seen.has(s.library) && seen.add(s.library));
+}
+
+export interface Conflict {
+  /** The two entries, in the image's order. */
+  first: string;
+  second: string;
+  reason: string;
+}
+
+/** Pairs of `specs` (in the image's order) that cannot share a server, and why. */
+export function conflictsAmong(specs: ExtensionSpec[]): Conflict[] {
+  const out: Conflict[] = [];
+  specs.forEach((a, i) =>
+    specs.slice(i + 1).forEach((b) => {
+      const declared = a.conflicts.find((c) => c.extension === b.name) ?? b.conflicts.find((c) => c.extension === a.name);
+      const place = a.preload_position;
+      if (declared) out.push({ first: a.name, second: b.name, reason: declared.reason });
+      else if (place && place === b.preload_position && a.shared_preload_libraries.length > 0 && b.shared_preload_libraries.length > 0)
+        out.push({ first: a.name, second: b.name, reason: `both must be loaded ${place} in shared_preload_libraries (preload_position: ${place})` });
+    }),
+  );
+  return out;
 }

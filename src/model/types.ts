@@ -51,7 +51,13 @@ export interface ExtensionSpec {
   disabled: boolean;
   disabled_reason?: string;
   shared_preload_libraries: string[];
+  /** Where its preload libraries must stand (Citus: first); undefined: the flavor's order. */
+  preload_position?: PreloadPosition;
   requires: string[];
+  /** Entries it cannot share a server with (either side may say so). */
+  conflicts: { extension: string; reason: string }[];
+  /** What it needs at startup that no image provides (a setting, a file, a daemon). */
+  startup_needs: StartupNeed[];
   runtime_packages: string[];
   runtime_packages_by_base: Record<string, string[]>;
   extra_packages: string[];
@@ -64,6 +70,16 @@ export interface ExtensionSpec {
   file: string;
   /** Which catalog layer defined it and what later layers changed (layered catalogs only). */
   origin?: ExtensionOrigin;
+}
+
+export type PreloadPosition = "first" | "last";
+
+export interface StartupNeed {
+  kind: "setting" | "file" | "daemon";
+  name: string;
+  /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
+  value?: string;
+  reason: string;
 }
 
 export interface PostgresVersion {
@@ -264,6 +280,13 @@ export interface ExtensionTargetPlan extends TargetPlanCommon {
   imageVolumeUnsupported?: string;
 }
 
+/** One library of an operand's preload list, the entry that preloads it and why it stands there. */
+export interface PreloadSlot {
+  library: string;
+  extension: string;
+  position: PreloadPosition | "flavor";
+}
+
 export interface OperandTargetPlan extends TargetPlanCommon {
   kind: "operand";
   image: string;
@@ -275,6 +298,10 @@ export interface OperandTargetPlan extends TargetPlanCommon {
   kept: KeptExtension[];
   excluded: ExcludedExtension[];
   sharedPreloadLibraries: string[];
+  /** Why each library stands where it does in sharedPreloadLibraries (same order). */
+  preloadOrder: PreloadSlot[];
+  /** What kept extensions need at startup that the image does not provide. */
+  startupNeeds: (StartupNeed & { extension: string })[];
   runtimePackages: string[];
   typePackages: string[];
   runtimeTarget: string;

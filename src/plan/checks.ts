@@ -1,10 +1,11 @@
-// The post-plan step: checks that need to know what is built. Always: every tag names one image
-// of its repository (unique-tags.ts). With `generate --release`: everything that goes into a
-// published image must be pinned. Bases by digest (a tag can be re-pushed) and source builds by
-// full commit (a git tag can move).
+// The post-plan step: checks that need to know what is built. Always: images that cannot start
+// (plan/composition.ts) and every tag names one image of its repository (unique-tags.ts). With
+// `generate --release`: everything that goes into a published image must be pinned. Bases by
+// digest (a tag can be re-pushed) and source builds by full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
+import { checkComposition } from "./composition.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
 import { checkUniqueTags } from "./unique-tags.js";
 
@@ -25,7 +26,9 @@ export function checkPlan(
   configDoc: SourceDoc,
   extensionDocs: SourceDoc[],
 ): InputError[] {
-  return [...checkUniqueTags(config, plan, configDoc), ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
+  // Images that cannot start, and tags naming two images, are refused whatever the command.
+  const composition = checkComposition(config, catalog, plan, configDoc);
+  return [...composition, ...checkUniqueTags(config, plan, configDoc), ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
 }
 
 function checkRelease(

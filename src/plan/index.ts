@@ -15,7 +15,7 @@ import type {
 import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
-import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
+import { excludedBecause, preloadSlots, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
 import {
   extensionContextName,
   extensionTargetName,
@@ -165,7 +165,10 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             return { name: spec.name, version: versionFor(spec, pg.major), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
           const runtime = runtimeTargetName(pg.major, base.name);
-          const sharedPreloadLibraries = [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))];
+          // Ordered by the entries' preload_position (Citus first), the flavor's order otherwise.
+          const preloadOrder = preloadSlots(keptSpecs);
+          const sharedPreloadLibraries = preloadOrder.map((s) => s.library);
+          const startupNeeds = keptSpecs.flatMap((e) => e.startup_needs.map((n) => ({ ...n, extension: e.name })));
           const runtimePackages = sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name)));
           const facts = { pgVersion: pg.version, preview: pg.preview, major: pg.major, type: type.name, flavor: flavor.name, base: base.name };
           out.push({
@@ -183,6 +186,8 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             kept: keptPlans,
             excluded,
             sharedPreloadLibraries,
+            preloadOrder,
+            startupNeeds,
             runtimePackages,
             typePackages: [...type.packages],
             repository: image,

@@ -43,7 +43,15 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     disabled: ext<boolean>(data.disabled, "disabled"),
     disabled_reason: data.disabled_reason === undefined ? undefined : String(data.disabled_reason),
     shared_preload_libraries: list(ext(data.shared_preload_libraries, "shared_preload_libraries")),
+    preload_position: data.preload_position as ExtensionSpec["preload_position"],
     requires: list(ext(data.requires, "requires")),
+    conflicts: ext<Obj[]>(data.conflicts, "conflicts").map((c) => ({ extension: String(c.extension), reason: String(c.reason) })),
+    startup_needs: ext<Obj[]>(data.startup_needs, "startup_needs").map((n) => ({
+      kind: n.kind as ExtensionSpec["startup_needs"][number]["kind"],
+      name: String(n.name),
+      ...(n.value === undefined ? {} : { value: String(n.value) }),
+      reason: String(n.reason),
+    })),
     runtime_packages: list(ext(data.runtime_packages, "runtime_packages")),
     runtime_packages_by_base: Object.fromEntries(
       Object.entries(ext<Obj>(data.runtime_packages_by_base, "runtime_packages_by_base")).map(([k, v]) => [k, list(v)]),

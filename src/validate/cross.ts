@@ -100,6 +100,18 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       if (!exists.has(req))
         r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
+    spec.startup_needs.forEach((n, i) => {
+      if (n.value !== undefined && n.kind !== "setting")
+        r.at(fieldSource(spec, "startup_needs", docs), ["startup_needs", i, "value"], `a value is for a setting, not a ${n.kind}`);
+    });
+    // A conflict with an entry this catalog lacks is harmless (the e2e catalog has no timescaledb),
+    // unless the name is close to one it has: then it is a typo that would let the pair through.
+    spec.conflicts.forEach((c, i) => {
+      const path = ["conflicts", i, "extension"];
+      const hint = exists.has(c.extension) ? "" : didYouMean(c.extension, known);
+      if (c.extension === spec.name) r.at(fieldSource(spec, "conflicts", docs), path, "an entry cannot conflict with itself");
+      else if (hint) r.at(fieldSource(spec, "conflicts", docs), path, `conflicts with unknown extension '${c.extension}'${hint}`);
+    });
   }
   // requires cycles: depth-first search over the known names.
   const state = new Map<string, "open" | "done">();

@@ -5,7 +5,7 @@ import { binariesCheck, createAndSmokeTest, droppedCheck, majorCheck, noCompiler
 import type { Docker } from "./docker.js";
 import { Recorder, type CheckResult, type SubjectResult } from "./results.js";
 import { PgServer, ServerStartError, type ServerOptions } from "./server.js";
-import type { OperandSubject } from "./subjects.js";
+import { startupSettings, type OperandSubject } from "./subjects.js";
 
 export interface RunContext {
   docker: Docker;
@@ -39,7 +39,8 @@ export async function startChecked(
 export async function testOperand(ctx: RunContext, s: OperandSubject): Promise<SubjectResult> {
   const started = Date.now();
   const rec = new Recorder(ctx.onCheck);
-  const { server: pg, logs } = await startChecked(ctx, rec, { image: s.image });
+  // What its entries need at startup (wal_level=logical for a logical decoding plugin), as a deployment sets it.
+  const { server: pg, logs } = await startChecked(ctx, rec, { image: s.image, settings: startupSettings(s.extensions) });
   let extensionsChecked = 0;
   let failedLogs = logs;
   if (pg) {

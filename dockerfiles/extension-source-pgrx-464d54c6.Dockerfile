@@ -14,7 +14,7 @@ RUN set -eux -f; \
 COPY --from=src . /src
 WORKDIR /src
 ENV PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
-RUN set -eux; cargo install cargo-pgrx --locked --version 0.16.1; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging
+RUN set -eux; cargo install cargo-pgrx --locked --version 0.18.1; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging
 RUN set -eux; \
     export OUT=/out; \
     pgbake-collect.sh staging /staging; \
