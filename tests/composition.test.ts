@@ -57,7 +57,9 @@ describe("a flavor that cannot start", () => {
     const catalog = join(work.dir, "catalog");
     cpSync(join(repoRoot, "e2e/compose"), catalog, { recursive: true, dereference: true });
     const fixture = join(catalog, "pgbake_hookfirst.yaml");
-    writeFileSync(fixture, readFileSync(fixture, "utf8").replace("../../tests/fixtures/pgbake_hookfirst", join(repoRoot, "tests/fixtures/pgbake_hookfirst")));
+    // The fixture's source comes along: a local source.git outside the project is refused.
+    cpSync(join(repoRoot, "tests/fixtures/pgbake_hookfirst"), join(work.dir, "pgbake_hookfirst"), { recursive: true });
+    writeFileSync(fixture, readFileSync(fixture, "utf8").replace("../../tests/fixtures/pgbake_hookfirst", join(work.dir, "pgbake_hookfirst")));
     cpSync(join(defaultExtensions, "citus.yaml"), join(catalog, "citus.yaml"));
     for (const [name, text] of Object.entries(entries)) writeFileSync(join(catalog, `${name}.yaml`), text);
     const config = join(work.dir, "pgbake.yaml");
