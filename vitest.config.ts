@@ -12,6 +12,7 @@ const pure = [
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
   "tests/grid.test.ts",
+  "tests/import-cnpg.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",
