@@ -1,8 +1,8 @@
 // `pgbake import cnpg-extensions DIR`: a CloudNativePG postgres-extensions-containers-style
 // repository becomes pgbake catalog entries (src/import/), written as one set through the
 // atomic writer, with a report of each fact that has no field in pgbake's schema.
-import { renameSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { writeOutputs } from "../write/index.js";
 import { referenceData } from "./add.js";
@@ -32,6 +32,7 @@ export const importCommand = {
     const text = reportText(imported, dir, out);
     if (v.report) {
       const file = resolve(v.report as string);
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(`${file}.pgbake-import.tmp`, text);
       renameSync(`${file}.pgbake-import.tmp`, file);
     }
