@@ -155,7 +155,7 @@ describe("import cnpg-extensions refuses bad input", () => {
     expect(existsSync(join(empty.dir, "x"))).toBe(false);
     const u = await pgbake(["import", "pgxn", empty.dir]);
     expect(u.exitCode).toBe(2);
-    expect(u.stderr).toContain("import reads cnpg-extensions, not 'pgxn'");
+    expect(u.stderr).toContain("import reads cnpg-extensions or bake, not 'pgxn'");
     empty.cleanup();
   });
 });
