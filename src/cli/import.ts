@@ -23,7 +23,7 @@ function writeWhole(file: string, text: string): void {
 }
 
 function reportLines(title: string, items: ReportItem[]): string {
-  return [title, ...items.map((r) => `  ${r.extension}: ${r.field}: ${r.reason}`)].join("\n");
+  return [title, ...items.map((r) => `  ${r.subject}: ${r.field}: ${r.reason}`)].join("\n");
 }
 
 /** Renamed targets said once when there are many (a bake file's naming differs for all of them). */
@@ -32,7 +32,7 @@ function collapseNames(items: ReportItem[]): ReportItem[] {
   if (names.length <= 3) return items;
   const first = items.indexOf(names[0]!);
   const rest = items.filter((r) => r.field !== "(name)");
-  rest.splice(first, 0, { extension: `${names.length} targets`, field: "(name)", reason: `renamed, e.g. ${names[0]!.extension}: ${names[0]!.reason}` });
+  rest.splice(first, 0, { subject: `${names.length} targets`, field: "(name)", reason: `renamed, e.g. ${names[0]!.subject}: ${names[0]!.reason}` });
   return rest;
 }
 

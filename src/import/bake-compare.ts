@@ -6,7 +6,7 @@ import type { ReportItem } from "./cnpg-extensions.js";
 
 export function compareBakePrints(source: BakePrint, pgbake: BakePrint, made: Map<string, string>): ReportItem[] {
   const out: ReportItem[] = [];
-  const diff = (subject: string, field: string, reason: string): void => void out.push({ extension: subject, field, reason });
+  const diff = (subject: string, field: string, reason: string): void => void out.push({ subject: subject, field, reason });
   const sorted = (xs: string[] | undefined): string[] => [...(xs ?? [])].sort();
   const madeBy = new Map([...made].map(([s, p]) => [p, s]));
   for (const name of Object.keys(pgbake.target).sort()) if (!madeBy.has(name)) diff(name, "(target)", "made by pgbake, not in the source");

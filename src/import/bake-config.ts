@@ -88,7 +88,7 @@ export interface BakeImport {
 
 export function configFromPrint(print: BakePrint, file: string): BakeImport {
   const report: ReportItem[] = [];
-  const lost = (what: string, field: string, reason: string): void => void report.push({ extension: what, field, reason });
+  const lost = (what: string, field: string, reason: string): void => void report.push({ subject: what, field, reason });
   const operands: Operand[] = [];
   let timestamp: string | undefined;
   const otherArgs = new Map<string, Set<string>>();

@@ -22,7 +22,8 @@ export interface Known {
 }
 
 export interface ReportItem {
-  extension: string;
+  /** What the line is about: an extension, a target, a type, a build arg. */
+  subject: string;
   field: string;
   reason: string;
 }
@@ -61,14 +62,14 @@ export function mapCnpgExtension(src: CnpgSource, namesByDir: Map<string, string
   const report: ReportItem[] = [];
   const notes: string[] = [`Imported by pgbake import from CloudNativePG metadata ${src.where}/metadata.hcl.`];
   const lost = (field: string, reason: string, note?: string): void => {
-    report.push({ extension: m.name, field, reason });
+    report.push({ subject: m.name, field, reason });
     if (note) notes.push(note);
   };
 
   const packages = src.dockerfile?.facts.packages ?? [];
   if (packages.length === 0) {
     const why = src.dockerfile ? `${src.dockerfile.file} installs no apt package` : `${src.where} has no Dockerfile`;
-    return { report: [{ extension: m.name, field: "(entry)", reason: `not imported: ${why}; import makes kind package entries only (write a kind source entry by hand)` }] };
+    return { report: [{ subject: m.name, field: "(entry)", reason: `not imported: ${why}; import makes kind package entries only (write a kind source entry by hand)` }] };
   }
   const main = packages.find((p) => p.pinned) ?? packages[0]!;
   if (!main.pinned) lost("package", `no package is pinned to \${EXT_VERSION}; ${main.name}, the first installed, is taken as the extension's package`);

@@ -90,7 +90,7 @@ export async function readCnpgRepository(root: string, known: (sqlName: string, 
     const doc = parseDocument(text, { lineCounter: lines });
     const problems = checkSchema({ file: path, doc, lines, text, data: doc.toJS() }, "extension");
     if (problems.length > 0) {
-      for (const p of problems) report.push({ extension: s.meta.name, field: p.path || "(entry)", reason: `not imported: the value pgbake would write is invalid: ${p.message}` });
+      for (const p of problems) report.push({ subject: s.meta.name, field: p.path || "(entry)", reason: `not imported: the value pgbake would write is invalid: ${p.message}` });
       continue;
     }
     entries.push(mapped.entry);
@@ -108,6 +108,6 @@ export function entryYaml(entry: ImportedEntry, header: string): string {
 /** The report as text: one line per fact not carried, grouped by extension. */
 export function reportText(imp: CnpgImport, from: string, to: string): string {
   const out = [`pgbake import cnpg-extensions ${from}: ${imp.entries.length} entries written to ${to}; ${imp.report.length} facts not carried as fields:`];
-  for (const r of imp.report) out.push(`  ${r.extension}: ${r.field}: ${r.reason}`);
+  for (const r of imp.report) out.push(`  ${r.subject}: ${r.field}: ${r.reason}`);
   return `${out.join("\n")}\n`;
 }
