@@ -14,6 +14,7 @@ const pure = [
   "tests/extension-only.test.ts",
   "tests/first-use.test.ts",
   "tests/grid.test.ts",
+  "tests/import-cnpg.test.ts",
   "tests/input-edges.test.ts",
   "tests/input-shape.test.ts",
   "tests/install-source.test.ts",

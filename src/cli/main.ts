@@ -17,6 +17,7 @@ import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
+import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { explainOrigin } from "./origin.js";
 import { recordPush } from "./last-push.js";
@@ -61,6 +62,7 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
+  import: { ...importCommand, run: (v, pos) => importCommand.run(v, pos, print) },
   generate: {
     usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
     summary:
