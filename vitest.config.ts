@@ -11,6 +11,7 @@ const pure = [
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
+  "tests/freshness.test.ts",
   "tests/grid.test.ts",
   "tests/input-shape.test.ts",
   "tests/pins-preview.test.ts",
