@@ -3,6 +3,7 @@
 // and which targets a finding rebuilds and whose apt steps it refreshes.
 import { describe, expect, it } from "vitest";
 import { behind, refreshSelection, type FreshnessReport, type ImageFreshness } from "../src/freshness/outdated.js";
+import { spdxDebPackages } from "../src/freshness/installed.js";
 import { e2ePlan } from "./helpers/e2e.js";
 
 const at = (version: string, suite = "trixie", since?: string) => ({ version, from: `http://mirror ${suite}`, security: suite.endsWith("-security"), since });
@@ -83,5 +84,24 @@ describe("bad input", () => {
     expect([target.exitCode, target.stderr]).toEqual([2, expect.stringContaining("--outdated chooses the targets itself")]);
     const missing = await pgbake(["outdated", "--config", "/nonexistent/pgbake.yaml"]);
     expect(missing.exitCode).toBe(2);
+  });
+});
+
+describe("an SBOM attestation's packages", () => {
+  it("are the Debian purls of its SPDX document, name and version unescaped; other ecosystems ignored", () => {
+    const spdx = {
+      spdxVersion: "SPDX-2.3",
+      packages: [
+        { name: "libssl3t64", versionInfo: "3.5.9-1~deb13u1", externalRefs: [{ referenceType: "purl", referenceLocator: "pkg:deb/debian/libssl3t64@3.5.9-1~deb13u1?arch=amd64&distro=debian-13" }] },
+        { name: "passwd", externalRefs: [{ referenceType: "purl", referenceLocator: "pkg:deb/debian/passwd@1%3A4.17.4-2?arch=amd64" }] },
+        { name: "left-pad", externalRefs: [{ referenceType: "purl", referenceLocator: "pkg:npm/left-pad@1.3.0" }] },
+        { name: "no refs" },
+      ],
+    };
+    expect([...spdxDebPackages(spdx)]).toEqual([
+      ["libssl3t64", "3.5.9-1~deb13u1"],
+      ["passwd", "1:4.17.4-2"],
+    ]);
+    expect(spdxDebPackages(undefined).size).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 // What a pushed image holds, read from the image itself through the local docker engine: an
 // operand's dpkg database (dpkg-query in the image), an extension image's version records
 // (licenses/<package>/version, which pgbake-collect.sh writes: a scratch image has no dpkg), and
-// the layers of its base. SBOM attestations are not read: a config without `build.attest` has none.
+// the layers of its base. An operand's SBOM attestation (`build.attest`), when the registry has
+// one, is read first: it answers without starting the image.
 import { execa } from "execa";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,4 +60,33 @@ export async function layers(image: string): Promise<string[]> {
   const r = await docker(["image", "inspect", "--format", "{{json .RootFS.Layers}}", image]);
   if (!r.ok) throw new PgbakeError(`docker image inspect ${image}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as string[];
+}
+
+/** Debian package -> version from an SPDX document's purls (`pkg:deb/debian/NAME@VERSION?...`). */
+export function spdxDebPackages(spdx: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const packages = (spdx as { packages?: unknown } | undefined)?.packages;
+  if (!Array.isArray(packages)) return out;
+  for (const p of packages as { externalRefs?: { referenceLocator?: unknown }[] }[])
+    for (const ref of p.externalRefs ?? []) {
+      const m = typeof ref.referenceLocator === "string" ? /^pkg:deb\/[^/]+\/([^@?]+)@([^?#]+)/.exec(ref.referenceLocator) : null;
+      if (m) out.set(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+    }
+  return out;
+}
+
+/** The Debian packages an image's SBOM attestation lists for `platform`; undefined when it has none. */
+export async function sbomPackages(image: string, platform: string): Promise<Map<string, string> | undefined> {
+  const r = await docker(["buildx", "imagetools", "inspect", image, "--format", "{{json .SBOM}}"]);
+  if (!r.ok || !r.stdout.trim() || r.stdout.trim() === "null") return undefined;
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  // One platform: { SPDX }; several: { "<platform>": { SPDX } }.
+  const entry = (data.SPDX ? data : data[platform]) as { SPDX?: unknown } | undefined;
+  const found = spdxDebPackages(entry?.SPDX);
+  return found.size > 0 ? found : undefined;
 }

@@ -7,7 +7,7 @@ import { AptIndexReader, debianArch, type AptRepository } from "../update/apt-in
 import { compareDebVersions } from "../update/debversion.js";
 import type { NetworkBudget } from "../update/http.js";
 import { postgresRepositories } from "../update/repositories.js";
-import { dpkgInstalled, layers, pull, recordedPackages } from "./installed.js";
+import { dpkgInstalled, layers, pull, recordedPackages, sbomPackages } from "./installed.js";
 
 export interface BehindPackage {
   name: string;
@@ -140,7 +140,7 @@ export async function findOutdated(config: ProjectConfig, plan: Plan, opts: Outd
       continue;
     }
     const base = config.bases.find((b) => b.name === t.base)!;
-    const installed = t.kind === "operand" ? await dpkgInstalled(image) : await recordedPackages(image);
+    const installed = t.kind === "operand" ? ((plan.build.attest && (await sbomPackages(image, platform))) || (await dpkgInstalled(image))) : await recordedPackages(image);
     if (installed.size === 0) report.notes.push(`${t.name}: ${image} records no package versions (built before pgbake recorded them): rebuild it once`);
     const preview = t.kind === "operand" && t.preview;
     const candidates = await available(reader, await repositoriesOf(base, t.major, preview, opts.keyrings, opts.budget), debianArch(platform));

@@ -117,6 +117,8 @@ beforeAll(async () => {
 }, 1_800_000);
 afterAll(async () => {
   await new Promise((ok) => (server ? server.close(() => ok(undefined)) : ok(undefined)));
+  // The agent gpg started for the repository's key lives in this test's directory: stopped with it.
+  await execa("gpgconf", ["--homedir", join(work.dir, "gnupg"), "--kill", "gpg-agent"], { reject: false });
   work.cleanup();
 });
 
