@@ -13,6 +13,7 @@ const pure = [
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
   "tests/first-use.test.ts",
+  "tests/freshness.test.ts",
   "tests/grid.test.ts",
   "tests/import-cnpg.test.ts",
   "tests/input-edges.test.ts",

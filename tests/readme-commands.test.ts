@@ -43,6 +43,7 @@ const needsNetworkOrRegistry: Record<string, string> = {
   update: "reads live apt indexes, git remotes and registries over the network (tests/update-*.test.ts run it against local mirrors)",
   test: "pulls and starts the images a `pgbake bake --push` pushed to a registry (tests/e2e run it after their build)",
   catalog: "reads the metadata file of a bake that pushed to a registry (tests/catalog.test.ts)",
+  outdated: "reads pushed images and live apt indexes (tests/e2e/outdated.test.ts runs it against a local signed repository)",
 };
 /** Commands a task may run besides pgbake's: read-only, run as they are, each with what its output shows. */
 const harmless: Record<string, RegExp> = {

@@ -101,6 +101,8 @@ export interface ReleaseInfo {
   /** path -> [sha256, size] */
   files: Map<string, { sha256: string; size: number }>;
   noArchAllIndex: boolean;
+  /** The Release's Date (when the suite last changed), as it says it. */
+  date?: string;
 }
 
 /** Per (repository, suite) the verified Release; per index URL the package versions. */
@@ -151,6 +153,7 @@ export class AptIndexReader {
       components: (fields.get("Components") ?? "").split(/\s+/).filter(Boolean),
       files,
       noArchAllIndex: /\bPackages\b/.test(fields.get("No-Support-for-Architecture-all") ?? ""),
+      date: fields.get("Date"),
     };
   }
 
