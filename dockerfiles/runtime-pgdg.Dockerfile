@@ -35,6 +35,9 @@ ARG PGDG_ARCHIVE=""
 ARG PGDG_KEYRING_URL=""
 ARG PGDG_COMPONENTS=main
 COPY --chmod=0755 dockerfiles/files/pgbake-apt-pin.sh /usr/local/bin/pgbake-apt-pin.sh
+# `pgbake bake --outdated` sets APT_REFRESH for an image whose packages are behind its
+# repositories: a new value runs this apt step again (fresh indexes), every other step stays cached.
+ARG APT_REFRESH=""
 RUN set -eux -f; \
     if [ -n "${APT_SOURCES}" ]; then \
       rm -rf /etc/apt/sources.list.d; mkdir -p /etc/apt/sources.list.d; \

@@ -185,7 +185,7 @@ describe("commands", () => {
     const dry = await p.run("bake", "no-such-target", "--dry-run");
     const real = await p.run("bake", "postgresql-17-minimal-bokworm");
     expect(dry.stderr).toBe(
-      "pgbake bake: no target or group 'no-such-target' in this plan\nusage: pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
+      "pgbake bake: no target or group 'no-such-target' in this plan\nusage: pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]... [--outdated [--keyring FILE]...]",
     );
     expect(dry.exitCode).toBe(2);
     expect(real.stderr).toMatch(/^pgbake bake: no target or group 'postgresql-17-minimal-bokworm' in this plan \(did you mean 'postgresql-17-minimal-bookworm'\?\)\n/);

@@ -17,6 +17,7 @@ import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
+import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { deriveCommand } from "./derive.js";
 import { explainOrigin } from "./origin.js";
@@ -63,6 +64,7 @@ export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
   derive: { ...deriveCommand, run: (v) => deriveCommand.run(v, pathsOf(v), print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
+  import: { ...importCommand, run: (v, pos) => importCommand.run(v, pos, print) },
   generate: {
     usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
     summary:
@@ -210,8 +212,18 @@ export const commands: Record<string, Command> = {
       return runUpdate(pathsOf(v), flags as Parameters<typeof runUpdate>[1], print, onWait);
     },
   },
+  outdated: {
+    usage: "pgbake outdated [--registry R] [--keyring FILE]... [--json] [--timeout S] [--deadline S]",
+    summary: "which pushed images lack package versions their apt repositories serve now, a moved base or a pin update would move (exit 1 when any)",
+    options: { registry: { type: "string" }, keyring: { type: "string", multiple: true }, json: { type: "boolean" }, timeout: { type: "string" }, deadline: { type: "string" } },
+    async run(v) {
+      const { runOutdated } = await import("./outdated.js");
+      const flags = { registry: v.registry, keyrings: v.keyring, json: v.json, timeout: v.timeout, deadline: v.deadline };
+      return runOutdated(planFrom(pathsOf(v)), flags as Parameters<typeof runOutdated>[1], print, onWait);
+    },
+  },
   bake: {
-    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
+    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]... [--outdated [--keyring FILE]...]",
     summary: "run docker buildx bake on the generated files (--check without targets lints every Dockerfile once)",
     options: {
       push: { type: "boolean" },
@@ -221,9 +233,23 @@ export const commands: Record<string, Command> = {
       set: { type: "string", multiple: true },
       registry: { type: "string" },
       base: { type: "string", multiple: true },
+      outdated: { type: "boolean" },
+      keyring: { type: "string", multiple: true },
     },
     async run(v, pos) {
       const planned = planFrom(pathsOf(v));
+      // --outdated: the images `pgbake outdated` names and what is built from them, apt steps refreshed.
+      if (v.outdated) {
+        if (pos.length > 0) throw new UsageError("--outdated chooses the targets itself: give no TARGET");
+        const { outdatedBake } = await import("./outdated.js");
+        const chosen = await outdatedBake(planned, { registry: v.registry as string | undefined, keyrings: v.keyring as string[] | undefined }, print, onWait);
+        if (chosen.targets.length === 0) {
+          print("nothing outdated: nothing to build");
+          return 0;
+        }
+        pos = chosen.targets;
+        v.set = [...((v.set as string[] | undefined) ?? []), ...chosen.set];
+      }
       const baseImages: Record<string, string> = {};
       for (const b of (v.base as string[] | undefined) ?? []) {
         const eq = b.indexOf("=");

@@ -58,19 +58,29 @@ export interface Selection {
 }
 
 /**
+ * `requested` and everything they require, transitively, each once and its requirements before it
+ * (with the first entry that required it); names the catalog does not hold are left out.
+ */
+export function withRequirements(requested: string[], catalog: Map<string, Pick<ExtensionSpec, "requires">>): { name: string; requiredBy?: string }[] {
+  const order: { name: string; requiredBy?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, requiredBy?: string): void => {
+    const ext = catalog.get(name);
+    if (seen.has(name) || !ext) return;
+    seen.add(name);
+    for (const req of ext.requires) add(req, name);
+    order.push({ name, requiredBy });
+  };
+  for (const name of requested) add(name);
+  return order;
+}
+
+/**
  * Resolves what an image holds: requested extensions plus what they require (requirements first),
  * minus the incompatible ones and everything that requires a dropped one.
  */
 export function selectExtensions(requested: string[], catalog: Map<string, ExtensionSpec>, slot: BuildSlot): Selection {
-  const order: { name: string; requiredBy?: string }[] = [];
-  const seen = new Set<string>();
-  const add = (name: string, requiredBy?: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    for (const req of catalog.get(name)?.requires ?? []) add(req, name);
-    order.push({ name, requiredBy });
-  };
-  for (const name of requested) add(name);
+  const order = withRequirements(requested, catalog);
 
   const dropped = new Map<string, string>();
   for (const { name } of order) {

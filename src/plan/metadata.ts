@@ -1,6 +1,7 @@
 // OCI annotations and labels per image, decided once from the config and the plan: each key
 // appears here once and goes out both as an `annotations` entry (at the levels of the bake
 // variable `annotation_levels`) and as a label with the same value.
+import { parseImageRef } from "../model/references.js";
 import type { Metadata, ProjectConfig, SharedFacts } from "../model/types.js";
 import { named } from "../model/lookup.js";
 
@@ -8,11 +9,8 @@ const oci = (name: string): string => `org.opencontainers.image.${name}`;
 
 /** `debian:bookworm-slim@sha256:…` → `docker.io/library/debian:bookworm-slim` and the digest. */
 export function baseReference(image: string): { name: string; digest?: string } {
-  const [ref, digest] = image.split("@") as [string, string | undefined];
-  const first = ref.split("/")[0]!;
-  const hasHost = ref.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  const name = hasHost ? ref : ref.includes("/") ? `docker.io/${ref}` : `docker.io/library/${ref}`;
-  return { name, digest };
+  const ref = parseImageRef(image);
+  return { name: ref.qualified, digest: ref.digest };
 }
 
 /** The labels every image carries after its title and description: vendor, source, url, documentation. */

@@ -2,6 +2,7 @@
 // data made from the plan alone. The HCL file (bakefile.ts) says the same thing compactly; tests
 // hold buildx's `--print` of that file against this definition.
 import { timestampMarker } from "../model/naming.js";
+import { isLocalPath } from "../model/references.js";
 import type { Metadata, Plan, TargetPlan } from "../model/types.js";
 
 /** An `output`, `attest` or `cache-*` entry: the CSV `k=v,...` bake takes, as buildx prints it parsed (`disabled=true` as a boolean). */
@@ -87,7 +88,8 @@ function labels(metadata: Metadata, vars: BakeVariables): [string, string][] {
 }
 
 /** A named context that is a directory on this machine (a local extension source), not a URL or target. */
-export const isLocalContext = (value: string): boolean => !/^([a-z][a-z0-9+.-]*:\/\/|target:|docker-image:)/.test(value);
+/** A context value the bake file anchors at its own directory (bakefile.ts asks the same). */
+export { isLocalPath as isLocalContext };
 
 /** One line on what a target builds, for `docker buildx bake --list targets`. */
 export function targetDescription(t: TargetPlan, plan: Plan): string {
@@ -102,7 +104,7 @@ function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: B
   const dir = vars.bake_dir ?? ".";
   const def: BakeTargetDefinition = { description: targetDescription(t, plan), context: dir, dockerfile, platforms: [...t.platforms], args: { ...t.args } };
   if (Object.keys(t.contexts).length > 0)
-    def.contexts = Object.fromEntries(Object.entries(t.contexts).map(([k, v]) => [k, isLocalContext(v) ? `${dir}/${v}` : v]));
+    def.contexts = Object.fromEntries(Object.entries(t.contexts).map(([k, v]) => [k, isLocalPath(v) ? `${dir}/${v}` : v]));
   // The bake file names a network only in a plan that has host-network targets (bakefile.ts).
   if (usesHostNetwork(plan)) def.network = t.network ?? "default";
   if (t.network === "host") def.entitlements = ["network.host"];

@@ -103,6 +103,8 @@ export interface ReleaseInfo {
   noArchAllIndex: boolean;
   /** The Release's `Suite` (stable, oldstable, unstable, bookworm-pgdg): whether it still takes new packages. */
   suiteClass?: string;
+  /** The Release's Date (when the suite last changed), as it says it. */
+  date?: string;
 }
 
 /** Per (repository, suite) the verified Release; per index URL the package versions. */
@@ -154,6 +156,7 @@ export class AptIndexReader {
       files,
       noArchAllIndex: /\bPackages\b/.test(fields.get("No-Support-for-Architecture-all") ?? ""),
       suiteClass: fields.get("Suite"),
+      date: fields.get("Date"),
     };
   }
 

@@ -3,15 +3,9 @@
 // Bearer token flow that WWW-Authenticate describes (Docker Hub, GHCR, most registries).
 import { UpdateError } from "./errors.js";
 import { fetchBounded, type NetworkBudget } from "./http.js";
+import { isLoopbackHost, type ImageRef } from "../model/references.js";
 
-export interface ImageRef {
-  /** As written, minus digest. */
-  name: string;
-  registry: string;
-  repository: string;
-  tag: string;
-  digest?: string;
-}
+export { parseImageRef, type ImageRef } from "../model/references.js";
 
 const manifestTypes = [
   "application/vnd.oci.image.index.v1+json",
@@ -20,26 +14,10 @@ const manifestTypes = [
   "application/vnd.docker.distribution.manifest.v2+json",
 ].join(", ");
 
-/** Docker's reference rules: no registry host means Docker Hub, one-part names are `library/`. */
-export function parseImageRef(ref: string): ImageRef {
-  const [nameTag, digest] = ref.split("@") as [string, string | undefined];
-  const slash = nameTag.indexOf("/");
-  const first = slash > 0 ? nameTag.slice(0, slash) : "";
-  const hasHost = slash > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
-  const registry = hasHost ? first : "docker.io";
-  let rest = hasHost ? nameTag.slice(slash + 1) : nameTag;
-  const colon = rest.lastIndexOf(":");
-  const tag = colon > 0 ? rest.slice(colon + 1) : "latest";
-  rest = colon > 0 ? rest.slice(0, colon) : rest;
-  const repository = registry === "docker.io" && !rest.includes("/") ? `library/${rest}` : rest;
-  return { name: nameTag, registry, repository, tag, digest };
-}
-
 /** Registry API host; plain http for a registry on this machine, as docker allows. */
 export function registryBase(registry: string): string {
   if (registry === "docker.io") return "https://registry-1.docker.io";
-  const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(registry);
-  return `${local ? "http" : "https"}://${registry}`;
+  return `${isLoopbackHost(registry) ? "http" : "https"}://${registry}`;
 }
 
 /** Manifests and tokens are small: anything larger is not one. */

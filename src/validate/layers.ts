@@ -16,6 +16,7 @@ import { isGitUrl } from "../model/naming.js";
 import { formatPath, positionOf } from "./position.js";
 import { checkSchema } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { withRequirements } from "../model/compat.js";
 
 type Obj = Record<string, unknown>;
 
@@ -94,7 +95,7 @@ export function mergeLayers(inputs: LoadedInputs, valid: SourceDoc[]): { entries
 }
 
 /** The names a project builds (see the header); `undefined` selects everything. */
-export function selectExtensions(
+export function projectExtensions(
   config: ProjectConfig,
   configSrc: SourceDoc,
   specs: ExtensionSpec[],
@@ -116,12 +117,5 @@ export function selectExtensions(
     ...config.flavors.flatMap((f) => f.extensions),
     ...config.types.flatMap((t) => t.extensions),
   ];
-  const selected = new Set<string>();
-  const add = (name: string): void => {
-    if (selected.has(name) || !byName.has(name)) return;
-    selected.add(name);
-    for (const req of byName.get(name)!.requires) add(req);
-  };
-  for (const name of wanted) add(name);
-  return { selected, errors };
+  return { selected: new Set(withRequirements(wanted, byName).map((e) => e.name)), errors };
 }

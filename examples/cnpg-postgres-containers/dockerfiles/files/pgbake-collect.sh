@@ -25,9 +25,13 @@ place() { # place SOURCE-PATH INSTALLED-PATH LICENSE-NAME
 mode=$1
 shift
 mkdir -p "$OUT/lib" "$OUT/share/extension" "$OUT/licenses" "$OUT/system"
+# Each Debian package whose files are placed records its version in licenses/<package>/version:
+# a scratch image has no dpkg database, and `pgbake outdated` reads what the image holds from these.
+record() { mkdir -p "$OUT/licenses/$1"; dpkg-query -W -f '${Version}\n' "$1" > "$OUT/licenses/$1/version"; }
 case "$mode" in
   package)
     for pkg in "$@"; do
+      record "$pkg"
       dpkg -L "$pkg" | while IFS= read -r f; do
         if [ -f "$f" ] || [ -L "$f" ]; then place "$f" "$f" "$pkg"; fi
       done
@@ -63,6 +67,7 @@ case "$mode" in
     find "$root" \( -type f -o -type l \) | while IFS= read -r f; do place "$f" "${f#"$root"}" staging; done ;;
   system)
     for pkg in "$@"; do
+      record "$pkg"
       dpkg -L "$pkg" | while IFS= read -r f; do
         case "$f" in
           # Debian puts most libraries in /usr/lib/<triplet>/, some straight in /usr/lib/
