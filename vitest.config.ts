@@ -19,6 +19,7 @@ const pure = [
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",
   "tests/reference-docs.test.ts",
+  "tests/source-check.test.ts",
   "tests/suites.test.ts",
   "tests/update-debversion.test.ts",
   "tests/update-suites.test.ts",
