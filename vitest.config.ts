@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
   "tests/catalog-layers.test.ts",
+  "tests/ci-budget.test.ts",
   "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
   "tests/composition.test.ts",

@@ -17,13 +17,14 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fitsCiBudget } from "../helpers/ci-budget.js";
 import { planFrom } from "../../src/pipeline/index.js";
 import { cliPath, pgbake } from "../helpers/cli.js";
 import { type TestReport } from "../helpers/e2e.js";
 import { mainMirror } from "../helpers/host-apt.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "../helpers/workspace.js";
 
-const enabled = process.env.PGBAKE_E2E_DEFAULT !== "0";
+const enabled = process.env.PGBAKE_E2E_DEFAULT !== "0" && fitsCiBudget("the default config from Debian's suites e2e", 30);
 const work = tempDir("pgbake-default-distro-");
 const config = join(work.dir, "pgbake.yaml");
 const overrides = join(work.dir, "overrides");

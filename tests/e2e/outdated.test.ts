@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fitsCiBudget } from "../helpers/ci-budget.js";
 import { parseDocument } from "yaml";
 import { planFrom } from "../../src/pipeline/index.js";
 import { defaultBudget } from "../../src/update/http.js";
@@ -71,7 +72,10 @@ async function outdated(): Promise<{ exitCode: number; report: { outdated: strin
   return { exitCode: r.exitCode, report: JSON.parse(r.stdout || "{}"), stderr: r.stderr };
 }
 
+const enabled = process.env.PGBAKE_E2E_OUTDATED !== "0" && fitsCiBudget("the outdated e2e", 12);
+
 beforeAll(async () => {
+  if (!enabled) return;
   publish([libraryDeb("1.0-1")]);
   keyFile = join(repoRoot(), "key.asc");
   const served = await serve(join(work.dir, "www"));
@@ -122,7 +126,7 @@ afterAll(async () => {
   work.cleanup();
 });
 
-describe("pgbake outdated and bake --outdated", () => {
+describe.runIf(enabled)("pgbake outdated and bake --outdated", () => {
   it("is clean right after a build", async () => {
     const r = await outdated();
     expect(r.report.outdated, r.stderr).toEqual([]);
