@@ -1,8 +1,9 @@
 // `npm run bench`: how fast pgbake plans and renders, how lean its build graph is, how it
 // scales, and how big the e2e images are. Prints tables and writes bench/results.json.
 // Options: --quick (one run each, no 100×, no test suite), --scales 1,10,100, --no-suite,
-//          --images-config FILE --images-extensions DIR (default: e2e/ if present, else the default config).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//          --images-config FILE --images-extensions DIR (default: e2e/ if present, else the default config),
+//          --operands 10000,30000,100000 (section 7), --operands-only (section 7 alone, merged into results.json).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,6 +14,7 @@ import { measureGeneration, measureSplit, type BenchCase, type GenerationResult,
 import { graphCounts } from "./graph.js";
 import { measureImages } from "./images.js";
 import { measureLimits } from "./limits.js";
+import { measureOperandScale, type OperandScaleResult } from "./operand-scale.js";
 import { buildxAvailable } from "./measure.js";
 import { defaultInputs, scales, writeSynthetic } from "./synthetic.js";
 import { fixed, secs, table } from "./table.js";
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     "images-config": { type: "string" },
     "images-extensions": { type: "string" },
     "no-suite": { type: "boolean" },
+    operands: { type: "string" },
+    "operands-only": { type: "boolean" },
   },
 });
 const root = packageRoot();
@@ -33,6 +37,36 @@ const buildx = buildxAvailable();
 const work = mkdtempSync(join(tmpdir(), "pgbake-bench-"));
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 const progress = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
+const resultsFile = join(root, "bench/results.json");
+
+/** 7. generate at many operand targets: wall, CPU and peak memory (one run each at 100,000). */
+function operandScale(): OperandScaleResult[] {
+  const wantedOperands = (values.operands ?? (quick ? "10000" : "10000,30000,100000")).split(",").map(Number);
+  const results = wantedOperands.map((n) => {
+    progress(`generate at ${n} operand targets`);
+    return measureOperandScale(root, work, n, quick || n >= 100_000 ? 1 : 3);
+  });
+  say("\n7. pgbake generate (whole process, fresh output dir) at many operand targets: medians of wall and CPU seconds, peak memory");
+  say(
+    table(
+      ["operands wanted", "operands", "targets", "generate s", "cpu s", "peak MB", "cpu ms per 1,000 operands"],
+      results.map((r) => [r.wanted, r.operands, r.targets, secs(r.generate.median), secs(r.generate.cpuMedian), fixed(r.generate.peakRssMb, 0), fixed(((r.generate.cpuMedian ?? NaN) * 1e6) / r.operands, 0)]),
+    ),
+  );
+  return results;
+}
+
+if (values["operands-only"]) {
+  try {
+    const operandTargets = operandScale();
+    const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
+    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, operandTargets, operandTargetsMeasuredAt: new Date().toISOString() }, null, 2)}\n`);
+    say(`\nwrote section 7 into bench/results.json`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 try {
   // 1. Generation and buildx read time.
@@ -135,6 +169,8 @@ try {
   say("\n6. pgbake generate on inputs at and over its limits (exit 2: refused with a message)");
   say(table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)])));
 
+  const operandTargets = operandScale();
+
   const buildxVersion = buildx ? spawnSync("docker", ["buildx", "version"], { encoding: "utf8" }).stdout.trim() : undefined;
   const results = {
     measuredAt: new Date().toISOString(),
@@ -146,8 +182,9 @@ try {
     images,
     suite,
     limits,
+    operandTargets,
   };
-  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   say("\nwrote bench/results.json");
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -12,6 +12,9 @@ COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-coll
 # image. Each set of apt sources (base release, PGDG or not) gets a directory of its own, so that
 # bases do not evict each other's lists; `sharing=locked` keeps two apt runs out of one directory.
 # The build stage is thrown away, so its apt.conf.d entry never reaches an image.
+# APT_REFRESH: set by `pgbake bake --outdated` when this image's packages are behind (a new
+# value runs this step again against fresh indexes).
+ARG APT_REFRESH=""
 RUN --mount=type=cache,id=pgbake-apt,target=/var/cache/pgbake-apt,sharing=locked \
     set -eux -f; \
     key="$(find /etc/apt/sources.list /etc/apt/sources.list.d -type f 2>/dev/null | sort | xargs -r cat | md5sum | cut -c1-16)"; \

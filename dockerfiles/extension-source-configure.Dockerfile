@@ -7,7 +7,7 @@ ARG PG_MAJOR
 ARG BUILD_PACKAGES=""
 ARG LICENSE_NAME=source
 USER root
-COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-collect.sh
+COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh dockerfiles/files/pgbake-source-check.sh /usr/local/bin/
 RUN set -eux -f; \
     apt-get update; \
     apt-get install -y --no-install-recommends build-essential "postgresql-server-dev-${PG_MAJOR}" ${BUILD_PACKAGES}

@@ -13,6 +13,9 @@ ARG PG_MAJOR
 # type, major and base runs it identically, so BuildKit builds it once and the images share the
 # layer. Each ARG is declared just before its step: a RUN's cache key holds every ARG in scope.
 ARG TYPE_PACKAGES=""
+# APT_REFRESH: set by `pgbake bake --outdated` when this image's own packages are behind (a
+# new value runs both apt steps again against fresh indexes; unset, they stay shared and cached).
+ARG APT_REFRESH=""
 USER root
 RUN set -eux -f; \
     if [ -n "${TYPE_PACKAGES}" ]; then \

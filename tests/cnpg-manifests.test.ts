@@ -61,6 +61,12 @@ describe("CloudNativePG manifests of the default plan", () => {
     expect(crdErrors({ ...cronDatabase, spec: { ...cronDatabase.spec, name: "postgres" } }).join("\n")).toMatch(/\/spec\/name must NOT be valid/);
   });
 
+  it("set what an entry needs at startup in the Cluster's parameters (pg_squeeze: wal_level and its output plugin), as pgbake test starts it", () => {
+    const squeeze = parse(files.find((f) => f.path === "Cluster-pg-squeeze-18-trixie.yaml")!.content);
+    expect(squeeze.spec.postgresql.parameters).toEqual({ wal_level: "logical", output_plugin_libraries: "pgoutput,test_decoding,pg_squeeze" });
+    expect(parse(files.find((f) => f.path === "Cluster-pgvector-18-trixie.yaml")!.content).spec.postgresql.parameters).toBeUndefined();
+  });
+
   it("fail validation when a field is misnamed", () => {
     const doc = parse(files.find((f) => f.path.startsWith("Cluster-") && f.content.includes("extension_control_path"))!.content);
     expect(crdErrors(doc)).toEqual([]);

@@ -8,7 +8,7 @@ function spec(name: string, extra: Partial<ExtensionSpec> = {}): ExtensionSpec {
     name, sql_names: [name], description: name, license: "MIT", homepage: "https://example.org", kind: "package",
     version: "1.0", versions_by_major: {}, package: `postgresql-{major}-${name}`, package_version: "{version}-*",
     disabled: false, shared_preload_libraries: [], requires: [], runtime_packages: [], runtime_packages_by_base: {},
-    extra_packages: [], file: `${name}.yaml`, ...extra,
+    extra_packages: [], conflicts: [], startup_needs: [], suites: {}, expected_server_log: [], file: `${name}.yaml`, ...extra,
   };
 }
 const slot = { major: 18, preview: false, base: "trixie", platforms: ["linux/amd64", "linux/arm64"] };

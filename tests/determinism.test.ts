@@ -43,7 +43,7 @@ describe("determinism", () => {
     // readdirSync sorts, opendir does not), or the test would prove nothing about order.
     const diskOrder = async (dir: string) => (await execa("ls", ["-U", dir])).stdout;
     expect(await diskOrder(forward)).not.toBe(await diskOrder(reverse));
-    const runs = [
+    const runs: { ext: string; env: Record<string, string> }[] = [
       { ext: forward, env: { LC_ALL: "C", TZ: "UTC" } },
       { ext: reverse, env: { LC_ALL: "tr_TR.UTF-8", LANG: "tr_TR.UTF-8", TZ: "Pacific/Kiritimati" } },
       { ext: reverse, env: { LC_ALL: "de_DE.UTF-8", TZ: "America/St_Johns", LANGUAGE: "sv" } },

@@ -167,6 +167,6 @@ describe("VM image builder flavors (seed 002)", () => {
       expect(p.target[`pguint-${m}-trixie`]!.args?.PG_MAJOR).toBe(String(m));
       expect(p.target[`postgres-paradedb-${m}-vm-trixie`]!.platforms).toEqual(["linux/amd64", "linux/arm64"]);
     }
-    expect(p.target["wal_g-18-trixie"]!.contexts?.src).toBe("https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339");
+    expect(p.target["wal_g-18-trixie"]!.contexts?.src).toBe("https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06");
   });
 });

@@ -84,7 +84,7 @@ describe("paths that cannot be an output directory, and metadata files that are 
     ["the config file", "pgbake.yaml", (d: string) => `pgbake: ${d}/pgbake.yaml cannot be an output directory: it is an input of this run`],
     ["the extensions directory", "extensions", (d: string) => `pgbake: ${d}/extensions cannot be an output directory: it is an input of this run`],
     ["the root", "/", () => "pgbake: / cannot be an output directory: it is the root of the file system"],
-    ["a kernel file system", "/proc/self", () => "pgbake: /proc/self cannot be an output directory: it is on a kernel file system"],
+    ["a kernel file system", "/proc/sys", () => "pgbake: /proc/sys cannot be an output directory: it is on a kernel file system"],
     ["a path under a file", "pgbake.yaml/out", (d: string) => `pgbake: cannot inspect ${d}/pgbake.yaml/out: a part of the path is not a directory (ENOTDIR)`],
   ])("--out %s: exit 2 with a message", async (_what, out, message) => {
     const p = project();
@@ -185,7 +185,7 @@ describe("commands", () => {
     const dry = await p.run("bake", "no-such-target", "--dry-run");
     const real = await p.run("bake", "postgresql-17-minimal-bokworm");
     expect(dry.stderr).toBe(
-      "pgbake bake: no target or group 'no-such-target' in this plan\nusage: pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
+      "pgbake bake: no target or group 'no-such-target' in this plan\nusage: pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]... [--outdated [--keyring FILE]...]",
     );
     expect(dry.exitCode).toBe(2);
     expect(real.stderr).toMatch(/^pgbake bake: no target or group 'postgresql-17-minimal-bokworm' in this plan \(did you mean 'postgresql-17-minimal-bookworm'\?\)\n/);

@@ -74,7 +74,8 @@ const minimalConfig = {
 const fullExtension = {
   name: "e", sql_names: ["e"], description: "d", license: "MIT", homepage: "https://h.example", kind: "source", version: "1.0",
   versions: { "17": "1.1" }, package: "p", package_version: "{version}", min_pg_version: 13, max_pg_version: 18,
-  platforms: ["linux/amd64"], bases: ["b"], disabled: true, disabled_reason: "r", shared_preload_libraries: ["e"], requires: ["x"],
+  platforms: ["linux/amd64"], bases: ["b"], disabled: true, disabled_reason: "r", shared_preload_libraries: ["e"], preload_position: "first", requires: ["x"],
+  conflicts: [{ extension: "y", reason: "r" }], startup_needs: [{ kind: "setting", name: "d", value: "v", reason: "r" }],
   runtime_packages: ["libx"], runtime_packages_by_base: { b: ["liby"] }, extra_packages: ["z"], smoke_test: "SELECT 1", notes: "n",
   expected_server_log: [{ match: "^WARNING: ", reason: "r" }],
   source: { git: "https://g.example/e", ref: "v1", tag: "v1", track: "v1.*", build: "cmake", subdir: "s", build_packages: ["cmake"],

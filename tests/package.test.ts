@@ -64,22 +64,29 @@ describe("the npm package", () => {
 describe("a project of one's own", () => {
   it("pgbake init writes a working project: config on the built-in catalog, empty local catalog, Taskfile, workflows, .gitignore", async () => {
     await ok("pgbake", ["init", "images"], app);
-    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".gitignore", "docker-bake.hcl"])
+    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".github/workflows/update.yml", ".gitignore", "docker-bake.hcl", "package.json", "package-lock.json"])
       expect(existsSync(join(project, f)), f).toBe(true);
     expect(readdirSync(join(project, "extensions"))).toEqual([".gitkeep"]);
     expect((parse(readFileSync(join(project, "pgbake.yaml"), "utf8")) as { catalogs: string[] }).catalogs).toEqual(["builtin", "./extensions"]);
-    // The workflows and the Taskfile call the installed CLI, never this clone's files.
-    for (const wf of ["ci.yml", "bake.yml"]) {
+    // pgbake as it was installed here (app's lock: the tarball), copied into the project and
+    // locked, so the project's CI installs exactly it.
+    const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies).toEqual({ pgbake: `file:vendor/pgbake-${version}.tgz` });
+    expect(readFileSync(join(project, `vendor/pgbake-${version}.tgz`))).toEqual(readFileSync(tarball));
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
+    expect(lock.packages["node_modules/pgbake"]?.resolved).toBe(`file:vendor/pgbake-${version}.tgz`);
+    // The workflows and the Taskfile call the project's own CLI, never this clone's files or a public name.
+    for (const wf of ["ci.yml", "bake.yml", "update.yml"]) {
       const content = readFileSync(join(project, ".github/workflows", wf), "utf8");
-      expect(content).not.toMatch(/dist\/src|node dist/);
-      expect(content).toContain(`npm install --global "pgbake@${version}"`);
+      expect(content).not.toMatch(/dist\/src|node dist|npm install|pgbake@/);
+      expect(content).toMatch(/^ +- run: npm ci$/m);
       const parsed = parseWorkflow({ name: wf, content }, new NoOperationTraceWriter());
       expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
       const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
       expect((template.errors ?? []).map((e) => e.Message)).toEqual([]);
     }
     const taskfile = parse(readFileSync(join(project, "Taskfile.yml"), "utf8")) as { vars: Record<string, string> };
-    expect(taskfile.vars.PGBAKE).toBe('{{.PGBAKE | default "pgbake"}}');
+    expect(taskfile.vars.PGBAKE).toBe('{{.PGBAKE | default "npx pgbake"}}');
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, "..", "shared", "schemas", "taskfile.schema.json"), "utf8")));
     expect(validate(taskfile), JSON.stringify(validate.errors)).toBe(true);
@@ -93,10 +100,11 @@ describe("a project of one's own", () => {
     await ok("pgbake", ["add", "acme_audit", "--git", "https://git.acme.example/acme/acme_audit", "--ref", commit, "--build", "pgxs", "--version", "1.2.0", "--license", "Proprietary", "--description", "ACME audit hooks"], project);
     const acme = parse(readFileSync(join(project, "extensions/acme_audit.yaml"), "utf8")) as Record<string, unknown>;
     expect(acme).toMatchObject({ name: "acme_audit", kind: "source", version: "1.2.0", homepage: "https://git.acme.example/acme/acme_audit", source: { git: "https://git.acme.example/acme/acme_audit", ref: commit, build: "pgxs" } });
-    await ok("pgbake", ["add", "pg_cron", "--dir", join(work.dir, "scratch-catalog")], project);
-    const cronText = readFileSync(join(work.dir, "scratch-catalog/pg_cron.yaml"), "utf8");
-    expect(parse(cronText)).toMatchObject({ kind: "package", package: "postgresql-{major}-cron", shared_preload_libraries: ["pg_cron"], min_pg_version: 14 });
-    expect(cronText).toMatch(/# package: from reference data \(https:\/\/github\.com\/pgsty\/pig cli\/ext\/assets\/extension\.csv, Apache-2\.0\)/);
+    // A name the built-in catalog lacks (a built-in one is refused: tests/first-use.test.ts).
+    await ok("pgbake", ["add", "pljava", "--dir", join(work.dir, "scratch-catalog")], project);
+    const pljavaText = readFileSync(join(work.dir, "scratch-catalog/pljava.yaml"), "utf8");
+    expect(parse(pljavaText)).toMatchObject({ kind: "package", package: "postgresql-{major}-pljava", min_pg_version: 14 });
+    expect(pljavaText).toMatch(/# package: from reference data \(https:\/\/github\.com\/pgsty\/pig cli\/ext\/assets\/extension\.csv, Apache-2\.0\)/);
     // Without a source, an unknown extension is refused with the flags to give.
     const unknown = await run("pgbake", ["add", "acme_nothing"], project);
     expect(unknown.exitCode).toBe(2);

@@ -46,7 +46,7 @@ describe("plan of the default config", () => {
     const r = await pgbake(["plan", "--json"]);
     expect(r.exitCode, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout) as Plan;
-    expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(1062);
+    expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(1054);
     const pgvector = printed.extensionImages.find((t) => t.name === "pgvector-17-trixie")!;
     expect(pgvector).toMatchObject({ kind: "extension", extensionKind: "package", repository: "pgvector" });
     expect(pgvector.args).toEqual({ PG_MAJOR: "17", PACKAGES: "postgresql-17-pgvector=0.8.7-*", RUNTIME_PACKAGES: "" });

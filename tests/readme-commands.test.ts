@@ -27,9 +27,31 @@ const checkedElsewhere: Record<string, string> = {
   "npm install --global ./pgbake-0.1.0.tgz": "tests/package.test.ts installs the packed tarball",
   "npm pack": "tests/package.test.ts",
   "bash scripts/e2e/cleanup-env.sh": "never run by tests: it stops the engine the tests use",
+  // A project of your own, from an empty directory: tests/own-project.test.ts runs these from npm pack.
+  "mkdir my-project && cd my-project": "tests/own-project.test.ts",
+  "npm install ../pgbake-0.1.0.tgz": "tests/own-project.test.ts",
+  "npx pgbake init .": "tests/own-project.test.ts",
+  "npx pgbake generate": "tests/own-project.test.ts",
+  "npx pgbake bake postgresql-17-minimal-trixie --push": "tests/own-project.test.ts (through the project's bake.yml)",
+  "npx pgbake test postgresql-17-minimal-trixie": "tests/own-project.test.ts",
 };
-/** Commands a task may run besides pgbake's: read-only, run as they are. */
-const harmless = new Set(["node --version", "docker version", "docker buildx version", "task --list"]);
+/**
+ * pgbake subcommands whose README lines are not run here, and why: each needs what this offline
+ * scratch copy has not (the network, or images a real bake pushed to a registry).
+ */
+const needsNetworkOrRegistry: Record<string, string> = {
+  update: "reads live apt indexes, git remotes and registries over the network (tests/update-*.test.ts run it against local mirrors)",
+  test: "pulls and starts the images a `pgbake bake --push` pushed to a registry (tests/e2e run it after their build)",
+  catalog: "reads the metadata file of a bake that pushed to a registry (tests/catalog.test.ts)",
+  outdated: "reads pushed images and live apt indexes (tests/e2e/outdated.test.ts runs it against a local signed repository)",
+};
+/** Commands a task may run besides pgbake's: read-only, run as they are, each with what its output shows. */
+const harmless: Record<string, RegExp> = {
+  "node --version": /^v\d+\./,
+  "docker version": /^Server:/m,
+  "docker buildx version": /buildx v?\d+\./,
+  "task --list": /./,
+};
 
 /** Shell commands in ```bash blocks and in inline code that starts like a command. */
 function commandsOf(markdown: string): string[] {
@@ -63,6 +85,8 @@ beforeAll(async () => {
     cpSync(join(repoRoot, f), join(scratch.dir, f));
   }
   cpSync(join(repoRoot, "dist"), join(scratch.dir, "dist"), { recursive: true });
+  // The tarball the README installs and `init --pgbake-source` names, where the README has it.
+  await execa("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch.dir], { cwd: repoRoot });
   symlinkSync(join(repoRoot, "node_modules"), join(scratch.dir, "node_modules"));
   // `pgbake` on PATH is this copy's CLI, as `npm install --global` would make it.
   bin = join(scratch.dir, ".bin");
@@ -110,6 +134,55 @@ async function runBuildx(line: string, cwd: string): Promise<void> {
   expect(checkDockerfiles(r.stdout, cwd, file), `${print} in ${cwd}`).toEqual([]);
 }
 
+/** The value after `flag` in a command's words. */
+const option = (words: string[], flag: string): string | undefined => {
+  const i = words.indexOf(flag);
+  return i >= 0 ? words[i + 1] : undefined;
+};
+
+/**
+ * What each pgbake subcommand's output must show besides exit 0, so that a README line that runs
+ * but does nothing (or the wrong thing) fails. `words` are the line's words after `pgbake`.
+ */
+const facts: Record<string, (words: string[], stdout: string, cwd: string) => void> = {
+  "--version": (_, out) => expect(out.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version),
+  init: (words, out, cwd) => {
+    const dir = resolve(cwd, words[1]!);
+    expect(out).toMatch(new RegExp(`^${dir}: pgbake.yaml, [^\\n]*generated docker-bake.hcl \\([1-9]\\d* operand targets`));
+    for (const f of ["pgbake.yaml", "docker-bake.hcl"]) expect(existsSync(join(dir, f)), join(dir, f)).toBe(true);
+  },
+  add: (words, out, cwd) => {
+    const file = join(dirname(resolve(cwd, option(words, "--config") ?? "pgbake.yaml")), "extensions", `${words[1]}.yaml`);
+    expect(out).toContain(`${file}: ${words[1]} (`);
+    expect(readFileSync(file, "utf8")).toMatch(new RegExp(`^name: ${words[1]}$`, "m"));
+  },
+  generate: (words, out, cwd) => {
+    const m = /^(\d+) operand targets, (\d+) extension images, \d+ runtimes; .* in (\S+)$/m.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Number(m![1]) + Number(m![2])).toBeGreaterThan(0);
+    // Where it wrote: --out, else the config's `output` (the e2e config's is elsewhere), else the config's directory.
+    const outFlag = option(words, "--out");
+    if (outFlag !== undefined) expect(m![3]).toBe(resolve(cwd, outFlag));
+    expect(existsSync(join(m![3]!, "docker-bake.hcl")), m![3]).toBe(true);
+  },
+  plan: (_, out) => {
+    const plan = JSON.parse(out) as { operands: unknown[]; extensionImages: unknown[] };
+    expect(plan.operands.length).toBeGreaterThan(0);
+    expect(plan.extensionImages.length).toBeGreaterThan(0);
+  },
+  explain: (words, out) => expect(out.split("\n")[0]).toMatch(new RegExp(`^${words[1]}:`)),
+  matrix: (words, out) => {
+    const rows = (JSON.parse(out) as { include: { target: string }[] }).include;
+    expect(rows.length).toBeGreaterThan(0);
+    const group = option(words, "--group");
+    if (group === "pg18") expect(rows.filter((r) => !r.target.includes("-18-")).map((r) => r.target)).toEqual([]);
+  },
+  grid: (_, out) => {
+    expect(out).toMatch(/^# Compatibility grid/);
+    expect(out.split("\n").filter((l) => /^\| [a-z]/.test(l)).length).toBeGreaterThan(10);
+  },
+};
+
 /** A `pgbake ...` line as run: bake never builds (--dry-run, then its printed buildx line is read with --print). */
 async function runPgbake(line: string, cwd: string): Promise<void> {
   const words = line.split(/\s+/);
@@ -119,8 +192,15 @@ async function runPgbake(line: string, cwd: string): Promise<void> {
   if (isBake) {
     const m = /^cd (\S+) && (.*)$/m.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
-    await runBuildx(m![2]!.replace(/^.*?docker buildx bake/, "docker buildx bake"), m![1]!.replace(/^'|'$/g, ""));
+    const buildx = m![2]!.replace(/^.*?docker buildx bake/, "docker buildx bake");
+    // What the user asked of bake reaches buildx.
+    for (const flag of ["--push", "--check"]) if (words.includes(flag)) expect(buildx.split(/\s+/), flag).toContain(flag);
+    await runBuildx(buildx, m![1]!.replace(/^'|'$/g, ""));
+    return;
   }
+  const fact = facts[words[1]!];
+  if (!fact) throw new Error(`no fact of the output of '${line}' is checked: add one to facts`);
+  fact(words.slice(1), r.stdout, cwd);
 }
 
 describe.each(readmes)("commands in %s", (readme) => {
@@ -134,9 +214,8 @@ describe.each(readmes)("commands in %s", (readme) => {
     it(`runs: ${line}`, async () => {
       // Commands are written for the repository root (README.md says so, and so do the examples').
       const cwd = scratch.dir;
-      // update reads live package indexes (tests/update-*.test.ts, tests/e2e/update-pgdg.test.ts use local
-      // mirrors); test starts pushed images (tests/e2e); catalog needs a bake's metadata file (tests/catalog.test.ts).
-      if (line in checkedElsewhere || /^pgbake (update|test|catalog)\b/.test(line)) return;
+      // Listed above with the reason each is not run here.
+      if (line in checkedElsewhere || (line.split(/\s+/)[1] ?? "") in needsNetworkOrRegistry) return;
       if (/^([a-z_]+=\S+ )*docker buildx bake/.test(line)) {
         await runBuildx(line, cwd);
         // The same from an unrelated directory: every relative path made absolute.
@@ -153,9 +232,14 @@ describe.each(readmes)("commands in %s", (readme) => {
         const tf = readTaskfile(join(cwd, "Taskfile.yml"));
         // PGBAKE: the CLI on PATH (the Taskfile's default `npx pgbake` is the same CLI in a clone).
         for (const cmd of expandTask(tf, name, { PGBAKE: "pgbake", ...vars })) {
-          if (cmd.startsWith("pgbake ")) await runPgbake(cmd, cwd);
-          else if (harmless.has(cmd) && cmd !== "task --list") expect((await sh(cmd, cwd)).exitCode, cmd).toBe(0);
-          else if (!harmless.has(cmd) && !(cmd in checkedElsewhere)) throw new Error(`task ${name} runs '${cmd}', which this test does not know how to run`);
+          const shown = harmless[cmd];
+          if (cmd.startsWith("pgbake ")) {
+            if (!((cmd.split(/\s+/)[1] ?? "") in needsNetworkOrRegistry)) await runPgbake(cmd, cwd);
+          } else if (shown && cmd !== "task --list") {
+            const r = await sh(cmd, cwd);
+            expect(r.exitCode, cmd).toBe(0);
+            expect(r.stdout, cmd).toMatch(shown);
+          } else if (!shown && !(cmd in checkedElsewhere)) throw new Error(`task ${name} runs '${cmd}', which this test does not know how to run`);
         }
       } else {
         throw new Error(`'${line}' in ${readme} is neither run by this test nor listed in checkedElsewhere`);

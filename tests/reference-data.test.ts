@@ -15,8 +15,11 @@ const { config, catalog } = planFrom({ config: defaultConfig, extensions: defaul
 const byCatalogName = new Map(catalog.extensions.map((e) => [e.name, e]));
 const majors = config.postgres.filter((p) => !p.preview).map((p) => p.major);
 
+const referenceColumns = ["name", "version", "pg_ver", "need_load", "requires", "deb_pkg"] as const;
+type ReferenceRow = Record<(typeof referenceColumns)[number], string>;
+
 function referenceRows() {
-  const byName = new Map(parseCsv(readFileSync(referenceFile, "utf8")).map((r) => [r.name, r]));
+  const byName = new Map(parseCsv(readFileSync(referenceFile, "utf8"), referenceColumns).map((r) => [r.name, r]));
   return (spec: ExtensionSpec) => [spec.name, ...spec.sql_names].map((n) => byName.get(n)).find(Boolean);
 }
 
@@ -25,7 +28,7 @@ function supportedMajors(spec: ExtensionSpec): number[] {
 }
 
 // Only for `notes`-less entries: a departure with a reason written down is a decision, not a bug.
-function departures(spec: ExtensionSpec, ref: Record<string, string>): string[] {
+function departures(spec: ExtensionSpec, ref: ReferenceRow): string[] {
   const out: string[] = [];
   const refMajors = pgArray(ref.pg_ver).map(Number).filter((m) => majors.includes(m)).sort();
   if (spec.version === ref.version && JSON.stringify(supportedMajors(spec)) !== JSON.stringify(refMajors))

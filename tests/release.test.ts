@@ -116,7 +116,11 @@ describe("switches and schemes in the config", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const p = await bakePrint(work.dir, ["postgresql-vector-18-standard-trixie"], { timestamp });
     const t = p.target["postgresql-vector-18-standard-trixie"]!;
-    expect(t.attest).toBeUndefined();
+    // Off is off: buildx would add a provenance attestation to a pushed image unless it is disabled.
+    expect(t.attest).toEqual([{ type: "provenance", disabled: true }, { type: "sbom", disabled: true }]);
+    // Two platforms make an index even without attestations: annotations go on it too.
+    expect(t.annotations?.length).toBeGreaterThan(0);
+    for (const a of t.annotations ?? []) expect(a).toMatch(/^index,manifest:/);
     expect(t["cache-from"]).toBeUndefined();
     expect(t["cache-to"]).toBeUndefined();
     expect(t.tags).toEqual([

@@ -128,6 +128,20 @@ describe("pgbake update: git sources", () => {
     expect(spec.version).toBe("1.1.0");
   });
 
+  it("says when source.tag is another commit than source.ref, and moves the ref to the tag's", async () => {
+    const text = readFileSync(join(extensions, "fixture.yaml"), "utf8");
+    const tagged = yaml(join(extensions, "fixture.yaml")).source.ref as string;
+    writeFileSync(join(extensions, "fixture.yaml"), text.replace(tagged, firstCommit));
+    try {
+      const r = await pgbake(["update", "--check", "--only", "sources", ...paths]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain(`note: fixture: source.tag v1.1.0 is commit ${tagged.slice(0, 12)} in ${remote}, not source.ref ${firstCommit.slice(0, 12)}`);
+      expect(r.stdout).toContain(`| v1.1.0 ${firstCommit.slice(0, 12)} | v1.1.0 ${tagged.slice(0, 12)} |`);
+    } finally {
+      writeFileSync(join(extensions, "fixture.yaml"), text);
+    }
+  });
+
   it("an unreachable remote is an error naming it, exit 2", async () => {
     const text = readFileSync(join(extensions, "fixture.yaml"), "utf8");
     writeFileSync(join(extensions, "fixture.yaml"), text.replace(remote, join(work.dir, "gone.git")));

@@ -9,7 +9,8 @@ import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { planFrom, renderFrom } from "../src/pipeline/index.js";
 import { writeOutputs } from "../src/write/index.js";
-import { cliPath } from "./helpers/cli.js";
+import { LOCK_MAX_AGE_MS } from "../src/write/lock.js";
+import { cliPath, pgbake } from "./helpers/cli.js";
 import { snapshotTree } from "./helpers/snapshot.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
@@ -63,13 +64,14 @@ describe("the output directory's lock", () => {
   };
 
   it("held by a running process: the writer waits, says so, then fails with a message naming the holder; nothing written", () => {
-    const holder = { pid: process.pid, start: "", host: hostname(), since: "2026-11-21T00:00:00.000Z", nonce: "x" };
+    const since = new Date().toISOString();
+    const holder = { pid: process.pid, start: "", host: hostname(), since, nonce: "x" };
     const dir = lockedDir(JSON.stringify(holder));
     const told: string[] = [];
     expect(() => writeOutputs(dir, files(), { lockTimeoutMs: 3500, onWait: (m) => told.push(m) })).toThrow(
-      `${dir} is being written by another pgbake run (pid ${process.pid} on ${hostname()}, since 2026-11-21T00:00:00.000Z); waited 4 s. If no pgbake runs there, remove ${dir}/.pgbake.lock`,
+      `${dir} is being written by another pgbake run (pid ${process.pid} on ${hostname()}, since ${since}); waited 4 s. If no pgbake runs there, remove ${dir}/.pgbake.lock`,
     );
-    expect(told).toEqual([`waiting for another pgbake run writing ${dir} (pid ${process.pid} on ${hostname()}, since 2026-11-21T00:00:00.000Z)`]);
+    expect(told).toEqual([`waiting for another pgbake run writing ${dir} (pid ${process.pid} on ${hostname()}, since ${since})`]);
     expect(readdirSync(dir)).toEqual([".pgbake.lock"]);
   });
 
@@ -82,6 +84,62 @@ describe("the output directory's lock", () => {
     writeOutputs(dir, files(), { lockTimeoutMs: 0 });
     expect(existsSync(join(dir, ".pgbake.lock"))).toBe(false);
     expect(existsSync(join(dir, "docker-bake.hcl"))).toBe(true);
+  });
+
+  it("a lock taken after a wait says when it was taken, not when the wait began (its age is what others judge)", () => {
+    const rendered = files();
+    // Not a child of this process: a child that exits stays a zombie (alive to kill -0) while the writer waits synchronously.
+    const sleeper = Number(spawnSync("sh", ["-c", "sleep 1.5 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" }).stdout.trim());
+    const dir = lockedDir(JSON.stringify({ pid: sleeper, start: "", host: hostname(), since: new Date().toISOString(), nonce: "x" }));
+    const began = Date.now();
+    let since = 0;
+    writeOutputs(dir, rendered, {
+      hooks: { afterCommit: () => void (since = Date.parse((JSON.parse(readFileSync(join(dir, ".pgbake.lock"), "utf8")) as { since: string }).since)) },
+    });
+    expect(since - began).toBeGreaterThan(1000);
+  });
+
+  it("a FIFO where the lock goes is no lock: taken over at once, never read (a read would wait forever)", () => {
+    const dir = join(work.dir, `fifo-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    expect(spawnSync("mkfifo", [join(dir, ".pgbake.lock")]).status).toBe(0);
+    writeOutputs(dir, files(), { lockTimeoutMs: 0 });
+    expect(existsSync(join(dir, "docker-bake.hcl"))).toBe(true);
+  });
+
+  it.each([
+    ["another host (a container's old name), dated 2020", "a-container-long-gone"],
+    ["this host, a pid that runs, dated 2020 (a pid reused by another program)", hostname()],
+  ])("held by %s: older than LOCK_MAX_AGE_MS, taken over at once with a message", (_what, host) => {
+    const since = "2020-01-01T00:00:00.000Z";
+    const dir = lockedDir(JSON.stringify({ pid: process.pid, start: "", host, since, nonce: "x" }));
+    const told: string[] = [];
+    writeOutputs(dir, files(), { lockTimeoutMs: 0, onWait: (m) => told.push(m) });
+    expect(told).toEqual([`taking over the lock of ${dir} (pid ${process.pid} on ${host}, since ${since}): older than 10 minutes, longer than any write holds it`]);
+    expect(LOCK_MAX_AGE_MS).toBe(600_000);
+    expect(existsSync(join(dir, ".pgbake.lock"))).toBe(false);
+    expect(existsSync(join(dir, "docker-bake.hcl"))).toBe(true);
+  });
+
+  it("held by another host a minute ago: pgbake generate --lock-wait 1 waits one second, then fails saying when it would take the lock over", async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const dir = lockedDir(JSON.stringify({ pid: 1, start: "", host: "other-host", since, nonce: "x" }));
+    const r = await pgbake(["generate", "--config", join(base, "pgbake.yaml"), "--extensions", extensions, "--out", dir, "--lock-wait", "1"]);
+    const elsewhere = "pgbake cannot tell whether a run on another host still runs, and takes its lock over once it is 10 minutes old";
+    expect(r.stderr).toBe(
+      [
+        `pgbake: waiting for another pgbake run writing ${dir} (pid 1 on other-host, since ${since}); ${elsewhere}`,
+        `pgbake: ${dir} is being written by another pgbake run (pid 1 on other-host, since ${since}); waited 1 s; ${elsewhere}. If no pgbake runs there, remove ${dir}/.pgbake.lock`,
+      ].join("\n"),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(readdirSync(dir)).toEqual([".pgbake.lock"]);
+  });
+
+  it.each(["1e3", "ten", "1.5"])("--lock-wait %s: a usage error", async (value) => {
+    const r = await pgbake(["generate", "--config", join(base, "pgbake.yaml"), "--extensions", extensions, "--out", join(work.dir, "never"), "--lock-wait", value]);
+    expect(r.stderr.split("\n")[0]).toBe(`pgbake generate: --lock-wait takes whole seconds (0 or more), not '${value}'`);
+    expect(r.exitCode).toBe(2);
   });
 });
 

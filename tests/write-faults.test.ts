@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FsError } from "../src/model/errors.js";
 import { planFrom, renderFrom } from "../src/pipeline/index.js";
-import type { RenderedFile } from "../src/render/dockerfiles.js";
+import type { RenderedFile } from "../src/model/files.js";
 import { nodeFs, type WriterFs } from "../src/write/fs.js";
 import { recoverInterrupted, writeOutputs } from "../src/write/index.js";
 import { cliPath } from "./helpers/cli.js";

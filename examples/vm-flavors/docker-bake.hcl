@@ -65,9 +65,9 @@ flavors = {
 
 // Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
 extensions = {
-  pg_search = { description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", dockerfile = "extension-source-pgrx-525cc76c", args = { BUILD_PACKAGES = "cargo rustc pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search" }, contexts = { src = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search" } }
+  pg_search = { description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", dockerfile = "extension-source-pgrx-e601eec5", args = { BUILD_PACKAGES = "cargo rustc pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search" }, contexts = { src = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search" } }
   pguint = { description = "Unsigned and other extra integer types", license = "PostgreSQL", dockerfile = "extension-source-pgxs", args = { BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint" }, contexts = { src = "https://github.com/petere/pguint.git#1.20250815" } }
-  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-1963d997", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#cf1ce0f5b69048e31d740b508a79d8294707e339" } }
+  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-fde9b199", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06" } }
 }
 
 has_image = { pg_search = true, pguint = true, wal_g = true }

@@ -1,6 +1,8 @@
 // Stage 6 (optional): run `docker buildx bake` on the generated files.
+import { StringDecoder } from "node:string_decoder";
 import { execa } from "execa";
 import { shellWord } from "../render/escape.js";
+import { BakeLog, type BakeFailures } from "./failures.js";
 
 export interface BakeOptions {
   outDir: string;
@@ -31,13 +33,27 @@ export function formatCommand(cmd: ReturnType<typeof bakeCommand>): string {
   return `cd ${shellWord(cmd.cwd)} && ${env}${cmd.file} ${cmd.args.map(shellWord).join(" ")}`;
 }
 
-export async function runBake(opts: BakeOptions): Promise<number> {
+/**
+ * Runs the bake. buildx's stderr (its progress) passes through as it comes and is read on the way
+ * (failures.ts): a failed build ends with the summary of what failed, after buildx's own output.
+ */
+export async function runBake(opts: BakeOptions): Promise<{ exitCode: number; failures?: BakeFailures }> {
   const cmd = bakeCommand(opts);
-  const result = await execa(cmd.file, cmd.args, {
+  const log = new BakeLog();
+  const text = new StringDecoder("utf8");
+  const child = execa(cmd.file, cmd.args, {
     cwd: cmd.cwd,
     env: cmd.env,
-    stdio: "inherit",
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "pipe",
+    buffer: false,
     reject: false,
   });
-  return result.exitCode ?? 1;
+  child.stderr.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    log.feed(text.write(chunk));
+  });
+  const exitCode = (await child).exitCode ?? 1;
+  return exitCode === 0 ? { exitCode } : { exitCode, failures: log.result() };
 }

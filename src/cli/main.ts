@@ -1,25 +1,29 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../load/text.js";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
+import { allTargets } from "../render/definition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
-import { checkOutputs, writeOutputs } from "../write/index.js";
+import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
 import { explain, matrixJson, matrixTable } from "./report.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
+import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
+import { deriveCommand } from "./derive.js";
 import { explainOrigin } from "./origin.js";
+import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
-import { UsageError } from "./usage.js";
+import { UsageError, usageMessage } from "./usage.js";
 import { compatibilityGrid } from "../plan/grid.js";
 import { gridMarkdown } from "./grid.js";
 
@@ -58,13 +62,17 @@ const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? 
 
 export const commands: Record<string, Command> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
+  derive: { ...deriveCommand, run: (v) => deriveCommand.run(v, pathsOf(v), print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
+  import: { ...importCommand, run: (v, pos) => importCommand.run(v, pos, print) },
   generate: {
-    usage: "pgbake generate [--check] [--release] [--force] [--config FILE] [--extensions DIR] [--out DIR]",
+    usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
     summary:
-      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make)",
-    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" } },
+      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make; --lock-wait: how long to wait for another run writing there, default 600)",
+    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" }, "lock-wait": { type: "string" } },
     run(v) {
+      const lockWait = v["lock-wait"] as string | undefined;
+      if (lockWait !== undefined && !/^[0-9]{1,6}$/.test(lockWait)) throw new UsageError(`--lock-wait takes whole seconds (0 or more), not '${lockWait}'`);
       const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
       const { files } = renderFrom(planned);
       if (v.check) {
@@ -82,7 +90,17 @@ export const commands: Record<string, Command> = {
         print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
         return 1;
       }
-      const { written, removed } = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait });
+      const lockTimeoutMs = lockWait === undefined ? undefined : Number(lockWait) * 1000;
+      let result;
+      try {
+        result = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait, lockTimeoutMs });
+      } catch (err) {
+        // An interrupted `pgbake update` was finished (or undone) first: what was read before is stale.
+        if (!(err instanceof InputsRecovered) || v.recovered) throw err;
+        onWait(err.message.replace(/: run again$/, ": planning again"));
+        return commands.generate!.run({ ...v, recovered: true }, []);
+      }
+      const { written, removed } = result;
       const p = planned.plan;
       print(
         `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
@@ -108,7 +126,7 @@ export const commands: Record<string, Command> = {
     run(v) {
       const { plan } = planFrom(pathsOf(v));
       const group = v.group as string | undefined;
-      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'`);
+      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'${didYouMean(group, plan.groups.map((g) => g.name))}`);
       print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
       return 0;
     },
@@ -136,7 +154,8 @@ export const commands: Record<string, Command> = {
       // An extension: where it goes (the plan), then where its entry came from (the catalogs).
       const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
       if (!text) {
-        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan\n`);
+        const names = [...allTargets(plan), ...plan.groups].map((t) => t.name).concat(catalog.extensions.map((e) => e.name), (catalog.unselected ?? []).map((e) => e.name));
+        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan${visibleLines(didYouMean(pos[0]!, names))}\n`);
         return 2;
       }
       print(visibleLines(text));
@@ -174,17 +193,37 @@ export const commands: Record<string, Command> = {
     },
   },
   update: {
-    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--keyring FILE]...",
+    usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--base NAME] [--keyring FILE]... [--timeout S] [--deadline S] [--exclude-missing]",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
-    options: { check: { type: "boolean" }, "dry-run": { type: "boolean" }, only: { type: "string" }, keyring: { type: "string", multiple: true } },
+    options: {
+      check: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      only: { type: "string" },
+      base: { type: "string" },
+      keyring: { type: "string", multiple: true },
+      timeout: { type: "string" },
+      deadline: { type: "string" },
+      "exclude-missing": { type: "boolean" },
+    },
     async run(v) {
       // Imported when used: a command loads only the modules it needs (update's are many).
       const { runUpdate } = await import("./update.js");
-      return runUpdate(pathsOf(v), { check: v.check as boolean | undefined, dryRun: v["dry-run"] as boolean | undefined, only: v.only as string | undefined, keyrings: v.keyring as string[] | undefined }, print);
+      const flags = { check: v.check, dryRun: v["dry-run"], only: v.only, base: v.base, keyrings: v.keyring, timeout: v.timeout, deadline: v.deadline, excludeMissing: v["exclude-missing"] };
+      return runUpdate(pathsOf(v), flags as Parameters<typeof runUpdate>[1], print, onWait);
+    },
+  },
+  outdated: {
+    usage: "pgbake outdated [--registry R] [--keyring FILE]... [--json] [--timeout S] [--deadline S]",
+    summary: "which pushed images lack package versions their apt repositories serve now, a moved base or a pin update would move (exit 1 when any)",
+    options: { registry: { type: "string" }, keyring: { type: "string", multiple: true }, json: { type: "boolean" }, timeout: { type: "string" }, deadline: { type: "string" } },
+    async run(v) {
+      const { runOutdated } = await import("./outdated.js");
+      const flags = { registry: v.registry, keyrings: v.keyring, json: v.json, timeout: v.timeout, deadline: v.deadline };
+      return runOutdated(planFrom(pathsOf(v)), flags as Parameters<typeof runOutdated>[1], print, onWait);
     },
   },
   bake: {
-    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]...",
+    usage: "pgbake bake [TARGET...] [--push] [--check] [--print] [--dry-run] [--set K=V]... [--registry R] [--base NAME=IMAGE]... [--outdated [--keyring FILE]...]",
     summary: "run docker buildx bake on the generated files (--check without targets lints every Dockerfile once)",
     options: {
       push: { type: "boolean" },
@@ -194,9 +233,23 @@ export const commands: Record<string, Command> = {
       set: { type: "string", multiple: true },
       registry: { type: "string" },
       base: { type: "string", multiple: true },
+      outdated: { type: "boolean" },
+      keyring: { type: "string", multiple: true },
     },
     async run(v, pos) {
       const planned = planFrom(pathsOf(v));
+      // --outdated: the images `pgbake outdated` names and what is built from them, apt steps refreshed.
+      if (v.outdated) {
+        if (pos.length > 0) throw new UsageError("--outdated chooses the targets itself: give no TARGET");
+        const { outdatedBake } = await import("./outdated.js");
+        const chosen = await outdatedBake(planned, { registry: v.registry as string | undefined, keyrings: v.keyring as string[] | undefined }, print, onWait);
+        if (chosen.targets.length === 0) {
+          print("nothing outdated: nothing to build");
+          return 0;
+        }
+        pos = chosen.targets;
+        v.set = [...((v.set as string[] | undefined) ?? []), ...chosen.set];
+      }
       const baseImages: Record<string, string> = {};
       for (const b of (v.base as string[] | undefined) ?? []) {
         const eq = b.indexOf("=");
@@ -205,7 +258,7 @@ export const commands: Record<string, Command> = {
       }
       let targets = pos;
       // What buildx would refuse, refused before it runs, so --dry-run fails the same way.
-      const known = [...planned.plan.operands, ...planned.plan.extensionImages, ...planned.plan.runtimes, ...planned.plan.groups].map((t) => t.name);
+      const known = [...allTargets(planned.plan), ...planned.plan.groups].map((t) => t.name);
       for (const t of targets)
         if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
       const set = [...((v.set as string[] | undefined) ?? [])];
@@ -238,12 +291,20 @@ export const commands: Record<string, Command> = {
         return 1;
       }
       const { runBake } = await import("../bake/index.js");
-      return (await runBake(opts)) === 0 ? 0 : 1;
+      const { exitCode, failures } = await runBake(opts);
+      if (failures && !opts.check && !opts.print) {
+        const { failureSummary } = await import("../bake/failures.js");
+        process.stderr.write(failureSummary(failures, exitCode));
+      }
+      // The registry the images went to: --registry, else the bake variable from the environment, else the config's.
+      if (exitCode === 0 && opts.push && !opts.print) recordPush(planned.outDir, opts.registry || process.env.registry || planned.plan.registry);
+      return exitCode === 0 ? 0 : 1;
     },
   },
   test: {
     usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N] [--deep] [--snapshot DIR [--accept]]",
-    summary: "start the plan's images from the registry and prove every extension (extension images mounted as CloudNativePG does)",
+    summary:
+      "start the plan's images and prove every extension (extension images mounted as CloudNativePG does); pulled from where the last bake --push pushed, else the config's registry",
     options: {
       report: { type: "string" },
       "upgrade-from": { type: "string" },
@@ -277,12 +338,9 @@ export const commands: Record<string, Command> = {
 
 /** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
 function readMetadata(file: string): BakeMetadata {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new FsError("read", file, err);
-  }
+  const read = readRegularFile(file);
+  if (!("bytes" in read)) throw read.code ? new FsError("read", file, Object.assign(new Error(read.problem), { code: read.code })) : new PgbakeError(`${file}: ${read.problem}`);
+  const text = read.bytes.toString("utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -300,14 +358,14 @@ function helpText(): string {
   lines.push(
     "",
     "Common options:",
-    "  -c, --config FILE      project config (default: ./pgbake.yaml, else the built-in one)",
+    "  -c, --config FILE      project config (default: ./pgbake.yaml; `pgbake init DIR` makes one)",
     "  -e, --extensions DIR   a catalog directory on top of the config's `catalogs:` (repeatable; later wins)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
     "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
     "  -h, --help             help for pgbake or a command",
     "  -V, --version          pgbake's version",
     "",
-    "Exit codes: 0 success, 1 build failure, drift or stale pins (update --check), 2 bad input or an unreachable source.",
+    "Exit codes: 0 success, 1 build failure, drift, stale pins (update --check) or packages a suite lacks (update), 2 bad input or an unreachable source.",
   );
   return lines.join("\n");
 }
@@ -324,7 +382,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'\n\n${helpText()}\n`);
+    process.stderr.write(`pgbake: unknown command '${visibleLines(name)}'${didYouMean(name, Object.keys(commands))}\n\n${helpText()}\n`);
     return 2;
   }
   try {
@@ -335,8 +393,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`pgbake ${name}: ${visibleLines((err as Error).message)}\nusage: ${cmd.usage}\n`);
+    const code = (err as { code?: unknown } | undefined)?.code;
+    if (err instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
+      process.stderr.write(`pgbake ${name}: ${visibleLines(usageMessage(err as Error, { ...common, ...cmd.options }))}
+usage: ${cmd.usage}
+`);
       return 2;
     }
     return reportError(err);

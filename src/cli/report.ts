@@ -42,6 +42,11 @@ function explainOperand(op: OperandTargetPlan): string[] {
   }
   for (const e of op.excluded) lines.push(`  - ${e.name}: excluded because ${e.excludedBecause}`);
   if (op.sharedPreloadLibraries.length > 0) lines.push(`  shared_preload_libraries: ${op.sharedPreloadLibraries.join(",")}`);
+  const why = { first: "must be loaded first (preload_position: first)", last: "must be loaded last (preload_position: last)", flavor: "in the order asked for" };
+  // Only worth a line each when an entry's position moved something.
+  if (op.preloadOrder.some((s) => s.position !== "flavor"))
+    for (const s of op.preloadOrder) lines.push(`    ${s.library} (${s.extension}): ${why[s.position]}`);
+  for (const n of op.startupNeeds) lines.push(`  ! ${n.extension} needs ${n.kind} ${n.name}, which the image does not provide: ${n.reason}`);
   lines.push(`  tags: ${op.tags.join(", ")}`);
   return lines;
 }

@@ -1,4 +1,5 @@
-// Reading an input file as text: bounded in size (checked before reading), strict UTF-8 (a bad
+// Reading an input file as text: only a regular file (a FIFO or a device is refused, never waited
+// on), bounded by the bytes actually read (not the size the file reports: /dev/zero, /proc), strict UTF-8 (a bad
 // byte is an error at its line and column, never a silent U+FFFD), normalised to NFC.
 //
 // NFC at load rather than rejecting other forms: buildx (and most tools after it) compare and
@@ -6,7 +7,7 @@
 // as written; the two forms are canonically equivalent (the same text to a reader), and editors
 // differ in which one they save. Normalising first also makes "Café" typed both ways one key for
 // the duplicate-key check.
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { InputError, InputErrors } from "../model/errors.js";
 
@@ -31,18 +32,50 @@ function firstInvalidByte(buf: Buffer): number {
   return -1;
 }
 
-export function readInputText(file: string): string {
-  let buf: Buffer;
+const kindOf = (st: Stats): string =>
+  st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : st.isDirectory() ? "a directory" : "not a file";
+
+/** A problem with reading a file as a whole (a message without the file's name), or its bytes. */
+export type ReadResult = { bytes: Buffer } | { problem: string; code?: string };
+
+/**
+ * The bytes of a regular file, at most `max` of them: opened without waiting (O_NONBLOCK, so a
+ * FIFO with no writer cannot hang the run), refused unless it is a regular file, and counted as read.
+ */
+export function readRegularFile(file: string, max = MAX_FILE_BYTES): ReadResult {
+  let fd: number;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES)
-      throw new InputErrors([new InputError(file, 0, 0, "", `the file is ${size} bytes; pgbake reads input files of up to ${MAX_FILE_BYTES} bytes (1 MiB)`)]);
-    buf = readFileSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    if (err instanceof InputErrors) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? "error";
-    throw new InputErrors([new InputError(file, 0, 0, "", `cannot read file (${code})`)]);
+    return { problem: "cannot read file", code: (err as NodeJS.ErrnoException).code ?? "error" };
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { problem: `cannot read file: it is ${kindOf(st)}; pgbake reads regular files only` };
+    const limit = `pgbake reads input files of up to ${max} bytes${max === MAX_FILE_BYTES ? " (1 MiB)" : ""}`;
+    if (st.size > max) return { problem: `the file is ${st.size} bytes; ${limit}` };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) return { problem: `the file holds more than ${max} bytes (more than the ${st.size} it reports); ${limit}` };
+      chunks.push(chunk.subarray(0, n));
+    }
+    return { bytes: Buffer.concat(chunks, total) };
+  } catch (err) {
+    return { problem: "cannot read file", code: (err as NodeJS.ErrnoException).code ?? "error" };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readInputText(file: string): string {
+  const read = readRegularFile(file);
+  if (!("bytes" in read)) throw new InputErrors([new InputError(file, 0, 0, "", read.code ? `${read.problem} (${read.code})` : read.problem)]);
+  const buf = read.bytes;
   if (!isUtf8(buf)) {
     const at = firstInvalidByte(buf);
     const lineStart = at === 0 ? 0 : buf.lastIndexOf(0x0a, at - 1) + 1;

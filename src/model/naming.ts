@@ -62,19 +62,22 @@ export const operandTagPlaceholders: Readonly<Record<string, string>> = {
   timestamp: timestampDescription,
 };
 export const extensionTagPlaceholders: Readonly<Record<string, string>> = {
-  ext_version: "The extension's version for that major: its `versions` entry for the major, else its `version`, as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `0.8.1`, `1.8.0rc0` for `1.8.0~rc0`.",
+  ext_version: "The extension's version for that major: its `suites` entry for the base's suite and the major, else its `versions` entry for the major, else its `version`, as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `0.8.1`, `1.8.0rc0` for `1.8.0~rc0`.",
   major: "The PostgreSQL major, e.g. `17`.",
   base: "The base's name (a key of `bases`), e.g. `bookworm`.",
   codename: "The base's `codename`, e.g. `bookworm`.",
   extension: "The extension's `name` (also its image repository), e.g. `pgvector`.",
   timestamp: timestampDescription,
 };
+/** A git URL bake fetches itself (https, or a git daemon's git://), not a local directory. */
+export const isGitUrl = (git: string): boolean => /^(https|git):\/\//.test(git);
+
 /** The placeholders of an extension's apt fields: `package` and `extra_packages`, and `package_version`. */
 export const packagePlaceholders: Readonly<Record<string, string>> = {
   major: "In `package` and `extra_packages`: the PostgreSQL major of the image, e.g. `postgresql-{major}-pgvector` becomes `postgresql-17-pgvector`.",
 };
 export const packageVersionPlaceholders: Readonly<Record<string, string>> = {
-  version: "In `package_version`: the extension's version for the major (`versions` entry, else `version`), e.g. `{version}-*` becomes `0.8.1-*`.",
+  version: "In `package_version`: the extension's version for the major (its `suites` entry for the base's suite, else its `versions` entry, else `version`), e.g. `{version}-*` becomes `0.8.1-*`.",
 };
 export const operandTagKeys = Object.keys(operandTagPlaceholders);
 export const extensionTagKeys = Object.keys(extensionTagPlaceholders);

@@ -1,7 +1,7 @@
 // Where the package's own files (schemas, templates, default catalog) live, whether running
 // from src/ under vitest or from dist/ after tsc.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let cached: string | undefined;
@@ -23,3 +23,19 @@ export const defaultExtensionsDir = (): string => join(packageRoot(), "extension
 
 /** The version in the package's own package.json. */
 export const packageVersion = (): string => String(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version);
+
+/** The path with its links resolved, as far as it exists (the missing rest kept as written). */
+export function realPath(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return dirname(abs) === abs ? abs : join(realPath(dirname(abs)), basename(abs));
+  }
+}
+
+/** `path` is `root` or inside it (both as given: resolve links first with realPath). */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}

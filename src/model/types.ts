@@ -39,6 +39,8 @@ export interface ExtensionSpec {
   version: string;
   /** Per-major versions where they differ (pgaudit has one per major). */
   versions_by_major: Record<string, string>;
+  /** Per apt suite, per major: what that suite carries where it differs (`suites` in YAML). */
+  suites: Record<string, Record<string, SuiteEntry>>;
   /** Apt package name pattern for kind package; `{major}` is replaced. */
   package?: string;
   /** Apt version pattern; `{version}` is the version for the major. */
@@ -51,7 +53,13 @@ export interface ExtensionSpec {
   disabled: boolean;
   disabled_reason?: string;
   shared_preload_libraries: string[];
+  /** Where its preload libraries must stand (Citus: first); undefined: the flavor's order. */
+  preload_position?: PreloadPosition;
   requires: string[];
+  /** Entries it cannot share a server with (either side may say so). */
+  conflicts: { extension: string; reason: string }[];
+  /** What it needs at startup that no image provides (a setting, a file, a daemon). */
+  startup_needs: StartupNeed[];
   runtime_packages: string[];
   runtime_packages_by_base: Record<string, string[]>;
   extra_packages: string[];
@@ -66,6 +74,23 @@ export interface ExtensionSpec {
   file: string;
   /** Which catalog layer defined it and what later layers changed (layered catalogs only). */
   origin?: ExtensionOrigin;
+}
+
+export type PreloadPosition = "first" | "last";
+
+export interface StartupNeed {
+  kind: "setting" | "file" | "daemon";
+  name: string;
+  /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
+  value?: string;
+  reason: string;
+}
+
+/** One suite's fact for one major: its version, its package name, or why it has none. */
+export interface SuiteEntry {
+  version?: string;
+  package?: string;
+  absent?: string;
 }
 
 export interface PostgresVersion {
@@ -266,6 +291,13 @@ export interface ExtensionTargetPlan extends TargetPlanCommon {
   imageVolumeUnsupported?: string;
 }
 
+/** One library of an operand's preload list, the entry that preloads it and why it stands there. */
+export interface PreloadSlot {
+  library: string;
+  extension: string;
+  position: PreloadPosition | "flavor";
+}
+
 export interface OperandTargetPlan extends TargetPlanCommon {
   kind: "operand";
   image: string;
@@ -277,6 +309,10 @@ export interface OperandTargetPlan extends TargetPlanCommon {
   kept: KeptExtension[];
   excluded: ExcludedExtension[];
   sharedPreloadLibraries: string[];
+  /** Why each library stands where it does in sharedPreloadLibraries (same order). */
+  preloadOrder: PreloadSlot[];
+  /** What kept extensions need at startup that the image does not provide. */
+  startupNeeds: (StartupNeed & { extension: string })[];
   runtimePackages: string[];
   typePackages: string[];
   runtimeTarget: string;

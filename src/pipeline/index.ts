@@ -2,16 +2,15 @@
 import { dirname, resolve } from "node:path";
 import { loadInputs, type LoadedInputs } from "../load/index.js";
 import { existsSync } from "node:fs";
-import { defaultConfigPath } from "../model/paths.js";
 import type { BakeFilesMode, Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { buildPlan } from "../plan/index.js";
 import { checkPlan, type PlanChecks } from "../plan/checks.js";
 import { renderAll, type RenderOutput } from "../render/index.js";
 import { validateInputs } from "../validate/index.js";
-import { InputErrors, sortErrors } from "../model/errors.js";
+import { InputErrors, PgbakeError, sortErrors } from "../model/errors.js";
 
 export interface InputPaths {
-  /** Default: ./pgbake.yaml if the working directory has one, else the built-in config. */
+  /** Default: ./pgbake.yaml, which must exist (never the installed package's own config). */
   config?: string;
   /** Catalog directories layered over the config's `catalogs:` (load/catalogs.ts). */
   extensions?: string | string[];
@@ -37,9 +36,19 @@ export function planFrom(paths: InputPaths, checks: PlanChecks = {}): Planned {
 /** The config file and the command line's catalog directories the paths name. */
 export function inputFiles(paths: InputPaths): { configPath: string; extensionsDirs: string[] } {
   const dirs = paths.extensions === undefined ? [] : typeof paths.extensions === "string" ? [paths.extensions] : paths.extensions;
-  // A project of one's own: `pgbake generate` in its directory reads its pgbake.yaml.
-  const config = paths.config ?? (existsSync("pgbake.yaml") ? "pgbake.yaml" : defaultConfigPath());
-  return { configPath: resolve(config), extensionsDirs: dirs.map((d) => resolve(d)) };
+  return { configPath: projectConfigPath(paths.config), extensionsDirs: dirs.map((d) => resolve(d)) };
+}
+
+/**
+ * The project's config: `--config FILE` as given (a missing one is reported where it is read),
+ * else ./pgbake.yaml. Without one there is no project: falling back to the installed package's
+ * own config would write the outputs into the package.
+ */
+export function projectConfigPath(config: string | undefined): string {
+  if (config !== undefined) return resolve(config);
+  const own = resolve("pgbake.yaml");
+  if (!existsSync(own)) throw new PgbakeError(`no pgbake.yaml in ${process.cwd()}: run \`pgbake init\` (or give --config FILE)`);
+  return own;
 }
 
 /** planFrom on inputs already loaded (`pgbake update` plans its edited files before writing them). */

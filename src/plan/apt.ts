@@ -2,6 +2,7 @@
 // distribution's sources as sources.list lines, PGDG's mirror, archive and key. Only values that
 // differ from the Dockerfile's defaults become arguments, so a config without `apt:` builds as before.
 import { PGDG_DEFAULT_MIRROR, type AptSource, type BaseSpec, type PostgresVersion } from "../model/types.js";
+import { isLoopbackUrl } from "../model/references.js";
 
 /** One `deb [options] URI SUITE COMPONENTS` line per suite. */
 export function sourcesListLines(sources: AptSource[]): string[] {
@@ -28,5 +29,5 @@ export function runtimeAptArgs(base: BaseSpec, pg: PostgresVersion): Record<stri
 /** An apt URL on this machine's loopback, which a build container reaches only in the host's network. */
 export function usesLoopback(base: BaseSpec): boolean {
   const urls = [base.apt.pgdg_mirror, base.apt.pgdg_archive, base.apt.pgdg_key, ...(base.apt.distro ?? []).map((d) => d.uri)];
-  return urls.some((u) => u !== undefined && /^https?:\/\/(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?(\/|$)/.test(u));
+  return urls.some((u) => u !== undefined && isLoopbackUrl(u));
 }

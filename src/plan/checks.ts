@@ -1,10 +1,14 @@
-// The post-plan step: checks that need to know what is built. Today `generate --release`:
-// everything that goes into a published image must be pinned. Bases by digest (a tag can be
-// re-pushed) and source builds by full commit (a git tag can move).
+// The post-plan step: checks that need to know what is built. Always: images that cannot start
+// (plan/composition.ts) and every tag names one image of its repository (unique-tags.ts). With
+// `generate --release`: everything that goes into a published image must be pinned. Bases by
+// digest (a tag can be re-pushed) and source builds by full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
 import type { Catalog, Plan, ProjectConfig } from "../model/types.js";
 import { InputError } from "../model/errors.js";
+import { checkComposition } from "./composition.js";
+import { isGitUrl } from "../model/naming.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
+import { checkUniqueTags } from "./unique-tags.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
 const pinnedImage = /@sha256:[0-9a-f]{64}$/;
@@ -23,7 +27,9 @@ export function checkPlan(
   configDoc: SourceDoc,
   extensionDocs: SourceDoc[],
 ): InputError[] {
-  return checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [];
+  // Images that cannot start, and tags naming two images, are refused whatever the command.
+  const composition = checkComposition(config, catalog, plan, configDoc);
+  return [...composition, ...checkUniqueTags(config, plan, configDoc), ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
 }
 
 function checkRelease(
@@ -47,7 +53,7 @@ function checkRelease(
   const docs = new Map(extensionDocs.map((d) => [d.file, d]));
   for (const ext of catalog.extensions) {
     if (!built.has(ext.name) || !ext.source) continue;
-    if (!ext.source.git.startsWith("https://")) continue; // a local directory is the build's own input
+    if (!isGitUrl(ext.source.git)) continue; // a local directory is the build's own input
     if (!fullCommit.test(ext.source.ref))
       at(fieldSource(ext, "source", docs), ["source", "ref"], `source ref '${ext.source.ref}' is not a full 40-hex commit; a tag or branch can move`);
   }

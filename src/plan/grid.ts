@@ -2,7 +2,7 @@
 // the plan builds, with the image that carries it or the reason it does not. Pure, from the plan
 // and the same compatibility rule (compat.ts) that made the plan.
 import type { Catalog, ExtensionSpec, Plan, ProjectConfig } from "../model/types.js";
-import { excludedBecause, versionFor } from "../model/compat.js";
+import { excludedBecause, suiteOf, versionFor } from "../model/compat.js";
 import { basesCarrying } from "./index.js";
 
 export interface GridColumn {
@@ -39,14 +39,15 @@ export function compatibilityGrid(config: ProjectConfig, catalog: Catalog, plan:
   const preview = new Map(config.postgres.map((p) => [p.major, p.preview]));
   const images = new Map(plan.extensionImages.map((t) => [`${t.extension} ${t.major} ${t.base}`, t]));
   const byName = new Map(catalog.extensions.map((e) => [e.name, e]));
+  const suites = new Map(config.bases.map((b) => [b.name, suiteOf(b)]));
 
   const reasonFor = (ext: ExtensionSpec, col: GridColumn): string | undefined =>
-    excludedBecause(ext, { major: col.major, preview: preview.get(col.major) ?? false, base: col.base, platforms: [col.platform] });
+    excludedBecause(ext, { major: col.major, preview: preview.get(col.major) ?? false, base: col.base, suite: suites.get(col.base), platforms: [col.platform] });
 
   const cellFor = (ext: ExtensionSpec, col: GridColumn): GridCell => {
     const reason = reasonFor(ext, col);
     if (reason) return { status: "gap", reason };
-    if (ext.kind === "contrib") return { status: "contrib", version: versionFor(ext, col.major) };
+    if (ext.kind === "contrib") return { status: "contrib", version: versionFor(ext, col.major, suites.get(col.base)) };
     const target = images.get(`${ext.name} ${col.major} ${col.base}`);
     if (!target || !target.platforms.includes(col.platform)) return { status: "gap", reason: "no extension image in the plan" };
     // The image builds, but an operand can only hold it with what it requires.

@@ -15,11 +15,12 @@ import type {
 import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
-import { excludedBecause, runtimePackagesFor, selectExtensions, versionFor } from "../model/compat.js";
+import { excludedBecause, packageFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";
 import {
   extensionContextName,
   extensionTargetName,
   fillTemplate,
+  isGitUrl,
   flavorGroupName,
   flavorImage,
   majorGroupName,
@@ -41,14 +42,37 @@ export function basesCarrying(config: ProjectConfig, major: number): ProjectConf
   return config.bases.filter((b) => !b.majors || b.majors.includes(major));
 }
 
+/** What an operand image's tag templates fill in (docs/reference.md#tag-placeholders). */
+export const operandTagValues = (t: Pick<OperandTargetPlan, "major" | "pgVersion" | "type" | "base" | "flavor">, codename: string): Record<string, string> => ({
+  major: String(t.major),
+  version: tagSafeVersion(t.pgVersion),
+  type: t.type,
+  base: t.base,
+  flavor: t.flavor,
+  codename,
+});
+
+/** What an extension image's tag templates fill in. */
+export const extensionTagValues = (t: Pick<ExtensionTargetPlan, "version" | "major" | "base" | "extension">, codename: string): Record<string, string> => ({
+  ext_version: tagSafeVersion(t.version),
+  major: String(t.major),
+  base: t.base,
+  codename,
+  extension: t.extension,
+});
+
+/** One tag per template, without the registry; two templates giving one tag (a version without a minor) tag once. */
+export const templateTag = (repository: string, template: string, values: Record<string, string>): string => `${repository}:${fillTemplate(template, values)}`;
+const targetTags = (repository: string, templates: string[], values: Record<string, string>): string[] => [...new Set(templates.map((t) => templateTag(repository, t, values)))];
+
 /** Build args of an extension image: what it installs (package) or how it builds (source). */
-function extensionArgs(ext: ExtensionSpec, major: number, base: string): Record<string, string> {
+function extensionArgs(ext: ExtensionSpec, major: number, base: string, suite: string): Record<string, string> {
   if (ext.kind === "package") {
-    const version = fillTemplate(ext.package_version, { version: versionFor(ext, major) });
+    const version = fillTemplate(ext.package_version, { version: versionFor(ext, major, suite) });
     const values = { major: String(major) };
     return {
       PG_MAJOR: String(major),
-      PACKAGES: [`${fillTemplate(ext.package!, values)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
+      PACKAGES: [`${packageFor(ext, major, suite)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
       RUNTIME_PACKAGES: runtimePackagesFor(ext, base).join(" "),
     };
   }
@@ -63,9 +87,9 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
       for (const base of basesCarrying(config, pg.major)) {
         const platforms = basePlatforms(config, base.name).filter((p) => !ext.platforms || ext.platforms.includes(p));
         if (platforms.length === 0) continue;
-        if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms })) continue;
-        const version = versionFor(ext, pg.major);
-        const values = { ext_version: tagSafeVersion(version), major: String(pg.major), base: base.name, codename: base.codename, extension: ext.name };
+        const suite = suiteOf(base);
+        if (excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, suite, platforms })) continue;
+        const version = versionFor(ext, pg.major, suite);
         const runtimeTarget = runtimeTargetName(pg.major, base.name);
         const sourceContext = ext.source ? { name: sourceContextName, value: sourceContextValue(ext, outDir) } : undefined;
         const src = ext.source;
@@ -79,11 +103,10 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
           major: pg.major,
           platforms,
           repository: ext.name,
-          args: extensionArgs(ext, pg.major, base.name),
+          args: extensionArgs(ext, pg.major, base.name, suite),
           contexts: { runtime: `target:${runtimeTarget}`, ...(sourceContext ? { [sourceContext.name]: sourceContext.value } : {}) },
           runtimeTarget,
-          // Two templates can give one tag (a version without a minor): tag once.
-          tags: [...new Set(config.tags.extension.map((t) => `${ext.name}:${fillTemplate(t, values)}`))],
+          tags: targetTags(ext.name, config.tags.extension, extensionTagValues({ version, major: pg.major, base: base.name, extension: ext.name }, base.codename)),
           metadata: extensionMetadata({ extension: ext.name, version, major: pg.major, base: base.name }, shared),
           sourceContext,
           sourceBuild: src && {
@@ -107,7 +130,7 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
  */
 export function sourceContextValue(ext: ExtensionSpec, outDir?: string): string {
   const src = ext.source!;
-  if (!src.git.startsWith("https://")) {
+  if (!isGitUrl(src.git)) {
     if (!outDir) return src.git;
     const rel = relative(outDir, resolve(dirname(ext.file), src.git)) || ".";
     return rel.startsWith(".") ? rel : `./${rel}`;
@@ -126,7 +149,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
         for (const base of basesCarrying(config, pg.major)) {
           const platforms = basePlatforms(config, base.name);
           const requested = [...new Set([...type.extensions, ...flavor.extensions])];
-          const slot = { major: pg.major, preview: pg.preview, base: base.name, platforms };
+          const slot = { major: pg.major, preview: pg.preview, base: base.name, suite: suiteOf(base), platforms };
           const { kept, excluded } = selectExtensions(requested, byName, slot);
           const keptSpecs = kept.map((k) => byName.get(k.name)!);
           const contexts: Record<string, string> = {};
@@ -141,18 +164,13 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
                 throw new Error(`plan invariant: ${imageTarget} does not cover ${platforms.join(", ")}`);
               contexts[extensionContextName(spec.name)] = `target:${imageTarget}`;
             }
-            return { name: spec.name, version: versionFor(spec, pg.major), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
+            return { name: spec.name, version: versionFor(spec, pg.major, slot.suite), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
-          const values = {
-            major: String(pg.major),
-            version: tagSafeVersion(pg.version),
-            type: type.name,
-            base: base.name,
-            flavor: flavor.name,
-            codename: base.codename,
-          };
           const runtime = runtimeTargetName(pg.major, base.name);
-          const sharedPreloadLibraries = [...new Set(keptSpecs.flatMap((e) => e.shared_preload_libraries))];
+          // Ordered by the entries' preload_position (Citus first), the flavor's order otherwise.
+          const preloadOrder = preloadSlots(keptSpecs);
+          const sharedPreloadLibraries = preloadOrder.map((s) => s.library);
+          const startupNeeds = keptSpecs.flatMap((e) => e.startup_needs.map((n) => ({ ...n, extension: e.name })));
           const runtimePackages = sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name)));
           const facts = { pgVersion: pg.version, preview: pg.preview, major: pg.major, type: type.name, flavor: flavor.name, base: base.name };
           out.push({
@@ -170,6 +188,8 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             kept: keptPlans,
             excluded,
             sharedPreloadLibraries,
+            preloadOrder,
+            startupNeeds,
             runtimePackages,
             typePackages: [...type.packages],
             repository: image,
@@ -179,7 +199,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
               PACKAGES: runtimePackages.join(" "),
               SHARED_PRELOAD_LIBRARIES: sharedPreloadLibraries.join(","),
             },
-            tags: [...new Set(config.tags.operand.map((t) => `${image}:${fillTemplate(t, values)}`))],
+            tags: targetTags(image, config.tags.operand, operandTagValues({ major: pg.major, pgVersion: pg.version, type: type.name, base: base.name, flavor: flavor.name }, base.codename)),
             metadata: operandMetadata({ ...facts, kept: kept.map((k) => k.name), excludedCount: excluded.length }, shared),
             runtimeTarget: runtime,
             contexts: { runtime: `target:${runtime}`, ...contexts },
@@ -194,17 +214,26 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   const group = (name: string, description: string, targets: string[]): void => {
     if (targets.length > 0) out.push({ name, description, targets: sorted(targets) });
   };
-  group("default", "every operand and extension image", [...ops, ...exts].map((t) => t.name));
-  for (const ext of catalog.extensions)
-    group(ext.name, `images of extension ${ext.name}`, exts.filter((t) => t.extension === ext.name).map((t) => t.name));
-  for (const pg of config.postgres)
-    group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, [...ops, ...exts].filter((t) => t.major === pg.major).map((t) => t.name));
+  // Each kind of group in one pass over the targets: a filter per flavor or extension would be
+  // quadratic (thousands of flavors × tens of thousands of targets).
+  const by = <T extends { name: string }, K>(targets: T[], key: (t: T) => K): Map<K, string[]> => {
+    const m = new Map<K, string[]>();
+    for (const t of targets) {
+      const list = m.get(key(t));
+      if (list) list.push(t.name);
+      else m.set(key(t), [t.name]);
+    }
+    return m;
+  };
+  const all = [...ops, ...exts];
+  const [byExtension, byMajor, byFlavor, byBase, byType] = [by(exts, (t) => t.extension), by(all, (t) => t.major), by(ops, (t) => t.flavor), by(all, (t) => t.base), by(ops, (t) => t.type)];
+  group("default", "every operand and extension image", all.map((t) => t.name));
+  for (const ext of catalog.extensions) group(ext.name, `images of extension ${ext.name}`, byExtension.get(ext.name) ?? []);
+  for (const pg of config.postgres) group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, byMajor.get(pg.major) ?? []);
   for (const flavor of config.flavors)
-    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, ops.filter((t) => t.flavor === flavor.name).map((t) => t.name));
-  for (const base of config.bases)
-    group(base.name, `images on base ${base.name}`, [...ops, ...exts].filter((t) => t.base === base.name).map((t) => t.name));
-  for (const type of config.types)
-    group(type.name, `operand images of type ${type.name}`, ops.filter((t) => t.type === type.name).map((t) => t.name));
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, byFlavor.get(flavor.name) ?? []);
+  for (const base of config.bases) group(base.name, `images on base ${base.name}`, byBase.get(base.name) ?? []);
+  for (const type of config.types) group(type.name, `operand images of type ${type.name}`, byType.get(type.name) ?? []);
   return out;
 }
 

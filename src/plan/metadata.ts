@@ -1,17 +1,16 @@
 // OCI annotations and labels per image, decided once from the config and the plan: each key
 // appears here once and goes out both as an `annotations` entry (at the levels of the bake
 // variable `annotation_levels`) and as a label with the same value.
+import { parseImageRef } from "../model/references.js";
 import type { Metadata, ProjectConfig, SharedFacts } from "../model/types.js";
+import { named } from "../model/lookup.js";
 
 const oci = (name: string): string => `org.opencontainers.image.${name}`;
 
 /** `debian:bookworm-slim@sha256:…` → `docker.io/library/debian:bookworm-slim` and the digest. */
 export function baseReference(image: string): { name: string; digest?: string } {
-  const [ref, digest] = image.split("@") as [string, string | undefined];
-  const first = ref.split("/")[0]!;
-  const hasHost = ref.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  const name = hasHost ? ref : ref.includes("/") ? `docker.io/${ref}` : `docker.io/library/${ref}`;
-  return { name, digest };
+  const ref = parseImageRef(image);
+  return { name: ref.qualified, digest: ref.digest };
 }
 
 /** The labels every image carries after its title and description: vendor, source, url, documentation. */
@@ -48,8 +47,8 @@ export interface OperandFacts {
 }
 
 export function operandDescription(o: Pick<OperandFacts, "pgVersion" | "preview" | "type" | "flavor" | "kept">, shared: SharedFacts): string {
-  const type = shared.types.find((t) => t.name === o.type)!;
-  const flavor = shared.flavors.find((f) => f.name === o.flavor)!;
+  const type = named(shared.types, o.type)!;
+  const flavor = named(shared.flavors, o.flavor)!;
   return (
     `PostgreSQL ${o.pgVersion}${o.preview ? " (preview)" : ""}. Type ${o.type}: ${type.description}. ` +
     `Flavor ${o.flavor}${flavor.description ? `: ${flavor.description}` : ""}.` +
@@ -58,7 +57,7 @@ export function operandDescription(o: Pick<OperandFacts, "pgVersion" | "preview"
 }
 
 export function operandMetadata(o: OperandFacts, shared: SharedFacts): Metadata {
-  const base = shared.bases.find((b) => b.name === o.base)!;
+  const base = named(shared.bases, o.base)!;
   const p = shared.annotationPrefix;
   const fields: Metadata = [
     [oci("title"), `PostgreSQL ${o.pgVersion} ${o.type} ${o.flavor} on ${o.base}`],
@@ -87,7 +86,7 @@ export function extensionMetadata(
   e: { extension: string; version: string; major: number; base: string },
   shared: SharedFacts,
 ): Metadata {
-  const spec = shared.extensions.find((x) => x.name === e.extension)!;
+  const spec = named(shared.extensions, e.extension)!;
   const p = shared.annotationPrefix;
   return [
     [oci("title"), `${e.extension} ${e.version} for PostgreSQL ${e.major} on ${e.base}`],

@@ -6,9 +6,10 @@
 import { extensionContextName, extensionTargetName, runtimeTargetName, tagSafeVersionHcl, timestampMarker } from "../model/naming.js";
 import type { ExtensionTargetPlan, OperandTargetPlan, Plan, RuntimeTargetPlan, TargetPlan } from "../model/types.js";
 import { extensionImageSuffix } from "../plan/metadata.js";
-import { attestations, cacheToOptions, imageOutput, isLocalContext, timestampFormat, usesHostNetwork, type BakeEntry } from "./definition.js";
+import { annotationLevels, attestationsOf, cacheToOptions, defaultVariables, imageOutput, isLocalContext, timestampFormat, usesHostNetwork, type BakeEntry } from "./definition.js";
 import { dockerComment } from "./escape.js";
 import { attr, block, code, list, object, printExpr, printHcl, ref, str, stringMap, strings, template, type Attribute, type Block, type Expr } from "./hcl.js";
+import { named } from "../model/lookup.js";
 
 const csv = (e: BakeEntry): string => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(",");
 const oci = (name: string): string => `org.opencontainers.image.${name}`;
@@ -29,9 +30,9 @@ function variables(plan: Plan): Block[] {
       ]),
     ]),
     v("revision", str("")),
-    // A single-platform export without attestations cannot carry index annotations: set
-    // annotation_levels=manifest for such builds.
-    v("annotation_levels", str("index,manifest")),
+    // Empty (the default without attestations): per target, "manifest" for one platform (a
+    // single-platform export without attestations is no index), else "index,manifest".
+    v("annotation_levels", str(defaultVariables(plan).annotation_levels)),
     v("cache_scope", str("all")),
     block("variable", ["bake_dir"], [attr("default", str("."))], [
       "Where this file and its dockerfiles/ are. buildx 0.29 reads every local path of a bake file",
@@ -144,7 +145,14 @@ function functions(plan: Plan): Block[] {
   const merged = (obj: Expr, extra?: string): Expr =>
     code(`merge(common_labels, ${printExpr(obj, "  ")}${extra ? `, ${extra}` : ""})`);
   return [
-    fn("annotations", ["labels"], code('[for k, v in labels : "${annotation_levels}:${k}=${v}"]'), "Annotations: the labels, at the levels of `annotation_levels`."),
+    plan.build.attest
+      ? fn("annotations", ["labels"], code('[for k, v in labels : "${annotation_levels}:${k}=${v}"]'), "Annotations: the labels, at the levels of `annotation_levels`.")
+      : fn(
+          "annotations",
+          ["labels", "platforms"],
+          code(`[for k, v in labels : "\${annotation_levels != "" ? annotation_levels : length(platforms) > 1 ? "${annotationLevels.index}" : "${annotationLevels.manifest}"}:\${k}=\${v}"]`),
+          "Annotations: the labels, at the levels of `annotation_levels` (empty: manifest for one platform, which without attestations is no index).",
+        ),
     fn("cache_from", ["repository", "target"], list([cacheRef("")]), "Registry cache in the image's own repository, one per target and `cache_scope`."),
     fn("cache_to", ["repository", "target"], list([cacheRef(`,${csv(cacheToOptions)}`)])),
     fn("operand_labels", ["o"], merged(operand, optional([[oci("base.digest"), "bases[o.base].digest"], [`${p}.extensions`, 'join(",", o.extensions)']]))),
@@ -170,13 +178,17 @@ function checkSubset(name: string, what: string, actual: Record<string, string>,
     if (actual[k] !== v) throw new Error(`render invariant: ${name}: ${what} ${k} is ${actual[k]}, the bake file would say ${v}`);
 }
 
+/** A row's platforms: its own, else its base's (as matrixBlock sets them). */
+const rowPlatforms = 'lookup(o, "platforms", bases[o.base].platforms)';
+const annotationsCall = (labels: string, plan: Plan): string => (plan.build.attest ? `annotations(${labels})` : `annotations(${labels}, ${rowPlatforms})`);
+
 function matrixBlock(name: string, inherits: string[], rows: Expr[], body: Attribute[], comment: string, dockerfile = "o.dockerfile", hostNetwork = false): Block {
   return block("target", [name], [
     attr("inherits", strings(inherits)),
     attr("matrix", object([["o", list(rows, true)]], true)),
     attr("name", code("o.name")),
     attr("dockerfile", template("dockerfiles/", ref(dockerfile), ".Dockerfile")),
-    attr("platforms", code("lookup(o, \"platforms\", bases[o.base].platforms)")),
+    attr("platforms", code(rowPlatforms)),
     // Only a plan with a loopback apt mirror names networks: rows on such a base say `host`.
     ...(hostNetwork ? [attr("network", code('lookup(o, "network", "default")'))] : []),
     ...body,
@@ -184,7 +196,7 @@ function matrixBlock(name: string, inherits: string[], rows: Expr[], body: Attri
 }
 
 function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [string, Expr][] {
-  const base = plan.shared.bases.find((b) => b.name === t.base)!;
+  const base = named(plan.shared.bases, t.base)!;
   const fields: [string, Expr][] = [["name", str(t.name)], ["major", str(String(t.major))], ["base", str(t.base)]];
   if (dockerfile !== undefined) fields.push(["dockerfile", str(stem(dockerfile))]);
   if (t.platforms.join(",") !== base.platforms.join(",")) fields.push(["platforms", strings(t.platforms)]);
@@ -193,7 +205,7 @@ function commonRow(t: TargetPlan, plan: Plan, dockerfile: string | undefined): [
 }
 
 const runtimeDerived = (t: RuntimeTargetPlan, plan: Plan): Record<string, string> => ({
-  BASE_IMAGE: plan.shared.bases.find((b) => b.name === t.base)!.image,
+  BASE_IMAGE: named(plan.shared.bases, t.base)!.image,
   PG_MAJOR: String(t.major),
   PG_VERSION: plan.shared.postgres.find((p) => p.major === t.major)!.version,
 });
@@ -247,12 +259,11 @@ function extensionRow(t: ExtensionTargetPlan, plan: Plan, shared: ExtensionShare
 }
 
 function operandRow(t: OperandTargetPlan, plan: Plan, dockerfile: string): Expr {
-  const type = plan.shared.types.find((x) => x.name === t.type)!;
-  const flavor = plan.shared.flavors.find((f) => f.name === t.flavor)!;
+  const type = named(plan.shared.types, t.type)!;
+  const flavor = named(plan.shared.flavors, t.flavor)!;
   if (t.repository !== flavor.image) throw new Error(`render invariant: ${t.name} pushes to ${t.repository}`);
-  const images = new Set(plan.shared.extensions.map((e) => e.name));
   const contexts: Record<string, string> = { runtime: `target:${runtimeTargetName(t.major, t.base)}` };
-  for (const k of t.kept) if (images.has(k.name)) contexts[extensionContextName(k.name)] = `target:${extensionTargetName(k.name, t.major, t.base)}`;
+  for (const k of t.kept) if (named(plan.shared.extensions, k.name)) contexts[extensionContextName(k.name)] = `target:${extensionTargetName(k.name, t.major, t.base)}`;
   if (JSON.stringify(Object.entries(contexts).sort()) !== JSON.stringify(Object.entries(t.contexts).sort()))
     throw new Error(`render invariant: ${t.name}: contexts differ from the kept extensions`);
   const derived = { PG_MAJOR: String(t.major), TYPE_PACKAGES: type.packages.join(" "), PACKAGES: "", SHARED_PRELOAD_LIBRARIES: "" };
@@ -281,7 +292,7 @@ function targetBlocks(
     block("target", ["_image"], [
       attr("inherits", strings(["_common"])),
       attr("output", strings([csv(imageOutput)])),
-      ...(plan.build.attest ? [attr("attest", strings(attestations.map(csv)))] : []),
+      attr("attest", strings(attestationsOf(plan).map(csv))),
     ], "Shared by every pushed image."),
   ];
   const hostNetwork = usesHostNetwork(plan);
@@ -305,7 +316,7 @@ function targetBlocks(
       attr("contexts", code(`merge({ runtime = "target:${rowRuntime}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))`)),
       attr("args", code('merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))')),
       attr("labels", code("extension_labels(o)")),
-      attr("annotations", code("annotations(extension_labels(o))")),
+      attr("annotations", code(annotationsCall("extension_labels(o)", plan))),
       ...cache("o.extension"),
     ], "Extension images (CloudNativePG image volumes): one per extension, major and base.", "extensions[o.extension].dockerfile", hostNetwork));
   }
@@ -321,7 +332,7 @@ function targetBlocks(
       attr("contexts", code(`merge({ runtime = "target:${rowRuntime}" }, { for e in o.extensions : "${ext}" => "target:${rowExtensionImage}" if lookup(has_image, e, false) })`)),
       attr("args", code('merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))')),
       attr("labels", code("operand_labels(o)")),
-      attr("annotations", code("annotations(operand_labels(o))")),
+      attr("annotations", code(annotationsCall("operand_labels(o)", plan))),
       ...cache("flavors[o.flavor].image"),
     ], "Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.", "o.dockerfile", hostNetwork));
   }

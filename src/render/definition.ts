@@ -2,10 +2,11 @@
 // data made from the plan alone. The HCL file (bakefile.ts) says the same thing compactly; tests
 // hold buildx's `--print` of that file against this definition.
 import { timestampMarker } from "../model/naming.js";
+import { isLocalPath } from "../model/references.js";
 import type { Metadata, Plan, TargetPlan } from "../model/types.js";
 
-/** An `output`, `attest` or `cache-*` entry: the CSV `k=v,...` bake takes, as buildx prints it parsed. */
-export type BakeEntry = Record<string, string>;
+/** An `output`, `attest` or `cache-*` entry: the CSV `k=v,...` bake takes, as buildx prints it parsed (`disabled=true` as a boolean). */
+export type BakeEntry = Record<string, string | boolean>;
 
 export interface BakeTargetDefinition {
   /** What `docker buildx bake --list targets` shows. */
@@ -44,16 +45,22 @@ export interface BakeVariables {
   bake_dir?: string;
 }
 
+/**
+ * Where annotations go when `annotation_levels` is empty (the default without attestations): a
+ * single-platform export without attestations is a manifest, not an index, and cannot carry index
+ * annotations (docker/buildx: "index annotations not supported for single platform export").
+ * With attestations every pushed image is an index, and the default is "index,manifest".
+ */
+export const annotationLevels = { index: "index,manifest", manifest: "manifest" };
+export const annotationLevelsOf = (platforms: string[]): string => (platforms.length > 1 ? annotationLevels.index : annotationLevels.manifest);
+
 /** Tag format of `{timestamp}`: minutes in UTC, as CloudNativePG and aza-pg tag their images. */
 export const timestampFormat = "YYYYMMDDhhmm";
 
 export const defaultVariables = (plan: Plan): Omit<BakeVariables, "timestamp"> => ({
   registry: plan.registry,
   revision: "",
-  // A single-platform export without attestations cannot carry index annotations
-  // (docker/buildx: "index annotations not supported for single platform export"): set
-  // annotation_levels=manifest for such builds.
-  annotation_levels: "index,manifest",
+  annotation_levels: plan.build.attest ? annotationLevels.index : "",
   cache_scope: "all",
 });
 
@@ -62,7 +69,13 @@ export const createdFrom = (timestamp: string): string =>
   timestamp.replace(/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$/, "$1-$2-$3T$4:$5:00Z");
 
 export const imageOutput: BakeEntry = { type: "image", "oci-mediatypes": "true", "oci-artifact": "true" };
-export const attestations: BakeEntry[] = [{ type: "provenance", mode: "max" }, { type: "sbom" }];
+const attestations: BakeEntry[] = [{ type: "provenance", mode: "max" }, { type: "sbom" }];
+/**
+ * `build.attest: false` is no attestation at all: buildx adds a provenance attestation to a pushed
+ * image unless a target disables it, so both kinds are disabled by name.
+ */
+const noAttestations: BakeEntry[] = [{ type: "provenance", disabled: true }, { type: "sbom", disabled: true }];
+export const attestationsOf = (plan: Plan): BakeEntry[] => (plan.build.attest ? attestations : noAttestations).map((a) => ({ ...a }));
 export const cacheToOptions: BakeEntry = { mode: "max", "image-manifest": "true", "oci-mediatypes": "true" };
 
 /** Registry cache in the target's own repository, one tag per target and `cache_scope` (CI: per platform). */
@@ -75,7 +88,8 @@ function labels(metadata: Metadata, vars: BakeVariables): [string, string][] {
 }
 
 /** A named context that is a directory on this machine (a local extension source), not a URL or target. */
-export const isLocalContext = (value: string): boolean => !/^([a-z][a-z0-9+.-]*:\/\/|target:|docker-image:)/.test(value);
+/** A context value the bake file anchors at its own directory (bakefile.ts asks the same). */
+export { isLocalPath as isLocalContext };
 
 /** One line on what a target builds, for `docker buildx bake --list targets`. */
 export function targetDescription(t: TargetPlan, plan: Plan): string {
@@ -90,7 +104,7 @@ function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: B
   const dir = vars.bake_dir ?? ".";
   const def: BakeTargetDefinition = { description: targetDescription(t, plan), context: dir, dockerfile, platforms: [...t.platforms], args: { ...t.args } };
   if (Object.keys(t.contexts).length > 0)
-    def.contexts = Object.fromEntries(Object.entries(t.contexts).map(([k, v]) => [k, isLocalContext(v) ? `${dir}/${v}` : v]));
+    def.contexts = Object.fromEntries(Object.entries(t.contexts).map(([k, v]) => [k, isLocalPath(v) ? `${dir}/${v}` : v]));
   // The bake file names a network only in a plan that has host-network targets (bakefile.ts).
   if (usesHostNetwork(plan)) def.network = t.network ?? "default";
   if (t.network === "host") def.entitlements = ["network.host"];
@@ -98,9 +112,10 @@ function targetDefinition(t: TargetPlan, dockerfile: string, plan: Plan, vars: B
     def.tags = t.tags.map((tag) => `${vars.registry}/${tag.split(timestampMarker).join(vars.timestamp)}`);
     const pairs = labels(t.metadata, vars);
     def.labels = Object.fromEntries(pairs);
-    def.annotations = pairs.map(([k, v]) => `${vars.annotation_levels}:${k}=${v}`);
+    const levels = vars.annotation_levels || annotationLevelsOf(t.platforms);
+    def.annotations = pairs.map(([k, v]) => `${levels}:${k}=${v}`);
     def.output = [{ ...imageOutput }];
-    if (plan.build.attest) def.attest = attestations.map((a) => ({ ...a }));
+    def.attest = attestationsOf(plan);
   } else {
     // A runtime has no output of its own: buildx builds it only as a context of other targets.
     def.output = [{ type: "cacheonly" }];

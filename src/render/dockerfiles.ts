@@ -29,12 +29,16 @@ export function buildCommands(src: SourceBuildPlan): string[] {
       return [`set -eux; meson setup build --buildtype=release${options}; meson compile -C build; DESTDIR=/staging meson install -C build`];
     case "pgrx":
       return [
+        `set -eux; pgbake-source-check.sh pgrx ${shellWord(src.pgrx_version ?? "0.16.1")}`,
         `set -eux; cargo install cargo-pgrx --locked --version ${shellWord(src.pgrx_version ?? "0.16.1")}; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging`,
       ];
     case "go":
-      return (src.binaries ?? []).map(
-        (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
-      );
+      return [
+        "set -eux; pgbake-source-check.sh go",
+        ...(src.binaries ?? []).map(
+          (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 GOTOOLCHAIN=local go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
+        ),
+      ];
   }
 }
 
@@ -86,25 +90,23 @@ export function operandDockerfileName(op: OperandTargetPlan): string {
  * after the first (by name) of them.
  */
 export function operandDockerfiles(ops: OperandTargetPlan[]): Map<string, RenderedFile> {
-  const byContent = new Map<string, string[]>();
+  // Prefer the plainest name among the sharers: fewest drops, then shortest, then alphabetical.
+  // One pass keeping the plainest so far: linear in targets (a sort per target was quadratic).
+  const plainer = (a: string, b: string): number =>
+    Number(a.includes("-without-")) - Number(b.includes("-without-")) || a.length - b.length || a.localeCompare(b, "en");
+  const nameOf = new Map<string, string>();
   const contentOf = new Map<string, string>();
   for (const op of ops) {
     const content = operandDockerfileContent(op);
     contentOf.set(op.name, content);
-    const names = byContent.get(content) ?? [];
-    names.push(operandDockerfileName(op));
-    byContent.set(content, names);
+    const name = operandDockerfileName(op);
+    const best = nameOf.get(content);
+    if (best === undefined || plainer(name, best) < 0) nameOf.set(content, name);
   }
   const out = new Map<string, RenderedFile>();
   for (const op of ops) {
     const content = contentOf.get(op.name)!;
-    // Prefer the plainest name among the sharers: fewest drops, then shortest, then alphabetical.
-    const rank = (n: string): [number, number, string] => [n.includes("-without-") ? 1 : 0, n.length, n];
-    const name = [...byContent.get(content)!].sort((a, b) => {
-      const [ra, rb] = [rank(a), rank(b)];
-      return ra[0] - rb[0] || ra[1] - rb[1] || ra[2].localeCompare(rb[2], "en");
-    })[0]!;
-    out.set(op.name, { path: `${DOCKERFILE_DIR}/${name}.Dockerfile`, content });
+    out.set(op.name, { path: `${DOCKERFILE_DIR}/${nameOf.get(content)!}.Dockerfile`, content });
   }
   return out;
 }

@@ -27,7 +27,7 @@ function dockerfilesOf(plan: Plan): { files: Map<string, RenderedFile>; byTarget
   for (const et of plan.extensionImages) use(et.name, extensionDockerfile(et));
   const operandFiles = operandDockerfiles(plan.operands);
   for (const op of plan.operands) use(op.name, operandFiles.get(op.name)!);
-  for (const script of ["pgbake-apt-pin.sh", "pgbake-collect.sh", "pgbake-entrypoint.sh"])
+  for (const script of ["pgbake-apt-pin.sh", "pgbake-collect.sh", "pgbake-entrypoint.sh", "pgbake-source-check.sh"])
     files.set(`dockerfiles/files/${script}`, { path: `dockerfiles/files/${script}`, content: staticFile(`templates/files/${script}`), mode: 0o755 });
   return { files, byTarget };
 }

@@ -1,17 +1,18 @@
-// Applies pin edits: every edited file is planned and rendered in memory first (a bad result is
-// refused before anything is written), then the YAML files are replaced (write + rename), then
-// the outputs are regenerated through the same writer as `pgbake generate`.
-import { readFileSync, renameSync, writeFileSync, statSync } from "node:fs";
+// Applies pin edits as one transaction with `pgbake generate`: every edited file is planned and
+// rendered in memory first (a bad result is refused before anything is written), then the edited
+// input files and the regenerated outputs are committed together by the writer, under the output
+// directory's lock and journal (src/write): a failure or a crash leaves both old or both new.
+import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { loadInputs, parseYamlFile, type LoadedInputs } from "../load/index.js";
 import { inputFiles, planLoaded, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
-import { writeOutputs } from "../write/index.js";
+import { writeOutputs, type InputEdit } from "../write/index.js";
 import type { FileEdits } from "./pins.js";
 import { applyEdits } from "./yaml-edit.js";
 
 export interface Applied {
-  /** file -> new text, for the files an edit changed. */
-  texts: Map<string, string>;
+  /** The edited input files: new text and the text they were read with. */
+  edits: InputEdit[];
   planned: Planned;
 }
 
@@ -19,24 +20,22 @@ export interface Applied {
 export function editedInputs(paths: InputPaths, edits: FileEdits[]): Applied {
   const { configPath, extensionsDirs } = inputFiles(paths);
   const loaded = loadInputs(configPath, extensionsDirs);
-  const texts = new Map<string, string>();
-  for (const { file, edits: list } of edits) texts.set(file, applyEdits(readFileSync(file, "utf8"), list));
-  const reparse = (doc: LoadedInputs["config"]): LoadedInputs["config"] => (texts.has(doc.file) ? parseYamlFile(doc.file, texts.get(doc.file)!) : doc);
+  const texts = new Map<string, InputEdit>();
+  for (const { file, edits: list } of edits) {
+    const before = readFileSync(file, "utf8");
+    texts.set(file, { path: file, before, content: applyEdits(before, list) });
+  }
+  const reparse = (doc: LoadedInputs["config"]): LoadedInputs["config"] => (texts.has(doc.file) ? parseYamlFile(doc.file, texts.get(doc.file)!.content) : doc);
   const edited: LoadedInputs = { config: reparse(loaded.config), extensions: loaded.extensions.map(reparse) };
-  return { texts, planned: planLoaded(edited, paths) };
+  return { edits: [...texts.values()], planned: planLoaded(edited, paths) };
 }
 
-/** Writes the edited YAML files, then regenerates the outputs. */
-export function writeApplied(applied: Applied): { yaml: string[]; outputs: { written: string[]; removed: string[] } } {
-  const renamed: [string, string][] = [];
-  for (const [file, text] of applied.texts) {
-    const tmp = `${file}.pgbake-update.tmp`;
-    writeFileSync(tmp, text, { mode: statSync(file).mode & 0o777 });
-    renamed.push([tmp, file]);
-  }
-  for (const [tmp, file] of renamed) renameSync(tmp, file);
+/** The files and directories a run reads: never an output directory, and the only files an update may write. */
+export const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
+
+/** Commits the edited input files and the regenerated outputs as one set. */
+export function writeApplied(applied: Applied, onWait?: (message: string) => void): { yaml: string[]; outputs: { written: string[]; removed: string[] } } {
   const p = applied.planned;
-  const inputs = [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
-  const outputs = writeOutputs(p.outDir, renderFrom(p).files, { inputs });
-  return { yaml: [...applied.texts.keys()], outputs };
+  const outputs = writeOutputs(p.outDir, renderFrom(p).files, { inputs: inputsOf(p), inputEdits: applied.edits, onWait });
+  return { yaml: applied.edits.map((e) => e.path), outputs };
 }

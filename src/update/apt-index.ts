@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { UpdateError } from "./errors.js";
+import { defaultBudget, getFile, mib, type NetworkBudget } from "./http.js";
+
+/** What one source may send: a Release, an index as served, an index decompressed. */
+export const LIMITS = { release: 16 << 20, compressed: 64 << 20, decompressed: 256 << 20 };
 
 export interface AptRepository {
   /** Repository root, e.g. https://apt.postgresql.org/pub/repos/apt */
@@ -28,19 +32,6 @@ export function debianArch(platform: string): string {
 }
 
 const trimSlash = (uri: string): string => uri.replace(/\/+$/, "");
-
-async function get(url: string): Promise<Buffer | undefined> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new UpdateError(url, `unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`);
-  }
-  if (res.status === 404 || res.status === 410) return undefined;
-  if (!res.ok) throw new UpdateError(url, `HTTP ${res.status} ${res.statusText}`);
-  return Buffer.from(await res.arrayBuffer());
-}
 
 /** Fields of one deb822 paragraph (continuation lines joined with "\n"). */
 function parseParagraph(text: string): Map<string, string> {
@@ -69,7 +60,11 @@ function keyringFile(file: string, dir: string, n: number): string {
   }
   if (!data.subarray(0, 40).toString("latin1").includes("-----BEGIN PGP")) return file;
   const out = join(dir, `key${n}.gpg`);
-  execFileSync("gpg", ["--batch", "--yes", "--dearmor", "--output", out, file], { stdio: "pipe" });
+  try {
+    execFileSync("gpg", ["--batch", "--yes", "--dearmor", "--output", out, file], { stdio: "pipe" });
+  } catch (err) {
+    throw new UpdateError(file, `not a key gpg can read (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split("\n").at(-1)})`);
+  }
   return out;
 }
 
@@ -106,12 +101,22 @@ export interface ReleaseInfo {
   /** path -> [sha256, size] */
   files: Map<string, { sha256: string; size: number }>;
   noArchAllIndex: boolean;
+  /** The Release's `Suite` (stable, oldstable, unstable, bookworm-pgdg): whether it still takes new packages. */
+  suiteClass?: string;
+  /** The Release's Date (when the suite last changed), as it says it. */
+  date?: string;
 }
 
 /** Per (repository, suite) the verified Release; per index URL the package versions. */
 export class AptIndexReader {
   private releases = new Map<string, Promise<ReleaseInfo | undefined>>();
   private indexes = new Map<string, Promise<Map<string, string[]>>>();
+
+  constructor(private readonly budget: NetworkBudget = defaultBudget()) {}
+
+  private get(url: string, maxBytes: number, limitOf?: string): Promise<Buffer | undefined> {
+    return getFile(url, this.budget, maxBytes, limitOf);
+  }
 
   release(repo: AptRepository): Promise<ReleaseInfo | undefined> {
     const base = `${trimSlash(repo.uri)}/dists/${repo.suite}`;
@@ -125,15 +130,15 @@ export class AptIndexReader {
 
   private async readRelease(base: string, repo: AptRepository): Promise<ReleaseInfo | undefined> {
     let text: string;
-    const inRelease = await get(`${base}/InRelease`);
+    const inRelease = await this.get(`${base}/InRelease`, LIMITS.release);
     if (inRelease) text = verified(`${base}/InRelease`, repo.keyrings, inRelease);
     else {
-      const release = await get(`${base}/Release`);
+      const release = await this.get(`${base}/Release`, LIMITS.release);
       if (!release) {
         if (repo.optional) return undefined;
         throw new UpdateError(`${base}/InRelease`, "not found (nor Release): is the suite right?");
       }
-      const sig = await get(`${base}/Release.gpg`);
+      const sig = await this.get(`${base}/Release.gpg`, LIMITS.release);
       if (!sig) throw new UpdateError(`${base}/Release.gpg`, "not found: the Release is unsigned");
       text = verified(`${base}/Release`, repo.keyrings, release, sig);
     }
@@ -150,6 +155,8 @@ export class AptIndexReader {
       components: (fields.get("Components") ?? "").split(/\s+/).filter(Boolean),
       files,
       noArchAllIndex: /\bPackages\b/.test(fields.get("No-Support-for-Architecture-all") ?? ""),
+      suiteClass: fields.get("Suite"),
+      date: fields.get("Date"),
     };
   }
 
@@ -172,7 +179,11 @@ export class AptIndexReader {
       if (!rel.noArchAllIndex && rel.architectures.includes("all") && arch !== "all")
         dirs.push(`${component}/binary-all`);
       for (const dir of dirs)
-        for (const [name, vs] of await this.index(rel, dir)) merged.set(name, [...(merged.get(name) ?? []), ...vs]);
+        for (const [name, vs] of await this.index(rel, dir)) {
+          const list = merged.get(name);
+          if (list) for (const v of vs) list.push(v);
+          else merged.set(name, [...vs]);
+        }
     }
     return merged;
   }
@@ -195,33 +206,54 @@ export class AptIndexReader {
       throw new UpdateError(`${rel.url}/Release`, `lists no ${dir}/Packages (architectures: ${rel.architectures.join(", ")})`);
     const path = candidates[0]!;
     const url = `${rel.url}/${path}`;
-    const body = await get(url);
-    if (!body) throw new UpdateError(url, "not found, though the Release lists it");
     const want = rel.files.get(path)!;
+    // The signed Release says how large the file is: a body beyond that is not the file.
+    const plain = path === `${dir}/Packages`;
+    const limit = Math.min(want.size, plain ? LIMITS.decompressed : LIMITS.compressed);
+    if (want.size > limit) throw new UpdateError(url, `is ${mib(want.size)} by the signed Release, more than the ${mib(limit)} pgbake reads from one index`);
+    const body = await this.get(url, limit, limit === want.size ? "the signed Release lists for it" : undefined);
+    if (!body) throw new UpdateError(url, "not found, though the Release lists it");
     const got = createHash("sha256").update(body).digest("hex");
     if (got !== want.sha256) throw new UpdateError(url, `SHA256 ${got} differs from the signed Release's ${want.sha256}`);
-    const text = decompress(url, body).toString("utf8");
+    // Decompressed, an index is no larger than the Release says its uncompressed form is (when it lists one).
+    const listed = rel.files.get(`${dir}/Packages`)?.size;
+    const text = decompress(url, body, Math.min(listed ?? LIMITS.decompressed, LIMITS.decompressed)).toString("utf8");
     return parsePackages(text);
   }
 }
 
-function decompress(url: string, body: Buffer): Buffer {
-  if (url.endsWith(".gz")) return gunzipSync(body);
+/** The index decompressed, at most `limit` bytes: a bomb, a truncated or a mislabelled file is one message naming the URL. */
+export function decompress(url: string, body: Buffer, limit = LIMITS.decompressed): Buffer {
+  const tooLarge = (): UpdateError => new UpdateError(url, `is more than ${mib(limit)} once decompressed (pgbake's limit for this index)`);
+  if (url.endsWith(".gz")) {
+    try {
+      return gunzipSync(body, { maxOutputLength: limit });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
+      throw new UpdateError(url, `is not a whole gzip file (${(err as Error).message})`);
+    }
+  }
   if (!url.endsWith(".xz")) return body;
   try {
-    return execFileSync("xz", ["--decompress", "--stdout"], { input: body, maxBuffer: 1 << 30 });
+    return execFileSync("xz", ["--decompress", "--stdout"], { input: body, maxBuffer: limit, stdio: ["pipe", "pipe", "pipe"] });
   } catch (err) {
-    throw new UpdateError(url, `cannot decompress (${(err as Error).message.split("\n")[0]})`);
+    if ((err as { code?: unknown }).code === "ENOBUFS") throw tooLarge();
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim().split("\n").at(-1) || (err as Error).message.split("\n")[0];
+    throw new UpdateError(url, `is not a whole xz file (${stderr})`);
   }
 }
 
-/** Package -> versions from a Packages index (only the two fields pgbake needs). */
+/** Package -> versions from a Packages index (only the two fields pgbake needs); linear in its size. */
 export function parsePackages(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   let name: string | undefined;
   let version: string | undefined;
   const flush = (): void => {
-    if (name && version) out.set(name, [...(out.get(name) ?? []), version]);
+    if (name && version) {
+      const list = out.get(name);
+      if (list) list.push(version);
+      else out.set(name, [version]);
+    }
     name = version = undefined;
   };
   for (const line of text.split("\n")) {

@@ -1,9 +1,15 @@
 // The newest tag of a git remote that matches a glob (`v13.*`), with the commit it points to,
-// from `git ls-remote --tags` (annotated tags: the peeled commit, `^{}`).
+// from `git ls-remote --tags` (annotated tags: the peeled object, `^{}`). What a tag points to
+// is only known once fetched: the chosen tag is fetched alone (depth 1, no trees or blobs) and
+// peeled, and a tag on a blob or a tree is skipped for the next.
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { compareDebVersions } from "./debversion.js";
 import { UpdateError } from "./errors.js";
+import type { NetworkBudget } from "./http.js";
 
 const run = promisify(execFile);
 
@@ -23,18 +29,27 @@ export function tagVersion(tag: string): string {
   return tag.replace(/^[^0-9]*/, "").replace(/[-_.]?(alpha|beta|rc|pre)/gi, "~$1").replace(/_/g, ".");
 }
 
-export async function remoteTags(remote: string): Promise<TagCommit[]> {
-  let stdout: string;
+/** git with the request's time (or what is left of the deadline), its failure one UpdateError. */
+async function git(remote: string, args: string[], budget: NetworkBudget, what: string, cwd?: string): Promise<string> {
+  const left = budget.started + budget.deadlineMs - Date.now();
+  if (left <= 0) throw new UpdateError(remote, `not read: the update's deadline of ${Math.round(budget.deadlineMs / 1000)} s has passed (--deadline)`);
+  const timeout = Math.min(budget.requestMs, left);
   try {
-    ({ stdout } = await run("git", ["ls-remote", "--tags", remote], {
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
-      timeout: 120_000,
-      maxBuffer: 64 << 20,
-    }));
+    const { stdout } = await run("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeout, killSignal: "SIGKILL", maxBuffer: 64 << 20 });
+    return stdout;
   } catch (err) {
-    const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split("\n").slice(-1)[0];
-    throw new UpdateError(remote, `git ls-remote failed (${stderr})`);
+    const e = err as { killed?: boolean; signal?: string; stderr?: string; code?: unknown };
+    if (e.killed || e.signal === "SIGKILL")
+      throw new UpdateError(remote, `${what}: no complete answer within ${Math.round(timeout / 1000)} s (${timeout === budget.requestMs ? "--timeout" : "--deadline"})`);
+    if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") throw new UpdateError(remote, `${what}: more than 64 MiB of output`);
+    const stderr = String(e.stderr || (err as Error).message).trim().split("\n").slice(-1)[0];
+    throw new UpdateError(remote, `${what} failed (${stderr})`);
   }
+}
+
+export async function remoteTags(remote: string, budget: NetworkBudget): Promise<TagCommit[]> {
+  budget.progress(`reading the tags of ${remote}`);
+  const stdout = await git(remote, ["ls-remote", "--tags", remote], budget, "git ls-remote");
   const direct = new Map<string, string>();
   const peeled = new Map<string, string>();
   for (const line of stdout.split("\n")) {
@@ -45,10 +60,44 @@ export async function remoteTags(remote: string): Promise<TagCommit[]> {
   return [...direct.keys()].map((tag) => ({ tag, commit: peeled.get(tag) ?? direct.get(tag)! }));
 }
 
-/** The newest (by version order) of the tags matching `track`; undefined when none matches. */
-export function newestMatching(tags: TagCommit[], track: string): TagCommit | undefined {
+/** The tags matching `track`, newest (by version order) first. */
+export function matchingNewestFirst(tags: TagCommit[], track: string): TagCommit[] {
   const re = globToRegExp(track);
   const matching = tags.filter((t) => re.test(t.tag) && /[0-9]/.test(t.tag));
-  matching.sort((a, b) => compareDebVersions(tagVersion(a.tag), tagVersion(b.tag)) || a.tag.localeCompare(b.tag, "en"));
-  return matching.at(-1);
+  matching.sort((a, b) => compareDebVersions(tagVersion(b.tag), tagVersion(a.tag)) || b.tag.localeCompare(a.tag, "en"));
+  return matching;
+}
+
+/** The newest (by version order) of the tags matching `track`; undefined when none matches. */
+export function newestMatching(tags: TagCommit[], track: string): TagCommit | undefined {
+  return matchingNewestFirst(tags, track)[0];
+}
+
+/** Fetches tags of one remote alone into a scratch repository, to see what they point to. */
+export class TagPeeler {
+  private dir: string | undefined;
+
+  constructor(
+    private readonly remote: string,
+    private readonly budget: NetworkBudget,
+  ) {}
+
+  /** The commit `tag` points to (through annotated tags), or why it is not a commit. */
+  async peel(tag: string): Promise<{ commit: string } | { not: string }> {
+    if (!this.dir) {
+      this.dir = mkdtempSync(join(tmpdir(), "pgbake-tags-"));
+      await git(this.remote, ["init", "--quiet", "--bare", this.dir], this.budget, "git init");
+      await git(this.remote, ["remote", "add", "upstream", this.remote], this.budget, "git remote add", this.dir);
+    }
+    this.budget.progress(`fetching tag ${tag} of ${this.remote}`);
+    const ref = `refs/tags/${tag}`;
+    await git(this.remote, ["fetch", "--quiet", "--no-tags", "--depth=1", "--filter=tree:0", "upstream", `+${ref}:${ref}`], this.budget, `git fetch of tag ${tag}`, this.dir);
+    const type = (await git(this.remote, ["cat-file", "-t", `${ref}^{}`], this.budget, "git cat-file", this.dir)).trim();
+    if (type !== "commit") return { not: `points to a ${type}, not a commit` };
+    return { commit: (await git(this.remote, ["rev-parse", `${ref}^{}`], this.budget, "git rev-parse", this.dir)).trim() };
+  }
+
+  close(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { DEBIAN_ARCHIVE_KEYRING, type BaseSpec } from "../model/types.js";
 import type { AptRepository } from "./apt-index.js";
 import { UpdateError } from "./errors.js";
+import { getFile, type NetworkBudget } from "./http.js";
 
 /** The PGDG key postgresql-common ships (what the runtime image trusts by default). */
 export const PGDG_KEYRINGS = ["/usr/share/postgresql-common/pgdg/apt.postgresql.org.gpg", "/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc"];
@@ -15,19 +16,14 @@ export const DEBIAN_DEFAULT = { archive: "http://deb.debian.org/debian", securit
 const downloadedKeys = new Map<string, Promise<string>>();
 
 /** A key URL (bases.<name>.apt.pgdg_key) as a local file, once per run. */
-function keyFile(url: string): Promise<string> {
+function keyFile(url: string, budget: NetworkBudget): Promise<string> {
   let p = downloadedKeys.get(url);
   if (!p) {
     p = (async () => {
-      let res: Response;
-      try {
-        res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-      } catch (err) {
-        throw new UpdateError(url, `unreachable (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`);
-      }
-      if (!res.ok) throw new UpdateError(url, `HTTP ${res.status} ${res.statusText}`);
+      const body = await getFile(url, budget, 1 << 20);
+      if (!body) throw new UpdateError(url, "HTTP 404");
       const file = join(mkdtempSync(join(tmpdir(), "pgbake-key-")), "key.asc");
-      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      writeFileSync(file, body);
       return file;
     })();
     downloadedKeys.set(url, p);
@@ -36,9 +32,9 @@ function keyFile(url: string): Promise<string> {
 }
 
 /** The repositories of `base` that hold `postgresql-<major>` and the extension packages. */
-export async function postgresRepositories(base: BaseSpec, major: number, preview: boolean, extraKeyrings: string[]): Promise<AptRepository[]> {
+export async function postgresRepositories(base: BaseSpec, major: number, preview: boolean, extraKeyrings: string[], budget: NetworkBudget): Promise<AptRepository[]> {
   if (base.postgres_from === "pgdg") {
-    const keyrings = base.apt.pgdg_key ? [await keyFile(base.apt.pgdg_key)] : PGDG_KEYRINGS.filter(existsSync);
+    const keyrings = base.apt.pgdg_key ? [await keyFile(base.apt.pgdg_key, budget)] : PGDG_KEYRINGS.filter(existsSync);
     return [
       {
         uri: base.apt.pgdg_mirror,

@@ -6,9 +6,12 @@ import { isMap, isScalar, parse, parseDocument, Scalar, type YAMLMap } from "yam
 
 export type YamlPath = (string | number)[];
 
+/** A scalar, or a map of them (nested maps too: a new `suites.<suite>.<major>` entry). */
+export type YamlValue = string | { [key: string]: YamlValue };
+
 export interface YamlEdit {
   path: YamlPath;
-  value: string | Record<string, string>;
+  value: YamlValue;
   /** For a new key: put it after this sibling key (default: after the last one). */
   after?: string;
 }
@@ -57,14 +60,21 @@ export function applyEdit(text: string, edit: YamlEdit): string {
   const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
   if (!isMap(parent) || !parent.range) {
     // The parent map is missing too: insert it (with this key inside) as a new key of its parent.
-    if (parent === undefined && parentPath.length > 0 && typeof edit.value === "string")
+    if (parent === undefined && parentPath.length > 0)
       return applyEdit(text, { path: parentPath, value: { [String(key)]: edit.value }, after: edit.after });
     throw new Error(`no map at ${parentPath.join(".") || "the top"} to add ${String(key)} to`);
   }
   return insertPair(text, parent, key, edit.value, edit.after);
 }
 
-function insertPair(text: string, map: YAMLMap, key: string | number, value: string | Record<string, string>, after?: string): string {
+/** A map's pairs as block lines, each under `pad` (nested maps two spaces deeper). */
+function blockLines(value: { [key: string]: YamlValue }, pad: string): string {
+  return Object.entries(value)
+    .map(([k, v]) => (typeof v === "string" ? `\n${pad}${keyText(k)}: ${scalarText(v, undefined)}` : `\n${pad}${keyText(k)}:${blockLines(v, `${pad}  `)}`))
+    .join("");
+}
+
+function insertPair(text: string, map: YAMLMap, key: string | number, value: YamlValue, after?: string): string {
   const items = map.items;
   if (map.flow) {
     if (typeof value !== "string") throw new Error("cannot add a nested map to a flow map");
@@ -86,12 +96,7 @@ function insertPair(text: string, map: YAMLMap, key: string | number, value: str
   const at = lineEnd(text, Math.max(endOffset - 1, 0));
   let lines: string;
   if (typeof value === "string") lines = `\n${pad}${keyText(key)}: ${scalarText(value, undefined)}`;
-  else
-    lines =
-      `\n${pad}${keyText(key)}:` +
-      Object.entries(value)
-        .map(([k, v]) => `\n${pad}  ${keyText(k)}: ${scalarText(v, undefined)}`)
-        .join("");
+  else lines = `\n${pad}${keyText(key)}:${blockLines(value, `${pad}  `)}`;
   return text.slice(0, at) + lines + text.slice(at);
 }
 

@@ -1,12 +1,23 @@
 // Turns schema-valid YAML data into the typed specs the planner takes, with the schemas'
 // defaults filled in (defaults.ts). Only defaults computed from other fields are decided here.
-import type { BaseAptSettings, BaseSpec, ExtensionSpec, FlavorSpec, ProjectConfig, TypeSpec } from "../model/types.js";
+import type { BaseAptSettings, BaseSpec, ExtensionSpec, FlavorSpec, ProjectConfig, SuiteEntry, TypeSpec } from "../model/types.js";
 import { schemaDefault } from "./defaults.js";
 
 type Obj = Record<string, unknown>;
 const list = (v: unknown): string[] => (v as unknown[]).map(String);
 const ext = <T>(value: unknown, ...path: string[]): T => (value === undefined ? schemaDefault<T>("extension", path) : (value as T));
 const cfg = <T>(value: unknown, ...path: string[]): T => (value === undefined ? schemaDefault<T>("config", path) : (value as T));
+
+/** A suite entry: a plain version is short for `{ version }`. */
+function suiteEntry(v: unknown): SuiteEntry {
+  if (typeof v !== "object" || v === null) return { version: String(v) };
+  const o = v as Obj;
+  return {
+    ...(o.version === undefined ? {} : { version: String(o.version) }),
+    ...(o.package === undefined ? {} : { package: String(o.package) }),
+    ...(o.absent === undefined ? {} : { absent: String(o.absent) }),
+  };
+}
 
 export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
   const name = String(data.name);
@@ -21,6 +32,12 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     kind: data.kind as ExtensionSpec["kind"],
     version: String(data.version),
     versions_by_major: Object.fromEntries(Object.entries(ext<Obj>(data.versions, "versions")).map(([k, v]) => [k, String(v)])),
+    suites: Object.fromEntries(
+      Object.entries(ext<Obj>(data.suites, "suites")).map(([suite, majors]) => [
+        suite,
+        Object.fromEntries(Object.entries(majors as Obj).map(([major, v]) => [major, suiteEntry(v)])),
+      ]),
+    ),
     package: data.package === undefined ? undefined : String(data.package),
     package_version: String(ext(data.package_version, "package_version")),
     source: source && {
@@ -43,7 +60,15 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     disabled: ext<boolean>(data.disabled, "disabled"),
     disabled_reason: data.disabled_reason === undefined ? undefined : String(data.disabled_reason),
     shared_preload_libraries: list(ext(data.shared_preload_libraries, "shared_preload_libraries")),
+    preload_position: data.preload_position as ExtensionSpec["preload_position"],
     requires: list(ext(data.requires, "requires")),
+    conflicts: ext<Obj[]>(data.conflicts, "conflicts").map((c) => ({ extension: String(c.extension), reason: String(c.reason) })),
+    startup_needs: ext<Obj[]>(data.startup_needs, "startup_needs").map((n) => ({
+      kind: n.kind as ExtensionSpec["startup_needs"][number]["kind"],
+      name: String(n.name),
+      ...(n.value === undefined ? {} : { value: String(n.value) }),
+      reason: String(n.reason),
+    })),
     runtime_packages: list(ext(data.runtime_packages, "runtime_packages")),
     runtime_packages_by_base: Object.fromEntries(
       Object.entries(ext<Obj>(data.runtime_packages_by_base, "runtime_packages_by_base")).map(([k, v]) => [k, list(v)]),

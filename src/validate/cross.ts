@@ -96,6 +96,13 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))
         atLater([["versions", major], ["min_pg_version"], ["max_pg_version"]], `a version for PG ${major}, outside min_pg_version..max_pg_version`, true);
     }
+    for (const [suite, majors] of Object.entries(spec.suites))
+      for (const [major, entry] of Object.entries(majors)) {
+        if (entry.package !== undefined && spec.kind !== "package")
+          at(["suites", suite, major, "package"], `a package name per suite is for kind package, not ${spec.kind}`);
+        if (entry.absent !== undefined && (entry.version !== undefined || entry.package !== undefined))
+          at(["suites", suite, major, "absent"], `a suite that lacks ${spec.name} for PG ${major} has no version or package for it`);
+      }
   }
   const known = [...byName.keys()];
   const exists = new Set([...known, ...alsoKnown]);
@@ -103,6 +110,18 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     spec.requires.forEach((req, i) => {
       if (!exists.has(req))
         r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
+    });
+    spec.startup_needs.forEach((n, i) => {
+      if (n.value !== undefined && n.kind !== "setting")
+        r.at(fieldSource(spec, "startup_needs", docs), ["startup_needs", i, "value"], `a value is for a setting, not a ${n.kind}`);
+    });
+    // A conflict with an entry this catalog lacks is harmless (the e2e catalog has no timescaledb),
+    // unless the name is close to one it has: then it is a typo that would let the pair through.
+    spec.conflicts.forEach((c, i) => {
+      const path = ["conflicts", i, "extension"];
+      const hint = exists.has(c.extension) ? "" : didYouMean(c.extension, known);
+      if (c.extension === spec.name) r.at(fieldSource(spec, "conflicts", docs), path, "an entry cannot conflict with itself");
+      else if (hint) r.at(fieldSource(spec, "conflicts", docs), path, `conflicts with unknown extension '${c.extension}'${hint}`);
     });
   }
   // requires cycles: depth-first search over the known names.
@@ -130,11 +149,11 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   for (const flavor of config.flavors)
     flavor.extensions.forEach((ext, i) => {
       if (!has.has(ext))
-        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   for (const type of config.types)
     type.extensions.forEach((ext, i) => {
-      if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, known)}`);
+      if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   // No flavors at all is a project of extension images only (CloudNativePG's extensions containers).
   if (config.flavors.length > 0 && config.types.length === 0)

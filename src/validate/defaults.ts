@@ -2,7 +2,7 @@
 // convert.ts fills them in through schemaDefault, and tests/input-shape.test.ts holds the two together.
 import { readSchema, type SchemaName } from "./validators.js";
 
-type Node = { $ref?: string; default?: unknown; properties?: Record<string, Node>; additionalProperties?: Node | boolean; items?: Node; definitions?: Record<string, Node> };
+type Node = { $ref?: string; default?: unknown; description?: string; properties?: Record<string, Node>; additionalProperties?: Node | boolean; items?: Node; definitions?: Record<string, Node> };
 
 const schemas = new Map<SchemaName, Node>();
 const schema = (name: SchemaName): Node => {

@@ -13,8 +13,8 @@ const phrases: Record<string, string> = {
   "^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$": "an extension name such as 'pg_cron' or 'pgvector' (lowercase, digits, '_', single '-')",
   "^linux/(amd64|arm64|arm/v6|arm/v7|ppc64le|s390x|386|riscv64)$":
     "a platform: linux/amd64, linux/arm64, linux/arm/v6, linux/arm/v7, linux/ppc64le, linux/s390x, linux/386 or linux/riscv64",
-  "^(https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|\\.{0,2}/?[A-Za-z0-9._/-]+)$":
-    "an https:// git URL or a local path (letters, digits, '.', '_', '~', '/', '-')",
+  "^((https|git)://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._~/-]+|\\.{0,2}/?[A-Za-z0-9._/-]+)$":
+    "an https:// or git:// URL or a local path (letters, digits, '.', '_', '~', '/', '-')",
   "^[0-9A-Za-z][0-9A-Za-z.+~_-]*$": "a version such as '1.2.3' or '2.0~rc1' (letters, digits, '.', '+', '~', '_', '-')",
   "^([0-9]+:)?[0-9A-Za-z{}.+~*_-]+$": "an apt version pattern such as '{version}-*' or '1:{version}-*'",
   "^[0-9]+\\.[0-9]+\\.[0-9]+$": "a version such as '0.16.1'",

@@ -2,11 +2,12 @@
 import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ExtensionSpec, ProjectConfig } from "../model/types.js";
-import { mergeLayers, selectExtensions } from "./layers.js";
+import { mergeLayers, projectExtensions } from "./layers.js";
 import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
 import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
+import { checkLocalSources } from "./local-sources.js";
 import { toExtensionSpec, toProjectConfig } from "./convert.js";
 
 export interface ValidInputs {
@@ -43,13 +44,14 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     extensions.push(spec);
   }
   errors.push(...checkCatalog(extensions, docs, invalidNames));
+  errors.push(...checkLocalSources(extensions, docs, inputs.config.file, inputs.layerOf));
   const configErrors = checkSchema(inputs.config, "config");
   errors.push(...configErrors);
   let config: ProjectConfig | undefined;
   let catalog: Catalog = { extensions };
   if (configErrors.length === 0) {
     config = toProjectConfig(inputs.config.data as Record<string, unknown>, inputs.config.file);
-    const selection = selectExtensions(config, inputs.config, extensions, layered.entries, inputs.layered === true);
+    const selection = projectExtensions(config, inputs.config, extensions, layered.entries, inputs.layered === true);
     errors.push(...selection.errors);
     if (selection.selected) {
       const chosen = selection.selected;

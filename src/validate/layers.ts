@@ -12,9 +12,11 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import { displayPath, InputError } from "../model/errors.js";
 import type { CatalogLayer, ExtensionOrigin, ExtensionSpec, ProjectConfig } from "../model/types.js";
+import { isGitUrl } from "../model/naming.js";
 import { formatPath, positionOf } from "./position.js";
 import { checkSchema } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { withRequirements } from "../model/compat.js";
 
 type Obj = Record<string, unknown>;
 
@@ -39,7 +41,7 @@ const unknownLayer: CatalogLayer = { name: "", dir: "", library: false, fromConf
 function rebase(field: string, value: unknown, from: string, to: string): unknown {
   if (field !== "source" || !value || typeof value !== "object") return value;
   const git = (value as Obj).git;
-  if (typeof git !== "string" || git.startsWith("https://") || isAbsolute(git)) return value;
+  if (typeof git !== "string" || isGitUrl(git) || isAbsolute(git)) return value;
   const moved = relative(dirname(to), resolve(dirname(from), git)) || ".";
   return { ...(value as Obj), git: moved.startsWith(".") ? moved : `./${moved}` };
 }
@@ -93,7 +95,7 @@ export function mergeLayers(inputs: LoadedInputs, valid: SourceDoc[]): { entries
 }
 
 /** The names a project builds (see the header); `undefined` selects everything. */
-export function selectExtensions(
+export function projectExtensions(
   config: ProjectConfig,
   configSrc: SourceDoc,
   specs: ExtensionSpec[],
@@ -115,12 +117,5 @@ export function selectExtensions(
     ...config.flavors.flatMap((f) => f.extensions),
     ...config.types.flatMap((t) => t.extensions),
   ];
-  const selected = new Set<string>();
-  const add = (name: string): void => {
-    if (selected.has(name) || !byName.has(name)) return;
-    selected.add(name);
-    for (const req of byName.get(name)!.requires) add(req);
-  };
-  for (const name of wanted) add(name);
-  return { selected, errors };
+  return { selected: new Set(withRequirements(wanted, byName).map((e) => e.name)), errors };
 }

@@ -5,7 +5,7 @@
 // the flavor could never hold what it asks for: that is a mistake in the input, so say which file to fix.
 import type { SourceDoc } from "../load/index.js";
 import type { ExtensionSpec, ProjectConfig } from "../model/types.js";
-import { excludedBecause } from "../model/compat.js";
+import { excludedBecause, suiteOf } from "../model/compat.js";
 import { InputError } from "../model/errors.js";
 import { fieldSource, positionOf } from "./position.js";
 
@@ -42,7 +42,7 @@ export function checkPlatformCoverage(config: ProjectConfig, catalog: ExtensionS
       for (const base of config.bases) {
         // Other reasons (disabled, bases, versions) exclude it anyway, and the plan says why.
         const buildable = config.postgres.some(
-          (pg) => excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, platforms: [] }) === undefined,
+          (pg) => excludedBecause(ext, { major: pg.major, preview: pg.preview, base: base.name, suite: suiteOf(base), platforms: [] }) === undefined,
         );
         if (!buildable) continue;
         const needed = config.platforms.filter((p) => !base.platforms || base.platforms.includes(p));

@@ -44,7 +44,8 @@ function describe(err: ErrorObject, source?: string): { extraPath?: string; mess
       const written = typeof err.data === "number" && source !== undefined && !/["'\n]/.test(source) ? source : undefined;
       let quote = want === "string" && (typeof err.data === "number" || typeof err.data === "boolean") ? ` (quote it: ${JSON.stringify(written ?? String(err.data))})` : "";
       if ((want === "integer" || want === "number") && typeof err.data === "string" && /^[0-9]+$/.test(err.data)) quote = " (write it without quotes)";
-      if (typeof err.data === "number" && !Number.isFinite(err.data)) quote = " (too large for a number)";
+      if (typeof err.data === "number" && Number.isNaN(err.data)) quote = " (YAML's not-a-number)";
+      else if (typeof err.data === "number" && !Number.isFinite(err.data)) quote = /^[-+]?\.inf$/i.test(written ?? "") ? " (YAML's infinity)" : " (too large for a number)";
       const got = written !== undefined ? `number ${written.length > 60 ? `${written.slice(0, 57)}...` : written}` : typeName(err.data);
       return { message: `expected ${want === "object" ? "a mapping" : want === "array" ? "a list" : want}, got ${got}${quote}` };
     }

@@ -38,7 +38,7 @@ export async function smokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnder
   });
 }
 
-/** `SHOW shared_preload_libraries` holds exactly these libraries (in any order). */
+/** `SHOW shared_preload_libraries` is exactly these libraries, in this order (the plan orders them: Citus first). */
 export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string[]): Promise<void> {
   await rec.check("shared_preload_libraries", async () => {
     const r = await pg.sql("SHOW shared_preload_libraries");
@@ -46,7 +46,7 @@ export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string
     const seen = r.stdout.trim().split(",").map((s) => s.trim().replace(/^"|"$/g, "")).filter(Boolean);
     const want = [...new Set(expected)];
     expect(
-      seen.length === want.length && want.every((w) => seen.includes(w)),
+      seen.length === want.length && want.every((w, i) => seen[i] === w),
       `shared_preload_libraries is '${seen.join(",")}', the plan says '${want.join(",")}'`,
     );
     return seen.join(",") || "(empty)";

@@ -14,7 +14,7 @@ import { interfaceChecks, startChecked, type RunContext } from "./operand.js";
 import { serverLogCheck } from "./server-log.js";
 import { CheckFailure, expect, Recorder, type SubjectResult } from "./results.js";
 import type { PgServer } from "./server.js";
-import { preloadFor, type ExtensionImageSubject } from "./subjects.js";
+import { preloadFor, startupSettings, type ExtensionImageSubject } from "./subjects.js";
 
 export interface ExtensionRunContext extends RunContext {
   /** How extension entries become mounts, GUCs and environment: CloudNativePG's way unless a test says otherwise. */
@@ -46,6 +46,7 @@ export async function testExtensionImage(ctx: ExtensionRunContext, s: ExtensionI
   const preload = preloadFor(s);
   const settings: Record<string, string> = mode === "image-volume" ? { ...run.settings } : {};
   if (preload.length > 0) settings.shared_preload_libraries = preload.join(",");
+  Object.assign(settings, startupSettings([...s.required, s.extension]));
   const shown = Object.entries({ ...settings, ...run.env }).map(([k, v]) => `${k}=${v}`);
   note =
     mode === "copy"

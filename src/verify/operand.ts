@@ -9,7 +9,7 @@ import { logLineCount, serverLogCheck, type LogSpan } from "./server-log.js";
 import { snapshotCheck, type SnapshotOptions } from "./snapshot.js";
 import { upgradePathChecks } from "./upgrade-paths.js";
 import { PgServer, ServerStartError, type ServerOptions } from "./server.js";
-import type { ExtensionUnderTest, OperandSubject } from "./subjects.js";
+import { startupSettings, type ExtensionUnderTest, type OperandSubject } from "./subjects.js";
 
 export interface RunContext {
   docker: Docker;
@@ -79,7 +79,8 @@ export async function startChecked(
 export async function testOperand(ctx: RunContext, s: OperandSubject): Promise<SubjectResult> {
   const started = Date.now();
   const rec = new Recorder(ctx.onCheck);
-  const { server: pg, logs } = await startChecked(ctx, rec, { image: s.image });
+  // What its entries need at startup (wal_level=logical for a logical decoding plugin), as a deployment sets it.
+  const { server: pg, logs } = await startChecked(ctx, rec, { image: s.image, settings: startupSettings(s.extensions) });
   let extensionsChecked = 0;
   let failedLogs = logs;
   if (pg) {

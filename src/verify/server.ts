@@ -1,5 +1,6 @@
 // A PostgreSQL server in a container of a pgbake image (its entrypoint runs initdb on a first
-// start, then `postgres -D $PGDATA "$@"`), driven through `docker exec psql`.
+// start, then `postgres "$@"`; without POSTGRES_PASSWORD only the socket accepts connections),
+// driven through `docker exec psql`.
 import type { Docker, DockerResult } from "./docker.js";
 
 export interface ServerOptions {

@@ -2,9 +2,10 @@
 // the catalog entries of those extensions (SQL names, smoke tests, requires). This file is the
 // only place that knows the plan's target shapes: the checks see subjects.
 import { PgbakeError } from "../model/errors.js";
-import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan } from "../model/types.js";
-import { runtimePackagesFor } from "../model/compat.js";
+import type { ExtensionSpec, ExtensionTargetPlan, OperandTargetPlan, Plan, PreloadPosition } from "../model/types.js";
+import { preloadSlots, runtimePackagesFor } from "../model/compat.js";
 import { timestampMarker } from "../model/naming.js";
+import { didYouMean } from "../validate/suggest.js";
 import type { MountedExtension } from "./cnpg.js";
 import type { LogAllowance } from "./server-log.js";
 
@@ -16,10 +17,26 @@ export interface ExtensionUnderTest {
   sqlNames: string[];
   smokeTest?: string;
   preload: string[];
+  /** Where its preload libraries must stand (the entry's preload_position). */
+  preloadPosition?: PreloadPosition;
   /** A tool's binaries. */
   binaries: string[];
   /** Server log lines it makes on purpose (the entry's expected_server_log). */
   expectedLog: LogAllowance[];
+  /** Settings its entry needs at startup (startup_needs with a value): servers holding it start with them. */
+  settings: Record<string, string>;
+}
+
+/**
+ * The settings a server holding `extensions` starts with (`postgres -c`), from their startup_needs.
+ * Two entries needing one setting are both served: a list setting (output_plugin_libraries) takes
+ * the union of their items, in order.
+ */
+export function startupSettings(extensions: ExtensionUnderTest[]): Record<string, string> {
+  const items = new Map<string, string[]>();
+  for (const [name, value] of extensions.flatMap((e) => Object.entries(e.settings)))
+    items.set(name, [...new Set([...(items.get(name) ?? []), ...value.split(",").map((v) => v.trim())])]);
+  return Object.fromEntries([...items].map(([name, values]) => [name, values.join(",")]));
 }
 
 export interface DroppedExtension {
@@ -90,11 +107,14 @@ export function selectTargets(plan: Plan, names: string[]): string[] {
     } else if (group) {
       for (const t of group.targets) if (testable.has(t)) out.add(t);
     } else {
-      throw new SubjectError(`'${name}' is no operand target, extension-image target or group of this plan`);
+      throw new SubjectError(`'${name}' is no operand target, extension-image target or group of this plan${didYouMean(name, [...testable, ...plan.groups.map((g) => g.name)])}`);
     }
   }
   return [...out];
 }
+
+const settingsOf = (s: ExtensionSpec): Record<string, string> =>
+  Object.fromEntries(s.startup_needs.filter((n) => n.kind === "setting" && n.value !== undefined).map((n) => [n.name, n.value!]));
 
 export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[], opts: SubjectOptions = {}): Subject[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -109,7 +129,7 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
     const s = spec(name);
     const binaries = s.kind === "tool" ? (s.source?.binaries ?? []) : [];
     const expectedLog = s.expected_server_log.map((e) => ({ ...e, by: name }));
-    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, binaries, expectedLog };
+    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries, settings: settingsOf(s), expectedLog };
   };
   const out: Subject[] = [];
   for (const name of targets) {
@@ -194,12 +214,16 @@ function extensionSubject(
 
 /**
  * The server's preload list for an extension image: the operand's own, then what the extension
- * and those it requires preload, each once (documentdb preloads pg_cron, which it also requires).
+ * and those it requires preload (one that must be first, first), each once (documentdb preloads pg_cron, which it also requires).
  * Empty when none of them preloads anything: the operand's list then stands as it is.
  */
 export function preloadFor(s: ExtensionImageSubject): string[] {
-  const own = [...s.required, s.extension].flatMap((e) => e.preload);
-  return own.length === 0 ? [] : [...new Set([...(s.operand?.preload ?? []), ...own])];
+  const own = [...s.required, s.extension];
+  if (own.every((e) => e.preload.length === 0)) return [];
+  // Ordered as an operand image orders them: an entry that must be first goes ahead of the operand's own.
+  const operand = { name: "(operand)", shared_preload_libraries: s.operand?.preload ?? [] };
+  const entries = own.map((e) => ({ name: e.name, shared_preload_libraries: e.preload, preload_position: e.preloadPosition }));
+  return preloadSlots([operand, ...entries]).map((slot) => slot.library);
 }
 
 /** A minimal operand of the same major and base holding none of these extensions, the fewest extensions first. */

@@ -2,6 +2,7 @@
 // pass a wrapper that fails the Nth call (tests/write-faults.test.ts). Every call that fails
 // becomes an FsError naming the operation and the path.
 import fs, { type Stats } from "node:fs";
+import { dirname } from "node:path";
 import { FsError } from "../model/errors.js";
 
 export interface WriterFs {
@@ -47,7 +48,18 @@ export const nodeFs: WriterFs = {
   },
   readFile: (p) => fs.readFileSync(p),
   readdir: (p) => fs.readdirSync(p),
-  mkdir: (p) => void fs.mkdirSync(p, { recursive: true }),
+  mkdir: (p) => {
+    try {
+      fs.mkdirSync(p, { recursive: true });
+    } catch (err) {
+      // Node's recursive mkdir says ENOENT whatever stopped it below an existing directory (a
+      // read-only file system, a permission): one level at a time gives the real reason.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      const missing: string[] = [];
+      for (let d = p; !fs.existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+      for (const d of missing) fs.mkdirSync(d);
+    }
+  },
   writeFile: (p, content, mode) => {
     fs.writeFileSync(p, content, { mode, flag: "wx", flush: true });
     fs.chmodSync(p, mode);

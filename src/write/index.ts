@@ -3,14 +3,17 @@
 // crash leaves the old set or the new one), one run at a time (lock.ts), files pgbake made
 // earlier and no longer makes are removed, and files it never made are never touched.
 import { dirname, join, resolve, sep } from "node:path";
+import { realPath } from "../model/paths.js";
 import { PgbakeError } from "../model/errors.js";
 import type { RenderedFile } from "../model/files.js";
 import { guarded, nodeFs, type WriterFs } from "./fs.js";
 import { isOutputPath, JOURNAL, recoverInterrupted as recover, replaceSet, STAGING_DIR, type WriteHooks } from "./journal.js";
 import { acquireLock, LOCK } from "./lock.js";
+import { checkJournalInputs, removeStrayInputFiles, type InputEdit, type JournalInput } from "./inputs.js";
 
 export type { WriterFs } from "./fs.js";
 export type { WriteHooks } from "./journal.js";
+export type { InputEdit } from "./inputs.js";
 
 export const MANIFEST = ".pgbake-manifest.json";
 
@@ -26,6 +29,8 @@ export interface WriteOptions {
   onWait?: (message: string) => void;
   /** The run's input files and directories: none of them may be the output directory. */
   inputs?: string[];
+  /** Input files replaced in the same commit as the outputs (`pgbake update`); each must be in `inputs`. */
+  inputEdits?: InputEdit[];
   fs?: WriterFs;
   hooks?: WriteHooks;
 }
@@ -52,9 +57,8 @@ export class ForeignFilesError extends PgbakeError {
   }
 }
 
-function readManifest(fs: WriterFs, outDir: string): string[] {
-  const file = join(outDir, MANIFEST);
-  if (!fs.lstat(file)) return [];
+function readManifest(fs: WriterFs, outDir: string, file = join(outDir, MANIFEST)): string[] {
+  if (!fs.lstat(file)?.isFile()) return [];
   try {
     const data = JSON.parse(fs.readFile(file).toString("utf8")) as { files?: unknown };
     return Array.isArray(data.files) ? data.files.filter(isOutputPath) : [];
@@ -111,7 +115,8 @@ function checkPaths(fs: WriterFs, outDir: string, paths: string[]): void {
       checked.add(dir);
       const st = fs.lstat(join(outDir, dir));
       if (!st) break;
-      if (!st.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is a file, not a directory`);
+      if (!st.isDirectory())
+        throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is ${st.isSymbolicLink() ? "a symbolic link (pgbake follows no link inside the output directory)" : "a file"}, not a directory`);
     }
     if (fs.lstat(join(outDir, rel))?.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: a directory is in the way`);
   }
@@ -133,13 +138,22 @@ function dirsFor(fs: WriterFs, outDir: string, paths: string[], removes: string[
   return [...toCreate].sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b));
 }
 
-/** Paths that cannot be an output directory, whatever is on disk: the root, kernel file systems, the inputs. */
+/** Paths that cannot be an output directory, whatever is on disk (links resolved): the root, kernel file systems, the inputs. */
 export function refuseOutDir(outDir: string, inputs: string[] = []): void {
   const dir = resolve(outDir);
-  if (dirname(dir) === dir) throw new PgbakeError(`${dir} cannot be an output directory: it is the root of the file system`);
-  if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) throw new PgbakeError(`${dir} cannot be an output directory: it is on a kernel file system`);
+  const real = realPath(dir);
+  const via = real === dir ? "" : ` (${real}, through a symbolic link)`;
+  if (dirname(real) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is the root of the file system${via}`);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw new PgbakeError(`${dir} cannot be an output directory: it is on a kernel file system${via}`);
   for (const input of inputs)
-    if (resolve(input) === dir) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run`);
+    if (realPath(input) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run${via}`);
+}
+
+/** Every path a manifest lists, the one in place and those of an interrupted write's staging: all a journal may name. */
+function madeEarlier(fs: WriterFs, outDir: string): Set<string> {
+  const staging = join(outDir, STAGING_DIR);
+  const lists = [join(outDir, MANIFEST), join(staging, "new", MANIFEST), join(staging, "old", MANIFEST)].map((f) => readManifest(fs, outDir, f));
+  return new Set([MANIFEST, ...lists.flat()]);
 }
 
 /** The output directory: created if missing, refused if something else is at the path. */
@@ -150,12 +164,36 @@ function ensureDir(fs: WriterFs, outDir: string): void {
   else if (!st.isDirectory()) throw new PgbakeError(`cannot write into ${outDir}: it is a file, not a directory`);
 }
 
+/**
+ * Recovery found an interrupted `pgbake update` and finished or undid it: the input files changed
+ * under the run that found it, so what it rendered from them is stale: the caller plans again.
+ */
+export class InputsRecovered extends PgbakeError {
+  constructor(
+    readonly outcome: string,
+    readonly files: string[],
+  ) {
+    super(`an interrupted pgbake update was ${outcome === "rolled-forward" ? "finished" : "undone"} (${files.join(", ")}): run again`, 1);
+  }
+}
+
+/** Recovery under the lock: a journal that changes inputs may change only the run's own (`inputs`). */
+function recoverWith(fs: WriterFs, outDir: string, inputs: string[] | undefined): { outcome: ReturnType<typeof recover>; inputs: JournalInput[] } {
+  let named: JournalInput[] = [];
+  const outcome = recover(fs, outDir, madeEarlier(fs, outDir), (journalInputs) => {
+    if (journalInputs.length > 0) checkJournalInputs(outDir, journalInputs, inputs ?? []);
+    named = journalInputs;
+  });
+  if (inputs) removeStrayInputFiles(fs, inputs.filter((p) => fs.lstat(p)?.isFile()));
+  return { outcome, inputs: named };
+}
+
 /** Finishes or undoes a write that a crash interrupted (under the output directory's lock). */
-export function recoverInterrupted(outDir: string, rawFs: WriterFs = nodeFs): ReturnType<typeof recover> {
+export function recoverInterrupted(outDir: string, rawFs: WriterFs = nodeFs, inputs?: string[]): ReturnType<typeof recover> {
   const fs = guarded(rawFs);
   const release = acquireLock(fs, outDir, 600_000);
   try {
-    return recover(fs, outDir);
+    return recoverWith(fs, outDir, inputs).outcome;
   } finally {
     release();
   }
@@ -163,11 +201,15 @@ export function recoverInterrupted(outDir: string, rawFs: WriterFs = nodeFs): Re
 
 export function writeOutputs(outDir: string, files: RenderedFile[], options: WriteOptions = {}): { written: string[]; removed: string[] } {
   const fs = guarded(options.fs ?? nodeFs);
+  const inputEdits = options.inputEdits ?? [];
   refuseOutDir(outDir, options.inputs);
+  const known = new Set((options.inputs ?? []).map((p) => resolve(p)));
+  for (const e of inputEdits) if (!known.has(resolve(e.path))) throw new PgbakeError(`${e.path} is not an input of this run: pgbake writes only the inputs it read`);
   ensureDir(fs, outDir);
   const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000, options.onWait);
   try {
-    recover(fs, outDir);
+    const recovered = recoverWith(fs, outDir, options.inputs);
+    if (recovered.inputs.length > 0) throw new InputsRecovered(recovered.outcome, recovered.inputs.map((i) => i.path));
     const all = [...files, manifestFile(files)];
     checkPaths(fs, outDir, all.map((f) => f.path));
     const previous = new Set(readManifest(fs, outDir));
@@ -188,9 +230,9 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
       return now !== undefined;
     });
     if (foreign.length > 0 && !options.force) throw new ForeignFilesError(outDir, foreign.sort());
-    if (changed.length === 0 && removed.length === 0) return { written: [], removed: [] };
+    if (changed.length === 0 && removed.length === 0 && inputEdits.length === 0) return { written: [], removed: [] };
     const dirs = dirsFor(fs, outDir, changed.map((f) => f.path), removed);
-    replaceSet(fs, outDir, changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })), removed, dirs, options.hooks);
+    replaceSet(fs, outDir, changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })), removed, dirs, options.hooks, inputEdits);
     return { written: changed.map((f) => f.path), removed };
   } finally {
     release();

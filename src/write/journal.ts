@@ -9,8 +9,12 @@
 //     each new file moved into place; the journal is deleted, then the staging directory.
 // A failure after the commit rolls back (the old files come back from old/); a run that finds a
 // journal rolls forward, or back if forward fails; staging without a journal is deleted.
-import { dirname, isAbsolute, join, normalize } from "node:path";
+// Nothing outside the output directory is ever moved or removed: a journal naming a file that no
+// manifest lists is not trusted, and no path is reached through a link (linkGuard).
+import { dirname, isAbsolute, join, normalize, relative } from "node:path";
+import { PgbakeError } from "../model/errors.js";
 import { isMissing, twice, type WriterFs } from "./fs.js";
+import { inputsBackward, inputsForward, isJournalInput, stageInputs, unstageInputs, type InputEdit, type JournalInput } from "./inputs.js";
 
 export const STAGING_DIR = ".pgbake-staging";
 export const JOURNAL = ".pgbake-journal.json";
@@ -22,6 +26,8 @@ export interface Journal {
   removes: string[];
   /** Directories the apply step creates (parents first), removed again by a rollback. */
   dirs: string[];
+  /** Input files replaced in the same step (`pgbake update`, inputs.ts); absent for a plain write. */
+  inputs?: JournalInput[];
 }
 
 export interface StagedFile {
@@ -42,14 +48,36 @@ export function isOutputPath(p: unknown): p is string {
 
 const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
 
-function readJournal(fs: WriterFs, outDir: string): Journal | undefined {
+/** Throws when a path of the output directory passes through a link or a file (checked directories remembered per step). */
+export type LinkGuard = (path: string) => void;
+export function linkGuard(fs: WriterFs, outDir: string): LinkGuard {
+  const real = new Set<string>();
+  return (path) => {
+    const parts = relative(outDir, path).split(/[\\/]/).slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = join(outDir, ...parts.slice(0, i));
+      if (real.has(dir)) continue;
+      const st = fs.lstat(dir);
+      if (!st) return;
+      if (!st.isDirectory())
+        throw new PgbakeError(`cannot write ${path}: ${dir} is ${st.isSymbolicLink() ? "a symbolic link" : "a file"}, not a directory (pgbake writes only inside ${outDir} and follows no link there)`);
+      real.add(dir);
+    }
+  };
+}
+
+/** Our journals are renamed into place whole and name only files a manifest lists (`made`). */
+function readJournal(fs: WriterFs, outDir: string, made: ReadonlySet<string>): Journal | undefined {
+  if (!fs.lstat(join(outDir, JOURNAL))?.isFile()) return undefined;
   try {
     const data = JSON.parse(fs.readFile(join(outDir, JOURNAL)).toString("utf8")) as Partial<Journal>;
-    const { writes, removes, dirs } = data;
+    const { writes, removes, dirs, inputs } = data;
     if (data.version !== 2 || !Array.isArray(writes) || !Array.isArray(removes) || !Array.isArray(dirs)) return undefined;
     if (!writes.every((w) => isOutputPath(w?.path) && typeof w.existed === "boolean") || !removes.every(isOutputPath) || !dirs.every(isOutputPath))
       return undefined;
-    return { version: 2, writes, removes, dirs };
+    if (!writes.every((w) => made.has(w.path)) || !removes.every((r) => made.has(r))) return undefined;
+    if (inputs !== undefined && !(Array.isArray(inputs) && inputs.every(isJournalInput))) return undefined;
+    return { version: 2, writes, removes, dirs, ...(inputs ? { inputs } : {}) };
   } catch (err) {
     if (err instanceof SyntaxError) return undefined;
     throw err;
@@ -57,7 +85,9 @@ function readJournal(fs: WriterFs, outDir: string): Journal | undefined {
 }
 
 /** Moves `from` to `to`, creating `to`'s directory; a missing `from` is no error (already moved). */
-function move(fs: WriterFs, from: string, to: string): void {
+function move(fs: WriterFs, guard: LinkGuard, from: string, to: string): void {
+  guard(from);
+  guard(to);
   if (!exists(fs, dirname(to))) fs.mkdir(dirname(to));
   try {
     fs.rename(from, to);
@@ -80,47 +110,68 @@ export function applyForward(fs: WriterFs, outDir: string, journal: Journal): vo
 
 function moveForward(fs: WriterFs, outDir: string, journal: Journal): void {
   const staging = join(outDir, STAGING_DIR);
-  for (const d of journal.dirs) if (!exists(fs, join(outDir, d))) fs.mkdir(join(outDir, d));
+  const guard = linkGuard(fs, outDir);
+  for (const d of journal.dirs) {
+    guard(join(outDir, d));
+    if (!exists(fs, join(outDir, d))) fs.mkdir(join(outDir, d));
+  }
   for (const w of journal.writes) {
     const staged = join(staging, "new", w.path);
     if (!exists(fs, staged)) continue; // moved already
     const target = join(outDir, w.path);
     const backup = join(staging, "old", w.path);
-    if (w.existed && !exists(fs, backup) && exists(fs, target)) move(fs, target, backup);
-    move(fs, staged, target);
+    if (w.existed && !exists(fs, backup) && exists(fs, target)) move(fs, guard, target, backup);
+    move(fs, guard, staged, target);
   }
   for (const r of journal.removes) {
     const target = join(outDir, r);
     const backup = join(staging, "old", r);
-    if (!exists(fs, backup) && exists(fs, target)) move(fs, target, backup);
+    if (!exists(fs, backup) && exists(fs, target)) move(fs, guard, target, backup);
   }
+  inputsForward(fs, journal.inputs ?? []);
 }
 
 /** Puts the old set back; every step can run again after a crash. */
 export function applyBackward(fs: WriterFs, outDir: string, journal: Journal): void {
   const staging = join(outDir, STAGING_DIR);
+  const guard = linkGuard(fs, outDir);
   for (const w of [...journal.writes].reverse()) {
     const target = join(outDir, w.path);
     const backup = join(staging, "old", w.path);
-    if (exists(fs, backup)) move(fs, backup, target);
-    else if (!w.existed && !exists(fs, join(staging, "new", w.path)) && exists(fs, target)) fs.unlink(target);
+    if (exists(fs, backup)) move(fs, guard, backup, target);
+    else if (!w.existed && !exists(fs, join(staging, "new", w.path)) && exists(fs, target)) {
+      guard(target);
+      fs.unlink(target);
+    }
   }
   for (const r of journal.removes) {
     const backup = join(staging, "old", r);
-    if (exists(fs, backup)) move(fs, backup, join(outDir, r));
+    if (exists(fs, backup)) move(fs, guard, backup, join(outDir, r));
   }
   for (const d of [...journal.dirs].reverse()) {
     const dir = join(outDir, d);
+    guard(dir);
     if (exists(fs, dir) && fs.readdir(dir).length === 0) fs.rmdir(dir);
   }
+  inputsBackward(fs, staging, journal.inputs ?? []);
   finish(fs, outDir);
 }
 
-/** Finishes (or, failing that, undoes) a write that a crash interrupted. Returns what it did. */
-export function recoverInterrupted(fs: WriterFs, outDir: string): "none" | "rolled-forward" | "rolled-back" {
+/**
+ * Finishes (or, failing that, undoes) a write that a crash interrupted. Returns what it did.
+ * `made`: the paths the manifests list (before and after that write), the only ones a journal may name.
+ * `checkInputs` sees the input files a journal changes before anything is moved (it may refuse).
+ */
+export function recoverInterrupted(
+  fs: WriterFs,
+  outDir: string,
+  made: ReadonlySet<string>,
+  checkInputs: (inputs: JournalInput[]) => void = () => undefined,
+): "none" | "rolled-forward" | "rolled-back" {
   if (exists(fs, join(outDir, JOURNAL))) {
-    const journal = readJournal(fs, outDir);
+    const journal = readJournal(fs, outDir, made);
     if (journal) {
+      checkInputs(journal.inputs ?? []);
       try {
         applyForward(fs, outDir, journal);
         return "rolled-forward";
@@ -140,7 +191,15 @@ export function recoverInterrupted(fs: WriterFs, outDir: string): "none" | "roll
 }
 
 /** Replaces `writes` and deletes `removes` in outDir as one step, as far as a crash can tell. */
-export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], removes: string[], dirs: string[], hooks: WriteHooks = {}): void {
+export function replaceSet(
+  fs: WriterFs,
+  outDir: string,
+  writes: StagedFile[],
+  removes: string[],
+  dirs: string[],
+  hooks: WriteHooks = {},
+  inputEdits: InputEdit[] = [],
+): void {
   const staging = join(outDir, STAGING_DIR);
   const journal: Journal = { version: 2, writes: [], removes, dirs };
   let committed = false;
@@ -152,6 +211,10 @@ export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], r
       fs.writeFile(staged, f.content, f.mode);
       journal.writes.push({ path: f.path, existed: exists(fs, join(outDir, f.path)) });
     }
+    if (inputEdits.length > 0) {
+      if (!exists(fs, staging)) fs.mkdir(staging);
+      journal.inputs = stageInputs(fs, staging, inputEdits);
+    }
     const tmp = join(staging, JOURNAL);
     fs.writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`, 0o644);
     fs.rename(tmp, join(outDir, JOURNAL));
@@ -162,7 +225,10 @@ export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], r
     // Leave the old set, as it was: undo the moves (after the commit) or drop the staged files.
     try {
       if (committed) applyBackward(fs, outDir, journal);
-      else twice(() => fs.removeTree(staging));
+      else {
+        unstageInputs(fs, inputEdits.map((e) => e.path));
+        twice(() => fs.removeTree(staging));
+      }
     } catch {
       // The next run finishes the job (recoverInterrupted); the first failure is the one to report.
     }

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSy
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fitsCiBudget } from "../helpers/ci-budget.js";
 import { planFrom } from "../../src/pipeline/index.js";
 import { generateAndBake, pgbakeTest, type TestReport } from "../helpers/e2e.js";
 import { repoRoot, tempDir } from "../helpers/workspace.js";
@@ -18,7 +19,7 @@ const config = join(repoRoot, "e2e/catalog.yaml");
 const extensions = join(repoRoot, "e2e/catalog");
 const paths = ["--config", config, "--extensions", extensions];
 const { plan, catalog } = planFrom({ config, extensions });
-const enabled = process.env.PGBAKE_E2E_CATALOG !== "0";
+const enabled = process.env.PGBAKE_E2E_CATALOG !== "0" && fitsCiBudget("the wide catalog e2e", 15);
 // The operand image holding the entries CloudNativePG cannot mount (image_volume_unsupported).
 const operandOnly = "postgresql-operand-only-18-minimal-sid";
 const unmountable = plan.extensionImages.filter((t) => t.imageVolumeUnsupported);

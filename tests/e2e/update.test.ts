@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { planFrom } from "../../src/pipeline/index.js";
-import { versionFor } from "../../src/model/compat.js";
+import { suiteOf, versionFor } from "../../src/model/compat.js";
 import { fillTemplate } from "../../src/model/naming.js";
 import { pgbake, cliPath } from "../helpers/cli.js";
 import { docker, e2eConfig, e2eExtensions, pgbakeTest } from "../helpers/e2e.js";
@@ -87,7 +87,7 @@ describe("pgbake update on the e2e config with old pins", () => {
   it("update --check exits 1 naming every stale pin", async () => {
     const r = await pgbake(["update", "--check", ...paths]);
     expect(r.exitCode, r.stderr).toBe(1);
-    for (const pin of ["PostgreSQL 15", "PostgreSQL 17", "PostgreSQL 18", "pgvector (PG 17)", "pgvector (PG 18)", "pg_cron (PG 15)", "h3 (PG 17)", "periods (PG 15)"])
+    for (const pin of ["PostgreSQL 15", "PostgreSQL 17", "PostgreSQL 18", "pgvector (PG 17, trixie)", "pgvector (PG 18, sid)", "pg_cron (PG 15, bookworm)", "h3 (PG 17, trixie)", "periods (PG 15, bookworm)"])
       expect(r.stdout).toContain(`| ${pin} |`);
     expect(readFileSync(config, "utf8")).toContain('version: "17.1"');
   });
@@ -109,7 +109,8 @@ describe("pgbake update on the e2e config with old pins", () => {
       }
       for (const t of exts) {
         const spec = catalog.extensions.find((e) => e.name === t.extension)!;
-        expect(versionFor(spec, t.major), `${pkgOf(t)} on ${base.name}`).toBe(upstream(policy.get(pkgOf(t))!));
+        // A distro base's versions are facts of its suite (`suites.<codename>.<major>`).
+        expect(versionFor(spec, t.major, suiteOf(base)), `${pkgOf(t)} on ${base.name}`).toBe(upstream(policy.get(pkgOf(t))!));
         checked.push(pkgOf(t));
       }
     }
@@ -136,6 +137,6 @@ describe("pgbake update on the e2e config with old pins", () => {
     const checks = run.report.subjects.flatMap((s) => s.checks);
     expect(checks.find((c) => c.name === "PostgreSQL 17")!.detail!.split(" ")[0]).toBe(op.pgVersion);
     const pgvector = catalog.extensions.find((e) => e.name === "pgvector")!;
-    expect(checks.find((c) => c.name === "CREATE EXTENSION vector" && c.status === "passed")!.detail).toBe(`version ${versionFor(pgvector, 17)}`);
+    expect(checks.find((c) => c.name === "CREATE EXTENSION vector" && c.status === "passed")!.detail).toBe(`version ${versionFor(pgvector, 17, "trixie")}`);
   });
 });

@@ -31,8 +31,9 @@ export function reversion(deb: string, version: string, outDir: string): string 
 /**
  * Builds `<root>/dists/<suite>/main/binary-<arch>/Packages(.gz)` and a Release signed with the key
  * in `gnupg` (made there on first use; keep it outside what is served), its public half at `<root>/key.asc`.
+ * `releaseSuite` is the Release's `Suite` (`oldstable`, `unstable`; default the suite's name).
  */
-export function buildRepo(root: string, suite: string, debs: string[], arches: string[], gnupg: string): { keyFile: string } {
+export function buildRepo(root: string, suite: string, debs: string[], arches: string[], gnupg: string, releaseSuite = suite): { keyFile: string } {
   const pool = join(root, "pool/main");
   mkdirSync(pool, { recursive: true });
   for (const d of debs) copyFileSync(d, join(pool, d.split("/").pop()!));
@@ -46,7 +47,7 @@ export function buildRepo(root: string, suite: string, debs: string[], arches: s
   const opt = (k: string, v: string): string[] => ["-o", `APT::FTPArchive::Release::${k}=${v}`];
   const release = execFileSync(
     "apt-ftparchive",
-    [...opt("Origin", "pgbake-test"), ...opt("Suite", suite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
+    [...opt("Origin", "pgbake-test"), ...opt("Suite", releaseSuite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
     { cwd: root },
   );
   const dists = join(root, "dists", suite);
@@ -80,3 +81,29 @@ export async function serve(root: string): Promise<{ url: string; server: Server
 }
 
 export const listDebs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".deb")).map((f) => join(dir, f));
+
+/**
+ * A signed suite whose index files are given as bytes (whatever a hostile mirror would publish):
+ * `files` maps a path under `dists/<suite>/` (e.g. `main/binary-amd64/Packages.gz`) to its
+ * content. The Release lists and signs exactly those files; the key is made in `gnupg` on first
+ * use and its public half written to `keyFile`.
+ */
+export function buildSignedSuite(root: string, suite: string, files: Record<string, Buffer | string>, arches: string[], gnupg: string, keyFile: string): void {
+  const dists = join(root, "dists", suite);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dists, path, ".."), { recursive: true });
+    writeFileSync(join(dists, path), content);
+  }
+  const opt = (k: string, v: string): string[] => ["-o", `APT::FTPArchive::Release::${k}=${v}`];
+  const release = execFileSync(
+    "apt-ftparchive",
+    [...opt("Origin", "pgbake-test"), ...opt("Suite", suite), ...opt("Codename", suite), ...opt("Architectures", arches.join(" ")), ...opt("Components", "main"), "release", `dists/${suite}`],
+    { cwd: root },
+  );
+  writeFileSync(join(dists, "Release"), release);
+  mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+  const gpg = (args: string[]): Buffer => execFileSync("gpg", ["--batch", "--homedir", gnupg, "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  if (!existsSync(join(gnupg, "pubring.kbx"))) gpg(["--quick-gen-key", "pgbake test repository <test@example.invalid>", "ed25519", "sign", "never"]);
+  gpg(["--yes", "--clearsign", "--output", join(dists, "InRelease"), join(dists, "Release")]);
+  writeFileSync(keyFile, gpg(["--armor", "--export"]));
+}

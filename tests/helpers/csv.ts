@@ -1,6 +1,7 @@
 // RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into records keyed by the
 // header row: enough for the reference catalog in ../shared/data, with no dependency for it.
-export function parseCsv(text: string): Record<string, string>[] {
+// The caller names the columns it reads, so a renamed column fails here rather than reading "".
+export function parseCsv<Column extends string>(text: string, columns: readonly Column[]): Record<Column, string>[] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -26,8 +27,10 @@ export function parseCsv(text: string): Record<string, string>[] {
     else if (c !== "\r") field += c;
   }
   if (field !== "" || row.length > 0) endRow();
-  const [header, ...records] = rows;
-  return records.map((r) => Object.fromEntries(header.map((key, i) => [key, r[i] ?? ""])));
+  const [header = [], ...records] = rows;
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`CSV has no column ${missing.join(", ")} (header: ${header.join(",")})`);
+  return records.map((r) => Object.fromEntries(header.map((key, i) => [key, r[i] ?? ""])) as Record<Column, string>);
 }
 
 /** A Postgres array literal such as `{18,17,16}` as its items. */

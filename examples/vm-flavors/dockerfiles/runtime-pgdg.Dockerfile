@@ -35,6 +35,9 @@ ARG PGDG_ARCHIVE=""
 ARG PGDG_KEYRING_URL=""
 ARG PGDG_COMPONENTS=main
 COPY --chmod=0755 dockerfiles/files/pgbake-apt-pin.sh /usr/local/bin/pgbake-apt-pin.sh
+# `pgbake bake --outdated` sets APT_REFRESH for an image whose packages are behind its
+# repositories: a new value runs this apt step again (fresh indexes), every other step stays cached.
+ARG APT_REFRESH=""
 RUN set -eux -f; \
     if [ -n "${APT_SOURCES}" ]; then \
       rm -rf /etc/apt/sources.list.d; mkdir -p /etc/apt/sources.list.d; \
@@ -59,7 +62,15 @@ RUN set -eux -f; \
     apt-get install -y --no-install-recommends "postgresql-${PG_MAJOR}=$pin" "postgresql-client-${PG_MAJOR}=$pin"; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*
+# Plain Docker gets the environment of the Docker Official Image (see the entrypoint's header);
+# CloudNativePG replaces the command and never runs it. The data directory exists, owned by uid
+# 26, so that a volume mounted there starts with that owner; docker-entrypoint.sh is the name
+# derived images and compose files of the official image call it by.
 COPY --chmod=0755 dockerfiles/files/pgbake-entrypoint.sh /usr/local/bin/pgbake-entrypoint.sh
+RUN set -eux; \
+    install -d -o 26 -g 26 -m 0700 "${PGDATA}"; \
+    install -d -m 0755 /docker-entrypoint-initdb.d; \
+    ln -s pgbake-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 STOPSIGNAL SIGINT
 EXPOSE 5432
 ENTRYPOINT ["pgbake-entrypoint.sh"]

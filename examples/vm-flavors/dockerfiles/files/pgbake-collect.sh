@@ -25,9 +25,13 @@ place() { # place SOURCE-PATH INSTALLED-PATH LICENSE-NAME
 mode=$1
 shift
 mkdir -p "$OUT/lib" "$OUT/share/extension" "$OUT/licenses" "$OUT/system"
+# Each Debian package whose files are placed records its version in licenses/<package>/version:
+# a scratch image has no dpkg database, and `pgbake outdated` reads what the image holds from these.
+record() { mkdir -p "$OUT/licenses/$1"; dpkg-query -W -f '${Version}\n' "$1" > "$OUT/licenses/$1/version"; }
 case "$mode" in
   package)
     for pkg in "$@"; do
+      record "$pkg"
       dpkg -L "$pkg" | while IFS= read -r f; do
         if [ -f "$f" ] || [ -L "$f" ]; then place "$f" "$f" "$pkg"; fi
       done
@@ -63,14 +67,28 @@ case "$mode" in
     find "$root" \( -type f -o -type l \) | while IFS= read -r f; do place "$f" "${f#"$root"}" staging; done ;;
   system)
     for pkg in "$@"; do
+      record "$pkg"
       dpkg -L "$pkg" | while IFS= read -r f; do
         case "$f" in
           # Debian puts most libraries in /usr/lib/<triplet>/, some straight in /usr/lib/
           # (libarmadillo15, librdkit1t64, libpgpoolpcp3); a case pattern's * spans both.
-          /usr/lib/*.so|/usr/lib/*.so.*) cp -a "$f" "$OUT/system/" ;;
+          # Before trixie's move to /usr, some packages still list /lib/<triplet>/ (bookworm's
+          # libexpat1, which postgis_raster links).
+          /usr/lib/*.so|/usr/lib/*.so.*|/lib/*.so|/lib/*.so.*) cp -a "$f" "$OUT/system/" ;;
           /usr/share/doc/"$pkg"/copyright) mkdir -p "$OUT/licenses/$pkg"; cp -aL "$f" "$OUT/licenses/$pkg/" ;;
         esac
       done
     done ;;
   *) echo "pgbake-collect: unknown mode $mode" >&2; exit 2 ;;
 esac
+# A mounted image's modules are found through dynamic_library_path, never in the server's own
+# $libdir: PostgreSQL 18 resolves a function's '$libdir/<module>' through that path, but not
+# `LOAD '$libdir/<module>'`, which PostGIS's upgrade scripts run (`ALTER EXTENSION postgis UPDATE`
+# fails under an image volume). A bare module name works there and in an operand image alike,
+# where dynamic_library_path is '$libdir'; CloudNativePG's extension images strip the prefix the
+# same way. A name under a subdirectory of $libdir is left alone.
+if [ -d "$OUT/share/extension" ]; then
+  grep -RlF '$libdir/' "$OUT/share/extension" | while IFS= read -r f; do
+    sed -i 's|\$libdir/\([A-Za-z0-9_.+-]*\)\([^A-Za-z0-9_.+/-]\)|\1\2|g' "$f"
+  done
+fi

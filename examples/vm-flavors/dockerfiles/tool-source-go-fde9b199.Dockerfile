@@ -5,12 +5,14 @@ FROM runtime AS build
 ARG BUILD_PACKAGES=""
 ARG LICENSE_NAME=source
 USER root
+COPY --chmod=0755 dockerfiles/files/pgbake-source-check.sh /usr/local/bin/pgbake-source-check.sh
 RUN set -eux -f; \
     apt-get update; \
     apt-get install -y --no-install-recommends ${BUILD_PACKAGES}
 COPY --from=src . /src
 WORKDIR /src
-RUN set -eux; mkdir -p /out/bin; CGO_ENABLED=1 go build -trimpath -o /out/bin/wal-g ./main/pg
+RUN set -eux; pgbake-source-check.sh go
+RUN set -eux; mkdir -p /out/bin; CGO_ENABLED=1 GOTOOLCHAIN=local go build -trimpath -o /out/bin/wal-g ./main/pg
 RUN set -eux; \
     mkdir -p "/out/licenses/${LICENSE_NAME}"; \
     for f in LICENSE* COPYING*; do if [ -f "$f" ]; then cp "$f" "/out/licenses/${LICENSE_NAME}/"; fi; done

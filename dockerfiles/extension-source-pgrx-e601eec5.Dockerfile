@@ -7,14 +7,19 @@ ARG PG_MAJOR
 ARG BUILD_PACKAGES=""
 ARG LICENSE_NAME=source
 USER root
-COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh /usr/local/bin/pgbake-collect.sh
+COPY --chmod=0755 dockerfiles/files/pgbake-collect.sh dockerfiles/files/pgbake-source-check.sh /usr/local/bin/
 RUN set -eux -f; \
     apt-get update; \
     apt-get install -y --no-install-recommends build-essential "postgresql-server-dev-${PG_MAJOR}" ${BUILD_PACKAGES}
 COPY --from=src . /src
 WORKDIR /src
 ENV PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
+<<<<<<<< HEAD:dockerfiles/extension-source-pgrx-464d54c6.Dockerfile
+RUN set -eux; cargo install cargo-pgrx --locked --version 0.18.1; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging
+========
+RUN set -eux; pgbake-source-check.sh pgrx 0.16.1
 RUN set -eux; cargo install cargo-pgrx --locked --version 0.16.1; cargo pgrx init --pg"$PG_MAJOR"="$PG_CONFIG"; cargo pgrx package --pg-config "$PG_CONFIG" --out-dir /staging
+>>>>>>>> i18-suites:dockerfiles/extension-source-pgrx-e601eec5.Dockerfile
 RUN set -eux; \
     export OUT=/out; \
     pgbake-collect.sh staging /staging; \
