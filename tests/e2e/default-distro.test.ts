@@ -24,7 +24,7 @@ import { type TestReport } from "../helpers/e2e.js";
 import { mainMirror } from "../helpers/host-apt.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "../helpers/workspace.js";
 
-const enabled = process.env.PGBAKE_E2E_DEFAULT !== "0" && fitsCiBudget("the default config from Debian's suites e2e", 30);
+const enabled = process.env.PGBAKE_E2E_DEFAULT !== "0" && fitsCiBudget("the default config from Debian's suites e2e", 40);
 const work = tempDir("pgbake-default-distro-");
 const config = join(work.dir, "pgbake.yaml");
 const overrides = join(work.dir, "overrides");

@@ -3,7 +3,7 @@
 // stderr (a skipped suite is counted as skipped in the closing line, never as passed). Outside CI
 // (PGBAKE_CI_STARTED unset) every suite runs. Each suite's own switch still turns it off.
 const started = Number(process.env.PGBAKE_CI_STARTED ?? "");
-const budgetMinutes = Number(process.env.PGBAKE_CI_BUDGET_MINUTES ?? "70");
+const budgetMinutes = Number(process.env.PGBAKE_CI_BUDGET_MINUTES ?? "65");
 
 /** Whether a suite that takes `coldMinutes` fits what is left of CI's budget (always, outside CI). */
 export function fitsCiBudget(suite: string, coldMinutes: number, now = Date.now() / 1000): boolean {
