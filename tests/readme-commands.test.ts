@@ -177,6 +177,27 @@ const facts: Record<string, (words: string[], stdout: string, cwd: string) => vo
     const group = option(words, "--group");
     if (group === "pg18") expect(rows.filter((r) => !r.target.includes("-18-")).map((r) => r.target)).toEqual([]);
   },
+  import: (words, out, cwd) => {
+    const outDir = resolve(cwd, option(words, "--out") ?? ".");
+    if (words[1] === "cnpg-extensions") {
+      // "<source>: N entries written to <dir>"; each a catalog entry named after its file.
+      const m = /: (\d+) entries written to (\S+?);/.exec(out);
+      expect(m, out).not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThan(0);
+      expect(m![2]).toBe(outDir);
+      const files = readdirSync(outDir).filter((f) => f.endsWith(".yaml"));
+      expect(files.length).toBe(Number(m![1]));
+      for (const f of files) expect(readFileSync(join(outDir, f), "utf8")).toMatch(new RegExp(`^name: ${f.replace(/\.yaml$/, "")}$`, "m"));
+    } else {
+      expect(existsSync(join(outDir, "pgbake.yaml")), join(outDir, "pgbake.yaml")).toBe(true);
+      expect(readFileSync(join(outDir, "pgbake.yaml"), "utf8")).toMatch(/^postgres:/m);
+    }
+  },
+  derive: (words, out, cwd) => {
+    const file = resolve(cwd, option(words, "--write")!);
+    expect(out).toMatch(/: [1-9]\d* operand targets, [1-9]\d* extension images on /);
+    expect(readFileSync(file, "utf8")).toMatch(/postgres_from: distro/);
+  },
   grid: (_, out) => {
     expect(out).toMatch(/^# Compatibility grid/);
     expect(out.split("\n").filter((l) => /^\| [a-z]/.test(l)).length).toBeGreaterThan(10);

@@ -26,10 +26,9 @@ function withoutRule(): { config: string; extensions: string } {
   const entry = join(catalog, "pgbake_hookfirst.yaml");
   const text = readFileSync(entry, "utf8");
   expect(text).toContain("\npreload_position: first\n");
-  writeFileSync(
-    entry,
-    text.replace("\npreload_position: first\n", "\n").replace("../../tests/fixtures/pgbake_hookfirst", join(repoRoot, "tests/fixtures/pgbake_hookfirst")),
-  );
+  // The fixture's source comes along: a local source.git outside the project is refused.
+  cpSync(join(repoRoot, "tests/fixtures/pgbake_hookfirst"), join(work.dir, "pgbake_hookfirst"), { recursive: true });
+  writeFileSync(entry, text.replace("\npreload_position: first\n", "\n").replace("../../tests/fixtures/pgbake_hookfirst", "../pgbake_hookfirst"));
   const cfg = join(work.dir, "pgbake.yaml");
   writeFileSync(cfg, readFileSync(config, "utf8").replace("output: ../.e2e/compose", "output: out").replace("image: postgresql-hooks", "image: postgresql-hooks-norule"));
   return { config: cfg, extensions: catalog };

@@ -44,7 +44,9 @@ async function writeOldCopy(): Promise<void> {
     writeFileSync(file, ext.toString());
   }
   const fixture = join(extensions, "pgbake_fixture.yaml");
-  writeFileSync(fixture, readFileSync(fixture, "utf8").replace("../../tests/fixtures/pgbake_fixture", join(repoRoot, "tests/fixtures/pgbake_fixture")));
+  // The fixture's source comes along: a local source.git outside the project is refused.
+  cpSync(join(repoRoot, "tests/fixtures/pgbake_fixture"), join(work.dir, "pgbake_fixture"), { recursive: true });
+  writeFileSync(fixture, readFileSync(fixture, "utf8").replace("../../tests/fixtures/pgbake_fixture", "../pgbake_fixture"));
 }
 
 async function bake(targets: string[], push = true): Promise<{ exitCode: number; output: string }> {
