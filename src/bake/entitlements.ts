@@ -3,10 +3,8 @@
 // path, or a user's `--set <target>.contexts.<name>=DIR`) are the project's own choice, so pgbake
 // grants exactly those, and nothing else.
 import { isAbsolute, relative, resolve } from "node:path";
+import { isLocalPath } from "../model/references.js";
 import type { Plan } from "../model/types.js";
-
-/** Not a URL, image, target or layout reference: a directory on this machine. */
-const isLocalPath = (value: string): boolean => !/^([a-z][a-z0-9+.-]*:\/\/|target:|git@)/.test(value);
 
 /** `--allow=fs.read=DIR` for each local context outside `outDir` that the bake would read. */
 export function fsReadAllowances(plan: Plan, outDir: string, set: string[]): string[] {
