@@ -50,10 +50,10 @@ postgres = {
   "18" = { version = "18.6", preview = false }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bookworm" } }
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"] }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {
@@ -62,176 +62,258 @@ types = {
 }
 
 flavors = {
-  base = { description = "no extensions beyond the type's (CloudNativePG's operand images)", image = "postgresql" }
-  vector = { description = "vector similarity search", image = "postgresql-vector" }
-  analytics = { description = "partitioning and query tuning", image = "postgresql-analytics" }
-  timeseries = { description = "time-series storage and partitioning", image = "postgresql-timeseries" }
-  distributed = { description = "Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)", image = "postgresql-distributed" }
-  full = { description = "the flavors above together", image = "postgresql-full" }
-  paradedb = { description = "ParadeDB search (pg_search) with pgvector", image = "postgresql-paradedb" }
-  geo = { description = "PostGIS and pgRouting", image = "postgresql-geo" }
-  ops = { description = "operational tooling (cron, stats, repack, WAL-G)", image = "postgresql-ops" }
+  base = { description = "no extensions beyond the type's (CloudNativePG's operand images)", image = "postgresql", group = "postgresql" }
+  vector = { description = "vector similarity search", image = "postgresql-vector", group = "postgresql-vector" }
+  analytics = { description = "partitioning and query tuning", image = "postgresql-analytics", group = "postgresql-analytics" }
+  timeseries = { description = "time-series storage and partitioning", image = "postgresql-timeseries", group = "postgresql-timeseries" }
+  distributed = { description = "Citus (PG 15-17: the pinned Citus 13 has no PG 18 support)", image = "postgresql-distributed", group = "postgresql-distributed" }
+  full = { description = "the flavors above together", image = "postgresql-full", group = "postgresql-full" }
+  paradedb = { description = "ParadeDB search (pg_search) with pgvector", image = "postgresql-paradedb", group = "postgresql-paradedb" }
+  geo = { description = "PostGIS and pgRouting", image = "postgresql-geo", group = "postgresql-geo" }
+  ops = { description = "operational tooling (cron, stats, repack, WAL-G)", image = "postgresql-ops", group = "postgresql-ops" }
 }
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = { dockerfile = "extension-package", license = "PostgreSQL", version = "1.0", RUNTIME_PACKAGES = "" }
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  address_standardizer = { description = "Used to parse an address into constituent elements. Generally used to support geocoding address normalization step", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  age = { description = "AGE graph database extension", license = "Apache-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  asn1oid = { description = "asn1oid extension", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  bgw_replstatus = { description = "Small PostgreSQL background worker to report whether a node is a replication master or standby", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  citus = { description = "Distributed PostgreSQL as an extension", license = "AGPL-3.0-only", dockerfile = "extension-source-configure", args = { BUILD_PACKAGES = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison", LICENSE_NAME = "citus" }, contexts = { src = "https://github.com/citusdata/citus.git#e8e06d8d0cc103b1150feeac7250efc488a3cd5b" } }
-  credcheck = { description = "credcheck - postgresql plain text credential checker", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  db2fce = { description = "DB2 compatibility functions, types, operators, and SYSIBM.SYSDUMMY1 for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  debversion = { description = "Debian version number data type", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  decoderbufs = { description = "Logical decoding plugin that delivers WAL stream changes using a Protocol Buffer format", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libprotobuf-c1" }, contexts = {} }
-  documentdb = { description = "API surface for DocumentDB for PostgreSQL", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
-  extra_window_functions = { description = "Extra Window Functions for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  first_last_agg = { description = "first() and last() aggregate functions", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  h3 = { description = "H3 bindings for PostgreSQL", license = "Apache-2.0", dockerfile = "extension-package", args = {}, contexts = {} }
-  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  http = { description = "HTTP client for PostgreSQL, allows web page retrieval inside the database", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
-  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  icu_ext = { description = "Access ICU functions", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  ip4r = { description = "IPv4/v6 and IPv4/v6 range index type for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  jsquery = { description = "data type for jsonb inspection", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  londiste = { description = "SQL infrastructure for Londiste, the PgQ-based table replication", license = "ISC", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  mimeo = { description = "Extension for specialized, per-table replication between PostgreSQL instances", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  mobilitydb = { description = "MobilityDB geospatial trajectory data management & analysis platform", license = "PostgreSQL", dockerfile = "extension-package", args = {}, contexts = {} }
-  mongo_fdw = { description = "foreign data wrapper for MongoDB access", license = "LGPL-3.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  mysql_fdw = { description = "Foreign data wrapper for querying a MySQL server", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libmariadb3 libmariadb-dev-compat" }, contexts = {} }
-  numeral = { description = "numeral datatypes extension", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  ogr_fdw = { description = "foreign-data wrapper for GIS data access", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
-  orafce = { description = "Oracle compatibility functions and packages", license = "0BSD", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  periods = { description = "Provide Standard SQL functionality for PERIODs and SYSTEM VERSIONING", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg-gvm = { description = "Greenbone Vulnerability Management helpers for PostgreSQL (iCalendar and host functions)", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  pg_background = { description = "Run SQL queries in the background", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_comparator = { description = "Checksum functions for pg_comparator, a network-efficient table content comparator", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-comparator=2.3.2-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_crash = { description = "Send random signals to random processes", license = "BSD-3-Clause" }
-  pg_cron = { description = "Run periodic jobs in PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_csv = { description = "Flexible CSV processing for Postgres", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_dirtyread = { description = "Read dead but unvacuumed rows from table", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_fact_loader = { description = "build fact tables with Postgres", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_ivm = { description = "incremental view maintenance on PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_permissions = { description = "view object permissions and compare them with the desired state", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_pwhash = { description = "Advanced password hashing methods for PostgreSQL", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libargon2-1 libscrypt0" }, contexts = {} }
-  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_rage_terminator = { description = "Background worker that terminates random sessions (fault injection)", license = "PostgreSQL" }
-  pg_rational = { description = "bigint fractions", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_rewrite = { description = "Tool allows read write to the table during the rewriting", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_rrule = { description = "RRULE field type for PostgreSQL", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
-  pg_search = { description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", dockerfile = "extension-source-pgrx-fd4ee9de", args = { BUILD_PACKAGES = "cargo-web rustc-web pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search" }, contexts = { src = "https://github.com/paradedb/paradedb.git#67ee3931be188b482424ca4f4aceddc78907a00c:pg_search" } }
-  pg_show_plans = { description = "show query plans of all currently running SQL statements", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_similarity = { description = "support similarity queries", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_snakeoil = { description = "The PostgreSQL Antivirus", license = "PostgreSQL" }
-  pg_sphere = { description = "spherical objects with useful functions, operators and index support", license = "BSD-3-Clause", dockerfile = "extension-package", args = {}, contexts = {} }
-  pg_squeeze = { description = "A tool to remove unused space from a relation", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_stat_kcache = { description = "Kernel statistics gathering", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_stat_log = { description = "Track cumulative PostgreSQL log message statistics by backend, database, user, level, and SQLSTATE", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-stat-log=0.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_stat_plans = { description = "Track per-plan call counts, execution times, and example EXPLAIN texts", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_statviz = { description = "Snapshots of PostgreSQL internal statistics for time-series analysis and visualisation", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_textsearch = { description = "Full-text search with BM25 ranking", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_track_settings = { description = "Track settings changes", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_uuidv7 = { description = "Create UUIDv7 values in postgres", license = "MPL-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_wait_sampling = { description = "sampling based statistics of wait events", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgagent = { description = "A PostgreSQL job scheduler", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "pgagent=4.2.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgauditlogtofile = { description = "pgAudit addon to redirect audit log to an independent file", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgautofailover = { description = "pg_auto_failover", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgextwlist = { description = "PostgreSQL Extension Whitelisting", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgfaceting = { description = "fast faceting queries using an inverted index", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgfincore = { description = "examine and manage the os buffer cache", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgl_ddl_deploy = { description = "automated ddl deployment using pglogical", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pglogical = { description = "PostgreSQL Logical Replication", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pglogical_ticker = { description = "Have an accurate view on pglogical replication delay", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgmemcache = { description = "memcached interface", license = "MIT", dockerfile = "extension-package", args = {}, contexts = {} }
-  pgmp = { description = "Multiple Precision Arithmetic extension", license = "LGPL-3.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgnodemx = { description = "Capture node OS metrics via SQL queries", license = "Apache-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgpcre = { description = "Perl Compatible Regular Expression functions", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgpool = { description = "Administrative functions for pgPool", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libpgpool2" }, contexts = {} }
-  pgq = { description = "Generic queue for PostgreSQL", license = "ISC", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgq_node = { description = "Cascaded queueing on top of PgQ", license = "ISC", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgrouting = { description = "Geospatial routing on top of PostGIS", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgsentinel = { description = "active session history", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgsodium = { description = "Modern cryptography for PostgreSQL using libsodium", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libsodium23" }, contexts = {} }
-  pgtap = { description = "Unit testing for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgtt = { description = "Extension to add Global Temporary Tables feature to PostgreSQL", license = "ISC", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pguint = { description = "Unsigned and other extra integer types", license = "PostgreSQL", dockerfile = "extension-source-pgxs", args = { BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint" }, contexts = { src = "https://github.com/petere/pguint.git#4bd044aa80bccba7c6021ddef266ef75a45a27a2" } }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pldbgapi = { description = "server-side support for debugging PL/pgSQL functions", license = "Artistic-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pljs = { description = "PL/JS trusted procedural language", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pllua = { description = "Lua as a procedural language", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "liblua5.3-0" }, contexts = {} }
-  plperl = { description = "PL/Perl procedural language, with its bool, hstore and jsonb transforms", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  plprofiler = { description = "server-side support for profiling PL/pgSQL functions", license = "Artistic-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  plproxy = { description = "Database partitioning implemented as procedural language", license = "ISC", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  plpython3u = { description = "PL/Python procedural language (Python 3), with its hstore, jsonb and ltree transforms", license = "PostgreSQL", dockerfile = "extension-package", args = {}, contexts = {} }
-  plr = { description = "load R interpreter and execute R script from within a database", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  plsh = { description = "PL/sh procedural language", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pltcl = { description = "PL/Tcl procedural language", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libtcl8.6" }, contexts = {} }
-  pointcloud = { description = "data type for lidar point clouds", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  postgis_tiger_geocoder = { description = "PostGIS tiger geocoder and reverse geocoder", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  powa = { description = "PostgreSQL Workload Analyser-core", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pre_prepare = { description = "Pre Prepare your Statement server side", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  prefix = { description = "Prefix Range module for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  prioritize = { description = "get and set the priority of PostgreSQL backends", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  q3c = { description = "q3c sky indexing plugin", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  rdkit = { description = "Cheminformatics functionality for PostgreSQL", license = "BSD-3-Clause", dockerfile = "extension-package", args = {}, contexts = {} }
-  repmgr = { description = "Replication manager for PostgreSQL", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  roaringbitmap = { description = "support for Roaring Bitmaps", license = "Apache-2.0", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  rum = { description = "RUM index access method", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  semver = { description = "Semantic version data type", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  set_user = { description = "similar to SET ROLE but with added logging", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  sqlite_fdw = { description = "Foreign data wrapper for SQLite databases", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "libsqlite3-0" }, contexts = {} }
-  table_log = { description = "record table modification logs and PITR for table/row", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  tdigest = { description = "Provides tdigest aggregate function", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  tds_fdw = { description = "Foreign data wrapper for querying a TDS database (Sybase or Microsoft SQL Server)", license = "PostgreSQL", dockerfile = "extension-package", args = {}, contexts = {} }
-  timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#558291fad04a71f255bdc0c67f1fa83385ff33a2" } }
-  timestamp9 = { description = "timestamp nanosecond resolution", license = "MIT", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  toastinfo = { description = "show details on toasted datums", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  unit = { description = "SI units extension", license = "GPL-3.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-fde9b199", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06" } }
+  address_standardizer = { description = "Used to parse an address into constituent elements. Generally used to support geocoding address normalization step", license = "MIT", version = "3.7.0", PACKAGES = "postgresql-{major}-address-standardizer=3.7.0-*" }
+  age = { description = "AGE graph database extension", license = "Apache-2.0", version = "1.8.0~rc0", PACKAGES = "postgresql-{major}-age=1.8.0~rc0-*" }
+  asn1oid = { description = "asn1oid extension", license = "GPL-3.0-or-later", version = "1.6", PACKAGES = "postgresql-{major}-asn1oid=1.6-*" }
+  bgw_replstatus = { description = "Small PostgreSQL background worker to report whether a node is a replication master or standby", version = "1.0.8", PACKAGES = "postgresql-{major}-bgw-replstatus=1.0.8-*" }
+  citus = { dockerfile = "extension-source-configure", description = "Distributed PostgreSQL as an extension", license = "AGPL-3.0-only", version = "13.2.0", BUILD_PACKAGES = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison", LICENSE_NAME = "citus", src = "https://github.com/citusdata/citus.git#e8e06d8d0cc103b1150feeac7250efc488a3cd5b", RUNTIME_PACKAGES = null }
+  credcheck = { description = "credcheck - postgresql plain text credential checker", license = "MIT", version = "6.0", PACKAGES = "postgresql-{major}-credcheck=6.0-*" }
+  db2fce = { description = "DB2 compatibility functions, types, operators, and SYSIBM.SYSDUMMY1 for PostgreSQL", version = "0.0.17", PACKAGES = "postgresql-{major}-db2fce=0.0.17-*" }
+  debversion = { description = "Debian version number data type", license = "GPL-3.0-or-later", version = "1.2.0", PACKAGES = "postgresql-{major}-debversion=1.2.0-*" }
+  decoderbufs = { description = "Logical decoding plugin that delivers WAL stream changes using a Protocol Buffer format", license = "MIT", version = "3.7.0", PACKAGES = "postgresql-{major}-decoderbufs=3.7.0-*", RUNTIME_PACKAGES = "libprotobuf-c1" }
+  documentdb = { description = "API surface for DocumentDB for PostgreSQL", license = "MIT", version = "1.0-0", PACKAGES = "postgresql-{major}-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0" }
+  extra_window_functions = { description = "Extra Window Functions for PostgreSQL", version = "2.0", PACKAGES = "postgresql-{major}-extra-window-functions=2.0-*" }
+  first_last_agg = { description = "first() and last() aggregate functions", version = "0.1.4", PACKAGES = "postgresql-{major}-first-last-agg=0.1.4-*" }
+  h3 = { description = "H3 bindings for PostgreSQL", license = "Apache-2.0", version = "4.2.3", PACKAGES = "postgresql-{major}-h3=4.2.3-*" }
+  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", version = "2.21", PACKAGES = "postgresql-{major}-hll=2.21-*" }
+  http = { description = "HTTP client for PostgreSQL, allows web page retrieval inside the database", license = "MIT", version = "1.7.2", PACKAGES = "postgresql-{major}-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1" }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", version = "1.4.4", PACKAGES = "postgresql-{major}-hypopg=1.4.4-*" }
+  icu_ext = { description = "Access ICU functions", version = "1.11.0", PACKAGES = "postgresql-{major}-icu-ext=1.11.0-*" }
+  ip4r = { description = "IPv4/v6 and IPv4/v6 range index type for PostgreSQL", version = "2.4.3", PACKAGES = "postgresql-{major}-ip4r=2.4.3-*" }
+  jsquery = { description = "data type for jsonb inspection", version = "1.2", PACKAGES = "postgresql-{major}-jsquery=1.2-*" }
+  londiste = { description = "SQL infrastructure for Londiste, the PgQ-based table replication", license = "ISC", version = "3.8", PACKAGES = "postgresql-{major}-londiste-sql=3.8-*" }
+  mimeo = { description = "Extension for specialized, per-table replication between PostgreSQL instances", version = "1.5.1", PACKAGES = "postgresql-{major}-mimeo=1.5.1-*" }
+  mobilitydb = { description = "MobilityDB geospatial trajectory data management & analysis platform", version = "1.3.0", PACKAGES = "postgresql-{major}-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3-gnutls libdeflate0 libgeos-c1v5 libgeos3.11.1 libgsl27 libgslcblas0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libproj25 libpsl5 librtmp1 libsqlite3-0 libssh2-1 libtiff6 libwebp7" }
+  mongo_fdw = { description = "foreign data wrapper for MongoDB access", license = "LGPL-3.0-or-later", version = "5.5.3", PACKAGES = "postgresql-{major}-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0 libjson-c5 libmongoc-1.0-0 libmongocrypt0 libsnappy1v5" }
+  mysql_fdw = { description = "Foreign data wrapper for querying a MySQL server", version = "2.9.3", PACKAGES = "postgresql-{major}-mysql-fdw=2.9.3-*", RUNTIME_PACKAGES = "libmariadb3 libmariadb-dev-compat" }
+  numeral = { description = "numeral datatypes extension", license = "GPL-2.0-or-later", version = "1.3", PACKAGES = "postgresql-{major}-numeral=1.3-*" }
+  ogr_fdw = { description = "foreign-data wrapper for GIS data access", license = "MIT", version = "1.1.9", PACKAGES = "postgresql-{major}-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" }
+  orafce = { description = "Oracle compatibility functions and packages", license = "0BSD", version = "4.17.1", PACKAGES = "postgresql-{major}-orafce=4.17.1-*" }
+  periods = { description = "Provide Standard SQL functionality for PERIODs and SYSTEM VERSIONING", version = "1.2.3", PACKAGES = "postgresql-{major}-periods=1.2.3-*" }
+  pg-gvm = { description = "Greenbone Vulnerability Management helpers for PostgreSQL (iCalendar and host functions)", license = "GPL-3.0-or-later", version = "22.6.17", PACKAGES = "postgresql-{major}-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" }
+  pg_background = { description = "Run SQL queries in the background", version = "2.0.3", PACKAGES = "postgresql-{major}-pg-background=2.0.3-*" }
+  pg_comparator = { description = "Checksum functions for pg_comparator, a network-efficient table content comparator", license = "BSD-3-Clause", version = "2.3.2", PACKAGES = "postgresql-comparator=2.3.2-*" }
+  pg_cron = { description = "Run periodic jobs in PostgreSQL", version = "1.6.8", PACKAGES = "postgresql-{major}-cron=1.6.8-*" }
+  pg_csv = { description = "Flexible CSV processing for Postgres", license = "MIT", version = "1.0.2", PACKAGES = "postgresql-{major}-pg-csv=1.0.2-*" }
+  pg_dirtyread = { description = "Read dead but unvacuumed rows from table", license = "BSD-3-Clause", version = "2.8", PACKAGES = "postgresql-{major}-dirtyread=2.8-*" }
+  pg_fact_loader = { description = "build fact tables with Postgres", license = "MIT", version = "2.0.1", PACKAGES = "postgresql-{major}-pg-fact-loader=2.0.1-*" }
+  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", version = "1.2.1", PACKAGES = "postgresql-{major}-pg-failover-slots=1.2.1-*" }
+  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", version = "1.5.3", PACKAGES = "postgresql-{major}-pg-hint-plan=1.5.3-*" }
+  pg_ivm = { description = "incremental view maintenance on PostgreSQL", version = "1.17", PACKAGES = "postgresql-{major}-pg-ivm=1.17-*" }
+  pg_partman = { description = "Partition management extension for PostgreSQL", version = "5.5.0", PACKAGES = "postgresql-{major}-partman=5.5.0-*" }
+  pg_permissions = { description = "view object permissions and compare them with the desired state", version = "1.4.1", PACKAGES = "postgresql-{major}-pg-permissions=1.4.1-*" }
+  pg_pwhash = { description = "Advanced password hashing methods for PostgreSQL", license = "MIT", PACKAGES = "postgresql-{major}-pg-pwhash=1.0-*", RUNTIME_PACKAGES = "libargon2-1 libscrypt0" }
+  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", version = "2.1.4", PACKAGES = "postgresql-{major}-pg-qualstats=2.1.4-*" }
+  pg_rational = { description = "bigint fractions", license = "MIT", version = "0.0.3", PACKAGES = "postgresql-{major}-rational=0.0.3-*" }
+  pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", version = "1.5.3", PACKAGES = "postgresql-{major}-repack=1.5.3-*" }
+  pg_rewrite = { description = "Tool allows read write to the table during the rewriting", version = "2.2", PACKAGES = "postgresql-{major}-pg-rewrite=2.2-*" }
+  pg_rrule = { description = "RRULE field type for PostgreSQL", license = "MIT", version = "0.3.0", PACKAGES = "postgresql-{major}-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" }
+  pg_search = { dockerfile = "extension-source-pgrx-fd4ee9de", description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", version = "0.24.0", BUILD_PACKAGES = "cargo-web rustc-web pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search", src = "https://github.com/paradedb/paradedb.git#67ee3931be188b482424ca4f4aceddc78907a00c:pg_search", RUNTIME_PACKAGES = null }
+  pg_show_plans = { description = "show query plans of all currently running SQL statements", version = "2.1.8", PACKAGES = "postgresql-{major}-show-plans=2.1.8-*" }
+  pg_similarity = { description = "support similarity queries", license = "BSD-3-Clause", PACKAGES = "postgresql-{major}-similarity=1.0-*" }
+  pg_sphere = { description = "spherical objects with useful functions, operators and index support", license = "BSD-3-Clause", version = "1.5.2", PACKAGES = "postgresql-{major}-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10 libcurl3-gnutls libgomp1 libhealpix-cxx3 libnghttp2-14 libpsl5 librtmp1 libsharp0 libssh2-1" }
+  pg_squeeze = { description = "A tool to remove unused space from a relation", version = "1.9.4", PACKAGES = "postgresql-{major}-squeeze=1.9.4-*" }
+  pg_stat_kcache = { description = "Kernel statistics gathering", version = "2.3.2", PACKAGES = "postgresql-{major}-pg-stat-kcache=2.3.2-*" }
+  pg_stat_log = { description = "Track cumulative PostgreSQL log message statistics by backend, database, user, level, and SQLSTATE", version = "0.3", PACKAGES = "postgresql-{major}-stat-log=0.3-*" }
+  pg_stat_plans = { description = "Track per-plan call counts, execution times, and example EXPLAIN texts", version = "2.1.1", PACKAGES = "postgresql-{major}-pg-stat-plans=2.1.1-*" }
+  pg_statviz = { description = "Snapshots of PostgreSQL internal statistics for time-series analysis and visualisation", version = "1.2.1", PACKAGES = "postgresql-{major}-statviz=1.2.1-*" }
+  pg_textsearch = { description = "Full-text search with BM25 ranking", version = "1.5.1", PACKAGES = "postgresql-{major}-pg-textsearch=1.5.1-*" }
+  pg_track_settings = { description = "Track settings changes", version = "2.1.2", PACKAGES = "postgresql-{major}-pg-track-settings=2.1.2-*" }
+  pg_uuidv7 = { description = "Create UUIDv7 values in postgres", license = "MPL-2.0", version = "1.7.0", PACKAGES = "postgresql-{major}-pg-uuidv7=1.7.0-*" }
+  pg_wait_sampling = { description = "sampling based statistics of wait events", version = "1.1.11", PACKAGES = "postgresql-{major}-pg-wait-sampling=1.1.11-*" }
+  pgagent = { description = "A PostgreSQL job scheduler", version = "4.2.3", PACKAGES = "pgagent=4.2.3-*" }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", version = "1.7.1", PACKAGES = "postgresql-{major}-pgaudit=1.7.1-*" }
+  pgauditlogtofile = { description = "pgAudit addon to redirect audit log to an independent file", version = "1.8.7", PACKAGES = "postgresql-{major}-pgauditlogtofile=1.8.7-*" }
+  pgautofailover = { description = "pg_auto_failover", version = "2.2", PACKAGES = "postgresql-{major}-auto-failover=2.2-*" }
+  pgextwlist = { description = "PostgreSQL Extension Whitelisting", version = "1.20", PACKAGES = "postgresql-{major}-pgextwlist=1.20-*" }
+  pgfaceting = { description = "fast faceting queries using an inverted index", license = "BSD-3-Clause", version = "0.2.0", PACKAGES = "postgresql-{major}-pgfaceting=0.2.0-*" }
+  pgfincore = { description = "examine and manage the os buffer cache", license = "BSD-3-Clause", version = "1.4.0", PACKAGES = "postgresql-{major}-pgfincore=1.4.0-*" }
+  pgl_ddl_deploy = { description = "automated ddl deployment using pglogical", license = "MIT", version = "2.2.1", PACKAGES = "postgresql-{major}-pgl-ddl-deploy=2.2.1-*" }
+  pglogical = { description = "PostgreSQL Logical Replication", version = "2.4.8", PACKAGES = "postgresql-{major}-pglogical=2.4.8-*" }
+  pglogical_ticker = { description = "Have an accurate view on pglogical replication delay", license = "MIT", version = "1.4.1", PACKAGES = "postgresql-{major}-pglogical-ticker=1.4.1-*" }
+  pgmemcache = { description = "memcached interface", license = "MIT", version = "2.3.0", PACKAGES = "postgresql-{major}-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2 libmemcached11" }
+  pgmp = { description = "Multiple Precision Arithmetic extension", license = "LGPL-3.0-or-later", version = "1.0.6", PACKAGES = "postgresql-{major}-pgmp=1.0.6-*" }
+  pgnodemx = { description = "Capture node OS metrics via SQL queries", license = "Apache-2.0", version = "2.0.1", PACKAGES = "postgresql-{major}-pgnodemx=2.0.1-*" }
+  pgpcre = { description = "Perl Compatible Regular Expression functions", version = "0.20190509", PACKAGES = "postgresql-{major}-pgpcre=0.20190509-*" }
+  pgpool = { description = "Administrative functions for pgPool", version = "4.7.3", PACKAGES = "postgresql-{major}-pgpool2=4.7.3-*", RUNTIME_PACKAGES = "libpgpool2" }
+  pgq = { description = "Generic queue for PostgreSQL", license = "ISC", version = "3.5.1", PACKAGES = "postgresql-{major}-pgq3=3.5.1-*" }
+  pgq_node = { description = "Cascaded queueing on top of PgQ", license = "ISC", version = "3.5", PACKAGES = "postgresql-{major}-pgq-node=3.5-*" }
+  pgrouting = { description = "Geospatial routing on top of PostGIS", license = "GPL-2.0-or-later", version = "4.0.2", PACKAGES = "postgresql-{major}-pgrouting=4.0.2-* postgresql-{major}-pgrouting-scripts" }
+  pgsentinel = { description = "active session history", version = "1.5.1", PACKAGES = "postgresql-{major}-pgsentinel=1.5.1-*" }
+  pgsodium = { description = "Modern cryptography for PostgreSQL using libsodium", license = "BSD-3-Clause", version = "3.1.9", PACKAGES = "postgresql-{major}-pgsodium=3.1.9-*", RUNTIME_PACKAGES = "libsodium23" }
+  pgtap = { description = "Unit testing for PostgreSQL", version = "1.3.4", PACKAGES = "postgresql-{major}-pgtap=1.3.4-*" }
+  pgtt = { description = "Extension to add Global Temporary Tables feature to PostgreSQL", license = "ISC", version = "4.6", PACKAGES = "postgresql-{major}-pgtt=4.6-*" }
+  pguint = { dockerfile = "extension-source-pgxs", description = "Unsigned and other extra integer types", version = "1.20250815", BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint", src = "https://github.com/petere/pguint.git#4bd044aa80bccba7c6021ddef266ef75a45a27a2", RUNTIME_PACKAGES = null }
+  pgvector = { description = "Open-source vector similarity search for Postgres", version = "0.8.7", PACKAGES = "postgresql-{major}-pgvector=0.8.7-*" }
+  pldbgapi = { description = "server-side support for debugging PL/pgSQL functions", license = "Artistic-2.0", version = "1.10", PACKAGES = "postgresql-{major}-pldebugger=1:1.10-*" }
+  pljs = { description = "PL/JS trusted procedural language", version = "1.0.5", PACKAGES = "postgresql-{major}-pljs=1.0.5-*" }
+  pllua = { description = "Lua as a procedural language", license = "MIT", version = "2.0.12", PACKAGES = "postgresql-{major}-pllua=1:2.0.12-*", RUNTIME_PACKAGES = "liblua5.3-0" }
+  plperl = { description = "PL/Perl procedural language, with its bool, hstore and jsonb transforms", PACKAGES = "postgresql-plperl-{major}=*" }
+  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", version = "2.10.15", PACKAGES = "postgresql-{major}-plpgsql-check=2.10.15-*" }
+  plprofiler = { description = "server-side support for profiling PL/pgSQL functions", license = "Artistic-2.0", version = "4.2.5", PACKAGES = "postgresql-{major}-plprofiler=4.2.5-*" }
+  plproxy = { description = "Database partitioning implemented as procedural language", license = "ISC", version = "2.12.0", PACKAGES = "postgresql-{major}-plproxy=2.12.0-*" }
+  plpython3u = { description = "PL/Python procedural language (Python 3), with its hstore, jsonb and ltree transforms", PACKAGES = "postgresql-plpython3-{major}=*", RUNTIME_PACKAGES = "libexpat1 libncursesw6 libnsl2 libpython3.11 libpython3.11-minimal libpython3.11-stdlib libsqlite3-0" }
+  plr = { description = "load R interpreter and execute R script from within a database", license = "GPL-2.0-or-later", version = "8.4.8.10", PACKAGES = "postgresql-{major}-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libblas3 libbrotli1 libcairo2 libcurl4 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper1 libpixman-1-0 libpng16-16 libpsl5 libquadmath0 librtmp1 libsm6 libssh2-1 libtcl8.6 libthai0 libtiff6 libtk8.6 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6 r-base-core" }
+  plsh = { description = "PL/sh procedural language", license = "MIT", version = "1.20220917", PACKAGES = "postgresql-{major}-plsh=1.20220917-*" }
+  pltcl = { description = "PL/Tcl procedural language", PACKAGES = "postgresql-pltcl-{major}=*", RUNTIME_PACKAGES = "libtcl8.6" }
+  pointcloud = { description = "data type for lidar point clouds", license = "BSD-3-Clause", version = "1.2.5", PACKAGES = "postgresql-{major}-pointcloud=1.2.5-*" }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", version = "3.7.0", PACKAGES = "postgresql-{major}-postgis-3=3.7.0+dfsg-* postgresql-{major}-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" }
+  postgis_tiger_geocoder = { description = "PostGIS tiger geocoder and reverse geocoder", license = "GPL-2.0-or-later", version = "2025.2", PACKAGES = "postgresql-{major}-postgis-tiger-geocoder=2025.2-*" }
+  powa = { description = "PostgreSQL Workload Analyser-core", version = "5.3.0", PACKAGES = "postgresql-{major}-powa=5.3.0-*" }
+  pre_prepare = { description = "Pre Prepare your Statement server side", version = "0.9", PACKAGES = "postgresql-{major}-preprepare=0.9-*" }
+  prefix = { description = "Prefix Range module for PostgreSQL", version = "1.2.11", PACKAGES = "postgresql-{major}-prefix=1.2.11-*" }
+  prioritize = { description = "get and set the priority of PostgreSQL backends", version = "1.0.4", PACKAGES = "postgresql-{major}-prioritize=1.0.4-*" }
+  q3c = { description = "q3c sky indexing plugin", license = "GPL-2.0-or-later", version = "2.0.5", PACKAGES = "postgresql-{major}-q3c=2.0.5-*" }
+  rdkit = { description = "Cheminformatics functionality for PostgreSQL", license = "BSD-3-Clause", version = "202609.1", PACKAGES = "postgresql-{major}-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.74.0 libboost-python1.74.0 libboost-serialization1.74.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libmaeparser1 libncursesw6 libnsl2 libpixman-1-0 libpng16-16 libpython3.11 libpython3.11-minimal libpython3.11-stdlib librdkit1 libsqlite3-0 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" }
+  repmgr = { description = "Replication manager for PostgreSQL", license = "GPL-3.0-or-later", version = "5.5.0", PACKAGES = "postgresql-{major}-repmgr=5.5.0+debpgdg-*" }
+  roaringbitmap = { description = "support for Roaring Bitmaps", license = "Apache-2.0", version = "1.3.0~rc1", PACKAGES = "postgresql-{major}-roaringbitmap=1.3.0~rc1-*" }
+  rum = { description = "RUM index access method", version = "1.3.15", PACKAGES = "postgresql-{major}-rum=1.3.15-*" }
+  semver = { description = "Semantic version data type", version = "0.42.0", PACKAGES = "postgresql-{major}-semver=0.42.0-*" }
+  set_user = { description = "similar to SET ROLE but with added logging", version = "4.2.0", PACKAGES = "postgresql-{major}-set-user=4.2.0-*" }
+  sqlite_fdw = { description = "Foreign data wrapper for SQLite databases", version = "2.5.0", PACKAGES = "postgresql-{major}-sqlite-fdw=2.5.0-*", RUNTIME_PACKAGES = "libsqlite3-0" }
+  table_log = { description = "record table modification logs and PITR for table/row", version = "0.6.4", PACKAGES = "postgresql-{major}-tablelog=0.6.4-*" }
+  tdigest = { description = "Provides tdigest aggregate function", version = "1.4.7", PACKAGES = "postgresql-{major}-tdigest=1.4.7-*" }
+  tds_fdw = { description = "Foreign data wrapper for querying a TDS database (Sybase or Microsoft SQL Server)", version = "2.0.5", PACKAGES = "postgresql-{major}-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libsybdb5" }
+  timescaledb = { dockerfile = "extension-source-cmake-c7666eb3", description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", version = "2.28.2", BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb", src = "https://github.com/timescale/timescaledb.git#558291fad04a71f255bdc0c67f1fa83385ff33a2", RUNTIME_PACKAGES = null }
+  timestamp9 = { description = "timestamp nanosecond resolution", license = "MIT", version = "1.4.0", PACKAGES = "postgresql-{major}-timestamp9=1.4.0-*" }
+  toastinfo = { description = "show details on toasted datums", version = "1.7", PACKAGES = "postgresql-{major}-toastinfo=1.7-*" }
+  unit = { description = "SI units extension", license = "GPL-3.0-or-later", version = "7.10", PACKAGES = "postgresql-{major}-unit=7.10-*" }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", version = "2.7", PACKAGES = "postgresql-{major}-wal2json=2.7-*" }
+  wal_g = { dockerfile = "tool-source-go-fde9b199", description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", version = "3.0.7", BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g", src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06", RUNTIME_PACKAGES = null }
 }
 
-has_image = { address_standardizer = true, age = true, asn1oid = true, bgw_replstatus = true, citus = true, credcheck = true, db2fce = true, debversion = true, decoderbufs = true, documentdb = true, extra_window_functions = true, first_last_agg = true, h3 = true, hll = true, http = true, hypopg = true, icu_ext = true, ip4r = true, jsquery = true, londiste = true, mimeo = true, mobilitydb = true, mongo_fdw = true, mysql_fdw = true, numeral = true, ogr_fdw = true, orafce = true, periods = true, pg-gvm = true, pg_background = true, pg_comparator = true, pg_crash = true, pg_cron = true, pg_csv = true, pg_dirtyread = true, pg_fact_loader = true, pg_failover_slots = true, pg_hint_plan = true, pg_ivm = true, pg_partman = true, pg_permissions = true, pg_pwhash = true, pg_qualstats = true, pg_rage_terminator = true, pg_rational = true, pg_repack = true, pg_rewrite = true, pg_rrule = true, pg_search = true, pg_show_plans = true, pg_similarity = true, pg_snakeoil = true, pg_sphere = true, pg_squeeze = true, pg_stat_kcache = true, pg_stat_log = true, pg_stat_plans = true, pg_statviz = true, pg_textsearch = true, pg_track_settings = true, pg_uuidv7 = true, pg_wait_sampling = true, pgagent = true, pgaudit = true, pgauditlogtofile = true, pgautofailover = true, pgextwlist = true, pgfaceting = true, pgfincore = true, pgl_ddl_deploy = true, pglogical = true, pglogical_ticker = true, pgmemcache = true, pgmp = true, pgnodemx = true, pgpcre = true, pgpool = true, pgq = true, pgq_node = true, pgrouting = true, pgsentinel = true, pgsodium = true, pgtap = true, pgtt = true, pguint = true, pgvector = true, pldbgapi = true, pljs = true, pllua = true, plperl = true, plpgsql_check = true, plprofiler = true, plproxy = true, plpython3u = true, plr = true, plsh = true, pltcl = true, pointcloud = true, postgis = true, postgis_tiger_geocoder = true, powa = true, pre_prepare = true, prefix = true, prioritize = true, q3c = true, rdkit = true, repmgr = true, roaringbitmap = true, rum = true, semver = true, set_user = true, sqlite_fdw = true, table_log = true, tdigest = true, tds_fdw = true, timescaledb = true, timestamp9 = true, toastinfo = true, unit = true, wal2json = true, wal_g = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision, "org.opencontainers.image.vendor" = "pgbake", "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake", "org.opencontainers.image.url" = "https://pgbake.dev", "org.opencontainers.image.documentation" = "https://pgbake.dev/docs" }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
-  "org.opencontainers.image.vendor" = "pgbake"
-  "org.opencontainers.image.source" = "https://github.com/pgbake/pgbake"
-  "org.opencontainers.image.url" = "https://pgbake.dev"
-  "org.opencontainers.image.documentation" = "https://pgbake.dev/docs"
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
+}
+
+function "runtime_name" {
+  params = [o]
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("postgresql", target_name)]
+    cache_to = ["${cache_ref("postgresql", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = o.license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
+
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}", "${o.extension}:${tag_safe_version(o.version)}-${timestamp}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
 function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
 }
 
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+function "operand_target_name" {
+  params = [group, major, type, base]
+  result = "${group}-${major}-${type}-${base}"
+}
+
+function "operand_name" {
+  params = [o]
+  result = operand_target_name(flavors[o.flavor].group, o.major, o.type, o.base)
 }
 
 function "operand_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${(flavors[o.flavor].description != "") ? ": ${flavors[o.flavor].description}" : ""}.${(length(o.extensions) > 0) ? " Extensions: ${join(", ", o.extensions)}." : ""}"
     "org.opencontainers.image.version" = postgres[o.major].version
     "org.opencontainers.image.licenses" = "PostgreSQL"
     "org.opencontainers.image.base.name" = bases[o.base].name
@@ -245,699 +327,142 @@ function "operand_labels" {
   }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
 }
 
-function "extension_labels" {
-  params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extension.name" = o.extension
-  })
+function "extension_context_name" {
+  params = [extension]
+  result = "ext-${extension}"
 }
+
+function "operand_tags" {
+  params = [o]
+  result = ["${flavors[o.flavor].image}:${o.major}-${o.type}-${o.base}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${o.type}-${o.base}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${timestamp}-${o.type}-${o.base}"]
+}
+
+function "operand_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${(length(o.extensions) > 0) ? ", with ${join(", ", o.extensions)}" : ""}"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for e in lookup(o, "images", o.extensions) : extension_context_name(e) => "target:${extension_target_name(e, o.major, o.base)}" })
+    tags = registry_tags(operand_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(flavors[o.flavor].image, target_name)]
+    cache_to = ["${cache_ref(flavors[o.flavor].image, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { CODENAME = "trixie" })) : merge({ dockerfile = "runtime-pgdg", CODENAME = "bookworm" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {
+  age = rows(["17", "18"], ["bookworm", "trixie"])
+  citus = rows(["15", "16", "17"], ["bookworm", "trixie"])
+  documentdb = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libbson-1.0-0t64" }))
+  h3 = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libh3-1" }))
+  http = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libbrotli1 libcurl4t64 libgnutls30t64 libidn2-0 libnghttp2-14 libnghttp3-9 libp11-kit0 libpsl5t64 librtmp1 libssh2-1t64 libtasn1-6 libunistring5" }))
+  mobilitydb = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libbrotli1 libcurl3t64-gnutls libdeflate0 libgeos-c1t64 libgeos3.13.1 libgnutls30t64 libgsl28 libgslcblas0 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libproj25 libpsl5t64 librtmp1 libsharpyuv0 libssh2-1t64 libtasn1-6 libtiff6 libunistring5 libwebp7" }))
+  mongo_fdw = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libbson-1.0-0t64 libjson-c5 libmongoc-1.0-0t64 libmongocrypt0 libsnappy1v5 libutf8proc3" }))
+  ogr_fdw = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" }))
+  pg-gvm = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" }))
+  pg_comparator = rows(["18"], ["bookworm", "trixie"])
+  pg_fact_loader = rows(["15", "16", "17"], ["bookworm", "trixie"])
+  pg_hint_plan = concat(rows(["15"], ["bookworm", "trixie"]), rows(["16"], ["bookworm", "trixie"], { version = "1.6.2", PACKAGES = "postgresql-{major}-pg-hint-plan=1.6.2-*" }), rows(["17"], ["bookworm", "trixie"], { version = "1.7.1", PACKAGES = "postgresql-{major}-pg-hint-plan=1.7.1-*" }), rows(["18"], ["bookworm", "trixie"], { version = "1.8.1", PACKAGES = "postgresql-{major}-pg-hint-plan=1.8.1-*" }))
+  pg_rrule = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" }))
+  pg_sphere = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libgnutls30t64 libgomp1 libhealpix-cxx4 libidn2-0 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libpsl5t64 librtmp1 libsharp0 libssh2-1t64 libtasn1-6 libunistring5" }))
+  pg_stat_log = rows(["18"], ["bookworm", "trixie"])
+  pg_stat_plans = rows(["16", "17", "18"], ["bookworm", "trixie"])
+  pg_textsearch = rows(["17", "18"], ["bookworm", "trixie"])
+  pgagent = rows(["18"], ["bookworm", "trixie"])
+  pgaudit = concat(rows(["15"], ["bookworm", "trixie"]), rows(["16"], ["bookworm", "trixie"], { version = "16.1", PACKAGES = "postgresql-{major}-pgaudit=16.1-*" }), rows(["17"], ["bookworm", "trixie"], { version = "17.1", PACKAGES = "postgresql-{major}-pgaudit=17.1-*" }), rows(["18"], ["bookworm", "trixie"], { version = "18.0", PACKAGES = "postgresql-{major}-pgaudit=18.0-*" }))
+  pgl_ddl_deploy = rows(["15", "16", "17"], ["bookworm", "trixie"])
+  pglogical_ticker = rows(["15", "16", "17"], ["bookworm", "trixie"])
+  pgmemcache = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libhashkit2t64 libmemcached11t64" }))
+  plpython3u = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libexpat1 libpython3.13 libpython3.13-minimal libpython3.13-stdlib" }))
+  plr = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libatomic1 libblas3 libbrotli1 libcairo2 libcurl4t64 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0t64 libgnutls30t64 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libidn2-0 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libnghttp3-9 libp11-kit0 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper2 libpixman-1-0 libpng16-16t64 libpsl5t64 librtmp1 libsharpyuv0 libsm6 libssh2-1t64 libtasn1-6 libtcl8.6 libthai0 libtiff6 libtirpc3t64 libtk8.6 libunistring5 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6t64 r-base-core" }))
+  postgis = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" }))
+  rdkit = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libboost-iostreams1.83.0 libboost-python1.83.0 libboost-serialization1.83.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libinchi1.07 libmaeparser1 libpixman-1-0 libpng16-16t64 librdkit1t64 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" }))
+  sqlite_fdw = rows(["15", "16", "17"], ["bookworm", "trixie"])
+  tds_fdw = concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { RUNTIME_PACKAGES = "libgnutls30t64 libidn2-0 libp11-kit0 libsybdb5 libtasn1-6 libunistring5" }))
+  wal_g = rows(["15", "16", "17", "18"], ["trixie"])
+}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["15", "16", "17", "18"], ["bookworm", "trixie"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = { dockerfile = "postgresql-standard", flavor = "base", type = "minimal", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], PACKAGES = "" }
+
+operand_images = {
+  postgresql = concat([for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-minimal", extensions = [], SHARED_PRELOAD_LIBRARIES = "" }, o)], [for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { type = "standard", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" }, o)])
+  postgresql-vector = concat([for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-vector-minimal", flavor = "vector", extensions = ["pgvector"], SHARED_PRELOAD_LIBRARIES = "" }, o)], [for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { flavor = "vector", type = "standard", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" }, o)])
+  postgresql-analytics = concat([for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-analytics-minimal", flavor = "analytics", extensions = ["pg_partman", "hypopg", "pg_qualstats"], SHARED_PRELOAD_LIBRARIES = "pg_qualstats" }, o)], [for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" }, o)])
+  postgresql-timeseries = concat([for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", extensions = ["timescaledb", "pg_partman"], SHARED_PRELOAD_LIBRARIES = "timescaledb" }, o)], [for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" }, o)])
+  postgresql-distributed = concat([for o in concat(rows(["15", "16", "17"], ["bookworm"]), rows(["15", "16", "17"], ["trixie"], { PACKAGES = "libcurl4t64" }), rows(["18"], ["bookworm", "trixie"], { dockerfile = "postgresql-minimal", extensions = [], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" })) : merge(operand_defaults, { dockerfile = "postgresql-distributed-minimal", flavor = "distributed", extensions = ["citus"], PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus" }, o)], [for o in concat(rows(["15", "16", "17"], ["bookworm"]), rows(["15", "16", "17"], ["trixie"], { PACKAGES = "libcurl4t64" }), rows(["18"], ["bookworm", "trixie"], { dockerfile = "postgresql-standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" })) : merge(operand_defaults, { dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" }, o)])
+  postgresql-full = concat([for o in concat(rows(["15", "16", "17"], ["bookworm"]), rows(["15", "16", "17"], ["trixie"], { PACKAGES = "libcurl4t64" }), rows(["18"], ["bookworm", "trixie"], { dockerfile = "postgresql-full-minimal-without-citus", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" })) : merge(operand_defaults, { dockerfile = "postgresql-full-minimal", flavor = "full", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" }, o)], [for o in concat(rows(["15", "16", "17"], ["bookworm"]), rows(["15", "16", "17"], ["trixie"], { PACKAGES = "libcurl4t64" }), rows(["18"], ["bookworm", "trixie"], { dockerfile = "postgresql-full-standard-without-citus", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats,timescaledb" })) : merge(operand_defaults, { dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" }, o)])
+  postgresql-paradedb = concat([for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", extensions = ["pg_search", "pgvector"], SHARED_PRELOAD_LIBRARIES = "pg_search" }, o)], [for o in rows(["15", "16", "17", "18"], ["bookworm", "trixie"]) : merge(operand_defaults, { dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" }, o)])
+  postgresql-geo = concat([for o in concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" })) : merge(operand_defaults, { dockerfile = "postgresql-geo-minimal", flavor = "geo", extensions = ["postgis", "pgrouting"], PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "" }, o)], [for o in concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" })) : merge(operand_defaults, { dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" }, o)])
+  postgresql-ops = concat([for o in concat(rows(["15", "16", "17", "18"], ["bookworm"], { excluded = ["wal_g"] }), rows(["15", "16", "17", "18"], ["trixie"], { dockerfile = "postgresql-ops-minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], images = ["pg_cron", "pg_repack", "pg_hint_plan", "wal_g"] })) : merge(operand_defaults, { dockerfile = "postgresql-ops-minimal-without-wal_g", flavor = "ops", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], images = ["pg_cron", "pg_repack", "pg_hint_plan"], SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" }, o)], [for o in concat(rows(["15", "16", "17", "18"], ["bookworm"], { excluded = ["wal_g"] }), rows(["15", "16", "17", "18"], ["trixie"], { dockerfile = "postgresql-ops-standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], images = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_repack", "pg_hint_plan", "wal_g"] })) : merge(operand_defaults, { dockerfile = "postgresql-ops-standard-without-wal_g", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], images = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_repack", "pg_hint_plan"], SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" }, o)])
+}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = { for k, v in operand_images : k => [for o in v : operand_target(o, operand_name(o), operand_labels(o))] }
 
 group "default" {
   description = "every operand and extension image"
-  targets = ["address_standardizer-15-bookworm", "address_standardizer-15-trixie", "address_standardizer-16-bookworm", "address_standardizer-16-trixie", "address_standardizer-17-bookworm", "address_standardizer-17-trixie", "address_standardizer-18-bookworm", "address_standardizer-18-trixie", "age-17-bookworm", "age-17-trixie", "age-18-bookworm", "age-18-trixie", "asn1oid-15-bookworm", "asn1oid-15-trixie", "asn1oid-16-bookworm", "asn1oid-16-trixie", "asn1oid-17-bookworm", "asn1oid-17-trixie", "asn1oid-18-bookworm", "asn1oid-18-trixie", "bgw_replstatus-15-bookworm", "bgw_replstatus-15-trixie", "bgw_replstatus-16-bookworm", "bgw_replstatus-16-trixie", "bgw_replstatus-17-bookworm", "bgw_replstatus-17-trixie", "bgw_replstatus-18-bookworm", "bgw_replstatus-18-trixie", "citus-15-bookworm", "citus-15-trixie", "citus-16-bookworm", "citus-16-trixie", "citus-17-bookworm", "citus-17-trixie", "credcheck-15-bookworm", "credcheck-15-trixie", "credcheck-16-bookworm", "credcheck-16-trixie", "credcheck-17-bookworm", "credcheck-17-trixie", "credcheck-18-bookworm", "credcheck-18-trixie", "db2fce-15-bookworm", "db2fce-15-trixie", "db2fce-16-bookworm", "db2fce-16-trixie", "db2fce-17-bookworm", "db2fce-17-trixie", "db2fce-18-bookworm", "db2fce-18-trixie", "debversion-15-bookworm", "debversion-15-trixie", "debversion-16-bookworm", "debversion-16-trixie", "debversion-17-bookworm", "debversion-17-trixie", "debversion-18-bookworm", "debversion-18-trixie", "decoderbufs-15-bookworm", "decoderbufs-15-trixie", "decoderbufs-16-bookworm", "decoderbufs-16-trixie", "decoderbufs-17-bookworm", "decoderbufs-17-trixie", "decoderbufs-18-bookworm", "decoderbufs-18-trixie", "documentdb-15-bookworm", "documentdb-15-trixie", "documentdb-16-bookworm", "documentdb-16-trixie", "documentdb-17-bookworm", "documentdb-17-trixie", "documentdb-18-bookworm", "documentdb-18-trixie", "extra_window_functions-15-bookworm", "extra_window_functions-15-trixie", "extra_window_functions-16-bookworm", "extra_window_functions-16-trixie", "extra_window_functions-17-bookworm", "extra_window_functions-17-trixie", "extra_window_functions-18-bookworm", "extra_window_functions-18-trixie", "first_last_agg-15-bookworm", "first_last_agg-15-trixie", "first_last_agg-16-bookworm", "first_last_agg-16-trixie", "first_last_agg-17-bookworm", "first_last_agg-17-trixie", "first_last_agg-18-bookworm", "first_last_agg-18-trixie", "h3-15-bookworm", "h3-15-trixie", "h3-16-bookworm", "h3-16-trixie", "h3-17-bookworm", "h3-17-trixie", "h3-18-bookworm", "h3-18-trixie", "hll-15-bookworm", "hll-15-trixie", "hll-16-bookworm", "hll-16-trixie", "hll-17-bookworm", "hll-17-trixie", "hll-18-bookworm", "hll-18-trixie", "http-15-bookworm", "http-15-trixie", "http-16-bookworm", "http-16-trixie", "http-17-bookworm", "http-17-trixie", "http-18-bookworm", "http-18-trixie", "hypopg-15-bookworm", "hypopg-15-trixie", "hypopg-16-bookworm", "hypopg-16-trixie", "hypopg-17-bookworm", "hypopg-17-trixie", "hypopg-18-bookworm", "hypopg-18-trixie", "icu_ext-15-bookworm", "icu_ext-15-trixie", "icu_ext-16-bookworm", "icu_ext-16-trixie", "icu_ext-17-bookworm", "icu_ext-17-trixie", "icu_ext-18-bookworm", "icu_ext-18-trixie", "ip4r-15-bookworm", "ip4r-15-trixie", "ip4r-16-bookworm", "ip4r-16-trixie", "ip4r-17-bookworm", "ip4r-17-trixie", "ip4r-18-bookworm", "ip4r-18-trixie", "jsquery-15-bookworm", "jsquery-15-trixie", "jsquery-16-bookworm", "jsquery-16-trixie", "jsquery-17-bookworm", "jsquery-17-trixie", "jsquery-18-bookworm", "jsquery-18-trixie", "londiste-15-bookworm", "londiste-15-trixie", "londiste-16-bookworm", "londiste-16-trixie", "londiste-17-bookworm", "londiste-17-trixie", "londiste-18-bookworm", "londiste-18-trixie", "mimeo-15-bookworm", "mimeo-15-trixie", "mimeo-16-bookworm", "mimeo-16-trixie", "mimeo-17-bookworm", "mimeo-17-trixie", "mimeo-18-bookworm", "mimeo-18-trixie", "mobilitydb-15-bookworm", "mobilitydb-15-trixie", "mobilitydb-16-bookworm", "mobilitydb-16-trixie", "mobilitydb-17-bookworm", "mobilitydb-17-trixie", "mobilitydb-18-bookworm", "mobilitydb-18-trixie", "mongo_fdw-15-bookworm", "mongo_fdw-15-trixie", "mongo_fdw-16-bookworm", "mongo_fdw-16-trixie", "mongo_fdw-17-bookworm", "mongo_fdw-17-trixie", "mongo_fdw-18-bookworm", "mongo_fdw-18-trixie", "mysql_fdw-15-bookworm", "mysql_fdw-15-trixie", "mysql_fdw-16-bookworm", "mysql_fdw-16-trixie", "mysql_fdw-17-bookworm", "mysql_fdw-17-trixie", "mysql_fdw-18-bookworm", "mysql_fdw-18-trixie", "numeral-15-bookworm", "numeral-15-trixie", "numeral-16-bookworm", "numeral-16-trixie", "numeral-17-bookworm", "numeral-17-trixie", "numeral-18-bookworm", "numeral-18-trixie", "ogr_fdw-15-bookworm", "ogr_fdw-15-trixie", "ogr_fdw-16-bookworm", "ogr_fdw-16-trixie", "ogr_fdw-17-bookworm", "ogr_fdw-17-trixie", "ogr_fdw-18-bookworm", "ogr_fdw-18-trixie", "orafce-15-bookworm", "orafce-15-trixie", "orafce-16-bookworm", "orafce-16-trixie", "orafce-17-bookworm", "orafce-17-trixie", "orafce-18-bookworm", "orafce-18-trixie", "periods-15-bookworm", "periods-15-trixie", "periods-16-bookworm", "periods-16-trixie", "periods-17-bookworm", "periods-17-trixie", "periods-18-bookworm", "periods-18-trixie", "pg-gvm-15-bookworm", "pg-gvm-15-trixie", "pg-gvm-16-bookworm", "pg-gvm-16-trixie", "pg-gvm-17-bookworm", "pg-gvm-17-trixie", "pg-gvm-18-bookworm", "pg-gvm-18-trixie", "pg_background-15-bookworm", "pg_background-15-trixie", "pg_background-16-bookworm", "pg_background-16-trixie", "pg_background-17-bookworm", "pg_background-17-trixie", "pg_background-18-bookworm", "pg_background-18-trixie", "pg_comparator-18-bookworm", "pg_comparator-18-trixie", "pg_cron-15-bookworm", "pg_cron-15-trixie", "pg_cron-16-bookworm", "pg_cron-16-trixie", "pg_cron-17-bookworm", "pg_cron-17-trixie", "pg_cron-18-bookworm", "pg_cron-18-trixie", "pg_csv-15-bookworm", "pg_csv-15-trixie", "pg_csv-16-bookworm", "pg_csv-16-trixie", "pg_csv-17-bookworm", "pg_csv-17-trixie", "pg_csv-18-bookworm", "pg_csv-18-trixie", "pg_dirtyread-15-bookworm", "pg_dirtyread-15-trixie", "pg_dirtyread-16-bookworm", "pg_dirtyread-16-trixie", "pg_dirtyread-17-bookworm", "pg_dirtyread-17-trixie", "pg_dirtyread-18-bookworm", "pg_dirtyread-18-trixie", "pg_fact_loader-15-bookworm", "pg_fact_loader-15-trixie", "pg_fact_loader-16-bookworm", "pg_fact_loader-16-trixie", "pg_fact_loader-17-bookworm", "pg_fact_loader-17-trixie", "pg_failover_slots-15-bookworm", "pg_failover_slots-15-trixie", "pg_failover_slots-16-bookworm", "pg_failover_slots-16-trixie", "pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie", "pg_hint_plan-15-bookworm", "pg_hint_plan-15-trixie", "pg_hint_plan-16-bookworm", "pg_hint_plan-16-trixie", "pg_hint_plan-17-bookworm", "pg_hint_plan-17-trixie", "pg_hint_plan-18-bookworm", "pg_hint_plan-18-trixie", "pg_ivm-15-bookworm", "pg_ivm-15-trixie", "pg_ivm-16-bookworm", "pg_ivm-16-trixie", "pg_ivm-17-bookworm", "pg_ivm-17-trixie", "pg_ivm-18-bookworm", "pg_ivm-18-trixie", "pg_partman-15-bookworm", "pg_partman-15-trixie", "pg_partman-16-bookworm", "pg_partman-16-trixie", "pg_partman-17-bookworm", "pg_partman-17-trixie", "pg_partman-18-bookworm", "pg_partman-18-trixie", "pg_permissions-15-bookworm", "pg_permissions-15-trixie", "pg_permissions-16-bookworm", "pg_permissions-16-trixie", "pg_permissions-17-bookworm", "pg_permissions-17-trixie", "pg_permissions-18-bookworm", "pg_permissions-18-trixie", "pg_pwhash-15-bookworm", "pg_pwhash-15-trixie", "pg_pwhash-16-bookworm", "pg_pwhash-16-trixie", "pg_pwhash-17-bookworm", "pg_pwhash-17-trixie", "pg_pwhash-18-bookworm", "pg_pwhash-18-trixie", "pg_qualstats-15-bookworm", "pg_qualstats-15-trixie", "pg_qualstats-16-bookworm", "pg_qualstats-16-trixie", "pg_qualstats-17-bookworm", "pg_qualstats-17-trixie", "pg_qualstats-18-bookworm", "pg_qualstats-18-trixie", "pg_rational-15-bookworm", "pg_rational-15-trixie", "pg_rational-16-bookworm", "pg_rational-16-trixie", "pg_rational-17-bookworm", "pg_rational-17-trixie", "pg_rational-18-bookworm", "pg_rational-18-trixie", "pg_repack-15-bookworm", "pg_repack-15-trixie", "pg_repack-16-bookworm", "pg_repack-16-trixie", "pg_repack-17-bookworm", "pg_repack-17-trixie", "pg_repack-18-bookworm", "pg_repack-18-trixie", "pg_rewrite-15-bookworm", "pg_rewrite-15-trixie", "pg_rewrite-16-bookworm", "pg_rewrite-16-trixie", "pg_rewrite-17-bookworm", "pg_rewrite-17-trixie", "pg_rewrite-18-bookworm", "pg_rewrite-18-trixie", "pg_rrule-15-bookworm", "pg_rrule-15-trixie", "pg_rrule-16-bookworm", "pg_rrule-16-trixie", "pg_rrule-17-bookworm", "pg_rrule-17-trixie", "pg_rrule-18-bookworm", "pg_rrule-18-trixie", "pg_search-15-bookworm", "pg_search-15-trixie", "pg_search-16-bookworm", "pg_search-16-trixie", "pg_search-17-bookworm", "pg_search-17-trixie", "pg_search-18-bookworm", "pg_search-18-trixie", "pg_show_plans-15-bookworm", "pg_show_plans-15-trixie", "pg_show_plans-16-bookworm", "pg_show_plans-16-trixie", "pg_show_plans-17-bookworm", "pg_show_plans-17-trixie", "pg_show_plans-18-bookworm", "pg_show_plans-18-trixie", "pg_similarity-15-bookworm", "pg_similarity-15-trixie", "pg_similarity-16-bookworm", "pg_similarity-16-trixie", "pg_similarity-17-bookworm", "pg_similarity-17-trixie", "pg_similarity-18-bookworm", "pg_similarity-18-trixie", "pg_sphere-15-bookworm", "pg_sphere-15-trixie", "pg_sphere-16-bookworm", "pg_sphere-16-trixie", "pg_sphere-17-bookworm", "pg_sphere-17-trixie", "pg_sphere-18-bookworm", "pg_sphere-18-trixie", "pg_squeeze-15-bookworm", "pg_squeeze-15-trixie", "pg_squeeze-16-bookworm", "pg_squeeze-16-trixie", "pg_squeeze-17-bookworm", "pg_squeeze-17-trixie", "pg_squeeze-18-bookworm", "pg_squeeze-18-trixie", "pg_stat_kcache-15-bookworm", "pg_stat_kcache-15-trixie", "pg_stat_kcache-16-bookworm", "pg_stat_kcache-16-trixie", "pg_stat_kcache-17-bookworm", "pg_stat_kcache-17-trixie", "pg_stat_kcache-18-bookworm", "pg_stat_kcache-18-trixie", "pg_stat_log-18-bookworm", "pg_stat_log-18-trixie", "pg_stat_plans-16-bookworm", "pg_stat_plans-16-trixie", "pg_stat_plans-17-bookworm", "pg_stat_plans-17-trixie", "pg_stat_plans-18-bookworm", "pg_stat_plans-18-trixie", "pg_statviz-15-bookworm", "pg_statviz-15-trixie", "pg_statviz-16-bookworm", "pg_statviz-16-trixie", "pg_statviz-17-bookworm", "pg_statviz-17-trixie", "pg_statviz-18-bookworm", "pg_statviz-18-trixie", "pg_textsearch-17-bookworm", "pg_textsearch-17-trixie", "pg_textsearch-18-bookworm", "pg_textsearch-18-trixie", "pg_track_settings-15-bookworm", "pg_track_settings-15-trixie", "pg_track_settings-16-bookworm", "pg_track_settings-16-trixie", "pg_track_settings-17-bookworm", "pg_track_settings-17-trixie", "pg_track_settings-18-bookworm", "pg_track_settings-18-trixie", "pg_uuidv7-15-bookworm", "pg_uuidv7-15-trixie", "pg_uuidv7-16-bookworm", "pg_uuidv7-16-trixie", "pg_uuidv7-17-bookworm", "pg_uuidv7-17-trixie", "pg_uuidv7-18-bookworm", "pg_uuidv7-18-trixie", "pg_wait_sampling-15-bookworm", "pg_wait_sampling-15-trixie", "pg_wait_sampling-16-bookworm", "pg_wait_sampling-16-trixie", "pg_wait_sampling-17-bookworm", "pg_wait_sampling-17-trixie", "pg_wait_sampling-18-bookworm", "pg_wait_sampling-18-trixie", "pgagent-18-bookworm", "pgagent-18-trixie", "pgaudit-15-bookworm", "pgaudit-15-trixie", "pgaudit-16-bookworm", "pgaudit-16-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie", "pgauditlogtofile-15-bookworm", "pgauditlogtofile-15-trixie", "pgauditlogtofile-16-bookworm", "pgauditlogtofile-16-trixie", "pgauditlogtofile-17-bookworm", "pgauditlogtofile-17-trixie", "pgauditlogtofile-18-bookworm", "pgauditlogtofile-18-trixie", "pgautofailover-15-bookworm", "pgautofailover-15-trixie", "pgautofailover-16-bookworm", "pgautofailover-16-trixie", "pgautofailover-17-bookworm", "pgautofailover-17-trixie", "pgautofailover-18-bookworm", "pgautofailover-18-trixie", "pgextwlist-15-bookworm", "pgextwlist-15-trixie", "pgextwlist-16-bookworm", "pgextwlist-16-trixie", "pgextwlist-17-bookworm", "pgextwlist-17-trixie", "pgextwlist-18-bookworm", "pgextwlist-18-trixie", "pgfaceting-15-bookworm", "pgfaceting-15-trixie", "pgfaceting-16-bookworm", "pgfaceting-16-trixie", "pgfaceting-17-bookworm", "pgfaceting-17-trixie", "pgfaceting-18-bookworm", "pgfaceting-18-trixie", "pgfincore-15-bookworm", "pgfincore-15-trixie", "pgfincore-16-bookworm", "pgfincore-16-trixie", "pgfincore-17-bookworm", "pgfincore-17-trixie", "pgfincore-18-bookworm", "pgfincore-18-trixie", "pgl_ddl_deploy-15-bookworm", "pgl_ddl_deploy-15-trixie", "pgl_ddl_deploy-16-bookworm", "pgl_ddl_deploy-16-trixie", "pgl_ddl_deploy-17-bookworm", "pgl_ddl_deploy-17-trixie", "pglogical-15-bookworm", "pglogical-15-trixie", "pglogical-16-bookworm", "pglogical-16-trixie", "pglogical-17-bookworm", "pglogical-17-trixie", "pglogical-18-bookworm", "pglogical-18-trixie", "pglogical_ticker-15-bookworm", "pglogical_ticker-15-trixie", "pglogical_ticker-16-bookworm", "pglogical_ticker-16-trixie", "pglogical_ticker-17-bookworm", "pglogical_ticker-17-trixie", "pgmemcache-15-bookworm", "pgmemcache-15-trixie", "pgmemcache-16-bookworm", "pgmemcache-16-trixie", "pgmemcache-17-bookworm", "pgmemcache-17-trixie", "pgmemcache-18-bookworm", "pgmemcache-18-trixie", "pgmp-15-bookworm", "pgmp-15-trixie", "pgmp-16-bookworm", "pgmp-16-trixie", "pgmp-17-bookworm", "pgmp-17-trixie", "pgmp-18-bookworm", "pgmp-18-trixie", "pgnodemx-15-bookworm", "pgnodemx-15-trixie", "pgnodemx-16-bookworm", "pgnodemx-16-trixie", "pgnodemx-17-bookworm", "pgnodemx-17-trixie", "pgnodemx-18-bookworm", "pgnodemx-18-trixie", "pgpcre-15-bookworm", "pgpcre-15-trixie", "pgpcre-16-bookworm", "pgpcre-16-trixie", "pgpcre-17-bookworm", "pgpcre-17-trixie", "pgpcre-18-bookworm", "pgpcre-18-trixie", "pgpool-15-bookworm", "pgpool-15-trixie", "pgpool-16-bookworm", "pgpool-16-trixie", "pgpool-17-bookworm", "pgpool-17-trixie", "pgpool-18-bookworm", "pgpool-18-trixie", "pgq-15-bookworm", "pgq-15-trixie", "pgq-16-bookworm", "pgq-16-trixie", "pgq-17-bookworm", "pgq-17-trixie", "pgq-18-bookworm", "pgq-18-trixie", "pgq_node-15-bookworm", "pgq_node-15-trixie", "pgq_node-16-bookworm", "pgq_node-16-trixie", "pgq_node-17-bookworm", "pgq_node-17-trixie", "pgq_node-18-bookworm", "pgq_node-18-trixie", "pgrouting-15-bookworm", "pgrouting-15-trixie", "pgrouting-16-bookworm", "pgrouting-16-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie", "pgsentinel-15-bookworm", "pgsentinel-15-trixie", "pgsentinel-16-bookworm", "pgsentinel-16-trixie", "pgsentinel-17-bookworm", "pgsentinel-17-trixie", "pgsentinel-18-bookworm", "pgsentinel-18-trixie", "pgsodium-15-bookworm", "pgsodium-15-trixie", "pgsodium-16-bookworm", "pgsodium-16-trixie", "pgsodium-17-bookworm", "pgsodium-17-trixie", "pgsodium-18-bookworm", "pgsodium-18-trixie", "pgtap-15-bookworm", "pgtap-15-trixie", "pgtap-16-bookworm", "pgtap-16-trixie", "pgtap-17-bookworm", "pgtap-17-trixie", "pgtap-18-bookworm", "pgtap-18-trixie", "pgtt-15-bookworm", "pgtt-15-trixie", "pgtt-16-bookworm", "pgtt-16-trixie", "pgtt-17-bookworm", "pgtt-17-trixie", "pgtt-18-bookworm", "pgtt-18-trixie", "pguint-15-bookworm", "pguint-15-trixie", "pguint-16-bookworm", "pguint-16-trixie", "pguint-17-bookworm", "pguint-17-trixie", "pguint-18-bookworm", "pguint-18-trixie", "pgvector-15-bookworm", "pgvector-15-trixie", "pgvector-16-bookworm", "pgvector-16-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-trixie", "pldbgapi-15-bookworm", "pldbgapi-15-trixie", "pldbgapi-16-bookworm", "pldbgapi-16-trixie", "pldbgapi-17-bookworm", "pldbgapi-17-trixie", "pldbgapi-18-bookworm", "pldbgapi-18-trixie", "pljs-15-bookworm", "pljs-15-trixie", "pljs-16-bookworm", "pljs-16-trixie", "pljs-17-bookworm", "pljs-17-trixie", "pljs-18-bookworm", "pljs-18-trixie", "pllua-15-bookworm", "pllua-15-trixie", "pllua-16-bookworm", "pllua-16-trixie", "pllua-17-bookworm", "pllua-17-trixie", "pllua-18-bookworm", "pllua-18-trixie", "plperl-15-bookworm", "plperl-15-trixie", "plperl-16-bookworm", "plperl-16-trixie", "plperl-17-bookworm", "plperl-17-trixie", "plperl-18-bookworm", "plperl-18-trixie", "plpgsql_check-15-bookworm", "plpgsql_check-15-trixie", "plpgsql_check-16-bookworm", "plpgsql_check-16-trixie", "plpgsql_check-17-bookworm", "plpgsql_check-17-trixie", "plpgsql_check-18-bookworm", "plpgsql_check-18-trixie", "plprofiler-15-bookworm", "plprofiler-15-trixie", "plprofiler-16-bookworm", "plprofiler-16-trixie", "plprofiler-17-bookworm", "plprofiler-17-trixie", "plprofiler-18-bookworm", "plprofiler-18-trixie", "plproxy-15-bookworm", "plproxy-15-trixie", "plproxy-16-bookworm", "plproxy-16-trixie", "plproxy-17-bookworm", "plproxy-17-trixie", "plproxy-18-bookworm", "plproxy-18-trixie", "plpython3u-15-bookworm", "plpython3u-15-trixie", "plpython3u-16-bookworm", "plpython3u-16-trixie", "plpython3u-17-bookworm", "plpython3u-17-trixie", "plpython3u-18-bookworm", "plpython3u-18-trixie", "plr-15-bookworm", "plr-15-trixie", "plr-16-bookworm", "plr-16-trixie", "plr-17-bookworm", "plr-17-trixie", "plr-18-bookworm", "plr-18-trixie", "plsh-15-bookworm", "plsh-15-trixie", "plsh-16-bookworm", "plsh-16-trixie", "plsh-17-bookworm", "plsh-17-trixie", "plsh-18-bookworm", "plsh-18-trixie", "pltcl-15-bookworm", "pltcl-15-trixie", "pltcl-16-bookworm", "pltcl-16-trixie", "pltcl-17-bookworm", "pltcl-17-trixie", "pltcl-18-bookworm", "pltcl-18-trixie", "pointcloud-15-bookworm", "pointcloud-15-trixie", "pointcloud-16-bookworm", "pointcloud-16-trixie", "pointcloud-17-bookworm", "pointcloud-17-trixie", "pointcloud-18-bookworm", "pointcloud-18-trixie", "postgis-15-bookworm", "postgis-15-trixie", "postgis-16-bookworm", "postgis-16-trixie", "postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie", "postgis_tiger_geocoder-15-bookworm", "postgis_tiger_geocoder-15-trixie", "postgis_tiger_geocoder-16-bookworm", "postgis_tiger_geocoder-16-trixie", "postgis_tiger_geocoder-17-bookworm", "postgis_tiger_geocoder-17-trixie", "postgis_tiger_geocoder-18-bookworm", "postgis_tiger_geocoder-18-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-trixie", "postgresql-analytics-15-minimal-bookworm", "postgresql-analytics-15-minimal-trixie", "postgresql-analytics-15-standard-bookworm", "postgresql-analytics-15-standard-trixie", "postgresql-analytics-16-minimal-bookworm", "postgresql-analytics-16-minimal-trixie", "postgresql-analytics-16-standard-bookworm", "postgresql-analytics-16-standard-trixie", "postgresql-analytics-17-minimal-bookworm", "postgresql-analytics-17-minimal-trixie", "postgresql-analytics-17-standard-bookworm", "postgresql-analytics-17-standard-trixie", "postgresql-analytics-18-minimal-bookworm", "postgresql-analytics-18-minimal-trixie", "postgresql-analytics-18-standard-bookworm", "postgresql-analytics-18-standard-trixie", "postgresql-distributed-15-minimal-bookworm", "postgresql-distributed-15-minimal-trixie", "postgresql-distributed-15-standard-bookworm", "postgresql-distributed-15-standard-trixie", "postgresql-distributed-16-minimal-bookworm", "postgresql-distributed-16-minimal-trixie", "postgresql-distributed-16-standard-bookworm", "postgresql-distributed-16-standard-trixie", "postgresql-distributed-17-minimal-bookworm", "postgresql-distributed-17-minimal-trixie", "postgresql-distributed-17-standard-bookworm", "postgresql-distributed-17-standard-trixie", "postgresql-distributed-18-minimal-bookworm", "postgresql-distributed-18-minimal-trixie", "postgresql-distributed-18-standard-bookworm", "postgresql-distributed-18-standard-trixie", "postgresql-full-15-minimal-bookworm", "postgresql-full-15-minimal-trixie", "postgresql-full-15-standard-bookworm", "postgresql-full-15-standard-trixie", "postgresql-full-16-minimal-bookworm", "postgresql-full-16-minimal-trixie", "postgresql-full-16-standard-bookworm", "postgresql-full-16-standard-trixie", "postgresql-full-17-minimal-bookworm", "postgresql-full-17-minimal-trixie", "postgresql-full-17-standard-bookworm", "postgresql-full-17-standard-trixie", "postgresql-full-18-minimal-bookworm", "postgresql-full-18-minimal-trixie", "postgresql-full-18-standard-bookworm", "postgresql-full-18-standard-trixie", "postgresql-geo-15-minimal-bookworm", "postgresql-geo-15-minimal-trixie", "postgresql-geo-15-standard-bookworm", "postgresql-geo-15-standard-trixie", "postgresql-geo-16-minimal-bookworm", "postgresql-geo-16-minimal-trixie", "postgresql-geo-16-standard-bookworm", "postgresql-geo-16-standard-trixie", "postgresql-geo-17-minimal-bookworm", "postgresql-geo-17-minimal-trixie", "postgresql-geo-17-standard-bookworm", "postgresql-geo-17-standard-trixie", "postgresql-geo-18-minimal-bookworm", "postgresql-geo-18-minimal-trixie", "postgresql-geo-18-standard-bookworm", "postgresql-geo-18-standard-trixie", "postgresql-ops-15-minimal-bookworm", "postgresql-ops-15-minimal-trixie", "postgresql-ops-15-standard-bookworm", "postgresql-ops-15-standard-trixie", "postgresql-ops-16-minimal-bookworm", "postgresql-ops-16-minimal-trixie", "postgresql-ops-16-standard-bookworm", "postgresql-ops-16-standard-trixie", "postgresql-ops-17-minimal-bookworm", "postgresql-ops-17-minimal-trixie", "postgresql-ops-17-standard-bookworm", "postgresql-ops-17-standard-trixie", "postgresql-ops-18-minimal-bookworm", "postgresql-ops-18-minimal-trixie", "postgresql-ops-18-standard-bookworm", "postgresql-ops-18-standard-trixie", "postgresql-paradedb-15-minimal-bookworm", "postgresql-paradedb-15-minimal-trixie", "postgresql-paradedb-15-standard-bookworm", "postgresql-paradedb-15-standard-trixie", "postgresql-paradedb-16-minimal-bookworm", "postgresql-paradedb-16-minimal-trixie", "postgresql-paradedb-16-standard-bookworm", "postgresql-paradedb-16-standard-trixie", "postgresql-paradedb-17-minimal-bookworm", "postgresql-paradedb-17-minimal-trixie", "postgresql-paradedb-17-standard-bookworm", "postgresql-paradedb-17-standard-trixie", "postgresql-paradedb-18-minimal-bookworm", "postgresql-paradedb-18-minimal-trixie", "postgresql-paradedb-18-standard-bookworm", "postgresql-paradedb-18-standard-trixie", "postgresql-timeseries-15-minimal-bookworm", "postgresql-timeseries-15-minimal-trixie", "postgresql-timeseries-15-standard-bookworm", "postgresql-timeseries-15-standard-trixie", "postgresql-timeseries-16-minimal-bookworm", "postgresql-timeseries-16-minimal-trixie", "postgresql-timeseries-16-standard-bookworm", "postgresql-timeseries-16-standard-trixie", "postgresql-timeseries-17-minimal-bookworm", "postgresql-timeseries-17-minimal-trixie", "postgresql-timeseries-17-standard-bookworm", "postgresql-timeseries-17-standard-trixie", "postgresql-timeseries-18-minimal-bookworm", "postgresql-timeseries-18-minimal-trixie", "postgresql-timeseries-18-standard-bookworm", "postgresql-timeseries-18-standard-trixie", "postgresql-vector-15-minimal-bookworm", "postgresql-vector-15-minimal-trixie", "postgresql-vector-15-standard-bookworm", "postgresql-vector-15-standard-trixie", "postgresql-vector-16-minimal-bookworm", "postgresql-vector-16-minimal-trixie", "postgresql-vector-16-standard-bookworm", "postgresql-vector-16-standard-trixie", "postgresql-vector-17-minimal-bookworm", "postgresql-vector-17-minimal-trixie", "postgresql-vector-17-standard-bookworm", "postgresql-vector-17-standard-trixie", "postgresql-vector-18-minimal-bookworm", "postgresql-vector-18-minimal-trixie", "postgresql-vector-18-standard-bookworm", "postgresql-vector-18-standard-trixie", "powa-15-bookworm", "powa-15-trixie", "powa-16-bookworm", "powa-16-trixie", "powa-17-bookworm", "powa-17-trixie", "powa-18-bookworm", "powa-18-trixie", "pre_prepare-15-bookworm", "pre_prepare-15-trixie", "pre_prepare-16-bookworm", "pre_prepare-16-trixie", "pre_prepare-17-bookworm", "pre_prepare-17-trixie", "pre_prepare-18-bookworm", "pre_prepare-18-trixie", "prefix-15-bookworm", "prefix-15-trixie", "prefix-16-bookworm", "prefix-16-trixie", "prefix-17-bookworm", "prefix-17-trixie", "prefix-18-bookworm", "prefix-18-trixie", "prioritize-15-bookworm", "prioritize-15-trixie", "prioritize-16-bookworm", "prioritize-16-trixie", "prioritize-17-bookworm", "prioritize-17-trixie", "prioritize-18-bookworm", "prioritize-18-trixie", "q3c-15-bookworm", "q3c-15-trixie", "q3c-16-bookworm", "q3c-16-trixie", "q3c-17-bookworm", "q3c-17-trixie", "q3c-18-bookworm", "q3c-18-trixie", "rdkit-15-bookworm", "rdkit-15-trixie", "rdkit-16-bookworm", "rdkit-16-trixie", "rdkit-17-bookworm", "rdkit-17-trixie", "rdkit-18-bookworm", "rdkit-18-trixie", "repmgr-15-bookworm", "repmgr-15-trixie", "repmgr-16-bookworm", "repmgr-16-trixie", "repmgr-17-bookworm", "repmgr-17-trixie", "repmgr-18-bookworm", "repmgr-18-trixie", "roaringbitmap-15-bookworm", "roaringbitmap-15-trixie", "roaringbitmap-16-bookworm", "roaringbitmap-16-trixie", "roaringbitmap-17-bookworm", "roaringbitmap-17-trixie", "roaringbitmap-18-bookworm", "roaringbitmap-18-trixie", "rum-15-bookworm", "rum-15-trixie", "rum-16-bookworm", "rum-16-trixie", "rum-17-bookworm", "rum-17-trixie", "rum-18-bookworm", "rum-18-trixie", "semver-15-bookworm", "semver-15-trixie", "semver-16-bookworm", "semver-16-trixie", "semver-17-bookworm", "semver-17-trixie", "semver-18-bookworm", "semver-18-trixie", "set_user-15-bookworm", "set_user-15-trixie", "set_user-16-bookworm", "set_user-16-trixie", "set_user-17-bookworm", "set_user-17-trixie", "set_user-18-bookworm", "set_user-18-trixie", "sqlite_fdw-15-bookworm", "sqlite_fdw-15-trixie", "sqlite_fdw-16-bookworm", "sqlite_fdw-16-trixie", "sqlite_fdw-17-bookworm", "sqlite_fdw-17-trixie", "table_log-15-bookworm", "table_log-15-trixie", "table_log-16-bookworm", "table_log-16-trixie", "table_log-17-bookworm", "table_log-17-trixie", "table_log-18-bookworm", "table_log-18-trixie", "tdigest-15-bookworm", "tdigest-15-trixie", "tdigest-16-bookworm", "tdigest-16-trixie", "tdigest-17-bookworm", "tdigest-17-trixie", "tdigest-18-bookworm", "tdigest-18-trixie", "tds_fdw-15-bookworm", "tds_fdw-15-trixie", "tds_fdw-16-bookworm", "tds_fdw-16-trixie", "tds_fdw-17-bookworm", "tds_fdw-17-trixie", "tds_fdw-18-bookworm", "tds_fdw-18-trixie", "timescaledb-15-bookworm", "timescaledb-15-trixie", "timescaledb-16-bookworm", "timescaledb-16-trixie", "timescaledb-17-bookworm", "timescaledb-17-trixie", "timescaledb-18-bookworm", "timescaledb-18-trixie", "timestamp9-15-bookworm", "timestamp9-15-trixie", "timestamp9-16-bookworm", "timestamp9-16-trixie", "timestamp9-17-bookworm", "timestamp9-17-trixie", "timestamp9-18-bookworm", "timestamp9-18-trixie", "toastinfo-15-bookworm", "toastinfo-15-trixie", "toastinfo-16-bookworm", "toastinfo-16-trixie", "toastinfo-17-bookworm", "toastinfo-17-trixie", "toastinfo-18-bookworm", "toastinfo-18-trixie", "unit-15-bookworm", "unit-15-trixie", "unit-16-bookworm", "unit-16-trixie", "unit-17-bookworm", "unit-17-trixie", "unit-18-bookworm", "unit-18-trixie", "wal2json-15-bookworm", "wal2json-15-trixie", "wal2json-16-bookworm", "wal2json-16-trixie", "wal2json-17-bookworm", "wal2json-17-trixie", "wal2json-18-bookworm", "wal2json-18-trixie", "wal_g-15-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
-}
-
-group "address_standardizer" {
-  description = "images of extension address_standardizer"
-  targets = ["address_standardizer-15-bookworm", "address_standardizer-15-trixie", "address_standardizer-16-bookworm", "address_standardizer-16-trixie", "address_standardizer-17-bookworm", "address_standardizer-17-trixie", "address_standardizer-18-bookworm", "address_standardizer-18-trixie"]
-}
-
-group "age" {
-  description = "images of extension age"
-  targets = ["age-17-bookworm", "age-17-trixie", "age-18-bookworm", "age-18-trixie"]
-}
-
-group "asn1oid" {
-  description = "images of extension asn1oid"
-  targets = ["asn1oid-15-bookworm", "asn1oid-15-trixie", "asn1oid-16-bookworm", "asn1oid-16-trixie", "asn1oid-17-bookworm", "asn1oid-17-trixie", "asn1oid-18-bookworm", "asn1oid-18-trixie"]
-}
-
-group "bgw_replstatus" {
-  description = "images of extension bgw_replstatus"
-  targets = ["bgw_replstatus-15-bookworm", "bgw_replstatus-15-trixie", "bgw_replstatus-16-bookworm", "bgw_replstatus-16-trixie", "bgw_replstatus-17-bookworm", "bgw_replstatus-17-trixie", "bgw_replstatus-18-bookworm", "bgw_replstatus-18-trixie"]
-}
-
-group "citus" {
-  description = "images of extension citus"
-  targets = ["citus-15-bookworm", "citus-15-trixie", "citus-16-bookworm", "citus-16-trixie", "citus-17-bookworm", "citus-17-trixie"]
-}
-
-group "credcheck" {
-  description = "images of extension credcheck"
-  targets = ["credcheck-15-bookworm", "credcheck-15-trixie", "credcheck-16-bookworm", "credcheck-16-trixie", "credcheck-17-bookworm", "credcheck-17-trixie", "credcheck-18-bookworm", "credcheck-18-trixie"]
-}
-
-group "db2fce" {
-  description = "images of extension db2fce"
-  targets = ["db2fce-15-bookworm", "db2fce-15-trixie", "db2fce-16-bookworm", "db2fce-16-trixie", "db2fce-17-bookworm", "db2fce-17-trixie", "db2fce-18-bookworm", "db2fce-18-trixie"]
-}
-
-group "debversion" {
-  description = "images of extension debversion"
-  targets = ["debversion-15-bookworm", "debversion-15-trixie", "debversion-16-bookworm", "debversion-16-trixie", "debversion-17-bookworm", "debversion-17-trixie", "debversion-18-bookworm", "debversion-18-trixie"]
-}
-
-group "decoderbufs" {
-  description = "images of extension decoderbufs"
-  targets = ["decoderbufs-15-bookworm", "decoderbufs-15-trixie", "decoderbufs-16-bookworm", "decoderbufs-16-trixie", "decoderbufs-17-bookworm", "decoderbufs-17-trixie", "decoderbufs-18-bookworm", "decoderbufs-18-trixie"]
-}
-
-group "documentdb" {
-  description = "images of extension documentdb"
-  targets = ["documentdb-15-bookworm", "documentdb-15-trixie", "documentdb-16-bookworm", "documentdb-16-trixie", "documentdb-17-bookworm", "documentdb-17-trixie", "documentdb-18-bookworm", "documentdb-18-trixie"]
-}
-
-group "extra_window_functions" {
-  description = "images of extension extra_window_functions"
-  targets = ["extra_window_functions-15-bookworm", "extra_window_functions-15-trixie", "extra_window_functions-16-bookworm", "extra_window_functions-16-trixie", "extra_window_functions-17-bookworm", "extra_window_functions-17-trixie", "extra_window_functions-18-bookworm", "extra_window_functions-18-trixie"]
-}
-
-group "first_last_agg" {
-  description = "images of extension first_last_agg"
-  targets = ["first_last_agg-15-bookworm", "first_last_agg-15-trixie", "first_last_agg-16-bookworm", "first_last_agg-16-trixie", "first_last_agg-17-bookworm", "first_last_agg-17-trixie", "first_last_agg-18-bookworm", "first_last_agg-18-trixie"]
-}
-
-group "h3" {
-  description = "images of extension h3"
-  targets = ["h3-15-bookworm", "h3-15-trixie", "h3-16-bookworm", "h3-16-trixie", "h3-17-bookworm", "h3-17-trixie", "h3-18-bookworm", "h3-18-trixie"]
-}
-
-group "hll" {
-  description = "images of extension hll"
-  targets = ["hll-15-bookworm", "hll-15-trixie", "hll-16-bookworm", "hll-16-trixie", "hll-17-bookworm", "hll-17-trixie", "hll-18-bookworm", "hll-18-trixie"]
-}
-
-group "http" {
-  description = "images of extension http"
-  targets = ["http-15-bookworm", "http-15-trixie", "http-16-bookworm", "http-16-trixie", "http-17-bookworm", "http-17-trixie", "http-18-bookworm", "http-18-trixie"]
-}
-
-group "hypopg" {
-  description = "images of extension hypopg"
-  targets = ["hypopg-15-bookworm", "hypopg-15-trixie", "hypopg-16-bookworm", "hypopg-16-trixie", "hypopg-17-bookworm", "hypopg-17-trixie", "hypopg-18-bookworm", "hypopg-18-trixie"]
-}
-
-group "icu_ext" {
-  description = "images of extension icu_ext"
-  targets = ["icu_ext-15-bookworm", "icu_ext-15-trixie", "icu_ext-16-bookworm", "icu_ext-16-trixie", "icu_ext-17-bookworm", "icu_ext-17-trixie", "icu_ext-18-bookworm", "icu_ext-18-trixie"]
-}
-
-group "ip4r" {
-  description = "images of extension ip4r"
-  targets = ["ip4r-15-bookworm", "ip4r-15-trixie", "ip4r-16-bookworm", "ip4r-16-trixie", "ip4r-17-bookworm", "ip4r-17-trixie", "ip4r-18-bookworm", "ip4r-18-trixie"]
-}
-
-group "jsquery" {
-  description = "images of extension jsquery"
-  targets = ["jsquery-15-bookworm", "jsquery-15-trixie", "jsquery-16-bookworm", "jsquery-16-trixie", "jsquery-17-bookworm", "jsquery-17-trixie", "jsquery-18-bookworm", "jsquery-18-trixie"]
-}
-
-group "londiste" {
-  description = "images of extension londiste"
-  targets = ["londiste-15-bookworm", "londiste-15-trixie", "londiste-16-bookworm", "londiste-16-trixie", "londiste-17-bookworm", "londiste-17-trixie", "londiste-18-bookworm", "londiste-18-trixie"]
-}
-
-group "mimeo" {
-  description = "images of extension mimeo"
-  targets = ["mimeo-15-bookworm", "mimeo-15-trixie", "mimeo-16-bookworm", "mimeo-16-trixie", "mimeo-17-bookworm", "mimeo-17-trixie", "mimeo-18-bookworm", "mimeo-18-trixie"]
-}
-
-group "mobilitydb" {
-  description = "images of extension mobilitydb"
-  targets = ["mobilitydb-15-bookworm", "mobilitydb-15-trixie", "mobilitydb-16-bookworm", "mobilitydb-16-trixie", "mobilitydb-17-bookworm", "mobilitydb-17-trixie", "mobilitydb-18-bookworm", "mobilitydb-18-trixie"]
-}
-
-group "mongo_fdw" {
-  description = "images of extension mongo_fdw"
-  targets = ["mongo_fdw-15-bookworm", "mongo_fdw-15-trixie", "mongo_fdw-16-bookworm", "mongo_fdw-16-trixie", "mongo_fdw-17-bookworm", "mongo_fdw-17-trixie", "mongo_fdw-18-bookworm", "mongo_fdw-18-trixie"]
-}
-
-group "mysql_fdw" {
-  description = "images of extension mysql_fdw"
-  targets = ["mysql_fdw-15-bookworm", "mysql_fdw-15-trixie", "mysql_fdw-16-bookworm", "mysql_fdw-16-trixie", "mysql_fdw-17-bookworm", "mysql_fdw-17-trixie", "mysql_fdw-18-bookworm", "mysql_fdw-18-trixie"]
-}
-
-group "numeral" {
-  description = "images of extension numeral"
-  targets = ["numeral-15-bookworm", "numeral-15-trixie", "numeral-16-bookworm", "numeral-16-trixie", "numeral-17-bookworm", "numeral-17-trixie", "numeral-18-bookworm", "numeral-18-trixie"]
-}
-
-group "ogr_fdw" {
-  description = "images of extension ogr_fdw"
-  targets = ["ogr_fdw-15-bookworm", "ogr_fdw-15-trixie", "ogr_fdw-16-bookworm", "ogr_fdw-16-trixie", "ogr_fdw-17-bookworm", "ogr_fdw-17-trixie", "ogr_fdw-18-bookworm", "ogr_fdw-18-trixie"]
-}
-
-group "orafce" {
-  description = "images of extension orafce"
-  targets = ["orafce-15-bookworm", "orafce-15-trixie", "orafce-16-bookworm", "orafce-16-trixie", "orafce-17-bookworm", "orafce-17-trixie", "orafce-18-bookworm", "orafce-18-trixie"]
-}
-
-group "periods" {
-  description = "images of extension periods"
-  targets = ["periods-15-bookworm", "periods-15-trixie", "periods-16-bookworm", "periods-16-trixie", "periods-17-bookworm", "periods-17-trixie", "periods-18-bookworm", "periods-18-trixie"]
-}
-
-group "pg-gvm" {
-  description = "images of extension pg-gvm"
-  targets = ["pg-gvm-15-bookworm", "pg-gvm-15-trixie", "pg-gvm-16-bookworm", "pg-gvm-16-trixie", "pg-gvm-17-bookworm", "pg-gvm-17-trixie", "pg-gvm-18-bookworm", "pg-gvm-18-trixie"]
-}
-
-group "pg_background" {
-  description = "images of extension pg_background"
-  targets = ["pg_background-15-bookworm", "pg_background-15-trixie", "pg_background-16-bookworm", "pg_background-16-trixie", "pg_background-17-bookworm", "pg_background-17-trixie", "pg_background-18-bookworm", "pg_background-18-trixie"]
-}
-
-group "pg_comparator" {
-  description = "images of extension pg_comparator"
-  targets = ["pg_comparator-18-bookworm", "pg_comparator-18-trixie"]
-}
-
-group "pg_cron" {
-  description = "images of extension pg_cron"
-  targets = ["pg_cron-15-bookworm", "pg_cron-15-trixie", "pg_cron-16-bookworm", "pg_cron-16-trixie", "pg_cron-17-bookworm", "pg_cron-17-trixie", "pg_cron-18-bookworm", "pg_cron-18-trixie"]
-}
-
-group "pg_csv" {
-  description = "images of extension pg_csv"
-  targets = ["pg_csv-15-bookworm", "pg_csv-15-trixie", "pg_csv-16-bookworm", "pg_csv-16-trixie", "pg_csv-17-bookworm", "pg_csv-17-trixie", "pg_csv-18-bookworm", "pg_csv-18-trixie"]
-}
-
-group "pg_dirtyread" {
-  description = "images of extension pg_dirtyread"
-  targets = ["pg_dirtyread-15-bookworm", "pg_dirtyread-15-trixie", "pg_dirtyread-16-bookworm", "pg_dirtyread-16-trixie", "pg_dirtyread-17-bookworm", "pg_dirtyread-17-trixie", "pg_dirtyread-18-bookworm", "pg_dirtyread-18-trixie"]
-}
-
-group "pg_fact_loader" {
-  description = "images of extension pg_fact_loader"
-  targets = ["pg_fact_loader-15-bookworm", "pg_fact_loader-15-trixie", "pg_fact_loader-16-bookworm", "pg_fact_loader-16-trixie", "pg_fact_loader-17-bookworm", "pg_fact_loader-17-trixie"]
-}
-
-group "pg_failover_slots" {
-  description = "images of extension pg_failover_slots"
-  targets = ["pg_failover_slots-15-bookworm", "pg_failover_slots-15-trixie", "pg_failover_slots-16-bookworm", "pg_failover_slots-16-trixie", "pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie"]
-}
-
-group "pg_hint_plan" {
-  description = "images of extension pg_hint_plan"
-  targets = ["pg_hint_plan-15-bookworm", "pg_hint_plan-15-trixie", "pg_hint_plan-16-bookworm", "pg_hint_plan-16-trixie", "pg_hint_plan-17-bookworm", "pg_hint_plan-17-trixie", "pg_hint_plan-18-bookworm", "pg_hint_plan-18-trixie"]
-}
-
-group "pg_ivm" {
-  description = "images of extension pg_ivm"
-  targets = ["pg_ivm-15-bookworm", "pg_ivm-15-trixie", "pg_ivm-16-bookworm", "pg_ivm-16-trixie", "pg_ivm-17-bookworm", "pg_ivm-17-trixie", "pg_ivm-18-bookworm", "pg_ivm-18-trixie"]
-}
-
-group "pg_partman" {
-  description = "images of extension pg_partman"
-  targets = ["pg_partman-15-bookworm", "pg_partman-15-trixie", "pg_partman-16-bookworm", "pg_partman-16-trixie", "pg_partman-17-bookworm", "pg_partman-17-trixie", "pg_partman-18-bookworm", "pg_partman-18-trixie"]
-}
-
-group "pg_permissions" {
-  description = "images of extension pg_permissions"
-  targets = ["pg_permissions-15-bookworm", "pg_permissions-15-trixie", "pg_permissions-16-bookworm", "pg_permissions-16-trixie", "pg_permissions-17-bookworm", "pg_permissions-17-trixie", "pg_permissions-18-bookworm", "pg_permissions-18-trixie"]
-}
-
-group "pg_pwhash" {
-  description = "images of extension pg_pwhash"
-  targets = ["pg_pwhash-15-bookworm", "pg_pwhash-15-trixie", "pg_pwhash-16-bookworm", "pg_pwhash-16-trixie", "pg_pwhash-17-bookworm", "pg_pwhash-17-trixie", "pg_pwhash-18-bookworm", "pg_pwhash-18-trixie"]
-}
-
-group "pg_qualstats" {
-  description = "images of extension pg_qualstats"
-  targets = ["pg_qualstats-15-bookworm", "pg_qualstats-15-trixie", "pg_qualstats-16-bookworm", "pg_qualstats-16-trixie", "pg_qualstats-17-bookworm", "pg_qualstats-17-trixie", "pg_qualstats-18-bookworm", "pg_qualstats-18-trixie"]
-}
-
-group "pg_rational" {
-  description = "images of extension pg_rational"
-  targets = ["pg_rational-15-bookworm", "pg_rational-15-trixie", "pg_rational-16-bookworm", "pg_rational-16-trixie", "pg_rational-17-bookworm", "pg_rational-17-trixie", "pg_rational-18-bookworm", "pg_rational-18-trixie"]
-}
-
-group "pg_repack" {
-  description = "images of extension pg_repack"
-  targets = ["pg_repack-15-bookworm", "pg_repack-15-trixie", "pg_repack-16-bookworm", "pg_repack-16-trixie", "pg_repack-17-bookworm", "pg_repack-17-trixie", "pg_repack-18-bookworm", "pg_repack-18-trixie"]
-}
-
-group "pg_rewrite" {
-  description = "images of extension pg_rewrite"
-  targets = ["pg_rewrite-15-bookworm", "pg_rewrite-15-trixie", "pg_rewrite-16-bookworm", "pg_rewrite-16-trixie", "pg_rewrite-17-bookworm", "pg_rewrite-17-trixie", "pg_rewrite-18-bookworm", "pg_rewrite-18-trixie"]
-}
-
-group "pg_rrule" {
-  description = "images of extension pg_rrule"
-  targets = ["pg_rrule-15-bookworm", "pg_rrule-15-trixie", "pg_rrule-16-bookworm", "pg_rrule-16-trixie", "pg_rrule-17-bookworm", "pg_rrule-17-trixie", "pg_rrule-18-bookworm", "pg_rrule-18-trixie"]
-}
-
-group "pg_search" {
-  description = "images of extension pg_search"
-  targets = ["pg_search-15-bookworm", "pg_search-15-trixie", "pg_search-16-bookworm", "pg_search-16-trixie", "pg_search-17-bookworm", "pg_search-17-trixie", "pg_search-18-bookworm", "pg_search-18-trixie"]
-}
-
-group "pg_show_plans" {
-  description = "images of extension pg_show_plans"
-  targets = ["pg_show_plans-15-bookworm", "pg_show_plans-15-trixie", "pg_show_plans-16-bookworm", "pg_show_plans-16-trixie", "pg_show_plans-17-bookworm", "pg_show_plans-17-trixie", "pg_show_plans-18-bookworm", "pg_show_plans-18-trixie"]
-}
-
-group "pg_similarity" {
-  description = "images of extension pg_similarity"
-  targets = ["pg_similarity-15-bookworm", "pg_similarity-15-trixie", "pg_similarity-16-bookworm", "pg_similarity-16-trixie", "pg_similarity-17-bookworm", "pg_similarity-17-trixie", "pg_similarity-18-bookworm", "pg_similarity-18-trixie"]
-}
-
-group "pg_sphere" {
-  description = "images of extension pg_sphere"
-  targets = ["pg_sphere-15-bookworm", "pg_sphere-15-trixie", "pg_sphere-16-bookworm", "pg_sphere-16-trixie", "pg_sphere-17-bookworm", "pg_sphere-17-trixie", "pg_sphere-18-bookworm", "pg_sphere-18-trixie"]
-}
-
-group "pg_squeeze" {
-  description = "images of extension pg_squeeze"
-  targets = ["pg_squeeze-15-bookworm", "pg_squeeze-15-trixie", "pg_squeeze-16-bookworm", "pg_squeeze-16-trixie", "pg_squeeze-17-bookworm", "pg_squeeze-17-trixie", "pg_squeeze-18-bookworm", "pg_squeeze-18-trixie"]
-}
-
-group "pg_stat_kcache" {
-  description = "images of extension pg_stat_kcache"
-  targets = ["pg_stat_kcache-15-bookworm", "pg_stat_kcache-15-trixie", "pg_stat_kcache-16-bookworm", "pg_stat_kcache-16-trixie", "pg_stat_kcache-17-bookworm", "pg_stat_kcache-17-trixie", "pg_stat_kcache-18-bookworm", "pg_stat_kcache-18-trixie"]
-}
-
-group "pg_stat_log" {
-  description = "images of extension pg_stat_log"
-  targets = ["pg_stat_log-18-bookworm", "pg_stat_log-18-trixie"]
-}
-
-group "pg_stat_plans" {
-  description = "images of extension pg_stat_plans"
-  targets = ["pg_stat_plans-16-bookworm", "pg_stat_plans-16-trixie", "pg_stat_plans-17-bookworm", "pg_stat_plans-17-trixie", "pg_stat_plans-18-bookworm", "pg_stat_plans-18-trixie"]
-}
-
-group "pg_statviz" {
-  description = "images of extension pg_statviz"
-  targets = ["pg_statviz-15-bookworm", "pg_statviz-15-trixie", "pg_statviz-16-bookworm", "pg_statviz-16-trixie", "pg_statviz-17-bookworm", "pg_statviz-17-trixie", "pg_statviz-18-bookworm", "pg_statviz-18-trixie"]
-}
-
-group "pg_textsearch" {
-  description = "images of extension pg_textsearch"
-  targets = ["pg_textsearch-17-bookworm", "pg_textsearch-17-trixie", "pg_textsearch-18-bookworm", "pg_textsearch-18-trixie"]
-}
-
-group "pg_track_settings" {
-  description = "images of extension pg_track_settings"
-  targets = ["pg_track_settings-15-bookworm", "pg_track_settings-15-trixie", "pg_track_settings-16-bookworm", "pg_track_settings-16-trixie", "pg_track_settings-17-bookworm", "pg_track_settings-17-trixie", "pg_track_settings-18-bookworm", "pg_track_settings-18-trixie"]
-}
-
-group "pg_uuidv7" {
-  description = "images of extension pg_uuidv7"
-  targets = ["pg_uuidv7-15-bookworm", "pg_uuidv7-15-trixie", "pg_uuidv7-16-bookworm", "pg_uuidv7-16-trixie", "pg_uuidv7-17-bookworm", "pg_uuidv7-17-trixie", "pg_uuidv7-18-bookworm", "pg_uuidv7-18-trixie"]
-}
-
-group "pg_wait_sampling" {
-  description = "images of extension pg_wait_sampling"
-  targets = ["pg_wait_sampling-15-bookworm", "pg_wait_sampling-15-trixie", "pg_wait_sampling-16-bookworm", "pg_wait_sampling-16-trixie", "pg_wait_sampling-17-bookworm", "pg_wait_sampling-17-trixie", "pg_wait_sampling-18-bookworm", "pg_wait_sampling-18-trixie"]
-}
-
-group "pgagent" {
-  description = "images of extension pgagent"
-  targets = ["pgagent-18-bookworm", "pgagent-18-trixie"]
-}
-
-group "pgaudit" {
-  description = "images of extension pgaudit"
-  targets = ["pgaudit-15-bookworm", "pgaudit-15-trixie", "pgaudit-16-bookworm", "pgaudit-16-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie"]
-}
-
-group "pgauditlogtofile" {
-  description = "images of extension pgauditlogtofile"
-  targets = ["pgauditlogtofile-15-bookworm", "pgauditlogtofile-15-trixie", "pgauditlogtofile-16-bookworm", "pgauditlogtofile-16-trixie", "pgauditlogtofile-17-bookworm", "pgauditlogtofile-17-trixie", "pgauditlogtofile-18-bookworm", "pgauditlogtofile-18-trixie"]
-}
-
-group "pgautofailover" {
-  description = "images of extension pgautofailover"
-  targets = ["pgautofailover-15-bookworm", "pgautofailover-15-trixie", "pgautofailover-16-bookworm", "pgautofailover-16-trixie", "pgautofailover-17-bookworm", "pgautofailover-17-trixie", "pgautofailover-18-bookworm", "pgautofailover-18-trixie"]
-}
-
-group "pgextwlist" {
-  description = "images of extension pgextwlist"
-  targets = ["pgextwlist-15-bookworm", "pgextwlist-15-trixie", "pgextwlist-16-bookworm", "pgextwlist-16-trixie", "pgextwlist-17-bookworm", "pgextwlist-17-trixie", "pgextwlist-18-bookworm", "pgextwlist-18-trixie"]
-}
-
-group "pgfaceting" {
-  description = "images of extension pgfaceting"
-  targets = ["pgfaceting-15-bookworm", "pgfaceting-15-trixie", "pgfaceting-16-bookworm", "pgfaceting-16-trixie", "pgfaceting-17-bookworm", "pgfaceting-17-trixie", "pgfaceting-18-bookworm", "pgfaceting-18-trixie"]
-}
-
-group "pgfincore" {
-  description = "images of extension pgfincore"
-  targets = ["pgfincore-15-bookworm", "pgfincore-15-trixie", "pgfincore-16-bookworm", "pgfincore-16-trixie", "pgfincore-17-bookworm", "pgfincore-17-trixie", "pgfincore-18-bookworm", "pgfincore-18-trixie"]
-}
-
-group "pgl_ddl_deploy" {
-  description = "images of extension pgl_ddl_deploy"
-  targets = ["pgl_ddl_deploy-15-bookworm", "pgl_ddl_deploy-15-trixie", "pgl_ddl_deploy-16-bookworm", "pgl_ddl_deploy-16-trixie", "pgl_ddl_deploy-17-bookworm", "pgl_ddl_deploy-17-trixie"]
-}
-
-group "pglogical" {
-  description = "images of extension pglogical"
-  targets = ["pglogical-15-bookworm", "pglogical-15-trixie", "pglogical-16-bookworm", "pglogical-16-trixie", "pglogical-17-bookworm", "pglogical-17-trixie", "pglogical-18-bookworm", "pglogical-18-trixie"]
-}
-
-group "pglogical_ticker" {
-  description = "images of extension pglogical_ticker"
-  targets = ["pglogical_ticker-15-bookworm", "pglogical_ticker-15-trixie", "pglogical_ticker-16-bookworm", "pglogical_ticker-16-trixie", "pglogical_ticker-17-bookworm", "pglogical_ticker-17-trixie"]
-}
-
-group "pgmemcache" {
-  description = "images of extension pgmemcache"
-  targets = ["pgmemcache-15-bookworm", "pgmemcache-15-trixie", "pgmemcache-16-bookworm", "pgmemcache-16-trixie", "pgmemcache-17-bookworm", "pgmemcache-17-trixie", "pgmemcache-18-bookworm", "pgmemcache-18-trixie"]
-}
-
-group "pgmp" {
-  description = "images of extension pgmp"
-  targets = ["pgmp-15-bookworm", "pgmp-15-trixie", "pgmp-16-bookworm", "pgmp-16-trixie", "pgmp-17-bookworm", "pgmp-17-trixie", "pgmp-18-bookworm", "pgmp-18-trixie"]
-}
-
-group "pgnodemx" {
-  description = "images of extension pgnodemx"
-  targets = ["pgnodemx-15-bookworm", "pgnodemx-15-trixie", "pgnodemx-16-bookworm", "pgnodemx-16-trixie", "pgnodemx-17-bookworm", "pgnodemx-17-trixie", "pgnodemx-18-bookworm", "pgnodemx-18-trixie"]
-}
-
-group "pgpcre" {
-  description = "images of extension pgpcre"
-  targets = ["pgpcre-15-bookworm", "pgpcre-15-trixie", "pgpcre-16-bookworm", "pgpcre-16-trixie", "pgpcre-17-bookworm", "pgpcre-17-trixie", "pgpcre-18-bookworm", "pgpcre-18-trixie"]
-}
-
-group "pgpool" {
-  description = "images of extension pgpool"
-  targets = ["pgpool-15-bookworm", "pgpool-15-trixie", "pgpool-16-bookworm", "pgpool-16-trixie", "pgpool-17-bookworm", "pgpool-17-trixie", "pgpool-18-bookworm", "pgpool-18-trixie"]
-}
-
-group "pgq" {
-  description = "images of extension pgq"
-  targets = ["pgq-15-bookworm", "pgq-15-trixie", "pgq-16-bookworm", "pgq-16-trixie", "pgq-17-bookworm", "pgq-17-trixie", "pgq-18-bookworm", "pgq-18-trixie"]
-}
-
-group "pgq_node" {
-  description = "images of extension pgq_node"
-  targets = ["pgq_node-15-bookworm", "pgq_node-15-trixie", "pgq_node-16-bookworm", "pgq_node-16-trixie", "pgq_node-17-bookworm", "pgq_node-17-trixie", "pgq_node-18-bookworm", "pgq_node-18-trixie"]
-}
-
-group "pgrouting" {
-  description = "images of extension pgrouting"
-  targets = ["pgrouting-15-bookworm", "pgrouting-15-trixie", "pgrouting-16-bookworm", "pgrouting-16-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie"]
-}
-
-group "pgsentinel" {
-  description = "images of extension pgsentinel"
-  targets = ["pgsentinel-15-bookworm", "pgsentinel-15-trixie", "pgsentinel-16-bookworm", "pgsentinel-16-trixie", "pgsentinel-17-bookworm", "pgsentinel-17-trixie", "pgsentinel-18-bookworm", "pgsentinel-18-trixie"]
-}
-
-group "pgsodium" {
-  description = "images of extension pgsodium"
-  targets = ["pgsodium-15-bookworm", "pgsodium-15-trixie", "pgsodium-16-bookworm", "pgsodium-16-trixie", "pgsodium-17-bookworm", "pgsodium-17-trixie", "pgsodium-18-bookworm", "pgsodium-18-trixie"]
-}
-
-group "pgtap" {
-  description = "images of extension pgtap"
-  targets = ["pgtap-15-bookworm", "pgtap-15-trixie", "pgtap-16-bookworm", "pgtap-16-trixie", "pgtap-17-bookworm", "pgtap-17-trixie", "pgtap-18-bookworm", "pgtap-18-trixie"]
-}
-
-group "pgtt" {
-  description = "images of extension pgtt"
-  targets = ["pgtt-15-bookworm", "pgtt-15-trixie", "pgtt-16-bookworm", "pgtt-16-trixie", "pgtt-17-bookworm", "pgtt-17-trixie", "pgtt-18-bookworm", "pgtt-18-trixie"]
-}
-
-group "pguint" {
-  description = "images of extension pguint"
-  targets = ["pguint-15-bookworm", "pguint-15-trixie", "pguint-16-bookworm", "pguint-16-trixie", "pguint-17-bookworm", "pguint-17-trixie", "pguint-18-bookworm", "pguint-18-trixie"]
-}
-
-group "pgvector" {
-  description = "images of extension pgvector"
-  targets = ["pgvector-15-bookworm", "pgvector-15-trixie", "pgvector-16-bookworm", "pgvector-16-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-trixie"]
-}
-
-group "pldbgapi" {
-  description = "images of extension pldbgapi"
-  targets = ["pldbgapi-15-bookworm", "pldbgapi-15-trixie", "pldbgapi-16-bookworm", "pldbgapi-16-trixie", "pldbgapi-17-bookworm", "pldbgapi-17-trixie", "pldbgapi-18-bookworm", "pldbgapi-18-trixie"]
-}
-
-group "pljs" {
-  description = "images of extension pljs"
-  targets = ["pljs-15-bookworm", "pljs-15-trixie", "pljs-16-bookworm", "pljs-16-trixie", "pljs-17-bookworm", "pljs-17-trixie", "pljs-18-bookworm", "pljs-18-trixie"]
-}
-
-group "pllua" {
-  description = "images of extension pllua"
-  targets = ["pllua-15-bookworm", "pllua-15-trixie", "pllua-16-bookworm", "pllua-16-trixie", "pllua-17-bookworm", "pllua-17-trixie", "pllua-18-bookworm", "pllua-18-trixie"]
-}
-
-group "plperl" {
-  description = "images of extension plperl"
-  targets = ["plperl-15-bookworm", "plperl-15-trixie", "plperl-16-bookworm", "plperl-16-trixie", "plperl-17-bookworm", "plperl-17-trixie", "plperl-18-bookworm", "plperl-18-trixie"]
-}
-
-group "plpgsql_check" {
-  description = "images of extension plpgsql_check"
-  targets = ["plpgsql_check-15-bookworm", "plpgsql_check-15-trixie", "plpgsql_check-16-bookworm", "plpgsql_check-16-trixie", "plpgsql_check-17-bookworm", "plpgsql_check-17-trixie", "plpgsql_check-18-bookworm", "plpgsql_check-18-trixie"]
-}
-
-group "plprofiler" {
-  description = "images of extension plprofiler"
-  targets = ["plprofiler-15-bookworm", "plprofiler-15-trixie", "plprofiler-16-bookworm", "plprofiler-16-trixie", "plprofiler-17-bookworm", "plprofiler-17-trixie", "plprofiler-18-bookworm", "plprofiler-18-trixie"]
-}
-
-group "plproxy" {
-  description = "images of extension plproxy"
-  targets = ["plproxy-15-bookworm", "plproxy-15-trixie", "plproxy-16-bookworm", "plproxy-16-trixie", "plproxy-17-bookworm", "plproxy-17-trixie", "plproxy-18-bookworm", "plproxy-18-trixie"]
-}
-
-group "plpython3u" {
-  description = "images of extension plpython3u"
-  targets = ["plpython3u-15-bookworm", "plpython3u-15-trixie", "plpython3u-16-bookworm", "plpython3u-16-trixie", "plpython3u-17-bookworm", "plpython3u-17-trixie", "plpython3u-18-bookworm", "plpython3u-18-trixie"]
-}
-
-group "plr" {
-  description = "images of extension plr"
-  targets = ["plr-15-bookworm", "plr-15-trixie", "plr-16-bookworm", "plr-16-trixie", "plr-17-bookworm", "plr-17-trixie", "plr-18-bookworm", "plr-18-trixie"]
-}
-
-group "plsh" {
-  description = "images of extension plsh"
-  targets = ["plsh-15-bookworm", "plsh-15-trixie", "plsh-16-bookworm", "plsh-16-trixie", "plsh-17-bookworm", "plsh-17-trixie", "plsh-18-bookworm", "plsh-18-trixie"]
-}
-
-group "pltcl" {
-  description = "images of extension pltcl"
-  targets = ["pltcl-15-bookworm", "pltcl-15-trixie", "pltcl-16-bookworm", "pltcl-16-trixie", "pltcl-17-bookworm", "pltcl-17-trixie", "pltcl-18-bookworm", "pltcl-18-trixie"]
-}
-
-group "pointcloud" {
-  description = "images of extension pointcloud"
-  targets = ["pointcloud-15-bookworm", "pointcloud-15-trixie", "pointcloud-16-bookworm", "pointcloud-16-trixie", "pointcloud-17-bookworm", "pointcloud-17-trixie", "pointcloud-18-bookworm", "pointcloud-18-trixie"]
-}
-
-group "postgis" {
-  description = "images of extension postgis"
-  targets = ["postgis-15-bookworm", "postgis-15-trixie", "postgis-16-bookworm", "postgis-16-trixie", "postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie"]
-}
-
-group "postgis_tiger_geocoder" {
-  description = "images of extension postgis_tiger_geocoder"
-  targets = ["postgis_tiger_geocoder-15-bookworm", "postgis_tiger_geocoder-15-trixie", "postgis_tiger_geocoder-16-bookworm", "postgis_tiger_geocoder-16-trixie", "postgis_tiger_geocoder-17-bookworm", "postgis_tiger_geocoder-17-trixie", "postgis_tiger_geocoder-18-bookworm", "postgis_tiger_geocoder-18-trixie"]
-}
-
-group "powa" {
-  description = "images of extension powa"
-  targets = ["powa-15-bookworm", "powa-15-trixie", "powa-16-bookworm", "powa-16-trixie", "powa-17-bookworm", "powa-17-trixie", "powa-18-bookworm", "powa-18-trixie"]
-}
-
-group "pre_prepare" {
-  description = "images of extension pre_prepare"
-  targets = ["pre_prepare-15-bookworm", "pre_prepare-15-trixie", "pre_prepare-16-bookworm", "pre_prepare-16-trixie", "pre_prepare-17-bookworm", "pre_prepare-17-trixie", "pre_prepare-18-bookworm", "pre_prepare-18-trixie"]
-}
-
-group "prefix" {
-  description = "images of extension prefix"
-  targets = ["prefix-15-bookworm", "prefix-15-trixie", "prefix-16-bookworm", "prefix-16-trixie", "prefix-17-bookworm", "prefix-17-trixie", "prefix-18-bookworm", "prefix-18-trixie"]
-}
-
-group "prioritize" {
-  description = "images of extension prioritize"
-  targets = ["prioritize-15-bookworm", "prioritize-15-trixie", "prioritize-16-bookworm", "prioritize-16-trixie", "prioritize-17-bookworm", "prioritize-17-trixie", "prioritize-18-bookworm", "prioritize-18-trixie"]
-}
-
-group "q3c" {
-  description = "images of extension q3c"
-  targets = ["q3c-15-bookworm", "q3c-15-trixie", "q3c-16-bookworm", "q3c-16-trixie", "q3c-17-bookworm", "q3c-17-trixie", "q3c-18-bookworm", "q3c-18-trixie"]
-}
-
-group "rdkit" {
-  description = "images of extension rdkit"
-  targets = ["rdkit-15-bookworm", "rdkit-15-trixie", "rdkit-16-bookworm", "rdkit-16-trixie", "rdkit-17-bookworm", "rdkit-17-trixie", "rdkit-18-bookworm", "rdkit-18-trixie"]
-}
-
-group "repmgr" {
-  description = "images of extension repmgr"
-  targets = ["repmgr-15-bookworm", "repmgr-15-trixie", "repmgr-16-bookworm", "repmgr-16-trixie", "repmgr-17-bookworm", "repmgr-17-trixie", "repmgr-18-bookworm", "repmgr-18-trixie"]
-}
-
-group "roaringbitmap" {
-  description = "images of extension roaringbitmap"
-  targets = ["roaringbitmap-15-bookworm", "roaringbitmap-15-trixie", "roaringbitmap-16-bookworm", "roaringbitmap-16-trixie", "roaringbitmap-17-bookworm", "roaringbitmap-17-trixie", "roaringbitmap-18-bookworm", "roaringbitmap-18-trixie"]
-}
-
-group "rum" {
-  description = "images of extension rum"
-  targets = ["rum-15-bookworm", "rum-15-trixie", "rum-16-bookworm", "rum-16-trixie", "rum-17-bookworm", "rum-17-trixie", "rum-18-bookworm", "rum-18-trixie"]
-}
-
-group "semver" {
-  description = "images of extension semver"
-  targets = ["semver-15-bookworm", "semver-15-trixie", "semver-16-bookworm", "semver-16-trixie", "semver-17-bookworm", "semver-17-trixie", "semver-18-bookworm", "semver-18-trixie"]
-}
-
-group "set_user" {
-  description = "images of extension set_user"
-  targets = ["set_user-15-bookworm", "set_user-15-trixie", "set_user-16-bookworm", "set_user-16-trixie", "set_user-17-bookworm", "set_user-17-trixie", "set_user-18-bookworm", "set_user-18-trixie"]
-}
-
-group "sqlite_fdw" {
-  description = "images of extension sqlite_fdw"
-  targets = ["sqlite_fdw-15-bookworm", "sqlite_fdw-15-trixie", "sqlite_fdw-16-bookworm", "sqlite_fdw-16-trixie", "sqlite_fdw-17-bookworm", "sqlite_fdw-17-trixie"]
-}
-
-group "table_log" {
-  description = "images of extension table_log"
-  targets = ["table_log-15-bookworm", "table_log-15-trixie", "table_log-16-bookworm", "table_log-16-trixie", "table_log-17-bookworm", "table_log-17-trixie", "table_log-18-bookworm", "table_log-18-trixie"]
-}
-
-group "tdigest" {
-  description = "images of extension tdigest"
-  targets = ["tdigest-15-bookworm", "tdigest-15-trixie", "tdigest-16-bookworm", "tdigest-16-trixie", "tdigest-17-bookworm", "tdigest-17-trixie", "tdigest-18-bookworm", "tdigest-18-trixie"]
-}
-
-group "tds_fdw" {
-  description = "images of extension tds_fdw"
-  targets = ["tds_fdw-15-bookworm", "tds_fdw-15-trixie", "tds_fdw-16-bookworm", "tds_fdw-16-trixie", "tds_fdw-17-bookworm", "tds_fdw-17-trixie", "tds_fdw-18-bookworm", "tds_fdw-18-trixie"]
-}
-
-group "timescaledb" {
-  description = "images of extension timescaledb"
-  targets = ["timescaledb-15-bookworm", "timescaledb-15-trixie", "timescaledb-16-bookworm", "timescaledb-16-trixie", "timescaledb-17-bookworm", "timescaledb-17-trixie", "timescaledb-18-bookworm", "timescaledb-18-trixie"]
-}
-
-group "timestamp9" {
-  description = "images of extension timestamp9"
-  targets = ["timestamp9-15-bookworm", "timestamp9-15-trixie", "timestamp9-16-bookworm", "timestamp9-16-trixie", "timestamp9-17-bookworm", "timestamp9-17-trixie", "timestamp9-18-bookworm", "timestamp9-18-trixie"]
-}
-
-group "toastinfo" {
-  description = "images of extension toastinfo"
-  targets = ["toastinfo-15-bookworm", "toastinfo-15-trixie", "toastinfo-16-bookworm", "toastinfo-16-trixie", "toastinfo-17-bookworm", "toastinfo-17-trixie", "toastinfo-18-bookworm", "toastinfo-18-trixie"]
-}
-
-group "unit" {
-  description = "images of extension unit"
-  targets = ["unit-15-bookworm", "unit-15-trixie", "unit-16-bookworm", "unit-16-trixie", "unit-17-bookworm", "unit-17-trixie", "unit-18-bookworm", "unit-18-trixie"]
-}
-
-group "wal2json" {
-  description = "images of extension wal2json"
-  targets = ["wal2json-15-bookworm", "wal2json-15-trixie", "wal2json-16-bookworm", "wal2json-16-trixie", "wal2json-17-bookworm", "wal2json-17-trixie", "wal2json-18-bookworm", "wal2json-18-trixie"]
-}
-
-group "wal_g" {
-  description = "images of extension wal_g"
-  targets = ["wal_g-15-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg15" {
   description = "images for PostgreSQL 15"
-  targets = ["address_standardizer-15-bookworm", "address_standardizer-15-trixie", "asn1oid-15-bookworm", "asn1oid-15-trixie", "bgw_replstatus-15-bookworm", "bgw_replstatus-15-trixie", "citus-15-bookworm", "citus-15-trixie", "credcheck-15-bookworm", "credcheck-15-trixie", "db2fce-15-bookworm", "db2fce-15-trixie", "debversion-15-bookworm", "debversion-15-trixie", "decoderbufs-15-bookworm", "decoderbufs-15-trixie", "documentdb-15-bookworm", "documentdb-15-trixie", "extra_window_functions-15-bookworm", "extra_window_functions-15-trixie", "first_last_agg-15-bookworm", "first_last_agg-15-trixie", "h3-15-bookworm", "h3-15-trixie", "hll-15-bookworm", "hll-15-trixie", "http-15-bookworm", "http-15-trixie", "hypopg-15-bookworm", "hypopg-15-trixie", "icu_ext-15-bookworm", "icu_ext-15-trixie", "ip4r-15-bookworm", "ip4r-15-trixie", "jsquery-15-bookworm", "jsquery-15-trixie", "londiste-15-bookworm", "londiste-15-trixie", "mimeo-15-bookworm", "mimeo-15-trixie", "mobilitydb-15-bookworm", "mobilitydb-15-trixie", "mongo_fdw-15-bookworm", "mongo_fdw-15-trixie", "mysql_fdw-15-bookworm", "mysql_fdw-15-trixie", "numeral-15-bookworm", "numeral-15-trixie", "ogr_fdw-15-bookworm", "ogr_fdw-15-trixie", "orafce-15-bookworm", "orafce-15-trixie", "periods-15-bookworm", "periods-15-trixie", "pg-gvm-15-bookworm", "pg-gvm-15-trixie", "pg_background-15-bookworm", "pg_background-15-trixie", "pg_cron-15-bookworm", "pg_cron-15-trixie", "pg_csv-15-bookworm", "pg_csv-15-trixie", "pg_dirtyread-15-bookworm", "pg_dirtyread-15-trixie", "pg_fact_loader-15-bookworm", "pg_fact_loader-15-trixie", "pg_failover_slots-15-bookworm", "pg_failover_slots-15-trixie", "pg_hint_plan-15-bookworm", "pg_hint_plan-15-trixie", "pg_ivm-15-bookworm", "pg_ivm-15-trixie", "pg_partman-15-bookworm", "pg_partman-15-trixie", "pg_permissions-15-bookworm", "pg_permissions-15-trixie", "pg_pwhash-15-bookworm", "pg_pwhash-15-trixie", "pg_qualstats-15-bookworm", "pg_qualstats-15-trixie", "pg_rational-15-bookworm", "pg_rational-15-trixie", "pg_repack-15-bookworm", "pg_repack-15-trixie", "pg_rewrite-15-bookworm", "pg_rewrite-15-trixie", "pg_rrule-15-bookworm", "pg_rrule-15-trixie", "pg_search-15-bookworm", "pg_search-15-trixie", "pg_show_plans-15-bookworm", "pg_show_plans-15-trixie", "pg_similarity-15-bookworm", "pg_similarity-15-trixie", "pg_sphere-15-bookworm", "pg_sphere-15-trixie", "pg_squeeze-15-bookworm", "pg_squeeze-15-trixie", "pg_stat_kcache-15-bookworm", "pg_stat_kcache-15-trixie", "pg_statviz-15-bookworm", "pg_statviz-15-trixie", "pg_track_settings-15-bookworm", "pg_track_settings-15-trixie", "pg_uuidv7-15-bookworm", "pg_uuidv7-15-trixie", "pg_wait_sampling-15-bookworm", "pg_wait_sampling-15-trixie", "pgaudit-15-bookworm", "pgaudit-15-trixie", "pgauditlogtofile-15-bookworm", "pgauditlogtofile-15-trixie", "pgautofailover-15-bookworm", "pgautofailover-15-trixie", "pgextwlist-15-bookworm", "pgextwlist-15-trixie", "pgfaceting-15-bookworm", "pgfaceting-15-trixie", "pgfincore-15-bookworm", "pgfincore-15-trixie", "pgl_ddl_deploy-15-bookworm", "pgl_ddl_deploy-15-trixie", "pglogical-15-bookworm", "pglogical-15-trixie", "pglogical_ticker-15-bookworm", "pglogical_ticker-15-trixie", "pgmemcache-15-bookworm", "pgmemcache-15-trixie", "pgmp-15-bookworm", "pgmp-15-trixie", "pgnodemx-15-bookworm", "pgnodemx-15-trixie", "pgpcre-15-bookworm", "pgpcre-15-trixie", "pgpool-15-bookworm", "pgpool-15-trixie", "pgq-15-bookworm", "pgq-15-trixie", "pgq_node-15-bookworm", "pgq_node-15-trixie", "pgrouting-15-bookworm", "pgrouting-15-trixie", "pgsentinel-15-bookworm", "pgsentinel-15-trixie", "pgsodium-15-bookworm", "pgsodium-15-trixie", "pgtap-15-bookworm", "pgtap-15-trixie", "pgtt-15-bookworm", "pgtt-15-trixie", "pguint-15-bookworm", "pguint-15-trixie", "pgvector-15-bookworm", "pgvector-15-trixie", "pldbgapi-15-bookworm", "pldbgapi-15-trixie", "pljs-15-bookworm", "pljs-15-trixie", "pllua-15-bookworm", "pllua-15-trixie", "plperl-15-bookworm", "plperl-15-trixie", "plpgsql_check-15-bookworm", "plpgsql_check-15-trixie", "plprofiler-15-bookworm", "plprofiler-15-trixie", "plproxy-15-bookworm", "plproxy-15-trixie", "plpython3u-15-bookworm", "plpython3u-15-trixie", "plr-15-bookworm", "plr-15-trixie", "plsh-15-bookworm", "plsh-15-trixie", "pltcl-15-bookworm", "pltcl-15-trixie", "pointcloud-15-bookworm", "pointcloud-15-trixie", "postgis-15-bookworm", "postgis-15-trixie", "postgis_tiger_geocoder-15-bookworm", "postgis_tiger_geocoder-15-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-trixie", "postgresql-analytics-15-minimal-bookworm", "postgresql-analytics-15-minimal-trixie", "postgresql-analytics-15-standard-bookworm", "postgresql-analytics-15-standard-trixie", "postgresql-distributed-15-minimal-bookworm", "postgresql-distributed-15-minimal-trixie", "postgresql-distributed-15-standard-bookworm", "postgresql-distributed-15-standard-trixie", "postgresql-full-15-minimal-bookworm", "postgresql-full-15-minimal-trixie", "postgresql-full-15-standard-bookworm", "postgresql-full-15-standard-trixie", "postgresql-geo-15-minimal-bookworm", "postgresql-geo-15-minimal-trixie", "postgresql-geo-15-standard-bookworm", "postgresql-geo-15-standard-trixie", "postgresql-ops-15-minimal-bookworm", "postgresql-ops-15-minimal-trixie", "postgresql-ops-15-standard-bookworm", "postgresql-ops-15-standard-trixie", "postgresql-paradedb-15-minimal-bookworm", "postgresql-paradedb-15-minimal-trixie", "postgresql-paradedb-15-standard-bookworm", "postgresql-paradedb-15-standard-trixie", "postgresql-timeseries-15-minimal-bookworm", "postgresql-timeseries-15-minimal-trixie", "postgresql-timeseries-15-standard-bookworm", "postgresql-timeseries-15-standard-trixie", "postgresql-vector-15-minimal-bookworm", "postgresql-vector-15-minimal-trixie", "postgresql-vector-15-standard-bookworm", "postgresql-vector-15-standard-trixie", "powa-15-bookworm", "powa-15-trixie", "pre_prepare-15-bookworm", "pre_prepare-15-trixie", "prefix-15-bookworm", "prefix-15-trixie", "prioritize-15-bookworm", "prioritize-15-trixie", "q3c-15-bookworm", "q3c-15-trixie", "rdkit-15-bookworm", "rdkit-15-trixie", "repmgr-15-bookworm", "repmgr-15-trixie", "roaringbitmap-15-bookworm", "roaringbitmap-15-trixie", "rum-15-bookworm", "rum-15-trixie", "semver-15-bookworm", "semver-15-trixie", "set_user-15-bookworm", "set_user-15-trixie", "sqlite_fdw-15-bookworm", "sqlite_fdw-15-trixie", "table_log-15-bookworm", "table_log-15-trixie", "tdigest-15-bookworm", "tdigest-15-trixie", "tds_fdw-15-bookworm", "tds_fdw-15-trixie", "timescaledb-15-bookworm", "timescaledb-15-trixie", "timestamp9-15-bookworm", "timestamp9-15-trixie", "toastinfo-15-bookworm", "toastinfo-15-trixie", "unit-15-bookworm", "unit-15-trixie", "wal2json-15-bookworm", "wal2json-15-trixie", "wal_g-15-trixie"]
+  targets = names_where("major", "15")
 }
 
 group "pg16" {
   description = "images for PostgreSQL 16"
-  targets = ["address_standardizer-16-bookworm", "address_standardizer-16-trixie", "asn1oid-16-bookworm", "asn1oid-16-trixie", "bgw_replstatus-16-bookworm", "bgw_replstatus-16-trixie", "citus-16-bookworm", "citus-16-trixie", "credcheck-16-bookworm", "credcheck-16-trixie", "db2fce-16-bookworm", "db2fce-16-trixie", "debversion-16-bookworm", "debversion-16-trixie", "decoderbufs-16-bookworm", "decoderbufs-16-trixie", "documentdb-16-bookworm", "documentdb-16-trixie", "extra_window_functions-16-bookworm", "extra_window_functions-16-trixie", "first_last_agg-16-bookworm", "first_last_agg-16-trixie", "h3-16-bookworm", "h3-16-trixie", "hll-16-bookworm", "hll-16-trixie", "http-16-bookworm", "http-16-trixie", "hypopg-16-bookworm", "hypopg-16-trixie", "icu_ext-16-bookworm", "icu_ext-16-trixie", "ip4r-16-bookworm", "ip4r-16-trixie", "jsquery-16-bookworm", "jsquery-16-trixie", "londiste-16-bookworm", "londiste-16-trixie", "mimeo-16-bookworm", "mimeo-16-trixie", "mobilitydb-16-bookworm", "mobilitydb-16-trixie", "mongo_fdw-16-bookworm", "mongo_fdw-16-trixie", "mysql_fdw-16-bookworm", "mysql_fdw-16-trixie", "numeral-16-bookworm", "numeral-16-trixie", "ogr_fdw-16-bookworm", "ogr_fdw-16-trixie", "orafce-16-bookworm", "orafce-16-trixie", "periods-16-bookworm", "periods-16-trixie", "pg-gvm-16-bookworm", "pg-gvm-16-trixie", "pg_background-16-bookworm", "pg_background-16-trixie", "pg_cron-16-bookworm", "pg_cron-16-trixie", "pg_csv-16-bookworm", "pg_csv-16-trixie", "pg_dirtyread-16-bookworm", "pg_dirtyread-16-trixie", "pg_fact_loader-16-bookworm", "pg_fact_loader-16-trixie", "pg_failover_slots-16-bookworm", "pg_failover_slots-16-trixie", "pg_hint_plan-16-bookworm", "pg_hint_plan-16-trixie", "pg_ivm-16-bookworm", "pg_ivm-16-trixie", "pg_partman-16-bookworm", "pg_partman-16-trixie", "pg_permissions-16-bookworm", "pg_permissions-16-trixie", "pg_pwhash-16-bookworm", "pg_pwhash-16-trixie", "pg_qualstats-16-bookworm", "pg_qualstats-16-trixie", "pg_rational-16-bookworm", "pg_rational-16-trixie", "pg_repack-16-bookworm", "pg_repack-16-trixie", "pg_rewrite-16-bookworm", "pg_rewrite-16-trixie", "pg_rrule-16-bookworm", "pg_rrule-16-trixie", "pg_search-16-bookworm", "pg_search-16-trixie", "pg_show_plans-16-bookworm", "pg_show_plans-16-trixie", "pg_similarity-16-bookworm", "pg_similarity-16-trixie", "pg_sphere-16-bookworm", "pg_sphere-16-trixie", "pg_squeeze-16-bookworm", "pg_squeeze-16-trixie", "pg_stat_kcache-16-bookworm", "pg_stat_kcache-16-trixie", "pg_stat_plans-16-bookworm", "pg_stat_plans-16-trixie", "pg_statviz-16-bookworm", "pg_statviz-16-trixie", "pg_track_settings-16-bookworm", "pg_track_settings-16-trixie", "pg_uuidv7-16-bookworm", "pg_uuidv7-16-trixie", "pg_wait_sampling-16-bookworm", "pg_wait_sampling-16-trixie", "pgaudit-16-bookworm", "pgaudit-16-trixie", "pgauditlogtofile-16-bookworm", "pgauditlogtofile-16-trixie", "pgautofailover-16-bookworm", "pgautofailover-16-trixie", "pgextwlist-16-bookworm", "pgextwlist-16-trixie", "pgfaceting-16-bookworm", "pgfaceting-16-trixie", "pgfincore-16-bookworm", "pgfincore-16-trixie", "pgl_ddl_deploy-16-bookworm", "pgl_ddl_deploy-16-trixie", "pglogical-16-bookworm", "pglogical-16-trixie", "pglogical_ticker-16-bookworm", "pglogical_ticker-16-trixie", "pgmemcache-16-bookworm", "pgmemcache-16-trixie", "pgmp-16-bookworm", "pgmp-16-trixie", "pgnodemx-16-bookworm", "pgnodemx-16-trixie", "pgpcre-16-bookworm", "pgpcre-16-trixie", "pgpool-16-bookworm", "pgpool-16-trixie", "pgq-16-bookworm", "pgq-16-trixie", "pgq_node-16-bookworm", "pgq_node-16-trixie", "pgrouting-16-bookworm", "pgrouting-16-trixie", "pgsentinel-16-bookworm", "pgsentinel-16-trixie", "pgsodium-16-bookworm", "pgsodium-16-trixie", "pgtap-16-bookworm", "pgtap-16-trixie", "pgtt-16-bookworm", "pgtt-16-trixie", "pguint-16-bookworm", "pguint-16-trixie", "pgvector-16-bookworm", "pgvector-16-trixie", "pldbgapi-16-bookworm", "pldbgapi-16-trixie", "pljs-16-bookworm", "pljs-16-trixie", "pllua-16-bookworm", "pllua-16-trixie", "plperl-16-bookworm", "plperl-16-trixie", "plpgsql_check-16-bookworm", "plpgsql_check-16-trixie", "plprofiler-16-bookworm", "plprofiler-16-trixie", "plproxy-16-bookworm", "plproxy-16-trixie", "plpython3u-16-bookworm", "plpython3u-16-trixie", "plr-16-bookworm", "plr-16-trixie", "plsh-16-bookworm", "plsh-16-trixie", "pltcl-16-bookworm", "pltcl-16-trixie", "pointcloud-16-bookworm", "pointcloud-16-trixie", "postgis-16-bookworm", "postgis-16-trixie", "postgis_tiger_geocoder-16-bookworm", "postgis_tiger_geocoder-16-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-trixie", "postgresql-analytics-16-minimal-bookworm", "postgresql-analytics-16-minimal-trixie", "postgresql-analytics-16-standard-bookworm", "postgresql-analytics-16-standard-trixie", "postgresql-distributed-16-minimal-bookworm", "postgresql-distributed-16-minimal-trixie", "postgresql-distributed-16-standard-bookworm", "postgresql-distributed-16-standard-trixie", "postgresql-full-16-minimal-bookworm", "postgresql-full-16-minimal-trixie", "postgresql-full-16-standard-bookworm", "postgresql-full-16-standard-trixie", "postgresql-geo-16-minimal-bookworm", "postgresql-geo-16-minimal-trixie", "postgresql-geo-16-standard-bookworm", "postgresql-geo-16-standard-trixie", "postgresql-ops-16-minimal-bookworm", "postgresql-ops-16-minimal-trixie", "postgresql-ops-16-standard-bookworm", "postgresql-ops-16-standard-trixie", "postgresql-paradedb-16-minimal-bookworm", "postgresql-paradedb-16-minimal-trixie", "postgresql-paradedb-16-standard-bookworm", "postgresql-paradedb-16-standard-trixie", "postgresql-timeseries-16-minimal-bookworm", "postgresql-timeseries-16-minimal-trixie", "postgresql-timeseries-16-standard-bookworm", "postgresql-timeseries-16-standard-trixie", "postgresql-vector-16-minimal-bookworm", "postgresql-vector-16-minimal-trixie", "postgresql-vector-16-standard-bookworm", "postgresql-vector-16-standard-trixie", "powa-16-bookworm", "powa-16-trixie", "pre_prepare-16-bookworm", "pre_prepare-16-trixie", "prefix-16-bookworm", "prefix-16-trixie", "prioritize-16-bookworm", "prioritize-16-trixie", "q3c-16-bookworm", "q3c-16-trixie", "rdkit-16-bookworm", "rdkit-16-trixie", "repmgr-16-bookworm", "repmgr-16-trixie", "roaringbitmap-16-bookworm", "roaringbitmap-16-trixie", "rum-16-bookworm", "rum-16-trixie", "semver-16-bookworm", "semver-16-trixie", "set_user-16-bookworm", "set_user-16-trixie", "sqlite_fdw-16-bookworm", "sqlite_fdw-16-trixie", "table_log-16-bookworm", "table_log-16-trixie", "tdigest-16-bookworm", "tdigest-16-trixie", "tds_fdw-16-bookworm", "tds_fdw-16-trixie", "timescaledb-16-bookworm", "timescaledb-16-trixie", "timestamp9-16-bookworm", "timestamp9-16-trixie", "toastinfo-16-bookworm", "toastinfo-16-trixie", "unit-16-bookworm", "unit-16-trixie", "wal2json-16-bookworm", "wal2json-16-trixie", "wal_g-16-trixie"]
+  targets = names_where("major", "16")
 }
 
 group "pg17" {
   description = "images for PostgreSQL 17"
-  targets = ["address_standardizer-17-bookworm", "address_standardizer-17-trixie", "age-17-bookworm", "age-17-trixie", "asn1oid-17-bookworm", "asn1oid-17-trixie", "bgw_replstatus-17-bookworm", "bgw_replstatus-17-trixie", "citus-17-bookworm", "citus-17-trixie", "credcheck-17-bookworm", "credcheck-17-trixie", "db2fce-17-bookworm", "db2fce-17-trixie", "debversion-17-bookworm", "debversion-17-trixie", "decoderbufs-17-bookworm", "decoderbufs-17-trixie", "documentdb-17-bookworm", "documentdb-17-trixie", "extra_window_functions-17-bookworm", "extra_window_functions-17-trixie", "first_last_agg-17-bookworm", "first_last_agg-17-trixie", "h3-17-bookworm", "h3-17-trixie", "hll-17-bookworm", "hll-17-trixie", "http-17-bookworm", "http-17-trixie", "hypopg-17-bookworm", "hypopg-17-trixie", "icu_ext-17-bookworm", "icu_ext-17-trixie", "ip4r-17-bookworm", "ip4r-17-trixie", "jsquery-17-bookworm", "jsquery-17-trixie", "londiste-17-bookworm", "londiste-17-trixie", "mimeo-17-bookworm", "mimeo-17-trixie", "mobilitydb-17-bookworm", "mobilitydb-17-trixie", "mongo_fdw-17-bookworm", "mongo_fdw-17-trixie", "mysql_fdw-17-bookworm", "mysql_fdw-17-trixie", "numeral-17-bookworm", "numeral-17-trixie", "ogr_fdw-17-bookworm", "ogr_fdw-17-trixie", "orafce-17-bookworm", "orafce-17-trixie", "periods-17-bookworm", "periods-17-trixie", "pg-gvm-17-bookworm", "pg-gvm-17-trixie", "pg_background-17-bookworm", "pg_background-17-trixie", "pg_cron-17-bookworm", "pg_cron-17-trixie", "pg_csv-17-bookworm", "pg_csv-17-trixie", "pg_dirtyread-17-bookworm", "pg_dirtyread-17-trixie", "pg_fact_loader-17-bookworm", "pg_fact_loader-17-trixie", "pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_hint_plan-17-bookworm", "pg_hint_plan-17-trixie", "pg_ivm-17-bookworm", "pg_ivm-17-trixie", "pg_partman-17-bookworm", "pg_partman-17-trixie", "pg_permissions-17-bookworm", "pg_permissions-17-trixie", "pg_pwhash-17-bookworm", "pg_pwhash-17-trixie", "pg_qualstats-17-bookworm", "pg_qualstats-17-trixie", "pg_rational-17-bookworm", "pg_rational-17-trixie", "pg_repack-17-bookworm", "pg_repack-17-trixie", "pg_rewrite-17-bookworm", "pg_rewrite-17-trixie", "pg_rrule-17-bookworm", "pg_rrule-17-trixie", "pg_search-17-bookworm", "pg_search-17-trixie", "pg_show_plans-17-bookworm", "pg_show_plans-17-trixie", "pg_similarity-17-bookworm", "pg_similarity-17-trixie", "pg_sphere-17-bookworm", "pg_sphere-17-trixie", "pg_squeeze-17-bookworm", "pg_squeeze-17-trixie", "pg_stat_kcache-17-bookworm", "pg_stat_kcache-17-trixie", "pg_stat_plans-17-bookworm", "pg_stat_plans-17-trixie", "pg_statviz-17-bookworm", "pg_statviz-17-trixie", "pg_textsearch-17-bookworm", "pg_textsearch-17-trixie", "pg_track_settings-17-bookworm", "pg_track_settings-17-trixie", "pg_uuidv7-17-bookworm", "pg_uuidv7-17-trixie", "pg_wait_sampling-17-bookworm", "pg_wait_sampling-17-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgauditlogtofile-17-bookworm", "pgauditlogtofile-17-trixie", "pgautofailover-17-bookworm", "pgautofailover-17-trixie", "pgextwlist-17-bookworm", "pgextwlist-17-trixie", "pgfaceting-17-bookworm", "pgfaceting-17-trixie", "pgfincore-17-bookworm", "pgfincore-17-trixie", "pgl_ddl_deploy-17-bookworm", "pgl_ddl_deploy-17-trixie", "pglogical-17-bookworm", "pglogical-17-trixie", "pglogical_ticker-17-bookworm", "pglogical_ticker-17-trixie", "pgmemcache-17-bookworm", "pgmemcache-17-trixie", "pgmp-17-bookworm", "pgmp-17-trixie", "pgnodemx-17-bookworm", "pgnodemx-17-trixie", "pgpcre-17-bookworm", "pgpcre-17-trixie", "pgpool-17-bookworm", "pgpool-17-trixie", "pgq-17-bookworm", "pgq-17-trixie", "pgq_node-17-bookworm", "pgq_node-17-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgsentinel-17-bookworm", "pgsentinel-17-trixie", "pgsodium-17-bookworm", "pgsodium-17-trixie", "pgtap-17-bookworm", "pgtap-17-trixie", "pgtt-17-bookworm", "pgtt-17-trixie", "pguint-17-bookworm", "pguint-17-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "pldbgapi-17-bookworm", "pldbgapi-17-trixie", "pljs-17-bookworm", "pljs-17-trixie", "pllua-17-bookworm", "pllua-17-trixie", "plperl-17-bookworm", "plperl-17-trixie", "plpgsql_check-17-bookworm", "plpgsql_check-17-trixie", "plprofiler-17-bookworm", "plprofiler-17-trixie", "plproxy-17-bookworm", "plproxy-17-trixie", "plpython3u-17-bookworm", "plpython3u-17-trixie", "plr-17-bookworm", "plr-17-trixie", "plsh-17-bookworm", "plsh-17-trixie", "pltcl-17-bookworm", "pltcl-17-trixie", "pointcloud-17-bookworm", "pointcloud-17-trixie", "postgis-17-bookworm", "postgis-17-trixie", "postgis_tiger_geocoder-17-bookworm", "postgis_tiger_geocoder-17-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-trixie", "postgresql-analytics-17-minimal-bookworm", "postgresql-analytics-17-minimal-trixie", "postgresql-analytics-17-standard-bookworm", "postgresql-analytics-17-standard-trixie", "postgresql-distributed-17-minimal-bookworm", "postgresql-distributed-17-minimal-trixie", "postgresql-distributed-17-standard-bookworm", "postgresql-distributed-17-standard-trixie", "postgresql-full-17-minimal-bookworm", "postgresql-full-17-minimal-trixie", "postgresql-full-17-standard-bookworm", "postgresql-full-17-standard-trixie", "postgresql-geo-17-minimal-bookworm", "postgresql-geo-17-minimal-trixie", "postgresql-geo-17-standard-bookworm", "postgresql-geo-17-standard-trixie", "postgresql-ops-17-minimal-bookworm", "postgresql-ops-17-minimal-trixie", "postgresql-ops-17-standard-bookworm", "postgresql-ops-17-standard-trixie", "postgresql-paradedb-17-minimal-bookworm", "postgresql-paradedb-17-minimal-trixie", "postgresql-paradedb-17-standard-bookworm", "postgresql-paradedb-17-standard-trixie", "postgresql-timeseries-17-minimal-bookworm", "postgresql-timeseries-17-minimal-trixie", "postgresql-timeseries-17-standard-bookworm", "postgresql-timeseries-17-standard-trixie", "postgresql-vector-17-minimal-bookworm", "postgresql-vector-17-minimal-trixie", "postgresql-vector-17-standard-bookworm", "postgresql-vector-17-standard-trixie", "powa-17-bookworm", "powa-17-trixie", "pre_prepare-17-bookworm", "pre_prepare-17-trixie", "prefix-17-bookworm", "prefix-17-trixie", "prioritize-17-bookworm", "prioritize-17-trixie", "q3c-17-bookworm", "q3c-17-trixie", "rdkit-17-bookworm", "rdkit-17-trixie", "repmgr-17-bookworm", "repmgr-17-trixie", "roaringbitmap-17-bookworm", "roaringbitmap-17-trixie", "rum-17-bookworm", "rum-17-trixie", "semver-17-bookworm", "semver-17-trixie", "set_user-17-bookworm", "set_user-17-trixie", "sqlite_fdw-17-bookworm", "sqlite_fdw-17-trixie", "table_log-17-bookworm", "table_log-17-trixie", "tdigest-17-bookworm", "tdigest-17-trixie", "tds_fdw-17-bookworm", "tds_fdw-17-trixie", "timescaledb-17-bookworm", "timescaledb-17-trixie", "timestamp9-17-bookworm", "timestamp9-17-trixie", "toastinfo-17-bookworm", "toastinfo-17-trixie", "unit-17-bookworm", "unit-17-trixie", "wal2json-17-bookworm", "wal2json-17-trixie", "wal_g-17-trixie"]
+  targets = names_where("major", "17")
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["address_standardizer-18-bookworm", "address_standardizer-18-trixie", "age-18-bookworm", "age-18-trixie", "asn1oid-18-bookworm", "asn1oid-18-trixie", "bgw_replstatus-18-bookworm", "bgw_replstatus-18-trixie", "credcheck-18-bookworm", "credcheck-18-trixie", "db2fce-18-bookworm", "db2fce-18-trixie", "debversion-18-bookworm", "debversion-18-trixie", "decoderbufs-18-bookworm", "decoderbufs-18-trixie", "documentdb-18-bookworm", "documentdb-18-trixie", "extra_window_functions-18-bookworm", "extra_window_functions-18-trixie", "first_last_agg-18-bookworm", "first_last_agg-18-trixie", "h3-18-bookworm", "h3-18-trixie", "hll-18-bookworm", "hll-18-trixie", "http-18-bookworm", "http-18-trixie", "hypopg-18-bookworm", "hypopg-18-trixie", "icu_ext-18-bookworm", "icu_ext-18-trixie", "ip4r-18-bookworm", "ip4r-18-trixie", "jsquery-18-bookworm", "jsquery-18-trixie", "londiste-18-bookworm", "londiste-18-trixie", "mimeo-18-bookworm", "mimeo-18-trixie", "mobilitydb-18-bookworm", "mobilitydb-18-trixie", "mongo_fdw-18-bookworm", "mongo_fdw-18-trixie", "mysql_fdw-18-bookworm", "mysql_fdw-18-trixie", "numeral-18-bookworm", "numeral-18-trixie", "ogr_fdw-18-bookworm", "ogr_fdw-18-trixie", "orafce-18-bookworm", "orafce-18-trixie", "periods-18-bookworm", "periods-18-trixie", "pg-gvm-18-bookworm", "pg-gvm-18-trixie", "pg_background-18-bookworm", "pg_background-18-trixie", "pg_comparator-18-bookworm", "pg_comparator-18-trixie", "pg_cron-18-bookworm", "pg_cron-18-trixie", "pg_csv-18-bookworm", "pg_csv-18-trixie", "pg_dirtyread-18-bookworm", "pg_dirtyread-18-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie", "pg_hint_plan-18-bookworm", "pg_hint_plan-18-trixie", "pg_ivm-18-bookworm", "pg_ivm-18-trixie", "pg_partman-18-bookworm", "pg_partman-18-trixie", "pg_permissions-18-bookworm", "pg_permissions-18-trixie", "pg_pwhash-18-bookworm", "pg_pwhash-18-trixie", "pg_qualstats-18-bookworm", "pg_qualstats-18-trixie", "pg_rational-18-bookworm", "pg_rational-18-trixie", "pg_repack-18-bookworm", "pg_repack-18-trixie", "pg_rewrite-18-bookworm", "pg_rewrite-18-trixie", "pg_rrule-18-bookworm", "pg_rrule-18-trixie", "pg_search-18-bookworm", "pg_search-18-trixie", "pg_show_plans-18-bookworm", "pg_show_plans-18-trixie", "pg_similarity-18-bookworm", "pg_similarity-18-trixie", "pg_sphere-18-bookworm", "pg_sphere-18-trixie", "pg_squeeze-18-bookworm", "pg_squeeze-18-trixie", "pg_stat_kcache-18-bookworm", "pg_stat_kcache-18-trixie", "pg_stat_log-18-bookworm", "pg_stat_log-18-trixie", "pg_stat_plans-18-bookworm", "pg_stat_plans-18-trixie", "pg_statviz-18-bookworm", "pg_statviz-18-trixie", "pg_textsearch-18-bookworm", "pg_textsearch-18-trixie", "pg_track_settings-18-bookworm", "pg_track_settings-18-trixie", "pg_uuidv7-18-bookworm", "pg_uuidv7-18-trixie", "pg_wait_sampling-18-bookworm", "pg_wait_sampling-18-trixie", "pgagent-18-bookworm", "pgagent-18-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie", "pgauditlogtofile-18-bookworm", "pgauditlogtofile-18-trixie", "pgautofailover-18-bookworm", "pgautofailover-18-trixie", "pgextwlist-18-bookworm", "pgextwlist-18-trixie", "pgfaceting-18-bookworm", "pgfaceting-18-trixie", "pgfincore-18-bookworm", "pgfincore-18-trixie", "pglogical-18-bookworm", "pglogical-18-trixie", "pgmemcache-18-bookworm", "pgmemcache-18-trixie", "pgmp-18-bookworm", "pgmp-18-trixie", "pgnodemx-18-bookworm", "pgnodemx-18-trixie", "pgpcre-18-bookworm", "pgpcre-18-trixie", "pgpool-18-bookworm", "pgpool-18-trixie", "pgq-18-bookworm", "pgq-18-trixie", "pgq_node-18-bookworm", "pgq_node-18-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie", "pgsentinel-18-bookworm", "pgsentinel-18-trixie", "pgsodium-18-bookworm", "pgsodium-18-trixie", "pgtap-18-bookworm", "pgtap-18-trixie", "pgtt-18-bookworm", "pgtt-18-trixie", "pguint-18-bookworm", "pguint-18-trixie", "pgvector-18-bookworm", "pgvector-18-trixie", "pldbgapi-18-bookworm", "pldbgapi-18-trixie", "pljs-18-bookworm", "pljs-18-trixie", "pllua-18-bookworm", "pllua-18-trixie", "plperl-18-bookworm", "plperl-18-trixie", "plpgsql_check-18-bookworm", "plpgsql_check-18-trixie", "plprofiler-18-bookworm", "plprofiler-18-trixie", "plproxy-18-bookworm", "plproxy-18-trixie", "plpython3u-18-bookworm", "plpython3u-18-trixie", "plr-18-bookworm", "plr-18-trixie", "plsh-18-bookworm", "plsh-18-trixie", "pltcl-18-bookworm", "pltcl-18-trixie", "pointcloud-18-bookworm", "pointcloud-18-trixie", "postgis-18-bookworm", "postgis-18-trixie", "postgis_tiger_geocoder-18-bookworm", "postgis_tiger_geocoder-18-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-trixie", "postgresql-analytics-18-minimal-bookworm", "postgresql-analytics-18-minimal-trixie", "postgresql-analytics-18-standard-bookworm", "postgresql-analytics-18-standard-trixie", "postgresql-distributed-18-minimal-bookworm", "postgresql-distributed-18-minimal-trixie", "postgresql-distributed-18-standard-bookworm", "postgresql-distributed-18-standard-trixie", "postgresql-full-18-minimal-bookworm", "postgresql-full-18-minimal-trixie", "postgresql-full-18-standard-bookworm", "postgresql-full-18-standard-trixie", "postgresql-geo-18-minimal-bookworm", "postgresql-geo-18-minimal-trixie", "postgresql-geo-18-standard-bookworm", "postgresql-geo-18-standard-trixie", "postgresql-ops-18-minimal-bookworm", "postgresql-ops-18-minimal-trixie", "postgresql-ops-18-standard-bookworm", "postgresql-ops-18-standard-trixie", "postgresql-paradedb-18-minimal-bookworm", "postgresql-paradedb-18-minimal-trixie", "postgresql-paradedb-18-standard-bookworm", "postgresql-paradedb-18-standard-trixie", "postgresql-timeseries-18-minimal-bookworm", "postgresql-timeseries-18-minimal-trixie", "postgresql-timeseries-18-standard-bookworm", "postgresql-timeseries-18-standard-trixie", "postgresql-vector-18-minimal-bookworm", "postgresql-vector-18-minimal-trixie", "postgresql-vector-18-standard-bookworm", "postgresql-vector-18-standard-trixie", "powa-18-bookworm", "powa-18-trixie", "pre_prepare-18-bookworm", "pre_prepare-18-trixie", "prefix-18-bookworm", "prefix-18-trixie", "prioritize-18-bookworm", "prioritize-18-trixie", "q3c-18-bookworm", "q3c-18-trixie", "rdkit-18-bookworm", "rdkit-18-trixie", "repmgr-18-bookworm", "repmgr-18-trixie", "roaringbitmap-18-bookworm", "roaringbitmap-18-trixie", "rum-18-bookworm", "rum-18-trixie", "semver-18-bookworm", "semver-18-trixie", "set_user-18-bookworm", "set_user-18-trixie", "table_log-18-bookworm", "table_log-18-trixie", "tdigest-18-bookworm", "tdigest-18-trixie", "tds_fdw-18-bookworm", "tds_fdw-18-trixie", "timescaledb-18-bookworm", "timescaledb-18-trixie", "timestamp9-18-bookworm", "timestamp9-18-trixie", "toastinfo-18-bookworm", "toastinfo-18-trixie", "unit-18-bookworm", "unit-18-trixie", "wal2json-18-bookworm", "wal2json-18-trixie", "wal_g-18-trixie"]
-}
-
-group "postgresql" {
-  description = "operand images of flavor base"
-  targets = ["postgresql-15-minimal-bookworm", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-trixie"]
-}
-
-group "postgresql-vector" {
-  description = "operand images of flavor vector"
-  targets = ["postgresql-vector-15-minimal-bookworm", "postgresql-vector-15-minimal-trixie", "postgresql-vector-15-standard-bookworm", "postgresql-vector-15-standard-trixie", "postgresql-vector-16-minimal-bookworm", "postgresql-vector-16-minimal-trixie", "postgresql-vector-16-standard-bookworm", "postgresql-vector-16-standard-trixie", "postgresql-vector-17-minimal-bookworm", "postgresql-vector-17-minimal-trixie", "postgresql-vector-17-standard-bookworm", "postgresql-vector-17-standard-trixie", "postgresql-vector-18-minimal-bookworm", "postgresql-vector-18-minimal-trixie", "postgresql-vector-18-standard-bookworm", "postgresql-vector-18-standard-trixie"]
-}
-
-group "postgresql-analytics" {
-  description = "operand images of flavor analytics"
-  targets = ["postgresql-analytics-15-minimal-bookworm", "postgresql-analytics-15-minimal-trixie", "postgresql-analytics-15-standard-bookworm", "postgresql-analytics-15-standard-trixie", "postgresql-analytics-16-minimal-bookworm", "postgresql-analytics-16-minimal-trixie", "postgresql-analytics-16-standard-bookworm", "postgresql-analytics-16-standard-trixie", "postgresql-analytics-17-minimal-bookworm", "postgresql-analytics-17-minimal-trixie", "postgresql-analytics-17-standard-bookworm", "postgresql-analytics-17-standard-trixie", "postgresql-analytics-18-minimal-bookworm", "postgresql-analytics-18-minimal-trixie", "postgresql-analytics-18-standard-bookworm", "postgresql-analytics-18-standard-trixie"]
-}
-
-group "postgresql-timeseries" {
-  description = "operand images of flavor timeseries"
-  targets = ["postgresql-timeseries-15-minimal-bookworm", "postgresql-timeseries-15-minimal-trixie", "postgresql-timeseries-15-standard-bookworm", "postgresql-timeseries-15-standard-trixie", "postgresql-timeseries-16-minimal-bookworm", "postgresql-timeseries-16-minimal-trixie", "postgresql-timeseries-16-standard-bookworm", "postgresql-timeseries-16-standard-trixie", "postgresql-timeseries-17-minimal-bookworm", "postgresql-timeseries-17-minimal-trixie", "postgresql-timeseries-17-standard-bookworm", "postgresql-timeseries-17-standard-trixie", "postgresql-timeseries-18-minimal-bookworm", "postgresql-timeseries-18-minimal-trixie", "postgresql-timeseries-18-standard-bookworm", "postgresql-timeseries-18-standard-trixie"]
-}
-
-group "postgresql-distributed" {
-  description = "operand images of flavor distributed"
-  targets = ["postgresql-distributed-15-minimal-bookworm", "postgresql-distributed-15-minimal-trixie", "postgresql-distributed-15-standard-bookworm", "postgresql-distributed-15-standard-trixie", "postgresql-distributed-16-minimal-bookworm", "postgresql-distributed-16-minimal-trixie", "postgresql-distributed-16-standard-bookworm", "postgresql-distributed-16-standard-trixie", "postgresql-distributed-17-minimal-bookworm", "postgresql-distributed-17-minimal-trixie", "postgresql-distributed-17-standard-bookworm", "postgresql-distributed-17-standard-trixie", "postgresql-distributed-18-minimal-bookworm", "postgresql-distributed-18-minimal-trixie", "postgresql-distributed-18-standard-bookworm", "postgresql-distributed-18-standard-trixie"]
-}
-
-group "postgresql-full" {
-  description = "operand images of flavor full"
-  targets = ["postgresql-full-15-minimal-bookworm", "postgresql-full-15-minimal-trixie", "postgresql-full-15-standard-bookworm", "postgresql-full-15-standard-trixie", "postgresql-full-16-minimal-bookworm", "postgresql-full-16-minimal-trixie", "postgresql-full-16-standard-bookworm", "postgresql-full-16-standard-trixie", "postgresql-full-17-minimal-bookworm", "postgresql-full-17-minimal-trixie", "postgresql-full-17-standard-bookworm", "postgresql-full-17-standard-trixie", "postgresql-full-18-minimal-bookworm", "postgresql-full-18-minimal-trixie", "postgresql-full-18-standard-bookworm", "postgresql-full-18-standard-trixie"]
-}
-
-group "postgresql-paradedb" {
-  description = "operand images of flavor paradedb"
-  targets = ["postgresql-paradedb-15-minimal-bookworm", "postgresql-paradedb-15-minimal-trixie", "postgresql-paradedb-15-standard-bookworm", "postgresql-paradedb-15-standard-trixie", "postgresql-paradedb-16-minimal-bookworm", "postgresql-paradedb-16-minimal-trixie", "postgresql-paradedb-16-standard-bookworm", "postgresql-paradedb-16-standard-trixie", "postgresql-paradedb-17-minimal-bookworm", "postgresql-paradedb-17-minimal-trixie", "postgresql-paradedb-17-standard-bookworm", "postgresql-paradedb-17-standard-trixie", "postgresql-paradedb-18-minimal-bookworm", "postgresql-paradedb-18-minimal-trixie", "postgresql-paradedb-18-standard-bookworm", "postgresql-paradedb-18-standard-trixie"]
-}
-
-group "postgresql-geo" {
-  description = "operand images of flavor geo"
-  targets = ["postgresql-geo-15-minimal-bookworm", "postgresql-geo-15-minimal-trixie", "postgresql-geo-15-standard-bookworm", "postgresql-geo-15-standard-trixie", "postgresql-geo-16-minimal-bookworm", "postgresql-geo-16-minimal-trixie", "postgresql-geo-16-standard-bookworm", "postgresql-geo-16-standard-trixie", "postgresql-geo-17-minimal-bookworm", "postgresql-geo-17-minimal-trixie", "postgresql-geo-17-standard-bookworm", "postgresql-geo-17-standard-trixie", "postgresql-geo-18-minimal-bookworm", "postgresql-geo-18-minimal-trixie", "postgresql-geo-18-standard-bookworm", "postgresql-geo-18-standard-trixie"]
-}
-
-group "postgresql-ops" {
-  description = "operand images of flavor ops"
-  targets = ["postgresql-ops-15-minimal-bookworm", "postgresql-ops-15-minimal-trixie", "postgresql-ops-15-standard-bookworm", "postgresql-ops-15-standard-trixie", "postgresql-ops-16-minimal-bookworm", "postgresql-ops-16-minimal-trixie", "postgresql-ops-16-standard-bookworm", "postgresql-ops-16-standard-trixie", "postgresql-ops-17-minimal-bookworm", "postgresql-ops-17-minimal-trixie", "postgresql-ops-17-standard-bookworm", "postgresql-ops-17-standard-trixie", "postgresql-ops-18-minimal-bookworm", "postgresql-ops-18-minimal-trixie", "postgresql-ops-18-standard-bookworm", "postgresql-ops-18-standard-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "bookworm" {
   description = "images on base bookworm"
-  targets = ["address_standardizer-15-bookworm", "address_standardizer-16-bookworm", "address_standardizer-17-bookworm", "address_standardizer-18-bookworm", "age-17-bookworm", "age-18-bookworm", "asn1oid-15-bookworm", "asn1oid-16-bookworm", "asn1oid-17-bookworm", "asn1oid-18-bookworm", "bgw_replstatus-15-bookworm", "bgw_replstatus-16-bookworm", "bgw_replstatus-17-bookworm", "bgw_replstatus-18-bookworm", "citus-15-bookworm", "citus-16-bookworm", "citus-17-bookworm", "credcheck-15-bookworm", "credcheck-16-bookworm", "credcheck-17-bookworm", "credcheck-18-bookworm", "db2fce-15-bookworm", "db2fce-16-bookworm", "db2fce-17-bookworm", "db2fce-18-bookworm", "debversion-15-bookworm", "debversion-16-bookworm", "debversion-17-bookworm", "debversion-18-bookworm", "decoderbufs-15-bookworm", "decoderbufs-16-bookworm", "decoderbufs-17-bookworm", "decoderbufs-18-bookworm", "documentdb-15-bookworm", "documentdb-16-bookworm", "documentdb-17-bookworm", "documentdb-18-bookworm", "extra_window_functions-15-bookworm", "extra_window_functions-16-bookworm", "extra_window_functions-17-bookworm", "extra_window_functions-18-bookworm", "first_last_agg-15-bookworm", "first_last_agg-16-bookworm", "first_last_agg-17-bookworm", "first_last_agg-18-bookworm", "h3-15-bookworm", "h3-16-bookworm", "h3-17-bookworm", "h3-18-bookworm", "hll-15-bookworm", "hll-16-bookworm", "hll-17-bookworm", "hll-18-bookworm", "http-15-bookworm", "http-16-bookworm", "http-17-bookworm", "http-18-bookworm", "hypopg-15-bookworm", "hypopg-16-bookworm", "hypopg-17-bookworm", "hypopg-18-bookworm", "icu_ext-15-bookworm", "icu_ext-16-bookworm", "icu_ext-17-bookworm", "icu_ext-18-bookworm", "ip4r-15-bookworm", "ip4r-16-bookworm", "ip4r-17-bookworm", "ip4r-18-bookworm", "jsquery-15-bookworm", "jsquery-16-bookworm", "jsquery-17-bookworm", "jsquery-18-bookworm", "londiste-15-bookworm", "londiste-16-bookworm", "londiste-17-bookworm", "londiste-18-bookworm", "mimeo-15-bookworm", "mimeo-16-bookworm", "mimeo-17-bookworm", "mimeo-18-bookworm", "mobilitydb-15-bookworm", "mobilitydb-16-bookworm", "mobilitydb-17-bookworm", "mobilitydb-18-bookworm", "mongo_fdw-15-bookworm", "mongo_fdw-16-bookworm", "mongo_fdw-17-bookworm", "mongo_fdw-18-bookworm", "mysql_fdw-15-bookworm", "mysql_fdw-16-bookworm", "mysql_fdw-17-bookworm", "mysql_fdw-18-bookworm", "numeral-15-bookworm", "numeral-16-bookworm", "numeral-17-bookworm", "numeral-18-bookworm", "ogr_fdw-15-bookworm", "ogr_fdw-16-bookworm", "ogr_fdw-17-bookworm", "ogr_fdw-18-bookworm", "orafce-15-bookworm", "orafce-16-bookworm", "orafce-17-bookworm", "orafce-18-bookworm", "periods-15-bookworm", "periods-16-bookworm", "periods-17-bookworm", "periods-18-bookworm", "pg-gvm-15-bookworm", "pg-gvm-16-bookworm", "pg-gvm-17-bookworm", "pg-gvm-18-bookworm", "pg_background-15-bookworm", "pg_background-16-bookworm", "pg_background-17-bookworm", "pg_background-18-bookworm", "pg_comparator-18-bookworm", "pg_cron-15-bookworm", "pg_cron-16-bookworm", "pg_cron-17-bookworm", "pg_cron-18-bookworm", "pg_csv-15-bookworm", "pg_csv-16-bookworm", "pg_csv-17-bookworm", "pg_csv-18-bookworm", "pg_dirtyread-15-bookworm", "pg_dirtyread-16-bookworm", "pg_dirtyread-17-bookworm", "pg_dirtyread-18-bookworm", "pg_fact_loader-15-bookworm", "pg_fact_loader-16-bookworm", "pg_fact_loader-17-bookworm", "pg_failover_slots-15-bookworm", "pg_failover_slots-16-bookworm", "pg_failover_slots-17-bookworm", "pg_failover_slots-18-bookworm", "pg_hint_plan-15-bookworm", "pg_hint_plan-16-bookworm", "pg_hint_plan-17-bookworm", "pg_hint_plan-18-bookworm", "pg_ivm-15-bookworm", "pg_ivm-16-bookworm", "pg_ivm-17-bookworm", "pg_ivm-18-bookworm", "pg_partman-15-bookworm", "pg_partman-16-bookworm", "pg_partman-17-bookworm", "pg_partman-18-bookworm", "pg_permissions-15-bookworm", "pg_permissions-16-bookworm", "pg_permissions-17-bookworm", "pg_permissions-18-bookworm", "pg_pwhash-15-bookworm", "pg_pwhash-16-bookworm", "pg_pwhash-17-bookworm", "pg_pwhash-18-bookworm", "pg_qualstats-15-bookworm", "pg_qualstats-16-bookworm", "pg_qualstats-17-bookworm", "pg_qualstats-18-bookworm", "pg_rational-15-bookworm", "pg_rational-16-bookworm", "pg_rational-17-bookworm", "pg_rational-18-bookworm", "pg_repack-15-bookworm", "pg_repack-16-bookworm", "pg_repack-17-bookworm", "pg_repack-18-bookworm", "pg_rewrite-15-bookworm", "pg_rewrite-16-bookworm", "pg_rewrite-17-bookworm", "pg_rewrite-18-bookworm", "pg_rrule-15-bookworm", "pg_rrule-16-bookworm", "pg_rrule-17-bookworm", "pg_rrule-18-bookworm", "pg_search-15-bookworm", "pg_search-16-bookworm", "pg_search-17-bookworm", "pg_search-18-bookworm", "pg_show_plans-15-bookworm", "pg_show_plans-16-bookworm", "pg_show_plans-17-bookworm", "pg_show_plans-18-bookworm", "pg_similarity-15-bookworm", "pg_similarity-16-bookworm", "pg_similarity-17-bookworm", "pg_similarity-18-bookworm", "pg_sphere-15-bookworm", "pg_sphere-16-bookworm", "pg_sphere-17-bookworm", "pg_sphere-18-bookworm", "pg_squeeze-15-bookworm", "pg_squeeze-16-bookworm", "pg_squeeze-17-bookworm", "pg_squeeze-18-bookworm", "pg_stat_kcache-15-bookworm", "pg_stat_kcache-16-bookworm", "pg_stat_kcache-17-bookworm", "pg_stat_kcache-18-bookworm", "pg_stat_log-18-bookworm", "pg_stat_plans-16-bookworm", "pg_stat_plans-17-bookworm", "pg_stat_plans-18-bookworm", "pg_statviz-15-bookworm", "pg_statviz-16-bookworm", "pg_statviz-17-bookworm", "pg_statviz-18-bookworm", "pg_textsearch-17-bookworm", "pg_textsearch-18-bookworm", "pg_track_settings-15-bookworm", "pg_track_settings-16-bookworm", "pg_track_settings-17-bookworm", "pg_track_settings-18-bookworm", "pg_uuidv7-15-bookworm", "pg_uuidv7-16-bookworm", "pg_uuidv7-17-bookworm", "pg_uuidv7-18-bookworm", "pg_wait_sampling-15-bookworm", "pg_wait_sampling-16-bookworm", "pg_wait_sampling-17-bookworm", "pg_wait_sampling-18-bookworm", "pgagent-18-bookworm", "pgaudit-15-bookworm", "pgaudit-16-bookworm", "pgaudit-17-bookworm", "pgaudit-18-bookworm", "pgauditlogtofile-15-bookworm", "pgauditlogtofile-16-bookworm", "pgauditlogtofile-17-bookworm", "pgauditlogtofile-18-bookworm", "pgautofailover-15-bookworm", "pgautofailover-16-bookworm", "pgautofailover-17-bookworm", "pgautofailover-18-bookworm", "pgextwlist-15-bookworm", "pgextwlist-16-bookworm", "pgextwlist-17-bookworm", "pgextwlist-18-bookworm", "pgfaceting-15-bookworm", "pgfaceting-16-bookworm", "pgfaceting-17-bookworm", "pgfaceting-18-bookworm", "pgfincore-15-bookworm", "pgfincore-16-bookworm", "pgfincore-17-bookworm", "pgfincore-18-bookworm", "pgl_ddl_deploy-15-bookworm", "pgl_ddl_deploy-16-bookworm", "pgl_ddl_deploy-17-bookworm", "pglogical-15-bookworm", "pglogical-16-bookworm", "pglogical-17-bookworm", "pglogical-18-bookworm", "pglogical_ticker-15-bookworm", "pglogical_ticker-16-bookworm", "pglogical_ticker-17-bookworm", "pgmemcache-15-bookworm", "pgmemcache-16-bookworm", "pgmemcache-17-bookworm", "pgmemcache-18-bookworm", "pgmp-15-bookworm", "pgmp-16-bookworm", "pgmp-17-bookworm", "pgmp-18-bookworm", "pgnodemx-15-bookworm", "pgnodemx-16-bookworm", "pgnodemx-17-bookworm", "pgnodemx-18-bookworm", "pgpcre-15-bookworm", "pgpcre-16-bookworm", "pgpcre-17-bookworm", "pgpcre-18-bookworm", "pgpool-15-bookworm", "pgpool-16-bookworm", "pgpool-17-bookworm", "pgpool-18-bookworm", "pgq-15-bookworm", "pgq-16-bookworm", "pgq-17-bookworm", "pgq-18-bookworm", "pgq_node-15-bookworm", "pgq_node-16-bookworm", "pgq_node-17-bookworm", "pgq_node-18-bookworm", "pgrouting-15-bookworm", "pgrouting-16-bookworm", "pgrouting-17-bookworm", "pgrouting-18-bookworm", "pgsentinel-15-bookworm", "pgsentinel-16-bookworm", "pgsentinel-17-bookworm", "pgsentinel-18-bookworm", "pgsodium-15-bookworm", "pgsodium-16-bookworm", "pgsodium-17-bookworm", "pgsodium-18-bookworm", "pgtap-15-bookworm", "pgtap-16-bookworm", "pgtap-17-bookworm", "pgtap-18-bookworm", "pgtt-15-bookworm", "pgtt-16-bookworm", "pgtt-17-bookworm", "pgtt-18-bookworm", "pguint-15-bookworm", "pguint-16-bookworm", "pguint-17-bookworm", "pguint-18-bookworm", "pgvector-15-bookworm", "pgvector-16-bookworm", "pgvector-17-bookworm", "pgvector-18-bookworm", "pldbgapi-15-bookworm", "pldbgapi-16-bookworm", "pldbgapi-17-bookworm", "pldbgapi-18-bookworm", "pljs-15-bookworm", "pljs-16-bookworm", "pljs-17-bookworm", "pljs-18-bookworm", "pllua-15-bookworm", "pllua-16-bookworm", "pllua-17-bookworm", "pllua-18-bookworm", "plperl-15-bookworm", "plperl-16-bookworm", "plperl-17-bookworm", "plperl-18-bookworm", "plpgsql_check-15-bookworm", "plpgsql_check-16-bookworm", "plpgsql_check-17-bookworm", "plpgsql_check-18-bookworm", "plprofiler-15-bookworm", "plprofiler-16-bookworm", "plprofiler-17-bookworm", "plprofiler-18-bookworm", "plproxy-15-bookworm", "plproxy-16-bookworm", "plproxy-17-bookworm", "plproxy-18-bookworm", "plpython3u-15-bookworm", "plpython3u-16-bookworm", "plpython3u-17-bookworm", "plpython3u-18-bookworm", "plr-15-bookworm", "plr-16-bookworm", "plr-17-bookworm", "plr-18-bookworm", "plsh-15-bookworm", "plsh-16-bookworm", "plsh-17-bookworm", "plsh-18-bookworm", "pltcl-15-bookworm", "pltcl-16-bookworm", "pltcl-17-bookworm", "pltcl-18-bookworm", "pointcloud-15-bookworm", "pointcloud-16-bookworm", "pointcloud-17-bookworm", "pointcloud-18-bookworm", "postgis-15-bookworm", "postgis-16-bookworm", "postgis-17-bookworm", "postgis-18-bookworm", "postgis_tiger_geocoder-15-bookworm", "postgis_tiger_geocoder-16-bookworm", "postgis_tiger_geocoder-17-bookworm", "postgis_tiger_geocoder-18-bookworm", "postgresql-15-minimal-bookworm", "postgresql-15-standard-bookworm", "postgresql-16-minimal-bookworm", "postgresql-16-standard-bookworm", "postgresql-17-minimal-bookworm", "postgresql-17-standard-bookworm", "postgresql-18-minimal-bookworm", "postgresql-18-standard-bookworm", "postgresql-analytics-15-minimal-bookworm", "postgresql-analytics-15-standard-bookworm", "postgresql-analytics-16-minimal-bookworm", "postgresql-analytics-16-standard-bookworm", "postgresql-analytics-17-minimal-bookworm", "postgresql-analytics-17-standard-bookworm", "postgresql-analytics-18-minimal-bookworm", "postgresql-analytics-18-standard-bookworm", "postgresql-distributed-15-minimal-bookworm", "postgresql-distributed-15-standard-bookworm", "postgresql-distributed-16-minimal-bookworm", "postgresql-distributed-16-standard-bookworm", "postgresql-distributed-17-minimal-bookworm", "postgresql-distributed-17-standard-bookworm", "postgresql-distributed-18-minimal-bookworm", "postgresql-distributed-18-standard-bookworm", "postgresql-full-15-minimal-bookworm", "postgresql-full-15-standard-bookworm", "postgresql-full-16-minimal-bookworm", "postgresql-full-16-standard-bookworm", "postgresql-full-17-minimal-bookworm", "postgresql-full-17-standard-bookworm", "postgresql-full-18-minimal-bookworm", "postgresql-full-18-standard-bookworm", "postgresql-geo-15-minimal-bookworm", "postgresql-geo-15-standard-bookworm", "postgresql-geo-16-minimal-bookworm", "postgresql-geo-16-standard-bookworm", "postgresql-geo-17-minimal-bookworm", "postgresql-geo-17-standard-bookworm", "postgresql-geo-18-minimal-bookworm", "postgresql-geo-18-standard-bookworm", "postgresql-ops-15-minimal-bookworm", "postgresql-ops-15-standard-bookworm", "postgresql-ops-16-minimal-bookworm", "postgresql-ops-16-standard-bookworm", "postgresql-ops-17-minimal-bookworm", "postgresql-ops-17-standard-bookworm", "postgresql-ops-18-minimal-bookworm", "postgresql-ops-18-standard-bookworm", "postgresql-paradedb-15-minimal-bookworm", "postgresql-paradedb-15-standard-bookworm", "postgresql-paradedb-16-minimal-bookworm", "postgresql-paradedb-16-standard-bookworm", "postgresql-paradedb-17-minimal-bookworm", "postgresql-paradedb-17-standard-bookworm", "postgresql-paradedb-18-minimal-bookworm", "postgresql-paradedb-18-standard-bookworm", "postgresql-timeseries-15-minimal-bookworm", "postgresql-timeseries-15-standard-bookworm", "postgresql-timeseries-16-minimal-bookworm", "postgresql-timeseries-16-standard-bookworm", "postgresql-timeseries-17-minimal-bookworm", "postgresql-timeseries-17-standard-bookworm", "postgresql-timeseries-18-minimal-bookworm", "postgresql-timeseries-18-standard-bookworm", "postgresql-vector-15-minimal-bookworm", "postgresql-vector-15-standard-bookworm", "postgresql-vector-16-minimal-bookworm", "postgresql-vector-16-standard-bookworm", "postgresql-vector-17-minimal-bookworm", "postgresql-vector-17-standard-bookworm", "postgresql-vector-18-minimal-bookworm", "postgresql-vector-18-standard-bookworm", "powa-15-bookworm", "powa-16-bookworm", "powa-17-bookworm", "powa-18-bookworm", "pre_prepare-15-bookworm", "pre_prepare-16-bookworm", "pre_prepare-17-bookworm", "pre_prepare-18-bookworm", "prefix-15-bookworm", "prefix-16-bookworm", "prefix-17-bookworm", "prefix-18-bookworm", "prioritize-15-bookworm", "prioritize-16-bookworm", "prioritize-17-bookworm", "prioritize-18-bookworm", "q3c-15-bookworm", "q3c-16-bookworm", "q3c-17-bookworm", "q3c-18-bookworm", "rdkit-15-bookworm", "rdkit-16-bookworm", "rdkit-17-bookworm", "rdkit-18-bookworm", "repmgr-15-bookworm", "repmgr-16-bookworm", "repmgr-17-bookworm", "repmgr-18-bookworm", "roaringbitmap-15-bookworm", "roaringbitmap-16-bookworm", "roaringbitmap-17-bookworm", "roaringbitmap-18-bookworm", "rum-15-bookworm", "rum-16-bookworm", "rum-17-bookworm", "rum-18-bookworm", "semver-15-bookworm", "semver-16-bookworm", "semver-17-bookworm", "semver-18-bookworm", "set_user-15-bookworm", "set_user-16-bookworm", "set_user-17-bookworm", "set_user-18-bookworm", "sqlite_fdw-15-bookworm", "sqlite_fdw-16-bookworm", "sqlite_fdw-17-bookworm", "table_log-15-bookworm", "table_log-16-bookworm", "table_log-17-bookworm", "table_log-18-bookworm", "tdigest-15-bookworm", "tdigest-16-bookworm", "tdigest-17-bookworm", "tdigest-18-bookworm", "tds_fdw-15-bookworm", "tds_fdw-16-bookworm", "tds_fdw-17-bookworm", "tds_fdw-18-bookworm", "timescaledb-15-bookworm", "timescaledb-16-bookworm", "timescaledb-17-bookworm", "timescaledb-18-bookworm", "timestamp9-15-bookworm", "timestamp9-16-bookworm", "timestamp9-17-bookworm", "timestamp9-18-bookworm", "toastinfo-15-bookworm", "toastinfo-16-bookworm", "toastinfo-17-bookworm", "toastinfo-18-bookworm", "unit-15-bookworm", "unit-16-bookworm", "unit-17-bookworm", "unit-18-bookworm", "wal2json-15-bookworm", "wal2json-16-bookworm", "wal2json-17-bookworm", "wal2json-18-bookworm"]
+  targets = names_where("base", "bookworm")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["address_standardizer-15-trixie", "address_standardizer-16-trixie", "address_standardizer-17-trixie", "address_standardizer-18-trixie", "age-17-trixie", "age-18-trixie", "asn1oid-15-trixie", "asn1oid-16-trixie", "asn1oid-17-trixie", "asn1oid-18-trixie", "bgw_replstatus-15-trixie", "bgw_replstatus-16-trixie", "bgw_replstatus-17-trixie", "bgw_replstatus-18-trixie", "citus-15-trixie", "citus-16-trixie", "citus-17-trixie", "credcheck-15-trixie", "credcheck-16-trixie", "credcheck-17-trixie", "credcheck-18-trixie", "db2fce-15-trixie", "db2fce-16-trixie", "db2fce-17-trixie", "db2fce-18-trixie", "debversion-15-trixie", "debversion-16-trixie", "debversion-17-trixie", "debversion-18-trixie", "decoderbufs-15-trixie", "decoderbufs-16-trixie", "decoderbufs-17-trixie", "decoderbufs-18-trixie", "documentdb-15-trixie", "documentdb-16-trixie", "documentdb-17-trixie", "documentdb-18-trixie", "extra_window_functions-15-trixie", "extra_window_functions-16-trixie", "extra_window_functions-17-trixie", "extra_window_functions-18-trixie", "first_last_agg-15-trixie", "first_last_agg-16-trixie", "first_last_agg-17-trixie", "first_last_agg-18-trixie", "h3-15-trixie", "h3-16-trixie", "h3-17-trixie", "h3-18-trixie", "hll-15-trixie", "hll-16-trixie", "hll-17-trixie", "hll-18-trixie", "http-15-trixie", "http-16-trixie", "http-17-trixie", "http-18-trixie", "hypopg-15-trixie", "hypopg-16-trixie", "hypopg-17-trixie", "hypopg-18-trixie", "icu_ext-15-trixie", "icu_ext-16-trixie", "icu_ext-17-trixie", "icu_ext-18-trixie", "ip4r-15-trixie", "ip4r-16-trixie", "ip4r-17-trixie", "ip4r-18-trixie", "jsquery-15-trixie", "jsquery-16-trixie", "jsquery-17-trixie", "jsquery-18-trixie", "londiste-15-trixie", "londiste-16-trixie", "londiste-17-trixie", "londiste-18-trixie", "mimeo-15-trixie", "mimeo-16-trixie", "mimeo-17-trixie", "mimeo-18-trixie", "mobilitydb-15-trixie", "mobilitydb-16-trixie", "mobilitydb-17-trixie", "mobilitydb-18-trixie", "mongo_fdw-15-trixie", "mongo_fdw-16-trixie", "mongo_fdw-17-trixie", "mongo_fdw-18-trixie", "mysql_fdw-15-trixie", "mysql_fdw-16-trixie", "mysql_fdw-17-trixie", "mysql_fdw-18-trixie", "numeral-15-trixie", "numeral-16-trixie", "numeral-17-trixie", "numeral-18-trixie", "ogr_fdw-15-trixie", "ogr_fdw-16-trixie", "ogr_fdw-17-trixie", "ogr_fdw-18-trixie", "orafce-15-trixie", "orafce-16-trixie", "orafce-17-trixie", "orafce-18-trixie", "periods-15-trixie", "periods-16-trixie", "periods-17-trixie", "periods-18-trixie", "pg-gvm-15-trixie", "pg-gvm-16-trixie", "pg-gvm-17-trixie", "pg-gvm-18-trixie", "pg_background-15-trixie", "pg_background-16-trixie", "pg_background-17-trixie", "pg_background-18-trixie", "pg_comparator-18-trixie", "pg_cron-15-trixie", "pg_cron-16-trixie", "pg_cron-17-trixie", "pg_cron-18-trixie", "pg_csv-15-trixie", "pg_csv-16-trixie", "pg_csv-17-trixie", "pg_csv-18-trixie", "pg_dirtyread-15-trixie", "pg_dirtyread-16-trixie", "pg_dirtyread-17-trixie", "pg_dirtyread-18-trixie", "pg_fact_loader-15-trixie", "pg_fact_loader-16-trixie", "pg_fact_loader-17-trixie", "pg_failover_slots-15-trixie", "pg_failover_slots-16-trixie", "pg_failover_slots-17-trixie", "pg_failover_slots-18-trixie", "pg_hint_plan-15-trixie", "pg_hint_plan-16-trixie", "pg_hint_plan-17-trixie", "pg_hint_plan-18-trixie", "pg_ivm-15-trixie", "pg_ivm-16-trixie", "pg_ivm-17-trixie", "pg_ivm-18-trixie", "pg_partman-15-trixie", "pg_partman-16-trixie", "pg_partman-17-trixie", "pg_partman-18-trixie", "pg_permissions-15-trixie", "pg_permissions-16-trixie", "pg_permissions-17-trixie", "pg_permissions-18-trixie", "pg_pwhash-15-trixie", "pg_pwhash-16-trixie", "pg_pwhash-17-trixie", "pg_pwhash-18-trixie", "pg_qualstats-15-trixie", "pg_qualstats-16-trixie", "pg_qualstats-17-trixie", "pg_qualstats-18-trixie", "pg_rational-15-trixie", "pg_rational-16-trixie", "pg_rational-17-trixie", "pg_rational-18-trixie", "pg_repack-15-trixie", "pg_repack-16-trixie", "pg_repack-17-trixie", "pg_repack-18-trixie", "pg_rewrite-15-trixie", "pg_rewrite-16-trixie", "pg_rewrite-17-trixie", "pg_rewrite-18-trixie", "pg_rrule-15-trixie", "pg_rrule-16-trixie", "pg_rrule-17-trixie", "pg_rrule-18-trixie", "pg_search-15-trixie", "pg_search-16-trixie", "pg_search-17-trixie", "pg_search-18-trixie", "pg_show_plans-15-trixie", "pg_show_plans-16-trixie", "pg_show_plans-17-trixie", "pg_show_plans-18-trixie", "pg_similarity-15-trixie", "pg_similarity-16-trixie", "pg_similarity-17-trixie", "pg_similarity-18-trixie", "pg_sphere-15-trixie", "pg_sphere-16-trixie", "pg_sphere-17-trixie", "pg_sphere-18-trixie", "pg_squeeze-15-trixie", "pg_squeeze-16-trixie", "pg_squeeze-17-trixie", "pg_squeeze-18-trixie", "pg_stat_kcache-15-trixie", "pg_stat_kcache-16-trixie", "pg_stat_kcache-17-trixie", "pg_stat_kcache-18-trixie", "pg_stat_log-18-trixie", "pg_stat_plans-16-trixie", "pg_stat_plans-17-trixie", "pg_stat_plans-18-trixie", "pg_statviz-15-trixie", "pg_statviz-16-trixie", "pg_statviz-17-trixie", "pg_statviz-18-trixie", "pg_textsearch-17-trixie", "pg_textsearch-18-trixie", "pg_track_settings-15-trixie", "pg_track_settings-16-trixie", "pg_track_settings-17-trixie", "pg_track_settings-18-trixie", "pg_uuidv7-15-trixie", "pg_uuidv7-16-trixie", "pg_uuidv7-17-trixie", "pg_uuidv7-18-trixie", "pg_wait_sampling-15-trixie", "pg_wait_sampling-16-trixie", "pg_wait_sampling-17-trixie", "pg_wait_sampling-18-trixie", "pgagent-18-trixie", "pgaudit-15-trixie", "pgaudit-16-trixie", "pgaudit-17-trixie", "pgaudit-18-trixie", "pgauditlogtofile-15-trixie", "pgauditlogtofile-16-trixie", "pgauditlogtofile-17-trixie", "pgauditlogtofile-18-trixie", "pgautofailover-15-trixie", "pgautofailover-16-trixie", "pgautofailover-17-trixie", "pgautofailover-18-trixie", "pgextwlist-15-trixie", "pgextwlist-16-trixie", "pgextwlist-17-trixie", "pgextwlist-18-trixie", "pgfaceting-15-trixie", "pgfaceting-16-trixie", "pgfaceting-17-trixie", "pgfaceting-18-trixie", "pgfincore-15-trixie", "pgfincore-16-trixie", "pgfincore-17-trixie", "pgfincore-18-trixie", "pgl_ddl_deploy-15-trixie", "pgl_ddl_deploy-16-trixie", "pgl_ddl_deploy-17-trixie", "pglogical-15-trixie", "pglogical-16-trixie", "pglogical-17-trixie", "pglogical-18-trixie", "pglogical_ticker-15-trixie", "pglogical_ticker-16-trixie", "pglogical_ticker-17-trixie", "pgmemcache-15-trixie", "pgmemcache-16-trixie", "pgmemcache-17-trixie", "pgmemcache-18-trixie", "pgmp-15-trixie", "pgmp-16-trixie", "pgmp-17-trixie", "pgmp-18-trixie", "pgnodemx-15-trixie", "pgnodemx-16-trixie", "pgnodemx-17-trixie", "pgnodemx-18-trixie", "pgpcre-15-trixie", "pgpcre-16-trixie", "pgpcre-17-trixie", "pgpcre-18-trixie", "pgpool-15-trixie", "pgpool-16-trixie", "pgpool-17-trixie", "pgpool-18-trixie", "pgq-15-trixie", "pgq-16-trixie", "pgq-17-trixie", "pgq-18-trixie", "pgq_node-15-trixie", "pgq_node-16-trixie", "pgq_node-17-trixie", "pgq_node-18-trixie", "pgrouting-15-trixie", "pgrouting-16-trixie", "pgrouting-17-trixie", "pgrouting-18-trixie", "pgsentinel-15-trixie", "pgsentinel-16-trixie", "pgsentinel-17-trixie", "pgsentinel-18-trixie", "pgsodium-15-trixie", "pgsodium-16-trixie", "pgsodium-17-trixie", "pgsodium-18-trixie", "pgtap-15-trixie", "pgtap-16-trixie", "pgtap-17-trixie", "pgtap-18-trixie", "pgtt-15-trixie", "pgtt-16-trixie", "pgtt-17-trixie", "pgtt-18-trixie", "pguint-15-trixie", "pguint-16-trixie", "pguint-17-trixie", "pguint-18-trixie", "pgvector-15-trixie", "pgvector-16-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "pldbgapi-15-trixie", "pldbgapi-16-trixie", "pldbgapi-17-trixie", "pldbgapi-18-trixie", "pljs-15-trixie", "pljs-16-trixie", "pljs-17-trixie", "pljs-18-trixie", "pllua-15-trixie", "pllua-16-trixie", "pllua-17-trixie", "pllua-18-trixie", "plperl-15-trixie", "plperl-16-trixie", "plperl-17-trixie", "plperl-18-trixie", "plpgsql_check-15-trixie", "plpgsql_check-16-trixie", "plpgsql_check-17-trixie", "plpgsql_check-18-trixie", "plprofiler-15-trixie", "plprofiler-16-trixie", "plprofiler-17-trixie", "plprofiler-18-trixie", "plproxy-15-trixie", "plproxy-16-trixie", "plproxy-17-trixie", "plproxy-18-trixie", "plpython3u-15-trixie", "plpython3u-16-trixie", "plpython3u-17-trixie", "plpython3u-18-trixie", "plr-15-trixie", "plr-16-trixie", "plr-17-trixie", "plr-18-trixie", "plsh-15-trixie", "plsh-16-trixie", "plsh-17-trixie", "plsh-18-trixie", "pltcl-15-trixie", "pltcl-16-trixie", "pltcl-17-trixie", "pltcl-18-trixie", "pointcloud-15-trixie", "pointcloud-16-trixie", "pointcloud-17-trixie", "pointcloud-18-trixie", "postgis-15-trixie", "postgis-16-trixie", "postgis-17-trixie", "postgis-18-trixie", "postgis_tiger_geocoder-15-trixie", "postgis_tiger_geocoder-16-trixie", "postgis_tiger_geocoder-17-trixie", "postgis_tiger_geocoder-18-trixie", "postgresql-15-minimal-trixie", "postgresql-15-standard-trixie", "postgresql-16-minimal-trixie", "postgresql-16-standard-trixie", "postgresql-17-minimal-trixie", "postgresql-17-standard-trixie", "postgresql-18-minimal-trixie", "postgresql-18-standard-trixie", "postgresql-analytics-15-minimal-trixie", "postgresql-analytics-15-standard-trixie", "postgresql-analytics-16-minimal-trixie", "postgresql-analytics-16-standard-trixie", "postgresql-analytics-17-minimal-trixie", "postgresql-analytics-17-standard-trixie", "postgresql-analytics-18-minimal-trixie", "postgresql-analytics-18-standard-trixie", "postgresql-distributed-15-minimal-trixie", "postgresql-distributed-15-standard-trixie", "postgresql-distributed-16-minimal-trixie", "postgresql-distributed-16-standard-trixie", "postgresql-distributed-17-minimal-trixie", "postgresql-distributed-17-standard-trixie", "postgresql-distributed-18-minimal-trixie", "postgresql-distributed-18-standard-trixie", "postgresql-full-15-minimal-trixie", "postgresql-full-15-standard-trixie", "postgresql-full-16-minimal-trixie", "postgresql-full-16-standard-trixie", "postgresql-full-17-minimal-trixie", "postgresql-full-17-standard-trixie", "postgresql-full-18-minimal-trixie", "postgresql-full-18-standard-trixie", "postgresql-geo-15-minimal-trixie", "postgresql-geo-15-standard-trixie", "postgresql-geo-16-minimal-trixie", "postgresql-geo-16-standard-trixie", "postgresql-geo-17-minimal-trixie", "postgresql-geo-17-standard-trixie", "postgresql-geo-18-minimal-trixie", "postgresql-geo-18-standard-trixie", "postgresql-ops-15-minimal-trixie", "postgresql-ops-15-standard-trixie", "postgresql-ops-16-minimal-trixie", "postgresql-ops-16-standard-trixie", "postgresql-ops-17-minimal-trixie", "postgresql-ops-17-standard-trixie", "postgresql-ops-18-minimal-trixie", "postgresql-ops-18-standard-trixie", "postgresql-paradedb-15-minimal-trixie", "postgresql-paradedb-15-standard-trixie", "postgresql-paradedb-16-minimal-trixie", "postgresql-paradedb-16-standard-trixie", "postgresql-paradedb-17-minimal-trixie", "postgresql-paradedb-17-standard-trixie", "postgresql-paradedb-18-minimal-trixie", "postgresql-paradedb-18-standard-trixie", "postgresql-timeseries-15-minimal-trixie", "postgresql-timeseries-15-standard-trixie", "postgresql-timeseries-16-minimal-trixie", "postgresql-timeseries-16-standard-trixie", "postgresql-timeseries-17-minimal-trixie", "postgresql-timeseries-17-standard-trixie", "postgresql-timeseries-18-minimal-trixie", "postgresql-timeseries-18-standard-trixie", "postgresql-vector-15-minimal-trixie", "postgresql-vector-15-standard-trixie", "postgresql-vector-16-minimal-trixie", "postgresql-vector-16-standard-trixie", "postgresql-vector-17-minimal-trixie", "postgresql-vector-17-standard-trixie", "postgresql-vector-18-minimal-trixie", "postgresql-vector-18-standard-trixie", "powa-15-trixie", "powa-16-trixie", "powa-17-trixie", "powa-18-trixie", "pre_prepare-15-trixie", "pre_prepare-16-trixie", "pre_prepare-17-trixie", "pre_prepare-18-trixie", "prefix-15-trixie", "prefix-16-trixie", "prefix-17-trixie", "prefix-18-trixie", "prioritize-15-trixie", "prioritize-16-trixie", "prioritize-17-trixie", "prioritize-18-trixie", "q3c-15-trixie", "q3c-16-trixie", "q3c-17-trixie", "q3c-18-trixie", "rdkit-15-trixie", "rdkit-16-trixie", "rdkit-17-trixie", "rdkit-18-trixie", "repmgr-15-trixie", "repmgr-16-trixie", "repmgr-17-trixie", "repmgr-18-trixie", "roaringbitmap-15-trixie", "roaringbitmap-16-trixie", "roaringbitmap-17-trixie", "roaringbitmap-18-trixie", "rum-15-trixie", "rum-16-trixie", "rum-17-trixie", "rum-18-trixie", "semver-15-trixie", "semver-16-trixie", "semver-17-trixie", "semver-18-trixie", "set_user-15-trixie", "set_user-16-trixie", "set_user-17-trixie", "set_user-18-trixie", "sqlite_fdw-15-trixie", "sqlite_fdw-16-trixie", "sqlite_fdw-17-trixie", "table_log-15-trixie", "table_log-16-trixie", "table_log-17-trixie", "table_log-18-trixie", "tdigest-15-trixie", "tdigest-16-trixie", "tdigest-17-trixie", "tdigest-18-trixie", "tds_fdw-15-trixie", "tds_fdw-16-trixie", "tds_fdw-17-trixie", "tds_fdw-18-trixie", "timescaledb-15-trixie", "timescaledb-16-trixie", "timescaledb-17-trixie", "timescaledb-18-trixie", "timestamp9-15-trixie", "timestamp9-16-trixie", "timestamp9-17-trixie", "timestamp9-18-trixie", "toastinfo-15-trixie", "toastinfo-16-trixie", "toastinfo-17-trixie", "toastinfo-18-trixie", "unit-15-trixie", "unit-16-trixie", "unit-17-trixie", "unit-18-trixie", "wal2json-15-trixie", "wal2json-16-trixie", "wal2json-17-trixie", "wal2json-18-trixie", "wal_g-15-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "minimal" {
   description = "operand images of type minimal"
-  targets = ["postgresql-15-minimal-bookworm", "postgresql-15-minimal-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-trixie", "postgresql-analytics-15-minimal-bookworm", "postgresql-analytics-15-minimal-trixie", "postgresql-analytics-16-minimal-bookworm", "postgresql-analytics-16-minimal-trixie", "postgresql-analytics-17-minimal-bookworm", "postgresql-analytics-17-minimal-trixie", "postgresql-analytics-18-minimal-bookworm", "postgresql-analytics-18-minimal-trixie", "postgresql-distributed-15-minimal-bookworm", "postgresql-distributed-15-minimal-trixie", "postgresql-distributed-16-minimal-bookworm", "postgresql-distributed-16-minimal-trixie", "postgresql-distributed-17-minimal-bookworm", "postgresql-distributed-17-minimal-trixie", "postgresql-distributed-18-minimal-bookworm", "postgresql-distributed-18-minimal-trixie", "postgresql-full-15-minimal-bookworm", "postgresql-full-15-minimal-trixie", "postgresql-full-16-minimal-bookworm", "postgresql-full-16-minimal-trixie", "postgresql-full-17-minimal-bookworm", "postgresql-full-17-minimal-trixie", "postgresql-full-18-minimal-bookworm", "postgresql-full-18-minimal-trixie", "postgresql-geo-15-minimal-bookworm", "postgresql-geo-15-minimal-trixie", "postgresql-geo-16-minimal-bookworm", "postgresql-geo-16-minimal-trixie", "postgresql-geo-17-minimal-bookworm", "postgresql-geo-17-minimal-trixie", "postgresql-geo-18-minimal-bookworm", "postgresql-geo-18-minimal-trixie", "postgresql-ops-15-minimal-bookworm", "postgresql-ops-15-minimal-trixie", "postgresql-ops-16-minimal-bookworm", "postgresql-ops-16-minimal-trixie", "postgresql-ops-17-minimal-bookworm", "postgresql-ops-17-minimal-trixie", "postgresql-ops-18-minimal-bookworm", "postgresql-ops-18-minimal-trixie", "postgresql-paradedb-15-minimal-bookworm", "postgresql-paradedb-15-minimal-trixie", "postgresql-paradedb-16-minimal-bookworm", "postgresql-paradedb-16-minimal-trixie", "postgresql-paradedb-17-minimal-bookworm", "postgresql-paradedb-17-minimal-trixie", "postgresql-paradedb-18-minimal-bookworm", "postgresql-paradedb-18-minimal-trixie", "postgresql-timeseries-15-minimal-bookworm", "postgresql-timeseries-15-minimal-trixie", "postgresql-timeseries-16-minimal-bookworm", "postgresql-timeseries-16-minimal-trixie", "postgresql-timeseries-17-minimal-bookworm", "postgresql-timeseries-17-minimal-trixie", "postgresql-timeseries-18-minimal-bookworm", "postgresql-timeseries-18-minimal-trixie", "postgresql-vector-15-minimal-bookworm", "postgresql-vector-15-minimal-trixie", "postgresql-vector-16-minimal-bookworm", "postgresql-vector-16-minimal-trixie", "postgresql-vector-17-minimal-bookworm", "postgresql-vector-17-minimal-trixie", "postgresql-vector-18-minimal-bookworm", "postgresql-vector-18-minimal-trixie"]
+  targets = names_where("type", "minimal")
 }
 
 group "standard" {
   description = "operand images of type standard"
-  targets = ["postgresql-15-standard-bookworm", "postgresql-15-standard-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-trixie", "postgresql-analytics-15-standard-bookworm", "postgresql-analytics-15-standard-trixie", "postgresql-analytics-16-standard-bookworm", "postgresql-analytics-16-standard-trixie", "postgresql-analytics-17-standard-bookworm", "postgresql-analytics-17-standard-trixie", "postgresql-analytics-18-standard-bookworm", "postgresql-analytics-18-standard-trixie", "postgresql-distributed-15-standard-bookworm", "postgresql-distributed-15-standard-trixie", "postgresql-distributed-16-standard-bookworm", "postgresql-distributed-16-standard-trixie", "postgresql-distributed-17-standard-bookworm", "postgresql-distributed-17-standard-trixie", "postgresql-distributed-18-standard-bookworm", "postgresql-distributed-18-standard-trixie", "postgresql-full-15-standard-bookworm", "postgresql-full-15-standard-trixie", "postgresql-full-16-standard-bookworm", "postgresql-full-16-standard-trixie", "postgresql-full-17-standard-bookworm", "postgresql-full-17-standard-trixie", "postgresql-full-18-standard-bookworm", "postgresql-full-18-standard-trixie", "postgresql-geo-15-standard-bookworm", "postgresql-geo-15-standard-trixie", "postgresql-geo-16-standard-bookworm", "postgresql-geo-16-standard-trixie", "postgresql-geo-17-standard-bookworm", "postgresql-geo-17-standard-trixie", "postgresql-geo-18-standard-bookworm", "postgresql-geo-18-standard-trixie", "postgresql-ops-15-standard-bookworm", "postgresql-ops-15-standard-trixie", "postgresql-ops-16-standard-bookworm", "postgresql-ops-16-standard-trixie", "postgresql-ops-17-standard-bookworm", "postgresql-ops-17-standard-trixie", "postgresql-ops-18-standard-bookworm", "postgresql-ops-18-standard-trixie", "postgresql-paradedb-15-standard-bookworm", "postgresql-paradedb-15-standard-trixie", "postgresql-paradedb-16-standard-bookworm", "postgresql-paradedb-16-standard-trixie", "postgresql-paradedb-17-standard-bookworm", "postgresql-paradedb-17-standard-trixie", "postgresql-paradedb-18-standard-bookworm", "postgresql-paradedb-18-standard-trixie", "postgresql-timeseries-15-standard-bookworm", "postgresql-timeseries-15-standard-trixie", "postgresql-timeseries-16-standard-bookworm", "postgresql-timeseries-16-standard-trixie", "postgresql-timeseries-17-standard-bookworm", "postgresql-timeseries-17-standard-trixie", "postgresql-timeseries-18-standard-bookworm", "postgresql-timeseries-18-standard-trixie", "postgresql-vector-15-standard-bookworm", "postgresql-vector-15-standard-trixie", "postgresql-vector-16-standard-bookworm", "postgresql-vector-16-standard-trixie", "postgresql-vector-17-standard-bookworm", "postgresql-vector-17-standard-trixie", "postgresql-vector-18-standard-bookworm", "postgresql-vector-18-standard-trixie"]
+  targets = names_where("type", "standard")
 }
 
 // Shared by every target (inherits).
@@ -955,1109 +480,2046 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-15-bookworm", major = "15", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-15-trixie", major = "15", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-16-bookworm", major = "16", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-16-trixie", major = "16", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-bookworm", major = "17", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-bookworm", major = "18", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("postgresql", o.name)
-  cache-to = cache_to("postgresql", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "address_standardizer" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "address_standardizer-15-bookworm", major = "15", base = "bookworm", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-15-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-15-trixie", major = "15", base = "trixie", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-15-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-16-bookworm", major = "16", base = "bookworm", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-16-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-16-trixie", major = "16", base = "trixie", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-16-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-17-bookworm", major = "17", base = "bookworm", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-17-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-17-trixie", major = "17", base = "trixie", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-17-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-18-bookworm", major = "18", base = "bookworm", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-18-address-standardizer=3.7.0-*" } },
-      { name = "address_standardizer-18-trixie", major = "18", base = "trixie", extension = "address_standardizer", version = "3.7.0", args = { PACKAGES = "postgresql-18-address-standardizer=3.7.0-*" } },
-      { name = "age-17-bookworm", major = "17", base = "bookworm", extension = "age", version = "1.8.0~rc0", args = { PACKAGES = "postgresql-17-age=1.8.0~rc0-*" } },
-      { name = "age-17-trixie", major = "17", base = "trixie", extension = "age", version = "1.8.0~rc0", args = { PACKAGES = "postgresql-17-age=1.8.0~rc0-*" } },
-      { name = "age-18-bookworm", major = "18", base = "bookworm", extension = "age", version = "1.8.0~rc0", args = { PACKAGES = "postgresql-18-age=1.8.0~rc0-*" } },
-      { name = "age-18-trixie", major = "18", base = "trixie", extension = "age", version = "1.8.0~rc0", args = { PACKAGES = "postgresql-18-age=1.8.0~rc0-*" } },
-      { name = "asn1oid-15-bookworm", major = "15", base = "bookworm", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-15-asn1oid=1.6-*" } },
-      { name = "asn1oid-15-trixie", major = "15", base = "trixie", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-15-asn1oid=1.6-*" } },
-      { name = "asn1oid-16-bookworm", major = "16", base = "bookworm", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-16-asn1oid=1.6-*" } },
-      { name = "asn1oid-16-trixie", major = "16", base = "trixie", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-16-asn1oid=1.6-*" } },
-      { name = "asn1oid-17-bookworm", major = "17", base = "bookworm", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-17-asn1oid=1.6-*" } },
-      { name = "asn1oid-17-trixie", major = "17", base = "trixie", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-17-asn1oid=1.6-*" } },
-      { name = "asn1oid-18-bookworm", major = "18", base = "bookworm", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-18-asn1oid=1.6-*" } },
-      { name = "asn1oid-18-trixie", major = "18", base = "trixie", extension = "asn1oid", version = "1.6", args = { PACKAGES = "postgresql-18-asn1oid=1.6-*" } },
-      { name = "bgw_replstatus-15-bookworm", major = "15", base = "bookworm", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-15-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-15-trixie", major = "15", base = "trixie", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-15-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-16-bookworm", major = "16", base = "bookworm", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-16-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-16-trixie", major = "16", base = "trixie", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-16-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-17-bookworm", major = "17", base = "bookworm", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-17-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-17-trixie", major = "17", base = "trixie", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-17-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-18-bookworm", major = "18", base = "bookworm", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-18-bgw-replstatus=1.0.8-*" } },
-      { name = "bgw_replstatus-18-trixie", major = "18", base = "trixie", extension = "bgw_replstatus", version = "1.0.8", args = { PACKAGES = "postgresql-18-bgw-replstatus=1.0.8-*" } },
-      { name = "citus-15-bookworm", major = "15", base = "bookworm", extension = "citus", version = "13.2.0" },
-      { name = "citus-15-trixie", major = "15", base = "trixie", extension = "citus", version = "13.2.0" },
-      { name = "citus-16-bookworm", major = "16", base = "bookworm", extension = "citus", version = "13.2.0" },
-      { name = "citus-16-trixie", major = "16", base = "trixie", extension = "citus", version = "13.2.0" },
-      { name = "citus-17-bookworm", major = "17", base = "bookworm", extension = "citus", version = "13.2.0" },
-      { name = "citus-17-trixie", major = "17", base = "trixie", extension = "citus", version = "13.2.0" },
-      { name = "credcheck-15-bookworm", major = "15", base = "bookworm", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-15-credcheck=6.0-*" } },
-      { name = "credcheck-15-trixie", major = "15", base = "trixie", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-15-credcheck=6.0-*" } },
-      { name = "credcheck-16-bookworm", major = "16", base = "bookworm", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-16-credcheck=6.0-*" } },
-      { name = "credcheck-16-trixie", major = "16", base = "trixie", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-16-credcheck=6.0-*" } },
-      { name = "credcheck-17-bookworm", major = "17", base = "bookworm", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-17-credcheck=6.0-*" } },
-      { name = "credcheck-17-trixie", major = "17", base = "trixie", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-17-credcheck=6.0-*" } },
-      { name = "credcheck-18-bookworm", major = "18", base = "bookworm", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-18-credcheck=6.0-*" } },
-      { name = "credcheck-18-trixie", major = "18", base = "trixie", extension = "credcheck", version = "6.0", args = { PACKAGES = "postgresql-18-credcheck=6.0-*" } },
-      { name = "db2fce-15-bookworm", major = "15", base = "bookworm", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-15-db2fce=0.0.17-*" } },
-      { name = "db2fce-15-trixie", major = "15", base = "trixie", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-15-db2fce=0.0.17-*" } },
-      { name = "db2fce-16-bookworm", major = "16", base = "bookworm", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-16-db2fce=0.0.17-*" } },
-      { name = "db2fce-16-trixie", major = "16", base = "trixie", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-16-db2fce=0.0.17-*" } },
-      { name = "db2fce-17-bookworm", major = "17", base = "bookworm", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-17-db2fce=0.0.17-*" } },
-      { name = "db2fce-17-trixie", major = "17", base = "trixie", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-17-db2fce=0.0.17-*" } },
-      { name = "db2fce-18-bookworm", major = "18", base = "bookworm", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-18-db2fce=0.0.17-*" } },
-      { name = "db2fce-18-trixie", major = "18", base = "trixie", extension = "db2fce", version = "0.0.17", args = { PACKAGES = "postgresql-18-db2fce=0.0.17-*" } },
-      { name = "debversion-15-bookworm", major = "15", base = "bookworm", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-15-debversion=1.2.0-*" } },
-      { name = "debversion-15-trixie", major = "15", base = "trixie", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-15-debversion=1.2.0-*" } },
-      { name = "debversion-16-bookworm", major = "16", base = "bookworm", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-16-debversion=1.2.0-*" } },
-      { name = "debversion-16-trixie", major = "16", base = "trixie", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-16-debversion=1.2.0-*" } },
-      { name = "debversion-17-bookworm", major = "17", base = "bookworm", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-17-debversion=1.2.0-*" } },
-      { name = "debversion-17-trixie", major = "17", base = "trixie", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-17-debversion=1.2.0-*" } },
-      { name = "debversion-18-bookworm", major = "18", base = "bookworm", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-18-debversion=1.2.0-*" } },
-      { name = "debversion-18-trixie", major = "18", base = "trixie", extension = "debversion", version = "1.2.0", args = { PACKAGES = "postgresql-18-debversion=1.2.0-*" } },
-      { name = "decoderbufs-15-bookworm", major = "15", base = "bookworm", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-15-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-15-trixie", major = "15", base = "trixie", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-15-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-16-bookworm", major = "16", base = "bookworm", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-16-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-16-trixie", major = "16", base = "trixie", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-16-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-17-bookworm", major = "17", base = "bookworm", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-17-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-17-trixie", major = "17", base = "trixie", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-17-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-18-bookworm", major = "18", base = "bookworm", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-18-decoderbufs=3.7.0-*" } },
-      { name = "decoderbufs-18-trixie", major = "18", base = "trixie", extension = "decoderbufs", version = "3.7.0", args = { PACKAGES = "postgresql-18-decoderbufs=3.7.0-*" } },
-      { name = "documentdb-15-bookworm", major = "15", base = "bookworm", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-15-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0" } },
-      { name = "documentdb-15-trixie", major = "15", base = "trixie", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-15-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0t64" } },
-      { name = "documentdb-16-bookworm", major = "16", base = "bookworm", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-16-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0" } },
-      { name = "documentdb-16-trixie", major = "16", base = "trixie", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-16-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0t64" } },
-      { name = "documentdb-17-bookworm", major = "17", base = "bookworm", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-17-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0" } },
-      { name = "documentdb-17-trixie", major = "17", base = "trixie", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-17-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0t64" } },
-      { name = "documentdb-18-bookworm", major = "18", base = "bookworm", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-18-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0" } },
-      { name = "documentdb-18-trixie", major = "18", base = "trixie", extension = "documentdb", version = "1.0-0", args = { PACKAGES = "postgresql-18-documentdb=1.0-0-*", RUNTIME_PACKAGES = "libbson-1.0-0t64" } },
-      { name = "extra_window_functions-15-bookworm", major = "15", base = "bookworm", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-15-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-15-trixie", major = "15", base = "trixie", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-15-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-16-bookworm", major = "16", base = "bookworm", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-16-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-16-trixie", major = "16", base = "trixie", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-16-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-17-bookworm", major = "17", base = "bookworm", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-17-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-17-trixie", major = "17", base = "trixie", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-17-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-18-bookworm", major = "18", base = "bookworm", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-18-extra-window-functions=2.0-*" } },
-      { name = "extra_window_functions-18-trixie", major = "18", base = "trixie", extension = "extra_window_functions", version = "2.0", args = { PACKAGES = "postgresql-18-extra-window-functions=2.0-*" } },
-      { name = "first_last_agg-15-bookworm", major = "15", base = "bookworm", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-15-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-15-trixie", major = "15", base = "trixie", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-15-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-16-bookworm", major = "16", base = "bookworm", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-16-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-16-trixie", major = "16", base = "trixie", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-16-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-17-bookworm", major = "17", base = "bookworm", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-17-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-17-trixie", major = "17", base = "trixie", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-17-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-18-bookworm", major = "18", base = "bookworm", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-18-first-last-agg=0.1.4-*" } },
-      { name = "first_last_agg-18-trixie", major = "18", base = "trixie", extension = "first_last_agg", version = "0.1.4", args = { PACKAGES = "postgresql-18-first-last-agg=0.1.4-*" } },
-      { name = "h3-15-bookworm", major = "15", base = "bookworm", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-15-h3=4.2.3-*", RUNTIME_PACKAGES = "" } },
-      { name = "h3-15-trixie", major = "15", base = "trixie", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-15-h3=4.2.3-*", RUNTIME_PACKAGES = "libh3-1" } },
-      { name = "h3-16-bookworm", major = "16", base = "bookworm", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-16-h3=4.2.3-*", RUNTIME_PACKAGES = "" } },
-      { name = "h3-16-trixie", major = "16", base = "trixie", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-16-h3=4.2.3-*", RUNTIME_PACKAGES = "libh3-1" } },
-      { name = "h3-17-bookworm", major = "17", base = "bookworm", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-17-h3=4.2.3-*", RUNTIME_PACKAGES = "" } },
-      { name = "h3-17-trixie", major = "17", base = "trixie", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-17-h3=4.2.3-*", RUNTIME_PACKAGES = "libh3-1" } },
-      { name = "h3-18-bookworm", major = "18", base = "bookworm", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-18-h3=4.2.3-*", RUNTIME_PACKAGES = "" } },
-      { name = "h3-18-trixie", major = "18", base = "trixie", extension = "h3", version = "4.2.3", args = { PACKAGES = "postgresql-18-h3=4.2.3-*", RUNTIME_PACKAGES = "libh3-1" } },
-      { name = "hll-15-bookworm", major = "15", base = "bookworm", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-15-hll=2.21-*" } },
-      { name = "hll-15-trixie", major = "15", base = "trixie", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-15-hll=2.21-*" } },
-      { name = "hll-16-bookworm", major = "16", base = "bookworm", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-16-hll=2.21-*" } },
-      { name = "hll-16-trixie", major = "16", base = "trixie", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-16-hll=2.21-*" } },
-      { name = "hll-17-bookworm", major = "17", base = "bookworm", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-17-hll=2.21-*" } },
-      { name = "hll-17-trixie", major = "17", base = "trixie", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-17-hll=2.21-*" } },
-      { name = "hll-18-bookworm", major = "18", base = "bookworm", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-18-hll=2.21-*" } },
-      { name = "hll-18-trixie", major = "18", base = "trixie", extension = "hll", version = "2.21", args = { PACKAGES = "postgresql-18-hll=2.21-*" } },
-      { name = "http-15-bookworm", major = "15", base = "bookworm", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-15-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1" } },
-      { name = "http-15-trixie", major = "15", base = "trixie", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-15-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4t64 libgnutls30t64 libidn2-0 libnghttp2-14 libnghttp3-9 libp11-kit0 libpsl5t64 librtmp1 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "http-16-bookworm", major = "16", base = "bookworm", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-16-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1" } },
-      { name = "http-16-trixie", major = "16", base = "trixie", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-16-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4t64 libgnutls30t64 libidn2-0 libnghttp2-14 libnghttp3-9 libp11-kit0 libpsl5t64 librtmp1 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "http-17-bookworm", major = "17", base = "bookworm", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-17-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1" } },
-      { name = "http-17-trixie", major = "17", base = "trixie", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-17-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4t64 libgnutls30t64 libidn2-0 libnghttp2-14 libnghttp3-9 libp11-kit0 libpsl5t64 librtmp1 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "http-18-bookworm", major = "18", base = "bookworm", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-18-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4 libnghttp2-14 libpsl5 librtmp1 libssh2-1" } },
-      { name = "http-18-trixie", major = "18", base = "trixie", extension = "http", version = "1.7.2", args = { PACKAGES = "postgresql-18-http=1.7.2-*", RUNTIME_PACKAGES = "libbrotli1 libcurl4t64 libgnutls30t64 libidn2-0 libnghttp2-14 libnghttp3-9 libp11-kit0 libpsl5t64 librtmp1 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "hypopg-15-bookworm", major = "15", base = "bookworm", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-15-hypopg=1.4.4-*" } },
-      { name = "hypopg-15-trixie", major = "15", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-15-hypopg=1.4.4-*" } },
-      { name = "hypopg-16-bookworm", major = "16", base = "bookworm", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-16-hypopg=1.4.4-*" } },
-      { name = "hypopg-16-trixie", major = "16", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-16-hypopg=1.4.4-*" } },
-      { name = "hypopg-17-bookworm", major = "17", base = "bookworm", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-17-hypopg=1.4.4-*" } },
-      { name = "hypopg-17-trixie", major = "17", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-17-hypopg=1.4.4-*" } },
-      { name = "hypopg-18-bookworm", major = "18", base = "bookworm", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*" } },
-      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*" } },
-      { name = "icu_ext-15-bookworm", major = "15", base = "bookworm", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-15-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-15-trixie", major = "15", base = "trixie", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-15-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-16-bookworm", major = "16", base = "bookworm", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-16-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-16-trixie", major = "16", base = "trixie", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-16-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-17-bookworm", major = "17", base = "bookworm", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-17-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-17-trixie", major = "17", base = "trixie", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-17-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-18-bookworm", major = "18", base = "bookworm", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-18-icu-ext=1.11.0-*" } },
-      { name = "icu_ext-18-trixie", major = "18", base = "trixie", extension = "icu_ext", version = "1.11.0", args = { PACKAGES = "postgresql-18-icu-ext=1.11.0-*" } },
-      { name = "ip4r-15-bookworm", major = "15", base = "bookworm", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-15-ip4r=2.4.3-*" } },
-      { name = "ip4r-15-trixie", major = "15", base = "trixie", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-15-ip4r=2.4.3-*" } },
-      { name = "ip4r-16-bookworm", major = "16", base = "bookworm", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-16-ip4r=2.4.3-*" } },
-      { name = "ip4r-16-trixie", major = "16", base = "trixie", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-16-ip4r=2.4.3-*" } },
-      { name = "ip4r-17-bookworm", major = "17", base = "bookworm", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-17-ip4r=2.4.3-*" } },
-      { name = "ip4r-17-trixie", major = "17", base = "trixie", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-17-ip4r=2.4.3-*" } },
-      { name = "ip4r-18-bookworm", major = "18", base = "bookworm", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-18-ip4r=2.4.3-*" } },
-      { name = "ip4r-18-trixie", major = "18", base = "trixie", extension = "ip4r", version = "2.4.3", args = { PACKAGES = "postgresql-18-ip4r=2.4.3-*" } },
-      { name = "jsquery-15-bookworm", major = "15", base = "bookworm", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-15-jsquery=1.2-*" } },
-      { name = "jsquery-15-trixie", major = "15", base = "trixie", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-15-jsquery=1.2-*" } },
-      { name = "jsquery-16-bookworm", major = "16", base = "bookworm", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-16-jsquery=1.2-*" } },
-      { name = "jsquery-16-trixie", major = "16", base = "trixie", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-16-jsquery=1.2-*" } },
-      { name = "jsquery-17-bookworm", major = "17", base = "bookworm", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-17-jsquery=1.2-*" } },
-      { name = "jsquery-17-trixie", major = "17", base = "trixie", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-17-jsquery=1.2-*" } },
-      { name = "jsquery-18-bookworm", major = "18", base = "bookworm", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-18-jsquery=1.2-*" } },
-      { name = "jsquery-18-trixie", major = "18", base = "trixie", extension = "jsquery", version = "1.2", args = { PACKAGES = "postgresql-18-jsquery=1.2-*" } },
-      { name = "londiste-15-bookworm", major = "15", base = "bookworm", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-15-londiste-sql=3.8-*" } },
-      { name = "londiste-15-trixie", major = "15", base = "trixie", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-15-londiste-sql=3.8-*" } },
-      { name = "londiste-16-bookworm", major = "16", base = "bookworm", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-16-londiste-sql=3.8-*" } },
-      { name = "londiste-16-trixie", major = "16", base = "trixie", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-16-londiste-sql=3.8-*" } },
-      { name = "londiste-17-bookworm", major = "17", base = "bookworm", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-17-londiste-sql=3.8-*" } },
-      { name = "londiste-17-trixie", major = "17", base = "trixie", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-17-londiste-sql=3.8-*" } },
-      { name = "londiste-18-bookworm", major = "18", base = "bookworm", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-18-londiste-sql=3.8-*" } },
-      { name = "londiste-18-trixie", major = "18", base = "trixie", extension = "londiste", version = "3.8", args = { PACKAGES = "postgresql-18-londiste-sql=3.8-*" } },
-      { name = "mimeo-15-bookworm", major = "15", base = "bookworm", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-15-mimeo=1.5.1-*" } },
-      { name = "mimeo-15-trixie", major = "15", base = "trixie", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-15-mimeo=1.5.1-*" } },
-      { name = "mimeo-16-bookworm", major = "16", base = "bookworm", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-16-mimeo=1.5.1-*" } },
-      { name = "mimeo-16-trixie", major = "16", base = "trixie", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-16-mimeo=1.5.1-*" } },
-      { name = "mimeo-17-bookworm", major = "17", base = "bookworm", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-17-mimeo=1.5.1-*" } },
-      { name = "mimeo-17-trixie", major = "17", base = "trixie", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-17-mimeo=1.5.1-*" } },
-      { name = "mimeo-18-bookworm", major = "18", base = "bookworm", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-18-mimeo=1.5.1-*" } },
-      { name = "mimeo-18-trixie", major = "18", base = "trixie", extension = "mimeo", version = "1.5.1", args = { PACKAGES = "postgresql-18-mimeo=1.5.1-*" } },
-      { name = "mobilitydb-15-bookworm", major = "15", base = "bookworm", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-15-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3-gnutls libdeflate0 libgeos-c1v5 libgeos3.11.1 libgsl27 libgslcblas0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libproj25 libpsl5 librtmp1 libsqlite3-0 libssh2-1 libtiff6 libwebp7" } },
-      { name = "mobilitydb-15-trixie", major = "15", base = "trixie", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-15-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3t64-gnutls libdeflate0 libgeos-c1t64 libgeos3.13.1 libgnutls30t64 libgsl28 libgslcblas0 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libproj25 libpsl5t64 librtmp1 libsharpyuv0 libssh2-1t64 libtasn1-6 libtiff6 libunistring5 libwebp7" } },
-      { name = "mobilitydb-16-bookworm", major = "16", base = "bookworm", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-16-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3-gnutls libdeflate0 libgeos-c1v5 libgeos3.11.1 libgsl27 libgslcblas0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libproj25 libpsl5 librtmp1 libsqlite3-0 libssh2-1 libtiff6 libwebp7" } },
-      { name = "mobilitydb-16-trixie", major = "16", base = "trixie", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-16-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3t64-gnutls libdeflate0 libgeos-c1t64 libgeos3.13.1 libgnutls30t64 libgsl28 libgslcblas0 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libproj25 libpsl5t64 librtmp1 libsharpyuv0 libssh2-1t64 libtasn1-6 libtiff6 libunistring5 libwebp7" } },
-      { name = "mobilitydb-17-bookworm", major = "17", base = "bookworm", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-17-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3-gnutls libdeflate0 libgeos-c1v5 libgeos3.11.1 libgsl27 libgslcblas0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libproj25 libpsl5 librtmp1 libsqlite3-0 libssh2-1 libtiff6 libwebp7" } },
-      { name = "mobilitydb-17-trixie", major = "17", base = "trixie", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-17-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3t64-gnutls libdeflate0 libgeos-c1t64 libgeos3.13.1 libgnutls30t64 libgsl28 libgslcblas0 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libproj25 libpsl5t64 librtmp1 libsharpyuv0 libssh2-1t64 libtasn1-6 libtiff6 libunistring5 libwebp7" } },
-      { name = "mobilitydb-18-bookworm", major = "18", base = "bookworm", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-18-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3-gnutls libdeflate0 libgeos-c1v5 libgeos3.11.1 libgsl27 libgslcblas0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libproj25 libpsl5 librtmp1 libsqlite3-0 libssh2-1 libtiff6 libwebp7" } },
-      { name = "mobilitydb-18-trixie", major = "18", base = "trixie", extension = "mobilitydb", version = "1.3.0", args = { PACKAGES = "postgresql-18-mobilitydb=1.3.0-*", RUNTIME_PACKAGES = "libbrotli1 libcurl3t64-gnutls libdeflate0 libgeos-c1t64 libgeos3.13.1 libgnutls30t64 libgsl28 libgslcblas0 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 liblerc4 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libproj25 libpsl5t64 librtmp1 libsharpyuv0 libssh2-1t64 libtasn1-6 libtiff6 libunistring5 libwebp7" } },
-      { name = "mongo_fdw-15-bookworm", major = "15", base = "bookworm", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-15-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0 libjson-c5 libmongoc-1.0-0 libmongocrypt0 libsnappy1v5" } },
-      { name = "mongo_fdw-15-trixie", major = "15", base = "trixie", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-15-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0t64 libjson-c5 libmongoc-1.0-0t64 libmongocrypt0 libsnappy1v5 libutf8proc3" } },
-      { name = "mongo_fdw-16-bookworm", major = "16", base = "bookworm", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-16-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0 libjson-c5 libmongoc-1.0-0 libmongocrypt0 libsnappy1v5" } },
-      { name = "mongo_fdw-16-trixie", major = "16", base = "trixie", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-16-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0t64 libjson-c5 libmongoc-1.0-0t64 libmongocrypt0 libsnappy1v5 libutf8proc3" } },
-      { name = "mongo_fdw-17-bookworm", major = "17", base = "bookworm", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-17-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0 libjson-c5 libmongoc-1.0-0 libmongocrypt0 libsnappy1v5" } },
-      { name = "mongo_fdw-17-trixie", major = "17", base = "trixie", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-17-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0t64 libjson-c5 libmongoc-1.0-0t64 libmongocrypt0 libsnappy1v5 libutf8proc3" } },
-      { name = "mongo_fdw-18-bookworm", major = "18", base = "bookworm", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-18-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0 libjson-c5 libmongoc-1.0-0 libmongocrypt0 libsnappy1v5" } },
-      { name = "mongo_fdw-18-trixie", major = "18", base = "trixie", extension = "mongo_fdw", version = "5.5.3", args = { PACKAGES = "postgresql-18-mongo-fdw=5.5.3-*", RUNTIME_PACKAGES = "libbson-1.0-0t64 libjson-c5 libmongoc-1.0-0t64 libmongocrypt0 libsnappy1v5 libutf8proc3" } },
-      { name = "mysql_fdw-15-bookworm", major = "15", base = "bookworm", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-15-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-15-trixie", major = "15", base = "trixie", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-15-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-16-bookworm", major = "16", base = "bookworm", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-16-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-16-trixie", major = "16", base = "trixie", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-16-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-17-bookworm", major = "17", base = "bookworm", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-17-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-17-trixie", major = "17", base = "trixie", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-17-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-18-bookworm", major = "18", base = "bookworm", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-18-mysql-fdw=2.9.3-*" } },
-      { name = "mysql_fdw-18-trixie", major = "18", base = "trixie", extension = "mysql_fdw", version = "2.9.3", args = { PACKAGES = "postgresql-18-mysql-fdw=2.9.3-*" } },
-      { name = "numeral-15-bookworm", major = "15", base = "bookworm", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-15-numeral=1.3-*" } },
-      { name = "numeral-15-trixie", major = "15", base = "trixie", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-15-numeral=1.3-*" } },
-      { name = "numeral-16-bookworm", major = "16", base = "bookworm", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-16-numeral=1.3-*" } },
-      { name = "numeral-16-trixie", major = "16", base = "trixie", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-16-numeral=1.3-*" } },
-      { name = "numeral-17-bookworm", major = "17", base = "bookworm", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-17-numeral=1.3-*" } },
-      { name = "numeral-17-trixie", major = "17", base = "trixie", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-17-numeral=1.3-*" } },
-      { name = "numeral-18-bookworm", major = "18", base = "bookworm", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-18-numeral=1.3-*" } },
-      { name = "numeral-18-trixie", major = "18", base = "trixie", extension = "numeral", version = "1.3", args = { PACKAGES = "postgresql-18-numeral=1.3-*" } },
-      { name = "ogr_fdw-15-bookworm", major = "15", base = "bookworm", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-15-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "ogr_fdw-15-trixie", major = "15", base = "trixie", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-15-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "ogr_fdw-16-bookworm", major = "16", base = "bookworm", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-16-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "ogr_fdw-16-trixie", major = "16", base = "trixie", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-16-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "ogr_fdw-17-bookworm", major = "17", base = "bookworm", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-17-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "ogr_fdw-17-trixie", major = "17", base = "trixie", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-17-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "ogr_fdw-18-bookworm", major = "18", base = "bookworm", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-18-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "ogr_fdw-18-trixie", major = "18", base = "trixie", extension = "ogr_fdw", version = "1.1.9", args = { PACKAGES = "postgresql-18-ogr-fdw=1.1.9-*", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "orafce-15-bookworm", major = "15", base = "bookworm", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-15-orafce=4.17.1-*" } },
-      { name = "orafce-15-trixie", major = "15", base = "trixie", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-15-orafce=4.17.1-*" } },
-      { name = "orafce-16-bookworm", major = "16", base = "bookworm", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-16-orafce=4.17.1-*" } },
-      { name = "orafce-16-trixie", major = "16", base = "trixie", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-16-orafce=4.17.1-*" } },
-      { name = "orafce-17-bookworm", major = "17", base = "bookworm", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-17-orafce=4.17.1-*" } },
-      { name = "orafce-17-trixie", major = "17", base = "trixie", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-17-orafce=4.17.1-*" } },
-      { name = "orafce-18-bookworm", major = "18", base = "bookworm", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-18-orafce=4.17.1-*" } },
-      { name = "orafce-18-trixie", major = "18", base = "trixie", extension = "orafce", version = "4.17.1", args = { PACKAGES = "postgresql-18-orafce=4.17.1-*" } },
-      { name = "periods-15-bookworm", major = "15", base = "bookworm", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-15-periods=1.2.3-*" } },
-      { name = "periods-15-trixie", major = "15", base = "trixie", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-15-periods=1.2.3-*" } },
-      { name = "periods-16-bookworm", major = "16", base = "bookworm", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-16-periods=1.2.3-*" } },
-      { name = "periods-16-trixie", major = "16", base = "trixie", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-16-periods=1.2.3-*" } },
-      { name = "periods-17-bookworm", major = "17", base = "bookworm", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-17-periods=1.2.3-*" } },
-      { name = "periods-17-trixie", major = "17", base = "trixie", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-17-periods=1.2.3-*" } },
-      { name = "periods-18-bookworm", major = "18", base = "bookworm", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-18-periods=1.2.3-*" } },
-      { name = "periods-18-trixie", major = "18", base = "trixie", extension = "periods", version = "1.2.3", args = { PACKAGES = "postgresql-18-periods=1.2.3-*" } },
-      { name = "pg-gvm-15-bookworm", major = "15", base = "bookworm", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-15-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg-gvm-15-trixie", major = "15", base = "trixie", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-15-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg-gvm-16-bookworm", major = "16", base = "bookworm", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-16-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg-gvm-16-trixie", major = "16", base = "trixie", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-16-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg-gvm-17-bookworm", major = "17", base = "bookworm", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-17-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg-gvm-17-trixie", major = "17", base = "trixie", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-17-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg-gvm-18-bookworm", major = "18", base = "bookworm", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-18-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg-gvm-18-trixie", major = "18", base = "trixie", extension = "pg-gvm", version = "22.6.17", args = { PACKAGES = "postgresql-18-pg-gvm=22.6.17-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg_background-15-bookworm", major = "15", base = "bookworm", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-15-pg-background=2.0.3-*" } },
-      { name = "pg_background-15-trixie", major = "15", base = "trixie", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-15-pg-background=2.0.3-*" } },
-      { name = "pg_background-16-bookworm", major = "16", base = "bookworm", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-16-pg-background=2.0.3-*" } },
-      { name = "pg_background-16-trixie", major = "16", base = "trixie", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-16-pg-background=2.0.3-*" } },
-      { name = "pg_background-17-bookworm", major = "17", base = "bookworm", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-17-pg-background=2.0.3-*" } },
-      { name = "pg_background-17-trixie", major = "17", base = "trixie", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-17-pg-background=2.0.3-*" } },
-      { name = "pg_background-18-bookworm", major = "18", base = "bookworm", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-18-pg-background=2.0.3-*" } },
-      { name = "pg_background-18-trixie", major = "18", base = "trixie", extension = "pg_background", version = "2.0.3", args = { PACKAGES = "postgresql-18-pg-background=2.0.3-*" } },
-      { name = "pg_comparator-18-bookworm", major = "18", base = "bookworm", extension = "pg_comparator", version = "2.3.2" },
-      { name = "pg_comparator-18-trixie", major = "18", base = "trixie", extension = "pg_comparator", version = "2.3.2" },
-      { name = "pg_cron-15-bookworm", major = "15", base = "bookworm", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-15-cron=1.6.8-*" } },
-      { name = "pg_cron-15-trixie", major = "15", base = "trixie", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-15-cron=1.6.8-*" } },
-      { name = "pg_cron-16-bookworm", major = "16", base = "bookworm", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-16-cron=1.6.8-*" } },
-      { name = "pg_cron-16-trixie", major = "16", base = "trixie", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-16-cron=1.6.8-*" } },
-      { name = "pg_cron-17-bookworm", major = "17", base = "bookworm", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-17-cron=1.6.8-*" } },
-      { name = "pg_cron-17-trixie", major = "17", base = "trixie", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-17-cron=1.6.8-*" } },
-      { name = "pg_cron-18-bookworm", major = "18", base = "bookworm", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-18-cron=1.6.8-*" } },
-      { name = "pg_cron-18-trixie", major = "18", base = "trixie", extension = "pg_cron", version = "1.6.8", args = { PACKAGES = "postgresql-18-cron=1.6.8-*" } },
-      { name = "pg_csv-15-bookworm", major = "15", base = "bookworm", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-15-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-15-trixie", major = "15", base = "trixie", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-15-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-16-bookworm", major = "16", base = "bookworm", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-16-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-16-trixie", major = "16", base = "trixie", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-16-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-17-bookworm", major = "17", base = "bookworm", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-17-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-17-trixie", major = "17", base = "trixie", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-17-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-18-bookworm", major = "18", base = "bookworm", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-18-pg-csv=1.0.2-*" } },
-      { name = "pg_csv-18-trixie", major = "18", base = "trixie", extension = "pg_csv", version = "1.0.2", args = { PACKAGES = "postgresql-18-pg-csv=1.0.2-*" } },
-      { name = "pg_dirtyread-15-bookworm", major = "15", base = "bookworm", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-15-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-15-trixie", major = "15", base = "trixie", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-15-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-16-bookworm", major = "16", base = "bookworm", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-16-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-16-trixie", major = "16", base = "trixie", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-16-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-17-bookworm", major = "17", base = "bookworm", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-17-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-17-trixie", major = "17", base = "trixie", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-17-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-18-bookworm", major = "18", base = "bookworm", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-18-dirtyread=2.8-*" } },
-      { name = "pg_dirtyread-18-trixie", major = "18", base = "trixie", extension = "pg_dirtyread", version = "2.8", args = { PACKAGES = "postgresql-18-dirtyread=2.8-*" } },
-      { name = "pg_fact_loader-15-bookworm", major = "15", base = "bookworm", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-15-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_fact_loader-15-trixie", major = "15", base = "trixie", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-15-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_fact_loader-16-bookworm", major = "16", base = "bookworm", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-16-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_fact_loader-16-trixie", major = "16", base = "trixie", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-16-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_fact_loader-17-bookworm", major = "17", base = "bookworm", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-17-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_fact_loader-17-trixie", major = "17", base = "trixie", extension = "pg_fact_loader", version = "2.0.1", args = { PACKAGES = "postgresql-17-pg-fact-loader=2.0.1-*" } },
-      { name = "pg_failover_slots-15-bookworm", major = "15", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-15-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-15-trixie", major = "15", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-15-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-16-bookworm", major = "16", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-16-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-16-trixie", major = "16", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-16-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-bookworm", major = "17", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-trixie", major = "17", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-bookworm", major = "18", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-trixie", major = "18", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_hint_plan-15-bookworm", major = "15", base = "bookworm", extension = "pg_hint_plan", version = "1.5.3", args = { PACKAGES = "postgresql-15-pg-hint-plan=1.5.3-*" } },
-      { name = "pg_hint_plan-15-trixie", major = "15", base = "trixie", extension = "pg_hint_plan", version = "1.5.3", args = { PACKAGES = "postgresql-15-pg-hint-plan=1.5.3-*" } },
-      { name = "pg_hint_plan-16-bookworm", major = "16", base = "bookworm", extension = "pg_hint_plan", version = "1.6.2", args = { PACKAGES = "postgresql-16-pg-hint-plan=1.6.2-*" } },
-      { name = "pg_hint_plan-16-trixie", major = "16", base = "trixie", extension = "pg_hint_plan", version = "1.6.2", args = { PACKAGES = "postgresql-16-pg-hint-plan=1.6.2-*" } },
-      { name = "pg_hint_plan-17-bookworm", major = "17", base = "bookworm", extension = "pg_hint_plan", version = "1.7.1", args = { PACKAGES = "postgresql-17-pg-hint-plan=1.7.1-*" } },
-      { name = "pg_hint_plan-17-trixie", major = "17", base = "trixie", extension = "pg_hint_plan", version = "1.7.1", args = { PACKAGES = "postgresql-17-pg-hint-plan=1.7.1-*" } },
-      { name = "pg_hint_plan-18-bookworm", major = "18", base = "bookworm", extension = "pg_hint_plan", version = "1.8.1", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.1-*" } },
-      { name = "pg_hint_plan-18-trixie", major = "18", base = "trixie", extension = "pg_hint_plan", version = "1.8.1", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.1-*" } },
-      { name = "pg_ivm-15-bookworm", major = "15", base = "bookworm", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-15-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-15-trixie", major = "15", base = "trixie", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-15-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-16-bookworm", major = "16", base = "bookworm", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-16-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-16-trixie", major = "16", base = "trixie", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-16-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-17-bookworm", major = "17", base = "bookworm", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-17-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-17-trixie", major = "17", base = "trixie", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-17-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-18-bookworm", major = "18", base = "bookworm", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-18-pg-ivm=1.17-*" } },
-      { name = "pg_ivm-18-trixie", major = "18", base = "trixie", extension = "pg_ivm", version = "1.17", args = { PACKAGES = "postgresql-18-pg-ivm=1.17-*" } },
-      { name = "pg_partman-15-bookworm", major = "15", base = "bookworm", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-15-partman=5.5.0-*" } },
-      { name = "pg_partman-15-trixie", major = "15", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-15-partman=5.5.0-*" } },
-      { name = "pg_partman-16-bookworm", major = "16", base = "bookworm", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-16-partman=5.5.0-*" } },
-      { name = "pg_partman-16-trixie", major = "16", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-16-partman=5.5.0-*" } },
-      { name = "pg_partman-17-bookworm", major = "17", base = "bookworm", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-17-partman=5.5.0-*" } },
-      { name = "pg_partman-17-trixie", major = "17", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-17-partman=5.5.0-*" } },
-      { name = "pg_partman-18-bookworm", major = "18", base = "bookworm", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-18-partman=5.5.0-*" } },
-      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-18-partman=5.5.0-*" } },
-      { name = "pg_permissions-15-bookworm", major = "15", base = "bookworm", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-15-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-15-trixie", major = "15", base = "trixie", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-15-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-16-bookworm", major = "16", base = "bookworm", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-16-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-16-trixie", major = "16", base = "trixie", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-16-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-17-bookworm", major = "17", base = "bookworm", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-17-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-17-trixie", major = "17", base = "trixie", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-17-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-18-bookworm", major = "18", base = "bookworm", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-18-pg-permissions=1.4.1-*" } },
-      { name = "pg_permissions-18-trixie", major = "18", base = "trixie", extension = "pg_permissions", version = "1.4.1", args = { PACKAGES = "postgresql-18-pg-permissions=1.4.1-*" } },
-      { name = "pg_pwhash-15-bookworm", major = "15", base = "bookworm", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-15-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-15-trixie", major = "15", base = "trixie", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-15-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-16-bookworm", major = "16", base = "bookworm", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-16-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-16-trixie", major = "16", base = "trixie", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-16-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-17-bookworm", major = "17", base = "bookworm", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-17-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-17-trixie", major = "17", base = "trixie", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-17-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-18-bookworm", major = "18", base = "bookworm", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-18-pg-pwhash=1.0-*" } },
-      { name = "pg_pwhash-18-trixie", major = "18", base = "trixie", extension = "pg_pwhash", version = "1.0", args = { PACKAGES = "postgresql-18-pg-pwhash=1.0-*" } },
-      { name = "pg_qualstats-15-bookworm", major = "15", base = "bookworm", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-15-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-15-trixie", major = "15", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-15-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-16-bookworm", major = "16", base = "bookworm", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-16-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-16-trixie", major = "16", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-16-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-17-bookworm", major = "17", base = "bookworm", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-17-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-17-trixie", major = "17", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-17-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-18-bookworm", major = "18", base = "bookworm", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*" } },
-      { name = "pg_rational-15-bookworm", major = "15", base = "bookworm", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-15-rational=0.0.3-*" } },
-      { name = "pg_rational-15-trixie", major = "15", base = "trixie", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-15-rational=0.0.3-*" } },
-      { name = "pg_rational-16-bookworm", major = "16", base = "bookworm", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-16-rational=0.0.3-*" } },
-      { name = "pg_rational-16-trixie", major = "16", base = "trixie", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-16-rational=0.0.3-*" } },
-      { name = "pg_rational-17-bookworm", major = "17", base = "bookworm", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-17-rational=0.0.3-*" } },
-      { name = "pg_rational-17-trixie", major = "17", base = "trixie", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-17-rational=0.0.3-*" } },
-      { name = "pg_rational-18-bookworm", major = "18", base = "bookworm", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-18-rational=0.0.3-*" } },
-      { name = "pg_rational-18-trixie", major = "18", base = "trixie", extension = "pg_rational", version = "0.0.3", args = { PACKAGES = "postgresql-18-rational=0.0.3-*" } },
-      { name = "pg_repack-15-bookworm", major = "15", base = "bookworm", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-15-repack=1.5.3-*" } },
-      { name = "pg_repack-15-trixie", major = "15", base = "trixie", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-15-repack=1.5.3-*" } },
-      { name = "pg_repack-16-bookworm", major = "16", base = "bookworm", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-16-repack=1.5.3-*" } },
-      { name = "pg_repack-16-trixie", major = "16", base = "trixie", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-16-repack=1.5.3-*" } },
-      { name = "pg_repack-17-bookworm", major = "17", base = "bookworm", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-17-repack=1.5.3-*" } },
-      { name = "pg_repack-17-trixie", major = "17", base = "trixie", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-17-repack=1.5.3-*" } },
-      { name = "pg_repack-18-bookworm", major = "18", base = "bookworm", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-18-repack=1.5.3-*" } },
-      { name = "pg_repack-18-trixie", major = "18", base = "trixie", extension = "pg_repack", version = "1.5.3", args = { PACKAGES = "postgresql-18-repack=1.5.3-*" } },
-      { name = "pg_rewrite-15-bookworm", major = "15", base = "bookworm", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-15-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-15-trixie", major = "15", base = "trixie", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-15-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-16-bookworm", major = "16", base = "bookworm", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-16-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-16-trixie", major = "16", base = "trixie", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-16-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-17-bookworm", major = "17", base = "bookworm", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-17-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-17-trixie", major = "17", base = "trixie", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-17-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-18-bookworm", major = "18", base = "bookworm", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-18-pg-rewrite=2.2-*" } },
-      { name = "pg_rewrite-18-trixie", major = "18", base = "trixie", extension = "pg_rewrite", version = "2.2", args = { PACKAGES = "postgresql-18-pg-rewrite=2.2-*" } },
-      { name = "pg_rrule-15-bookworm", major = "15", base = "bookworm", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-15-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg_rrule-15-trixie", major = "15", base = "trixie", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-15-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg_rrule-16-bookworm", major = "16", base = "bookworm", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-16-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg_rrule-16-trixie", major = "16", base = "trixie", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-16-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg_rrule-17-bookworm", major = "17", base = "bookworm", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-17-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg_rrule-17-trixie", major = "17", base = "trixie", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-17-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg_rrule-18-bookworm", major = "18", base = "bookworm", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-18-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libglib2.0-0 libical3" } },
-      { name = "pg_rrule-18-trixie", major = "18", base = "trixie", extension = "pg_rrule", version = "0.3.0", args = { PACKAGES = "postgresql-18-pg-rrule=0.3.0-*", RUNTIME_PACKAGES = "libatomic1 libglib2.0-0t64 libical3t64" } },
-      { name = "pg_search-15-bookworm", major = "15", base = "bookworm", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-15-trixie", major = "15", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-16-bookworm", major = "16", base = "bookworm", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-16-trixie", major = "16", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-17-bookworm", major = "17", base = "bookworm", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-17-trixie", major = "17", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-18-bookworm", major = "18", base = "bookworm", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-18-trixie", major = "18", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_show_plans-15-bookworm", major = "15", base = "bookworm", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-15-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-15-trixie", major = "15", base = "trixie", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-15-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-16-bookworm", major = "16", base = "bookworm", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-16-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-16-trixie", major = "16", base = "trixie", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-16-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-17-bookworm", major = "17", base = "bookworm", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-17-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-17-trixie", major = "17", base = "trixie", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-17-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-18-bookworm", major = "18", base = "bookworm", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-18-show-plans=2.1.8-*" } },
-      { name = "pg_show_plans-18-trixie", major = "18", base = "trixie", extension = "pg_show_plans", version = "2.1.8", args = { PACKAGES = "postgresql-18-show-plans=2.1.8-*" } },
-      { name = "pg_similarity-15-bookworm", major = "15", base = "bookworm", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-15-similarity=1.0-*" } },
-      { name = "pg_similarity-15-trixie", major = "15", base = "trixie", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-15-similarity=1.0-*" } },
-      { name = "pg_similarity-16-bookworm", major = "16", base = "bookworm", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-16-similarity=1.0-*" } },
-      { name = "pg_similarity-16-trixie", major = "16", base = "trixie", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-16-similarity=1.0-*" } },
-      { name = "pg_similarity-17-bookworm", major = "17", base = "bookworm", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-17-similarity=1.0-*" } },
-      { name = "pg_similarity-17-trixie", major = "17", base = "trixie", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-17-similarity=1.0-*" } },
-      { name = "pg_similarity-18-bookworm", major = "18", base = "bookworm", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-18-similarity=1.0-*" } },
-      { name = "pg_similarity-18-trixie", major = "18", base = "trixie", extension = "pg_similarity", version = "1.0", args = { PACKAGES = "postgresql-18-similarity=1.0-*" } },
-      { name = "pg_sphere-15-bookworm", major = "15", base = "bookworm", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-15-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10 libcurl3-gnutls libgomp1 libhealpix-cxx3 libnghttp2-14 libpsl5 librtmp1 libsharp0 libssh2-1" } },
-      { name = "pg_sphere-15-trixie", major = "15", base = "trixie", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-15-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libgnutls30t64 libgomp1 libhealpix-cxx4 libidn2-0 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libpsl5t64 librtmp1 libsharp0 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "pg_sphere-16-bookworm", major = "16", base = "bookworm", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-16-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10 libcurl3-gnutls libgomp1 libhealpix-cxx3 libnghttp2-14 libpsl5 librtmp1 libsharp0 libssh2-1" } },
-      { name = "pg_sphere-16-trixie", major = "16", base = "trixie", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-16-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libgnutls30t64 libgomp1 libhealpix-cxx4 libidn2-0 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libpsl5t64 librtmp1 libsharp0 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "pg_sphere-17-bookworm", major = "17", base = "bookworm", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-17-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10 libcurl3-gnutls libgomp1 libhealpix-cxx3 libnghttp2-14 libpsl5 librtmp1 libsharp0 libssh2-1" } },
-      { name = "pg_sphere-17-trixie", major = "17", base = "trixie", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-17-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libgnutls30t64 libgomp1 libhealpix-cxx4 libidn2-0 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libpsl5t64 librtmp1 libsharp0 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "pg_sphere-18-bookworm", major = "18", base = "bookworm", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-18-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10 libcurl3-gnutls libgomp1 libhealpix-cxx3 libnghttp2-14 libpsl5 librtmp1 libsharp0 libssh2-1" } },
-      { name = "pg_sphere-18-trixie", major = "18", base = "trixie", extension = "pg_sphere", version = "1.5.2", args = { PACKAGES = "postgresql-18-pgsphere=1.5.2-*", RUNTIME_PACKAGES = "libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libgnutls30t64 libgomp1 libhealpix-cxx4 libidn2-0 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libp11-kit0 libpsl5t64 librtmp1 libsharp0 libssh2-1t64 libtasn1-6 libunistring5" } },
-      { name = "pg_squeeze-15-bookworm", major = "15", base = "bookworm", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-15-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-15-trixie", major = "15", base = "trixie", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-15-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-16-bookworm", major = "16", base = "bookworm", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-16-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-16-trixie", major = "16", base = "trixie", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-16-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-17-bookworm", major = "17", base = "bookworm", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-17-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-17-trixie", major = "17", base = "trixie", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-17-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-18-bookworm", major = "18", base = "bookworm", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-18-squeeze=1.9.4-*" } },
-      { name = "pg_squeeze-18-trixie", major = "18", base = "trixie", extension = "pg_squeeze", version = "1.9.4", args = { PACKAGES = "postgresql-18-squeeze=1.9.4-*" } },
-      { name = "pg_stat_kcache-15-bookworm", major = "15", base = "bookworm", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-15-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-15-trixie", major = "15", base = "trixie", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-15-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-16-bookworm", major = "16", base = "bookworm", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-16-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-16-trixie", major = "16", base = "trixie", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-16-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-17-bookworm", major = "17", base = "bookworm", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-17-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-17-trixie", major = "17", base = "trixie", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-17-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-18-bookworm", major = "18", base = "bookworm", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-18-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_kcache-18-trixie", major = "18", base = "trixie", extension = "pg_stat_kcache", version = "2.3.2", args = { PACKAGES = "postgresql-18-pg-stat-kcache=2.3.2-*" } },
-      { name = "pg_stat_log-18-bookworm", major = "18", base = "bookworm", extension = "pg_stat_log", version = "0.3" },
-      { name = "pg_stat_log-18-trixie", major = "18", base = "trixie", extension = "pg_stat_log", version = "0.3" },
-      { name = "pg_stat_plans-16-bookworm", major = "16", base = "bookworm", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-16-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_stat_plans-16-trixie", major = "16", base = "trixie", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-16-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_stat_plans-17-bookworm", major = "17", base = "bookworm", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-17-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_stat_plans-17-trixie", major = "17", base = "trixie", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-17-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_stat_plans-18-bookworm", major = "18", base = "bookworm", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-18-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_stat_plans-18-trixie", major = "18", base = "trixie", extension = "pg_stat_plans", version = "2.1.1", args = { PACKAGES = "postgresql-18-pg-stat-plans=2.1.1-*" } },
-      { name = "pg_statviz-15-bookworm", major = "15", base = "bookworm", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-15-statviz=1.2.1-*" } },
-      { name = "pg_statviz-15-trixie", major = "15", base = "trixie", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-15-statviz=1.2.1-*" } },
-      { name = "pg_statviz-16-bookworm", major = "16", base = "bookworm", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-16-statviz=1.2.1-*" } },
-      { name = "pg_statviz-16-trixie", major = "16", base = "trixie", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-16-statviz=1.2.1-*" } },
-      { name = "pg_statviz-17-bookworm", major = "17", base = "bookworm", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-17-statviz=1.2.1-*" } },
-      { name = "pg_statviz-17-trixie", major = "17", base = "trixie", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-17-statviz=1.2.1-*" } },
-      { name = "pg_statviz-18-bookworm", major = "18", base = "bookworm", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-18-statviz=1.2.1-*" } },
-      { name = "pg_statviz-18-trixie", major = "18", base = "trixie", extension = "pg_statviz", version = "1.2.1", args = { PACKAGES = "postgresql-18-statviz=1.2.1-*" } },
-      { name = "pg_textsearch-17-bookworm", major = "17", base = "bookworm", extension = "pg_textsearch", version = "1.5.1", args = { PACKAGES = "postgresql-17-pg-textsearch=1.5.1-*" } },
-      { name = "pg_textsearch-17-trixie", major = "17", base = "trixie", extension = "pg_textsearch", version = "1.5.1", args = { PACKAGES = "postgresql-17-pg-textsearch=1.5.1-*" } },
-      { name = "pg_textsearch-18-bookworm", major = "18", base = "bookworm", extension = "pg_textsearch", version = "1.5.1", args = { PACKAGES = "postgresql-18-pg-textsearch=1.5.1-*" } },
-      { name = "pg_textsearch-18-trixie", major = "18", base = "trixie", extension = "pg_textsearch", version = "1.5.1", args = { PACKAGES = "postgresql-18-pg-textsearch=1.5.1-*" } },
-      { name = "pg_track_settings-15-bookworm", major = "15", base = "bookworm", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-15-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-15-trixie", major = "15", base = "trixie", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-15-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-16-bookworm", major = "16", base = "bookworm", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-16-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-16-trixie", major = "16", base = "trixie", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-16-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-17-bookworm", major = "17", base = "bookworm", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-17-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-17-trixie", major = "17", base = "trixie", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-17-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-18-bookworm", major = "18", base = "bookworm", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-18-pg-track-settings=2.1.2-*" } },
-      { name = "pg_track_settings-18-trixie", major = "18", base = "trixie", extension = "pg_track_settings", version = "2.1.2", args = { PACKAGES = "postgresql-18-pg-track-settings=2.1.2-*" } },
-      { name = "pg_uuidv7-15-bookworm", major = "15", base = "bookworm", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-15-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-15-trixie", major = "15", base = "trixie", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-15-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-16-bookworm", major = "16", base = "bookworm", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-16-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-16-trixie", major = "16", base = "trixie", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-16-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-17-bookworm", major = "17", base = "bookworm", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-17-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-17-trixie", major = "17", base = "trixie", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-17-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-18-bookworm", major = "18", base = "bookworm", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-18-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_uuidv7-18-trixie", major = "18", base = "trixie", extension = "pg_uuidv7", version = "1.7.0", args = { PACKAGES = "postgresql-18-pg-uuidv7=1.7.0-*" } },
-      { name = "pg_wait_sampling-15-bookworm", major = "15", base = "bookworm", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-15-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-15-trixie", major = "15", base = "trixie", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-15-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-16-bookworm", major = "16", base = "bookworm", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-16-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-16-trixie", major = "16", base = "trixie", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-16-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-17-bookworm", major = "17", base = "bookworm", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-17-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-17-trixie", major = "17", base = "trixie", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-17-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-18-bookworm", major = "18", base = "bookworm", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-18-pg-wait-sampling=1.1.11-*" } },
-      { name = "pg_wait_sampling-18-trixie", major = "18", base = "trixie", extension = "pg_wait_sampling", version = "1.1.11", args = { PACKAGES = "postgresql-18-pg-wait-sampling=1.1.11-*" } },
-      { name = "pgagent-18-bookworm", major = "18", base = "bookworm", extension = "pgagent", version = "4.2.3" },
-      { name = "pgagent-18-trixie", major = "18", base = "trixie", extension = "pgagent", version = "4.2.3" },
-      { name = "pgaudit-15-bookworm", major = "15", base = "bookworm", extension = "pgaudit", version = "1.7.1", args = { PACKAGES = "postgresql-15-pgaudit=1.7.1-*" } },
-      { name = "pgaudit-15-trixie", major = "15", base = "trixie", extension = "pgaudit", version = "1.7.1", args = { PACKAGES = "postgresql-15-pgaudit=1.7.1-*" } },
-      { name = "pgaudit-16-bookworm", major = "16", base = "bookworm", extension = "pgaudit", version = "16.1", args = { PACKAGES = "postgresql-16-pgaudit=16.1-*" } },
-      { name = "pgaudit-16-trixie", major = "16", base = "trixie", extension = "pgaudit", version = "16.1", args = { PACKAGES = "postgresql-16-pgaudit=16.1-*" } },
-      { name = "pgaudit-17-bookworm", major = "17", base = "bookworm", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-17-trixie", major = "17", base = "trixie", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-18-bookworm", major = "18", base = "bookworm", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgauditlogtofile-15-bookworm", major = "15", base = "bookworm", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-15-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-15-trixie", major = "15", base = "trixie", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-15-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-16-bookworm", major = "16", base = "bookworm", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-16-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-16-trixie", major = "16", base = "trixie", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-16-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-17-bookworm", major = "17", base = "bookworm", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-17-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-17-trixie", major = "17", base = "trixie", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-17-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-18-bookworm", major = "18", base = "bookworm", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-18-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgauditlogtofile-18-trixie", major = "18", base = "trixie", extension = "pgauditlogtofile", version = "1.8.7", args = { PACKAGES = "postgresql-18-pgauditlogtofile=1.8.7-*" } },
-      { name = "pgautofailover-15-bookworm", major = "15", base = "bookworm", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-15-auto-failover=2.2-*" } },
-      { name = "pgautofailover-15-trixie", major = "15", base = "trixie", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-15-auto-failover=2.2-*" } },
-      { name = "pgautofailover-16-bookworm", major = "16", base = "bookworm", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-16-auto-failover=2.2-*" } },
-      { name = "pgautofailover-16-trixie", major = "16", base = "trixie", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-16-auto-failover=2.2-*" } },
-      { name = "pgautofailover-17-bookworm", major = "17", base = "bookworm", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-17-auto-failover=2.2-*" } },
-      { name = "pgautofailover-17-trixie", major = "17", base = "trixie", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-17-auto-failover=2.2-*" } },
-      { name = "pgautofailover-18-bookworm", major = "18", base = "bookworm", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-18-auto-failover=2.2-*" } },
-      { name = "pgautofailover-18-trixie", major = "18", base = "trixie", extension = "pgautofailover", version = "2.2", args = { PACKAGES = "postgresql-18-auto-failover=2.2-*" } },
-      { name = "pgextwlist-15-bookworm", major = "15", base = "bookworm", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-15-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-15-trixie", major = "15", base = "trixie", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-15-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-16-bookworm", major = "16", base = "bookworm", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-16-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-16-trixie", major = "16", base = "trixie", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-16-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-17-bookworm", major = "17", base = "bookworm", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-17-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-17-trixie", major = "17", base = "trixie", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-17-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-18-bookworm", major = "18", base = "bookworm", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-18-pgextwlist=1.20-*" } },
-      { name = "pgextwlist-18-trixie", major = "18", base = "trixie", extension = "pgextwlist", version = "1.20", args = { PACKAGES = "postgresql-18-pgextwlist=1.20-*" } },
-      { name = "pgfaceting-15-bookworm", major = "15", base = "bookworm", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-15-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-15-trixie", major = "15", base = "trixie", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-15-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-16-bookworm", major = "16", base = "bookworm", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-16-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-16-trixie", major = "16", base = "trixie", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-16-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-17-bookworm", major = "17", base = "bookworm", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-17-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-17-trixie", major = "17", base = "trixie", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-17-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-18-bookworm", major = "18", base = "bookworm", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-18-pgfaceting=0.2.0-*" } },
-      { name = "pgfaceting-18-trixie", major = "18", base = "trixie", extension = "pgfaceting", version = "0.2.0", args = { PACKAGES = "postgresql-18-pgfaceting=0.2.0-*" } },
-      { name = "pgfincore-15-bookworm", major = "15", base = "bookworm", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-15-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-15-trixie", major = "15", base = "trixie", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-15-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-16-bookworm", major = "16", base = "bookworm", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-16-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-16-trixie", major = "16", base = "trixie", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-16-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-17-bookworm", major = "17", base = "bookworm", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-17-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-17-trixie", major = "17", base = "trixie", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-17-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-18-bookworm", major = "18", base = "bookworm", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-18-pgfincore=1.4.0-*" } },
-      { name = "pgfincore-18-trixie", major = "18", base = "trixie", extension = "pgfincore", version = "1.4.0", args = { PACKAGES = "postgresql-18-pgfincore=1.4.0-*" } },
-      { name = "pgl_ddl_deploy-15-bookworm", major = "15", base = "bookworm", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-15-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pgl_ddl_deploy-15-trixie", major = "15", base = "trixie", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-15-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pgl_ddl_deploy-16-bookworm", major = "16", base = "bookworm", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-16-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pgl_ddl_deploy-16-trixie", major = "16", base = "trixie", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-16-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pgl_ddl_deploy-17-bookworm", major = "17", base = "bookworm", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-17-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pgl_ddl_deploy-17-trixie", major = "17", base = "trixie", extension = "pgl_ddl_deploy", version = "2.2.1", args = { PACKAGES = "postgresql-17-pgl-ddl-deploy=2.2.1-*" } },
-      { name = "pglogical-15-bookworm", major = "15", base = "bookworm", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-15-pglogical=2.4.8-*" } },
-      { name = "pglogical-15-trixie", major = "15", base = "trixie", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-15-pglogical=2.4.8-*" } },
-      { name = "pglogical-16-bookworm", major = "16", base = "bookworm", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-16-pglogical=2.4.8-*" } },
-      { name = "pglogical-16-trixie", major = "16", base = "trixie", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-16-pglogical=2.4.8-*" } },
-      { name = "pglogical-17-bookworm", major = "17", base = "bookworm", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-17-pglogical=2.4.8-*" } },
-      { name = "pglogical-17-trixie", major = "17", base = "trixie", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-17-pglogical=2.4.8-*" } },
-      { name = "pglogical-18-bookworm", major = "18", base = "bookworm", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-18-pglogical=2.4.8-*" } },
-      { name = "pglogical-18-trixie", major = "18", base = "trixie", extension = "pglogical", version = "2.4.8", args = { PACKAGES = "postgresql-18-pglogical=2.4.8-*" } },
-      { name = "pglogical_ticker-15-bookworm", major = "15", base = "bookworm", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-15-pglogical-ticker=1.4.1-*" } },
-      { name = "pglogical_ticker-15-trixie", major = "15", base = "trixie", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-15-pglogical-ticker=1.4.1-*" } },
-      { name = "pglogical_ticker-16-bookworm", major = "16", base = "bookworm", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-16-pglogical-ticker=1.4.1-*" } },
-      { name = "pglogical_ticker-16-trixie", major = "16", base = "trixie", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-16-pglogical-ticker=1.4.1-*" } },
-      { name = "pglogical_ticker-17-bookworm", major = "17", base = "bookworm", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-17-pglogical-ticker=1.4.1-*" } },
-      { name = "pglogical_ticker-17-trixie", major = "17", base = "trixie", extension = "pglogical_ticker", version = "1.4.1", args = { PACKAGES = "postgresql-17-pglogical-ticker=1.4.1-*" } },
-      { name = "pgmemcache-15-bookworm", major = "15", base = "bookworm", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-15-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2 libmemcached11" } },
-      { name = "pgmemcache-15-trixie", major = "15", base = "trixie", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-15-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2t64 libmemcached11t64" } },
-      { name = "pgmemcache-16-bookworm", major = "16", base = "bookworm", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-16-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2 libmemcached11" } },
-      { name = "pgmemcache-16-trixie", major = "16", base = "trixie", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-16-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2t64 libmemcached11t64" } },
-      { name = "pgmemcache-17-bookworm", major = "17", base = "bookworm", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-17-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2 libmemcached11" } },
-      { name = "pgmemcache-17-trixie", major = "17", base = "trixie", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-17-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2t64 libmemcached11t64" } },
-      { name = "pgmemcache-18-bookworm", major = "18", base = "bookworm", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-18-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2 libmemcached11" } },
-      { name = "pgmemcache-18-trixie", major = "18", base = "trixie", extension = "pgmemcache", version = "2.3.0", args = { PACKAGES = "postgresql-18-pgmemcache=2.3.0-*", RUNTIME_PACKAGES = "libhashkit2t64 libmemcached11t64" } },
-      { name = "pgmp-15-bookworm", major = "15", base = "bookworm", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-15-pgmp=1.0.6-*" } },
-      { name = "pgmp-15-trixie", major = "15", base = "trixie", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-15-pgmp=1.0.6-*" } },
-      { name = "pgmp-16-bookworm", major = "16", base = "bookworm", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-16-pgmp=1.0.6-*" } },
-      { name = "pgmp-16-trixie", major = "16", base = "trixie", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-16-pgmp=1.0.6-*" } },
-      { name = "pgmp-17-bookworm", major = "17", base = "bookworm", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-17-pgmp=1.0.6-*" } },
-      { name = "pgmp-17-trixie", major = "17", base = "trixie", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-17-pgmp=1.0.6-*" } },
-      { name = "pgmp-18-bookworm", major = "18", base = "bookworm", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-18-pgmp=1.0.6-*" } },
-      { name = "pgmp-18-trixie", major = "18", base = "trixie", extension = "pgmp", version = "1.0.6", args = { PACKAGES = "postgresql-18-pgmp=1.0.6-*" } },
-      { name = "pgnodemx-15-bookworm", major = "15", base = "bookworm", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-15-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-15-trixie", major = "15", base = "trixie", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-15-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-16-bookworm", major = "16", base = "bookworm", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-16-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-16-trixie", major = "16", base = "trixie", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-16-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-17-bookworm", major = "17", base = "bookworm", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-17-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-17-trixie", major = "17", base = "trixie", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-17-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-18-bookworm", major = "18", base = "bookworm", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-18-pgnodemx=2.0.1-*" } },
-      { name = "pgnodemx-18-trixie", major = "18", base = "trixie", extension = "pgnodemx", version = "2.0.1", args = { PACKAGES = "postgresql-18-pgnodemx=2.0.1-*" } },
-      { name = "pgpcre-15-bookworm", major = "15", base = "bookworm", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-15-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-15-trixie", major = "15", base = "trixie", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-15-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-16-bookworm", major = "16", base = "bookworm", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-16-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-16-trixie", major = "16", base = "trixie", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-16-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-17-bookworm", major = "17", base = "bookworm", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-17-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-17-trixie", major = "17", base = "trixie", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-17-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-18-bookworm", major = "18", base = "bookworm", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-18-pgpcre=0.20190509-*" } },
-      { name = "pgpcre-18-trixie", major = "18", base = "trixie", extension = "pgpcre", version = "0.20190509", args = { PACKAGES = "postgresql-18-pgpcre=0.20190509-*" } },
-      { name = "pgpool-15-bookworm", major = "15", base = "bookworm", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-15-pgpool2=4.7.3-*" } },
-      { name = "pgpool-15-trixie", major = "15", base = "trixie", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-15-pgpool2=4.7.3-*" } },
-      { name = "pgpool-16-bookworm", major = "16", base = "bookworm", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-16-pgpool2=4.7.3-*" } },
-      { name = "pgpool-16-trixie", major = "16", base = "trixie", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-16-pgpool2=4.7.3-*" } },
-      { name = "pgpool-17-bookworm", major = "17", base = "bookworm", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-17-pgpool2=4.7.3-*" } },
-      { name = "pgpool-17-trixie", major = "17", base = "trixie", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-17-pgpool2=4.7.3-*" } },
-      { name = "pgpool-18-bookworm", major = "18", base = "bookworm", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-18-pgpool2=4.7.3-*" } },
-      { name = "pgpool-18-trixie", major = "18", base = "trixie", extension = "pgpool", version = "4.7.3", args = { PACKAGES = "postgresql-18-pgpool2=4.7.3-*" } },
-      { name = "pgq-15-bookworm", major = "15", base = "bookworm", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-15-pgq3=3.5.1-*" } },
-      { name = "pgq-15-trixie", major = "15", base = "trixie", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-15-pgq3=3.5.1-*" } },
-      { name = "pgq-16-bookworm", major = "16", base = "bookworm", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-16-pgq3=3.5.1-*" } },
-      { name = "pgq-16-trixie", major = "16", base = "trixie", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-16-pgq3=3.5.1-*" } },
-      { name = "pgq-17-bookworm", major = "17", base = "bookworm", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-17-pgq3=3.5.1-*" } },
-      { name = "pgq-17-trixie", major = "17", base = "trixie", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-17-pgq3=3.5.1-*" } },
-      { name = "pgq-18-bookworm", major = "18", base = "bookworm", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-18-pgq3=3.5.1-*" } },
-      { name = "pgq-18-trixie", major = "18", base = "trixie", extension = "pgq", version = "3.5.1", args = { PACKAGES = "postgresql-18-pgq3=3.5.1-*" } },
-      { name = "pgq_node-15-bookworm", major = "15", base = "bookworm", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-15-pgq-node=3.5-*" } },
-      { name = "pgq_node-15-trixie", major = "15", base = "trixie", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-15-pgq-node=3.5-*" } },
-      { name = "pgq_node-16-bookworm", major = "16", base = "bookworm", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-16-pgq-node=3.5-*" } },
-      { name = "pgq_node-16-trixie", major = "16", base = "trixie", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-16-pgq-node=3.5-*" } },
-      { name = "pgq_node-17-bookworm", major = "17", base = "bookworm", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-17-pgq-node=3.5-*" } },
-      { name = "pgq_node-17-trixie", major = "17", base = "trixie", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-17-pgq-node=3.5-*" } },
-      { name = "pgq_node-18-bookworm", major = "18", base = "bookworm", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-18-pgq-node=3.5-*" } },
-      { name = "pgq_node-18-trixie", major = "18", base = "trixie", extension = "pgq_node", version = "3.5", args = { PACKAGES = "postgresql-18-pgq-node=3.5-*" } },
-      { name = "pgrouting-15-bookworm", major = "15", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-15-pgrouting=4.0.2-* postgresql-15-pgrouting-scripts" } },
-      { name = "pgrouting-15-trixie", major = "15", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-15-pgrouting=4.0.2-* postgresql-15-pgrouting-scripts" } },
-      { name = "pgrouting-16-bookworm", major = "16", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-16-pgrouting=4.0.2-* postgresql-16-pgrouting-scripts" } },
-      { name = "pgrouting-16-trixie", major = "16", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-16-pgrouting=4.0.2-* postgresql-16-pgrouting-scripts" } },
-      { name = "pgrouting-17-bookworm", major = "17", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-17-pgrouting=4.0.2-* postgresql-17-pgrouting-scripts" } },
-      { name = "pgrouting-17-trixie", major = "17", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-17-pgrouting=4.0.2-* postgresql-17-pgrouting-scripts" } },
-      { name = "pgrouting-18-bookworm", major = "18", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-18-pgrouting=4.0.2-* postgresql-18-pgrouting-scripts" } },
-      { name = "pgrouting-18-trixie", major = "18", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-18-pgrouting=4.0.2-* postgresql-18-pgrouting-scripts" } },
-      { name = "pgsentinel-15-bookworm", major = "15", base = "bookworm", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-15-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-15-trixie", major = "15", base = "trixie", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-15-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-16-bookworm", major = "16", base = "bookworm", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-16-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-16-trixie", major = "16", base = "trixie", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-16-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-17-bookworm", major = "17", base = "bookworm", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-17-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-17-trixie", major = "17", base = "trixie", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-17-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-18-bookworm", major = "18", base = "bookworm", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-18-pgsentinel=1.5.1-*" } },
-      { name = "pgsentinel-18-trixie", major = "18", base = "trixie", extension = "pgsentinel", version = "1.5.1", args = { PACKAGES = "postgresql-18-pgsentinel=1.5.1-*" } },
-      { name = "pgsodium-15-bookworm", major = "15", base = "bookworm", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-15-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-15-trixie", major = "15", base = "trixie", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-15-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-16-bookworm", major = "16", base = "bookworm", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-16-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-16-trixie", major = "16", base = "trixie", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-16-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-17-bookworm", major = "17", base = "bookworm", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-17-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-17-trixie", major = "17", base = "trixie", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-17-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-18-bookworm", major = "18", base = "bookworm", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-18-pgsodium=3.1.9-*" } },
-      { name = "pgsodium-18-trixie", major = "18", base = "trixie", extension = "pgsodium", version = "3.1.9", args = { PACKAGES = "postgresql-18-pgsodium=3.1.9-*" } },
-      { name = "pgtap-15-bookworm", major = "15", base = "bookworm", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-15-pgtap=1.3.4-*" } },
-      { name = "pgtap-15-trixie", major = "15", base = "trixie", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-15-pgtap=1.3.4-*" } },
-      { name = "pgtap-16-bookworm", major = "16", base = "bookworm", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-16-pgtap=1.3.4-*" } },
-      { name = "pgtap-16-trixie", major = "16", base = "trixie", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-16-pgtap=1.3.4-*" } },
-      { name = "pgtap-17-bookworm", major = "17", base = "bookworm", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-17-pgtap=1.3.4-*" } },
-      { name = "pgtap-17-trixie", major = "17", base = "trixie", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-17-pgtap=1.3.4-*" } },
-      { name = "pgtap-18-bookworm", major = "18", base = "bookworm", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-18-pgtap=1.3.4-*" } },
-      { name = "pgtap-18-trixie", major = "18", base = "trixie", extension = "pgtap", version = "1.3.4", args = { PACKAGES = "postgresql-18-pgtap=1.3.4-*" } },
-      { name = "pgtt-15-bookworm", major = "15", base = "bookworm", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-15-pgtt=4.6-*" } },
-      { name = "pgtt-15-trixie", major = "15", base = "trixie", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-15-pgtt=4.6-*" } },
-      { name = "pgtt-16-bookworm", major = "16", base = "bookworm", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-16-pgtt=4.6-*" } },
-      { name = "pgtt-16-trixie", major = "16", base = "trixie", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-16-pgtt=4.6-*" } },
-      { name = "pgtt-17-bookworm", major = "17", base = "bookworm", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-17-pgtt=4.6-*" } },
-      { name = "pgtt-17-trixie", major = "17", base = "trixie", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-17-pgtt=4.6-*" } },
-      { name = "pgtt-18-bookworm", major = "18", base = "bookworm", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-18-pgtt=4.6-*" } },
-      { name = "pgtt-18-trixie", major = "18", base = "trixie", extension = "pgtt", version = "4.6", args = { PACKAGES = "postgresql-18-pgtt=4.6-*" } },
-      { name = "pguint-15-bookworm", major = "15", base = "bookworm", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-15-trixie", major = "15", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-16-bookworm", major = "16", base = "bookworm", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-16-trixie", major = "16", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-17-bookworm", major = "17", base = "bookworm", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-17-trixie", major = "17", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-18-bookworm", major = "18", base = "bookworm", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-18-trixie", major = "18", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pgvector-15-bookworm", major = "15", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-15-pgvector=0.8.7-*" } },
-      { name = "pgvector-15-trixie", major = "15", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-15-pgvector=0.8.7-*" } },
-      { name = "pgvector-16-bookworm", major = "16", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-16-pgvector=0.8.7-*" } },
-      { name = "pgvector-16-trixie", major = "16", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-16-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-bookworm", major = "17", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-bookworm", major = "18", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "pldbgapi-15-bookworm", major = "15", base = "bookworm", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-15-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-15-trixie", major = "15", base = "trixie", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-15-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-16-bookworm", major = "16", base = "bookworm", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-16-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-16-trixie", major = "16", base = "trixie", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-16-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-17-bookworm", major = "17", base = "bookworm", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-17-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-17-trixie", major = "17", base = "trixie", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-17-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-18-bookworm", major = "18", base = "bookworm", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-18-pldebugger=1:1.10-*" } },
-      { name = "pldbgapi-18-trixie", major = "18", base = "trixie", extension = "pldbgapi", version = "1.10", args = { PACKAGES = "postgresql-18-pldebugger=1:1.10-*" } },
-      { name = "pljs-15-bookworm", major = "15", base = "bookworm", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-15-pljs=1.0.5-*" } },
-      { name = "pljs-15-trixie", major = "15", base = "trixie", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-15-pljs=1.0.5-*" } },
-      { name = "pljs-16-bookworm", major = "16", base = "bookworm", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-16-pljs=1.0.5-*" } },
-      { name = "pljs-16-trixie", major = "16", base = "trixie", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-16-pljs=1.0.5-*" } },
-      { name = "pljs-17-bookworm", major = "17", base = "bookworm", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-17-pljs=1.0.5-*" } },
-      { name = "pljs-17-trixie", major = "17", base = "trixie", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-17-pljs=1.0.5-*" } },
-      { name = "pljs-18-bookworm", major = "18", base = "bookworm", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-18-pljs=1.0.5-*" } },
-      { name = "pljs-18-trixie", major = "18", base = "trixie", extension = "pljs", version = "1.0.5", args = { PACKAGES = "postgresql-18-pljs=1.0.5-*" } },
-      { name = "pllua-15-bookworm", major = "15", base = "bookworm", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-15-pllua=1:2.0.12-*" } },
-      { name = "pllua-15-trixie", major = "15", base = "trixie", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-15-pllua=1:2.0.12-*" } },
-      { name = "pllua-16-bookworm", major = "16", base = "bookworm", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-16-pllua=1:2.0.12-*" } },
-      { name = "pllua-16-trixie", major = "16", base = "trixie", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-16-pllua=1:2.0.12-*" } },
-      { name = "pllua-17-bookworm", major = "17", base = "bookworm", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-17-pllua=1:2.0.12-*" } },
-      { name = "pllua-17-trixie", major = "17", base = "trixie", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-17-pllua=1:2.0.12-*" } },
-      { name = "pllua-18-bookworm", major = "18", base = "bookworm", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-18-pllua=1:2.0.12-*" } },
-      { name = "pllua-18-trixie", major = "18", base = "trixie", extension = "pllua", version = "2.0.12", args = { PACKAGES = "postgresql-18-pllua=1:2.0.12-*" } },
-      { name = "plperl-15-bookworm", major = "15", base = "bookworm", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-15=*" } },
-      { name = "plperl-15-trixie", major = "15", base = "trixie", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-15=*" } },
-      { name = "plperl-16-bookworm", major = "16", base = "bookworm", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-16=*" } },
-      { name = "plperl-16-trixie", major = "16", base = "trixie", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-16=*" } },
-      { name = "plperl-17-bookworm", major = "17", base = "bookworm", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-17=*" } },
-      { name = "plperl-17-trixie", major = "17", base = "trixie", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-17=*" } },
-      { name = "plperl-18-bookworm", major = "18", base = "bookworm", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-18=*" } },
-      { name = "plperl-18-trixie", major = "18", base = "trixie", extension = "plperl", version = "1.0", args = { PACKAGES = "postgresql-plperl-18=*" } },
-      { name = "plpgsql_check-15-bookworm", major = "15", base = "bookworm", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-15-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-15-trixie", major = "15", base = "trixie", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-15-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-16-bookworm", major = "16", base = "bookworm", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-16-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-16-trixie", major = "16", base = "trixie", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-16-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-17-bookworm", major = "17", base = "bookworm", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-17-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-17-trixie", major = "17", base = "trixie", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-17-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-18-bookworm", major = "18", base = "bookworm", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-18-plpgsql-check=2.10.15-*" } },
-      { name = "plpgsql_check-18-trixie", major = "18", base = "trixie", extension = "plpgsql_check", version = "2.10.15", args = { PACKAGES = "postgresql-18-plpgsql-check=2.10.15-*" } },
-      { name = "plprofiler-15-bookworm", major = "15", base = "bookworm", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-15-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-15-trixie", major = "15", base = "trixie", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-15-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-16-bookworm", major = "16", base = "bookworm", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-16-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-16-trixie", major = "16", base = "trixie", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-16-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-17-bookworm", major = "17", base = "bookworm", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-17-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-17-trixie", major = "17", base = "trixie", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-17-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-18-bookworm", major = "18", base = "bookworm", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-18-plprofiler=4.2.5-*" } },
-      { name = "plprofiler-18-trixie", major = "18", base = "trixie", extension = "plprofiler", version = "4.2.5", args = { PACKAGES = "postgresql-18-plprofiler=4.2.5-*" } },
-      { name = "plproxy-15-bookworm", major = "15", base = "bookworm", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-15-plproxy=2.12.0-*" } },
-      { name = "plproxy-15-trixie", major = "15", base = "trixie", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-15-plproxy=2.12.0-*" } },
-      { name = "plproxy-16-bookworm", major = "16", base = "bookworm", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-16-plproxy=2.12.0-*" } },
-      { name = "plproxy-16-trixie", major = "16", base = "trixie", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-16-plproxy=2.12.0-*" } },
-      { name = "plproxy-17-bookworm", major = "17", base = "bookworm", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-17-plproxy=2.12.0-*" } },
-      { name = "plproxy-17-trixie", major = "17", base = "trixie", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-17-plproxy=2.12.0-*" } },
-      { name = "plproxy-18-bookworm", major = "18", base = "bookworm", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-18-plproxy=2.12.0-*" } },
-      { name = "plproxy-18-trixie", major = "18", base = "trixie", extension = "plproxy", version = "2.12.0", args = { PACKAGES = "postgresql-18-plproxy=2.12.0-*" } },
-      { name = "plpython3u-15-bookworm", major = "15", base = "bookworm", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-15=*", RUNTIME_PACKAGES = "libexpat1 libncursesw6 libnsl2 libpython3.11 libpython3.11-minimal libpython3.11-stdlib libsqlite3-0" } },
-      { name = "plpython3u-15-trixie", major = "15", base = "trixie", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-15=*", RUNTIME_PACKAGES = "libexpat1 libpython3.13 libpython3.13-minimal libpython3.13-stdlib" } },
-      { name = "plpython3u-16-bookworm", major = "16", base = "bookworm", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-16=*", RUNTIME_PACKAGES = "libexpat1 libncursesw6 libnsl2 libpython3.11 libpython3.11-minimal libpython3.11-stdlib libsqlite3-0" } },
-      { name = "plpython3u-16-trixie", major = "16", base = "trixie", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-16=*", RUNTIME_PACKAGES = "libexpat1 libpython3.13 libpython3.13-minimal libpython3.13-stdlib" } },
-      { name = "plpython3u-17-bookworm", major = "17", base = "bookworm", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-17=*", RUNTIME_PACKAGES = "libexpat1 libncursesw6 libnsl2 libpython3.11 libpython3.11-minimal libpython3.11-stdlib libsqlite3-0" } },
-      { name = "plpython3u-17-trixie", major = "17", base = "trixie", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-17=*", RUNTIME_PACKAGES = "libexpat1 libpython3.13 libpython3.13-minimal libpython3.13-stdlib" } },
-      { name = "plpython3u-18-bookworm", major = "18", base = "bookworm", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-18=*", RUNTIME_PACKAGES = "libexpat1 libncursesw6 libnsl2 libpython3.11 libpython3.11-minimal libpython3.11-stdlib libsqlite3-0" } },
-      { name = "plpython3u-18-trixie", major = "18", base = "trixie", extension = "plpython3u", version = "1.0", args = { PACKAGES = "postgresql-plpython3-18=*", RUNTIME_PACKAGES = "libexpat1 libpython3.13 libpython3.13-minimal libpython3.13-stdlib" } },
-      { name = "plr-15-bookworm", major = "15", base = "bookworm", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-15-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libblas3 libbrotli1 libcairo2 libcurl4 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper1 libpixman-1-0 libpng16-16 libpsl5 libquadmath0 librtmp1 libsm6 libssh2-1 libtcl8.6 libthai0 libtiff6 libtk8.6 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6 r-base-core" } },
-      { name = "plr-15-trixie", major = "15", base = "trixie", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-15-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libatomic1 libblas3 libbrotli1 libcairo2 libcurl4t64 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0t64 libgnutls30t64 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libidn2-0 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libnghttp3-9 libp11-kit0 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper2 libpixman-1-0 libpng16-16t64 libpsl5t64 librtmp1 libsharpyuv0 libsm6 libssh2-1t64 libtasn1-6 libtcl8.6 libthai0 libtiff6 libtirpc3t64 libtk8.6 libunistring5 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6t64 r-base-core" } },
-      { name = "plr-16-bookworm", major = "16", base = "bookworm", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-16-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libblas3 libbrotli1 libcairo2 libcurl4 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper1 libpixman-1-0 libpng16-16 libpsl5 libquadmath0 librtmp1 libsm6 libssh2-1 libtcl8.6 libthai0 libtiff6 libtk8.6 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6 r-base-core" } },
-      { name = "plr-16-trixie", major = "16", base = "trixie", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-16-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libatomic1 libblas3 libbrotli1 libcairo2 libcurl4t64 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0t64 libgnutls30t64 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libidn2-0 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libnghttp3-9 libp11-kit0 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper2 libpixman-1-0 libpng16-16t64 libpsl5t64 librtmp1 libsharpyuv0 libsm6 libssh2-1t64 libtasn1-6 libtcl8.6 libthai0 libtiff6 libtirpc3t64 libtk8.6 libunistring5 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6t64 r-base-core" } },
-      { name = "plr-17-bookworm", major = "17", base = "bookworm", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-17-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libblas3 libbrotli1 libcairo2 libcurl4 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper1 libpixman-1-0 libpng16-16 libpsl5 libquadmath0 librtmp1 libsm6 libssh2-1 libtcl8.6 libthai0 libtiff6 libtk8.6 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6 r-base-core" } },
-      { name = "plr-17-trixie", major = "17", base = "trixie", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-17-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libatomic1 libblas3 libbrotli1 libcairo2 libcurl4t64 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0t64 libgnutls30t64 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libidn2-0 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libnghttp3-9 libp11-kit0 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper2 libpixman-1-0 libpng16-16t64 libpsl5t64 librtmp1 libsharpyuv0 libsm6 libssh2-1t64 libtasn1-6 libtcl8.6 libthai0 libtiff6 libtirpc3t64 libtk8.6 libunistring5 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6t64 r-base-core" } },
-      { name = "plr-18-bookworm", major = "18", base = "bookworm", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-18-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libblas3 libbrotli1 libcairo2 libcurl4 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper1 libpixman-1-0 libpng16-16 libpsl5 libquadmath0 librtmp1 libsm6 libssh2-1 libtcl8.6 libthai0 libtiff6 libtk8.6 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6 r-base-core" } },
-      { name = "plr-18-trixie", major = "18", base = "trixie", extension = "plr", version = "8.4.8.10", args = { PACKAGES = "postgresql-18-plr=1:8.4.8.10-*", RUNTIME_PACKAGES = "libatomic1 libblas3 libbrotli1 libcairo2 libcurl4t64 libdatrie1 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfribidi0 libgfortran5 libglib2.0-0t64 libgnutls30t64 libgomp1 libgraphite2-3 libharfbuzz0b libice6 libidn2-0 libjbig0 libjpeg62-turbo liblapack3 liblerc4 libnghttp2-14 libnghttp3-9 libp11-kit0 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libpaper2 libpixman-1-0 libpng16-16t64 libpsl5t64 librtmp1 libsharpyuv0 libsm6 libssh2-1t64 libtasn1-6 libtcl8.6 libthai0 libtiff6 libtirpc3t64 libtk8.6 libunistring5 libwebp7 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxft2 libxrender1 libxss1 libxt6t64 r-base-core" } },
-      { name = "plsh-15-bookworm", major = "15", base = "bookworm", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-15-plsh=1.20220917-*" } },
-      { name = "plsh-15-trixie", major = "15", base = "trixie", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-15-plsh=1.20220917-*" } },
-      { name = "plsh-16-bookworm", major = "16", base = "bookworm", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-16-plsh=1.20220917-*" } },
-      { name = "plsh-16-trixie", major = "16", base = "trixie", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-16-plsh=1.20220917-*" } },
-      { name = "plsh-17-bookworm", major = "17", base = "bookworm", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-17-plsh=1.20220917-*" } },
-      { name = "plsh-17-trixie", major = "17", base = "trixie", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-17-plsh=1.20220917-*" } },
-      { name = "plsh-18-bookworm", major = "18", base = "bookworm", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-18-plsh=1.20220917-*" } },
-      { name = "plsh-18-trixie", major = "18", base = "trixie", extension = "plsh", version = "1.20220917", args = { PACKAGES = "postgresql-18-plsh=1.20220917-*" } },
-      { name = "pltcl-15-bookworm", major = "15", base = "bookworm", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-15=*" } },
-      { name = "pltcl-15-trixie", major = "15", base = "trixie", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-15=*" } },
-      { name = "pltcl-16-bookworm", major = "16", base = "bookworm", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-16=*" } },
-      { name = "pltcl-16-trixie", major = "16", base = "trixie", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-16=*" } },
-      { name = "pltcl-17-bookworm", major = "17", base = "bookworm", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-17=*" } },
-      { name = "pltcl-17-trixie", major = "17", base = "trixie", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-17=*" } },
-      { name = "pltcl-18-bookworm", major = "18", base = "bookworm", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-18=*" } },
-      { name = "pltcl-18-trixie", major = "18", base = "trixie", extension = "pltcl", version = "1.0", args = { PACKAGES = "postgresql-pltcl-18=*" } },
-      { name = "pointcloud-15-bookworm", major = "15", base = "bookworm", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-15-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-15-trixie", major = "15", base = "trixie", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-15-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-16-bookworm", major = "16", base = "bookworm", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-16-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-16-trixie", major = "16", base = "trixie", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-16-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-17-bookworm", major = "17", base = "bookworm", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-17-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-17-trixie", major = "17", base = "trixie", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-17-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-18-bookworm", major = "18", base = "bookworm", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-18-pointcloud=1.2.5-*" } },
-      { name = "pointcloud-18-trixie", major = "18", base = "trixie", extension = "pointcloud", version = "1.2.5", args = { PACKAGES = "postgresql-18-pointcloud=1.2.5-*" } },
-      { name = "postgis-15-bookworm", major = "15", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-15-postgis-3=3.7.0+dfsg-* postgresql-15-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgis-15-trixie", major = "15", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-15-postgis-3=3.7.0+dfsg-* postgresql-15-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis-16-bookworm", major = "16", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-16-postgis-3=3.7.0+dfsg-* postgresql-16-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgis-16-trixie", major = "16", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-16-postgis-3=3.7.0+dfsg-* postgresql-16-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis-17-bookworm", major = "17", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgis-17-trixie", major = "17", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis-18-bookworm", major = "18", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis_tiger_geocoder-15-bookworm", major = "15", base = "bookworm", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-15-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-15-trixie", major = "15", base = "trixie", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-15-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-16-bookworm", major = "16", base = "bookworm", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-16-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-16-trixie", major = "16", base = "trixie", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-16-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-17-bookworm", major = "17", base = "bookworm", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-17-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-17-trixie", major = "17", base = "trixie", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-17-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-18-bookworm", major = "18", base = "bookworm", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-18-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "postgis_tiger_geocoder-18-trixie", major = "18", base = "trixie", extension = "postgis_tiger_geocoder", version = "2025.2", args = { PACKAGES = "postgresql-18-postgis-tiger-geocoder=2025.2-*" } },
-      { name = "powa-15-bookworm", major = "15", base = "bookworm", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-15-powa=5.3.0-*" } },
-      { name = "powa-15-trixie", major = "15", base = "trixie", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-15-powa=5.3.0-*" } },
-      { name = "powa-16-bookworm", major = "16", base = "bookworm", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-16-powa=5.3.0-*" } },
-      { name = "powa-16-trixie", major = "16", base = "trixie", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-16-powa=5.3.0-*" } },
-      { name = "powa-17-bookworm", major = "17", base = "bookworm", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-17-powa=5.3.0-*" } },
-      { name = "powa-17-trixie", major = "17", base = "trixie", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-17-powa=5.3.0-*" } },
-      { name = "powa-18-bookworm", major = "18", base = "bookworm", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-18-powa=5.3.0-*" } },
-      { name = "powa-18-trixie", major = "18", base = "trixie", extension = "powa", version = "5.3.0", args = { PACKAGES = "postgresql-18-powa=5.3.0-*" } },
-      { name = "pre_prepare-15-bookworm", major = "15", base = "bookworm", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-15-preprepare=0.9-*" } },
-      { name = "pre_prepare-15-trixie", major = "15", base = "trixie", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-15-preprepare=0.9-*" } },
-      { name = "pre_prepare-16-bookworm", major = "16", base = "bookworm", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-16-preprepare=0.9-*" } },
-      { name = "pre_prepare-16-trixie", major = "16", base = "trixie", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-16-preprepare=0.9-*" } },
-      { name = "pre_prepare-17-bookworm", major = "17", base = "bookworm", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-17-preprepare=0.9-*" } },
-      { name = "pre_prepare-17-trixie", major = "17", base = "trixie", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-17-preprepare=0.9-*" } },
-      { name = "pre_prepare-18-bookworm", major = "18", base = "bookworm", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-18-preprepare=0.9-*" } },
-      { name = "pre_prepare-18-trixie", major = "18", base = "trixie", extension = "pre_prepare", version = "0.9", args = { PACKAGES = "postgresql-18-preprepare=0.9-*" } },
-      { name = "prefix-15-bookworm", major = "15", base = "bookworm", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-15-prefix=1.2.11-*" } },
-      { name = "prefix-15-trixie", major = "15", base = "trixie", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-15-prefix=1.2.11-*" } },
-      { name = "prefix-16-bookworm", major = "16", base = "bookworm", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-16-prefix=1.2.11-*" } },
-      { name = "prefix-16-trixie", major = "16", base = "trixie", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-16-prefix=1.2.11-*" } },
-      { name = "prefix-17-bookworm", major = "17", base = "bookworm", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-17-prefix=1.2.11-*" } },
-      { name = "prefix-17-trixie", major = "17", base = "trixie", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-17-prefix=1.2.11-*" } },
-      { name = "prefix-18-bookworm", major = "18", base = "bookworm", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-18-prefix=1.2.11-*" } },
-      { name = "prefix-18-trixie", major = "18", base = "trixie", extension = "prefix", version = "1.2.11", args = { PACKAGES = "postgresql-18-prefix=1.2.11-*" } },
-      { name = "prioritize-15-bookworm", major = "15", base = "bookworm", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-15-prioritize=1.0.4-*" } },
-      { name = "prioritize-15-trixie", major = "15", base = "trixie", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-15-prioritize=1.0.4-*" } },
-      { name = "prioritize-16-bookworm", major = "16", base = "bookworm", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-16-prioritize=1.0.4-*" } },
-      { name = "prioritize-16-trixie", major = "16", base = "trixie", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-16-prioritize=1.0.4-*" } },
-      { name = "prioritize-17-bookworm", major = "17", base = "bookworm", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-17-prioritize=1.0.4-*" } },
-      { name = "prioritize-17-trixie", major = "17", base = "trixie", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-17-prioritize=1.0.4-*" } },
-      { name = "prioritize-18-bookworm", major = "18", base = "bookworm", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-18-prioritize=1.0.4-*" } },
-      { name = "prioritize-18-trixie", major = "18", base = "trixie", extension = "prioritize", version = "1.0.4", args = { PACKAGES = "postgresql-18-prioritize=1.0.4-*" } },
-      { name = "q3c-15-bookworm", major = "15", base = "bookworm", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-15-q3c=2.0.5-*" } },
-      { name = "q3c-15-trixie", major = "15", base = "trixie", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-15-q3c=2.0.5-*" } },
-      { name = "q3c-16-bookworm", major = "16", base = "bookworm", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-16-q3c=2.0.5-*" } },
-      { name = "q3c-16-trixie", major = "16", base = "trixie", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-16-q3c=2.0.5-*" } },
-      { name = "q3c-17-bookworm", major = "17", base = "bookworm", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-17-q3c=2.0.5-*" } },
-      { name = "q3c-17-trixie", major = "17", base = "trixie", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-17-q3c=2.0.5-*" } },
-      { name = "q3c-18-bookworm", major = "18", base = "bookworm", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-18-q3c=2.0.5-*" } },
-      { name = "q3c-18-trixie", major = "18", base = "trixie", extension = "q3c", version = "2.0.5", args = { PACKAGES = "postgresql-18-q3c=2.0.5-*" } },
-      { name = "rdkit-15-bookworm", major = "15", base = "bookworm", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-15-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.74.0 libboost-python1.74.0 libboost-serialization1.74.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libmaeparser1 libncursesw6 libnsl2 libpixman-1-0 libpng16-16 libpython3.11 libpython3.11-minimal libpython3.11-stdlib librdkit1 libsqlite3-0 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-15-trixie", major = "15", base = "trixie", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-15-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.83.0 libboost-python1.83.0 libboost-serialization1.83.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libinchi1.07 libmaeparser1 libpixman-1-0 libpng16-16t64 librdkit1t64 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-16-bookworm", major = "16", base = "bookworm", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-16-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.74.0 libboost-python1.74.0 libboost-serialization1.74.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libmaeparser1 libncursesw6 libnsl2 libpixman-1-0 libpng16-16 libpython3.11 libpython3.11-minimal libpython3.11-stdlib librdkit1 libsqlite3-0 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-16-trixie", major = "16", base = "trixie", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-16-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.83.0 libboost-python1.83.0 libboost-serialization1.83.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libinchi1.07 libmaeparser1 libpixman-1-0 libpng16-16t64 librdkit1t64 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-17-bookworm", major = "17", base = "bookworm", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-17-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.74.0 libboost-python1.74.0 libboost-serialization1.74.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libmaeparser1 libncursesw6 libnsl2 libpixman-1-0 libpng16-16 libpython3.11 libpython3.11-minimal libpython3.11-stdlib librdkit1 libsqlite3-0 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-17-trixie", major = "17", base = "trixie", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-17-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.83.0 libboost-python1.83.0 libboost-serialization1.83.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libinchi1.07 libmaeparser1 libpixman-1-0 libpng16-16t64 librdkit1t64 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-18-bookworm", major = "18", base = "bookworm", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-18-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.74.0 libboost-python1.74.0 libboost-serialization1.74.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libmaeparser1 libncursesw6 libnsl2 libpixman-1-0 libpng16-16 libpython3.11 libpython3.11-minimal libpython3.11-stdlib librdkit1 libsqlite3-0 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "rdkit-18-trixie", major = "18", base = "trixie", extension = "rdkit", version = "202609.1", args = { PACKAGES = "postgresql-18-rdkit=202609.1-*", RUNTIME_PACKAGES = "libboost-iostreams1.83.0 libboost-python1.83.0 libboost-serialization1.83.0 libbrotli1 libcairo2 libcoordgen3 libexpat1 libfontconfig1 libfreetype6 libinchi1.07 libmaeparser1 libpixman-1-0 libpng16-16t64 librdkit1t64 libx11-6 libxau6 libxcb-render0 libxcb-shm0 libxcb1 libxdmcp6 libxext6 libxrender1" } },
-      { name = "repmgr-15-bookworm", major = "15", base = "bookworm", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-15-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-15-trixie", major = "15", base = "trixie", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-15-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-16-bookworm", major = "16", base = "bookworm", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-16-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-16-trixie", major = "16", base = "trixie", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-16-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-17-bookworm", major = "17", base = "bookworm", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-17-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-17-trixie", major = "17", base = "trixie", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-17-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-18-bookworm", major = "18", base = "bookworm", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-18-repmgr=5.5.0+debpgdg-*" } },
-      { name = "repmgr-18-trixie", major = "18", base = "trixie", extension = "repmgr", version = "5.5.0", args = { PACKAGES = "postgresql-18-repmgr=5.5.0+debpgdg-*" } },
-      { name = "roaringbitmap-15-bookworm", major = "15", base = "bookworm", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-15-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-15-trixie", major = "15", base = "trixie", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-15-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-16-bookworm", major = "16", base = "bookworm", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-16-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-16-trixie", major = "16", base = "trixie", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-16-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-17-bookworm", major = "17", base = "bookworm", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-17-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-17-trixie", major = "17", base = "trixie", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-17-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-18-bookworm", major = "18", base = "bookworm", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-18-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "roaringbitmap-18-trixie", major = "18", base = "trixie", extension = "roaringbitmap", version = "1.3.0~rc1", args = { PACKAGES = "postgresql-18-roaringbitmap=1.3.0~rc1-*" } },
-      { name = "rum-15-bookworm", major = "15", base = "bookworm", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-15-rum=1.3.15-*" } },
-      { name = "rum-15-trixie", major = "15", base = "trixie", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-15-rum=1.3.15-*" } },
-      { name = "rum-16-bookworm", major = "16", base = "bookworm", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-16-rum=1.3.15-*" } },
-      { name = "rum-16-trixie", major = "16", base = "trixie", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-16-rum=1.3.15-*" } },
-      { name = "rum-17-bookworm", major = "17", base = "bookworm", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-17-rum=1.3.15-*" } },
-      { name = "rum-17-trixie", major = "17", base = "trixie", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-17-rum=1.3.15-*" } },
-      { name = "rum-18-bookworm", major = "18", base = "bookworm", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-18-rum=1.3.15-*" } },
-      { name = "rum-18-trixie", major = "18", base = "trixie", extension = "rum", version = "1.3.15", args = { PACKAGES = "postgresql-18-rum=1.3.15-*" } },
-      { name = "semver-15-bookworm", major = "15", base = "bookworm", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-15-semver=0.42.0-*" } },
-      { name = "semver-15-trixie", major = "15", base = "trixie", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-15-semver=0.42.0-*" } },
-      { name = "semver-16-bookworm", major = "16", base = "bookworm", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-16-semver=0.42.0-*" } },
-      { name = "semver-16-trixie", major = "16", base = "trixie", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-16-semver=0.42.0-*" } },
-      { name = "semver-17-bookworm", major = "17", base = "bookworm", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-17-semver=0.42.0-*" } },
-      { name = "semver-17-trixie", major = "17", base = "trixie", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-17-semver=0.42.0-*" } },
-      { name = "semver-18-bookworm", major = "18", base = "bookworm", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-18-semver=0.42.0-*" } },
-      { name = "semver-18-trixie", major = "18", base = "trixie", extension = "semver", version = "0.42.0", args = { PACKAGES = "postgresql-18-semver=0.42.0-*" } },
-      { name = "set_user-15-bookworm", major = "15", base = "bookworm", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-15-set-user=4.2.0-*" } },
-      { name = "set_user-15-trixie", major = "15", base = "trixie", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-15-set-user=4.2.0-*" } },
-      { name = "set_user-16-bookworm", major = "16", base = "bookworm", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-16-set-user=4.2.0-*" } },
-      { name = "set_user-16-trixie", major = "16", base = "trixie", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-16-set-user=4.2.0-*" } },
-      { name = "set_user-17-bookworm", major = "17", base = "bookworm", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-17-set-user=4.2.0-*" } },
-      { name = "set_user-17-trixie", major = "17", base = "trixie", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-17-set-user=4.2.0-*" } },
-      { name = "set_user-18-bookworm", major = "18", base = "bookworm", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-18-set-user=4.2.0-*" } },
-      { name = "set_user-18-trixie", major = "18", base = "trixie", extension = "set_user", version = "4.2.0", args = { PACKAGES = "postgresql-18-set-user=4.2.0-*" } },
-      { name = "sqlite_fdw-15-bookworm", major = "15", base = "bookworm", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-15-sqlite-fdw=2.5.0-*" } },
-      { name = "sqlite_fdw-15-trixie", major = "15", base = "trixie", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-15-sqlite-fdw=2.5.0-*" } },
-      { name = "sqlite_fdw-16-bookworm", major = "16", base = "bookworm", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-16-sqlite-fdw=2.5.0-*" } },
-      { name = "sqlite_fdw-16-trixie", major = "16", base = "trixie", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-16-sqlite-fdw=2.5.0-*" } },
-      { name = "sqlite_fdw-17-bookworm", major = "17", base = "bookworm", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-17-sqlite-fdw=2.5.0-*" } },
-      { name = "sqlite_fdw-17-trixie", major = "17", base = "trixie", extension = "sqlite_fdw", version = "2.5.0", args = { PACKAGES = "postgresql-17-sqlite-fdw=2.5.0-*" } },
-      { name = "table_log-15-bookworm", major = "15", base = "bookworm", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-15-tablelog=0.6.4-*" } },
-      { name = "table_log-15-trixie", major = "15", base = "trixie", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-15-tablelog=0.6.4-*" } },
-      { name = "table_log-16-bookworm", major = "16", base = "bookworm", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-16-tablelog=0.6.4-*" } },
-      { name = "table_log-16-trixie", major = "16", base = "trixie", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-16-tablelog=0.6.4-*" } },
-      { name = "table_log-17-bookworm", major = "17", base = "bookworm", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-17-tablelog=0.6.4-*" } },
-      { name = "table_log-17-trixie", major = "17", base = "trixie", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-17-tablelog=0.6.4-*" } },
-      { name = "table_log-18-bookworm", major = "18", base = "bookworm", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-18-tablelog=0.6.4-*" } },
-      { name = "table_log-18-trixie", major = "18", base = "trixie", extension = "table_log", version = "0.6.4", args = { PACKAGES = "postgresql-18-tablelog=0.6.4-*" } },
-      { name = "tdigest-15-bookworm", major = "15", base = "bookworm", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-15-tdigest=1.4.7-*" } },
-      { name = "tdigest-15-trixie", major = "15", base = "trixie", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-15-tdigest=1.4.7-*" } },
-      { name = "tdigest-16-bookworm", major = "16", base = "bookworm", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-16-tdigest=1.4.7-*" } },
-      { name = "tdigest-16-trixie", major = "16", base = "trixie", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-16-tdigest=1.4.7-*" } },
-      { name = "tdigest-17-bookworm", major = "17", base = "bookworm", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-17-tdigest=1.4.7-*" } },
-      { name = "tdigest-17-trixie", major = "17", base = "trixie", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-17-tdigest=1.4.7-*" } },
-      { name = "tdigest-18-bookworm", major = "18", base = "bookworm", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-18-tdigest=1.4.7-*" } },
-      { name = "tdigest-18-trixie", major = "18", base = "trixie", extension = "tdigest", version = "1.4.7", args = { PACKAGES = "postgresql-18-tdigest=1.4.7-*" } },
-      { name = "tds_fdw-15-bookworm", major = "15", base = "bookworm", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-15-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libsybdb5" } },
-      { name = "tds_fdw-15-trixie", major = "15", base = "trixie", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-15-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libgnutls30t64 libidn2-0 libp11-kit0 libsybdb5 libtasn1-6 libunistring5" } },
-      { name = "tds_fdw-16-bookworm", major = "16", base = "bookworm", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-16-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libsybdb5" } },
-      { name = "tds_fdw-16-trixie", major = "16", base = "trixie", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-16-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libgnutls30t64 libidn2-0 libp11-kit0 libsybdb5 libtasn1-6 libunistring5" } },
-      { name = "tds_fdw-17-bookworm", major = "17", base = "bookworm", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-17-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libsybdb5" } },
-      { name = "tds_fdw-17-trixie", major = "17", base = "trixie", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-17-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libgnutls30t64 libidn2-0 libp11-kit0 libsybdb5 libtasn1-6 libunistring5" } },
-      { name = "tds_fdw-18-bookworm", major = "18", base = "bookworm", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-18-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libsybdb5" } },
-      { name = "tds_fdw-18-trixie", major = "18", base = "trixie", extension = "tds_fdw", version = "2.0.5", args = { PACKAGES = "postgresql-18-tds-fdw=2.0.5-*", RUNTIME_PACKAGES = "libgnutls30t64 libidn2-0 libp11-kit0 libsybdb5 libtasn1-6 libunistring5" } },
-      { name = "timescaledb-15-bookworm", major = "15", base = "bookworm", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-15-trixie", major = "15", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-16-bookworm", major = "16", base = "bookworm", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-16-trixie", major = "16", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-17-bookworm", major = "17", base = "bookworm", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-17-trixie", major = "17", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-18-bookworm", major = "18", base = "bookworm", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "timestamp9-15-bookworm", major = "15", base = "bookworm", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-15-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-15-trixie", major = "15", base = "trixie", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-15-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-16-bookworm", major = "16", base = "bookworm", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-16-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-16-trixie", major = "16", base = "trixie", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-16-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-17-bookworm", major = "17", base = "bookworm", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-17-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-17-trixie", major = "17", base = "trixie", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-17-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-18-bookworm", major = "18", base = "bookworm", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-18-timestamp9=1.4.0-*" } },
-      { name = "timestamp9-18-trixie", major = "18", base = "trixie", extension = "timestamp9", version = "1.4.0", args = { PACKAGES = "postgresql-18-timestamp9=1.4.0-*" } },
-      { name = "toastinfo-15-bookworm", major = "15", base = "bookworm", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-15-toastinfo=1.7-*" } },
-      { name = "toastinfo-15-trixie", major = "15", base = "trixie", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-15-toastinfo=1.7-*" } },
-      { name = "toastinfo-16-bookworm", major = "16", base = "bookworm", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-16-toastinfo=1.7-*" } },
-      { name = "toastinfo-16-trixie", major = "16", base = "trixie", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-16-toastinfo=1.7-*" } },
-      { name = "toastinfo-17-bookworm", major = "17", base = "bookworm", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-17-toastinfo=1.7-*" } },
-      { name = "toastinfo-17-trixie", major = "17", base = "trixie", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-17-toastinfo=1.7-*" } },
-      { name = "toastinfo-18-bookworm", major = "18", base = "bookworm", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-18-toastinfo=1.7-*" } },
-      { name = "toastinfo-18-trixie", major = "18", base = "trixie", extension = "toastinfo", version = "1.7", args = { PACKAGES = "postgresql-18-toastinfo=1.7-*" } },
-      { name = "unit-15-bookworm", major = "15", base = "bookworm", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-15-unit=7.10-*" } },
-      { name = "unit-15-trixie", major = "15", base = "trixie", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-15-unit=7.10-*" } },
-      { name = "unit-16-bookworm", major = "16", base = "bookworm", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-16-unit=7.10-*" } },
-      { name = "unit-16-trixie", major = "16", base = "trixie", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-16-unit=7.10-*" } },
-      { name = "unit-17-bookworm", major = "17", base = "bookworm", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-17-unit=7.10-*" } },
-      { name = "unit-17-trixie", major = "17", base = "trixie", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-17-unit=7.10-*" } },
-      { name = "unit-18-bookworm", major = "18", base = "bookworm", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-18-unit=7.10-*" } },
-      { name = "unit-18-trixie", major = "18", base = "trixie", extension = "unit", version = "7.10", args = { PACKAGES = "postgresql-18-unit=7.10-*" } },
-      { name = "wal2json-15-bookworm", major = "15", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-15-wal2json=2.7-*" } },
-      { name = "wal2json-15-trixie", major = "15", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-15-wal2json=2.7-*" } },
-      { name = "wal2json-16-bookworm", major = "16", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-16-wal2json=2.7-*" } },
-      { name = "wal2json-16-trixie", major = "16", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-16-wal2json=2.7-*" } },
-      { name = "wal2json-17-bookworm", major = "17", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-17-wal2json=2.7-*" } },
-      { name = "wal2json-17-trixie", major = "17", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-17-wal2json=2.7-*" } },
-      { name = "wal2json-18-bookworm", major = "18", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-18-wal2json=2.7-*" } },
-      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-18-wal2json=2.7-*" } },
-      { name = "wal_g-15-trixie", major = "15", base = "trixie", extension = "wal_g", version = "3.0.7" },
-      { name = "wal_g-16-trixie", major = "16", base = "trixie", extension = "wal_g", version = "3.0.7" },
-      { name = "wal_g-17-trixie", major = "17", base = "trixie", extension = "wal_g", version = "3.0.7" },
-      { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}", "${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${timestamp}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.address_standardizer }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
-target "_operands" {
+target "age" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "postgresql-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgresql-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-standard", flavor = "base", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgresql-vector-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-vector-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-standard", flavor = "vector", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-analytics-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgresql-analytics-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-analytics-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-analytics-standard", flavor = "analytics", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats" } },
-      { name = "postgresql-timeseries-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgresql-timeseries-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-timeseries-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-timeseries-standard", flavor = "timeseries", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,timescaledb" } },
-      { name = "postgresql-distributed-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgresql-distributed-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-distributed-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "distributed", type = "minimal", extensions = [], excluded = ["citus"] },
-      { name = "postgresql-distributed-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-minimal", flavor = "distributed", type = "minimal", extensions = [], excluded = ["citus"] },
-      { name = "postgresql-distributed-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-distributed-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-standard", flavor = "distributed", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-full-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-full-standard", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-full-minimal-without-citus", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-full-minimal-without-citus", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-full-standard-without-citus", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-full-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-full-standard-without-citus", flavor = "full", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_qualstats,timescaledb" } },
-      { name = "postgresql-paradedb-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-paradedb-minimal", flavor = "paradedb", type = "minimal", extensions = ["pg_search", "pgvector"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgresql-paradedb-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-paradedb-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-paradedb-standard", flavor = "paradedb", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_search" } },
-      { name = "postgresql-geo-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgresql-geo-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgresql-geo-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgresql-geo-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgresql-geo-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgresql-geo-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgresql-geo-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgresql-geo-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-geo-minimal", flavor = "geo", type = "minimal", extensions = ["postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgresql-geo-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-geo-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-geo-standard", flavor = "geo", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "postgis", "pgrouting"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-ops-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-ops-minimal-without-wal_g", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-ops-minimal", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-ops-standard-without-wal_g", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-ops-standard", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-ops-minimal-without-wal_g", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-ops-minimal", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-ops-standard-without-wal_g", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-ops-standard", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-ops-minimal-without-wal_g", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-ops-minimal", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-ops-standard-without-wal_g", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-ops-standard", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-ops-minimal-without-wal_g", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-ops-minimal", flavor = "ops", type = "minimal", extensions = ["pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-ops-standard-without-wal_g", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan"], excluded = ["wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-      { name = "postgresql-ops-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-ops-standard", flavor = "ops", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots", "pg_cron", "pg_stat_statements", "auto_explain", "pg_repack", "pg_hint_plan", "wal_g"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots,pg_cron,pg_stat_statements,auto_explain,pg_hint_plan" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${timestamp}-${o.type}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
-  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
-  labels = operand_labels(o)
-  annotations = annotations(operand_labels(o))
-  cache-from = cache_from(flavors[o.flavor].image, o.name)
-  cache-to = cache_to(flavors[o.flavor].image, o.name)
+  matrix = { t = extension_targets.age }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "asn1oid" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.asn1oid }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "bgw_replstatus" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.bgw_replstatus }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "citus" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.citus }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "credcheck" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.credcheck }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "db2fce" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.db2fce }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "debversion" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.debversion }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "decoderbufs" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.decoderbufs }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "documentdb" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.documentdb }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "extra_window_functions" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.extra_window_functions }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "first_last_agg" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.first_last_agg }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "h3" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.h3 }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "hll" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.hll }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "http" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.http }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "hypopg" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.hypopg }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "icu_ext" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.icu_ext }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "ip4r" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.ip4r }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "jsquery" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.jsquery }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "londiste" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.londiste }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "mimeo" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.mimeo }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "mobilitydb" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.mobilitydb }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "mongo_fdw" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.mongo_fdw }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "mysql_fdw" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.mysql_fdw }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "numeral" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.numeral }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "ogr_fdw" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.ogr_fdw }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "orafce" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.orafce }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "periods" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.periods }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg-gvm" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets["pg-gvm"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_background" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_background }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_comparator" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_comparator }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_cron" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_cron }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_csv" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_csv }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_dirtyread" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_dirtyread }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_fact_loader" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_fact_loader }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_failover_slots" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_failover_slots }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_hint_plan" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_hint_plan }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_ivm" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_ivm }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_partman" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_partman }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_permissions" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_permissions }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_pwhash" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_pwhash }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_qualstats" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_qualstats }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_rational" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_rational }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_repack" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_repack }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_rewrite" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_rewrite }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_rrule" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_rrule }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_search" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_search }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_show_plans" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_show_plans }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_similarity" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_similarity }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_sphere" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_sphere }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_squeeze" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_squeeze }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_stat_kcache" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_stat_kcache }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_stat_log" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_stat_log }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_stat_plans" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_stat_plans }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_statviz" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_statviz }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_textsearch" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_textsearch }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_track_settings" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_track_settings }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_uuidv7" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_uuidv7 }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_wait_sampling" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_wait_sampling }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgagent" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgagent }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgaudit" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgaudit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgauditlogtofile" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgauditlogtofile }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgautofailover" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgautofailover }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgextwlist" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgextwlist }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgfaceting" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgfaceting }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgfincore" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgfincore }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgl_ddl_deploy" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgl_ddl_deploy }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pglogical" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pglogical }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pglogical_ticker" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pglogical_ticker }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgmemcache" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgmemcache }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgmp" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgmp }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgnodemx" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgnodemx }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgpcre" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgpcre }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgpool" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgpool }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgq" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgq }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgq_node" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgq_node }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgrouting" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgrouting }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgsentinel" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgsentinel }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgsodium" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgsodium }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgtap" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgtap }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgtt" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgtt }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pguint" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pguint }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgvector" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgvector }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pldbgapi" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pldbgapi }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pljs" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pljs }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pllua" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pllua }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plperl" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plperl }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plpgsql_check" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plpgsql_check }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plprofiler" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plprofiler }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plproxy" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plproxy }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plpython3u" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plpython3u }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plr" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plr }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plsh" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plsh }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pltcl" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pltcl }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pointcloud" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pointcloud }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgis" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.postgis }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgis_tiger_geocoder" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.postgis_tiger_geocoder }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "powa" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.powa }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pre_prepare" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pre_prepare }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "prefix" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.prefix }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "prioritize" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.prioritize }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "q3c" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.q3c }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "rdkit" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.rdkit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "repmgr" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.repmgr }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "roaringbitmap" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.roaringbitmap }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "rum" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.rum }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "semver" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.semver }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "set_user" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.set_user }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "sqlite_fdw" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.sqlite_fdw }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "table_log" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.table_log }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "tdigest" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.tdigest }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "tds_fdw" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.tds_fdw }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "timescaledb" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.timescaledb }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "timestamp9" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.timestamp9 }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "toastinfo" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.toastinfo }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "unit" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.unit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal2json" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal2json }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal_g" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal_g }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+// Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images.
+target "postgresql" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets.postgresql }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-analytics" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-analytics"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-distributed" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-distributed"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-full" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-full"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-geo" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-geo"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-ops" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-ops"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-paradedb" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-paradedb"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-timeseries" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-timeseries"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgresql-vector" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgresql-vector"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

@@ -13,6 +13,7 @@ const pure = [
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
   "tests/extension-only.test.ts",
+  "tests/formula.test.ts",
   "tests/first-use.test.ts",
   "tests/freshness.test.ts",
   "tests/grid.test.ts",

@@ -1,9 +1,9 @@
 // Sections 1 and 2: whole-process `pgbake generate` time and memory, buildx's time to read the
 // same output, and single-target `--print` time on the full file against a part file.
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { BakeFilesMode, Plan } from "../src/model/types.js";
-import { bakeFileFor } from "../src/plan/partition.js";
+import { bakeFileFor, partitionTargets } from "../src/plan/partition.js";
 import { planFrom } from "../src/pipeline/index.js";
 import { buildxPrint, measure, measureAlternating, runOnce, type Measured } from "./measure.js";
 
@@ -22,6 +22,8 @@ export interface GenerationResult {
   runtimes: number;
   targets: number;
   bakeFileBytes: number;
+  /** bakeFileBytes / targets (goal on the default config: at most 100). */
+  bytesPerTarget: number;
   generate: Measured;
   buildxRead?: Measured;
   /** generate median / buildx read median, wall time. */
@@ -50,8 +52,11 @@ function generateSample(root: string, c: BenchCase, out: string, mode: BakeFiles
   };
 }
 
-/** Targets a bake file defines: its matrix rows (`{ name = "…", … }`). */
-const countTargets = (file: string): number => (readFileSync(file, "utf8").match(/^ +\{ name = "/gm) ?? []).length;
+/** Targets the bake file `file` (docker-bake.hcl, or a part's) defines, from the plan. */
+function countTargets(plan: Plan, mode: BakeFilesMode, file: string): number {
+  if (file === "docker-bake.hcl") return plan.runtimes.length + plan.extensionImages.length + plan.operands.length;
+  return partitionTargets(plan, mode).get(file.replace(/^docker-bake\.(.+)\.hcl$/, "$1"))?.length ?? 0;
+}
 
 export function measureGeneration(root: string, c: BenchCase, out: string, buildx: boolean): GenerationResult {
   const { plan } = planFrom({ config: c.config, extensions: c.extensions });
@@ -59,13 +64,16 @@ export function measureGeneration(root: string, c: BenchCase, out: string, build
   const [generate, buildxRead] = buildx
     ? measureAlternating(c.runs, gen, () => buildxPrint(out, "docker-bake.hcl"))
     : [measure(c.runs, gen), undefined];
+  const targets = plan.operands.length + plan.extensionImages.length + plan.runtimes.length;
+  const bakeFileBytes = statSync(join(out, "docker-bake.hcl")).size;
   return {
     case: c.name,
     operands: plan.operands.length,
     extensionImages: plan.extensionImages.length,
     runtimes: plan.runtimes.length,
-    targets: plan.operands.length + plan.extensionImages.length + plan.runtimes.length,
-    bakeFileBytes: statSync(join(out, "docker-bake.hcl")).size,
+    targets,
+    bakeFileBytes,
+    bytesPerTarget: bakeFileBytes / targets,
     generate,
     buildxRead,
     ratio: buildxRead ? generate.median / buildxRead.median : undefined,
@@ -88,7 +96,7 @@ export function measureSplit(root: string, c: BenchCase, out: string, modes: Bak
       mode: "single",
       target,
       file: "docker-bake.hcl",
-      fileTargets: countTargets(join(out, "docker-bake.hcl")),
+      fileTargets: countTargets(plan, "single", "docker-bake.hcl"),
       generate: fullGenerate,
       printSingle: measure(c.runs, () => buildxPrint(out, "docker-bake.hcl", [target])),
     },
@@ -102,7 +110,7 @@ export function measureSplit(root: string, c: BenchCase, out: string, modes: Bak
       mode,
       target,
       file,
-      fileTargets: countTargets(join(dir, file)),
+      fileTargets: countTargets(plan, mode, file),
       generate,
       printSingle: measure(Math.max(c.runs, 3), () => buildxPrint(dir, file, [target])),
     });

@@ -107,8 +107,11 @@ describe("import cnpg-extensions of the fixture repository", () => {
     expect(planned.plan.extensionImages.find((t) => t.name === "ip4r-15-bookworm")!.version).toBe("2.4.1");
     const { files } = renderFrom(planned);
     const bake = files.find((f) => f.path === "docker-bake.hcl")!.content;
-    expect(bake).toContain("postgresql-15-ip4r=2.4.1-*");
-    expect(bake).toContain("postgresql-18-geokit-2=1:2.1.0+ds-*");
+    // The bake file holds the package with `{major}` for every major; the formula fills it (plan args).
+    expect(bake).toContain("postgresql-{major}-ip4r=2.4.1-*");
+    expect(bake).toContain("postgresql-{major}-geokit-2=1:2.1.0+ds-*");
+    expect(planned.plan.extensionImages.find((t) => t.name === "ip4r-15-bookworm")!.args.PACKAGES).toBe("postgresql-15-ip4r=2.4.1-*");
+    expect(planned.plan.extensionImages.find((t) => t.name === "geokit-18-trixie")!.args.PACKAGES).toBe("postgresql-18-geokit-2=1:2.1.0+ds-* postgresql-18-geokit-2-scripts");
   });
 });
 

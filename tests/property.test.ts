@@ -12,12 +12,13 @@ import { stringify } from "yaml";
 import { parseYamlFile } from "../src/load/index.js";
 import type { Plan } from "../src/model/types.js";
 import { buildPlan } from "../src/plan/index.js";
-import { bakeDefinition, defaultVariables, type BakeDefinition } from "../src/render/definition.js";
+import type { BakeDefinition } from "../src/model/bake.js";
+import { bakeDefinition, defaultVariables } from "../src/render/bake-definition.js";
 import { attr, block, printHcl, str, stringMap, strings } from "../src/render/hcl.js";
 import { renderAll, type RenderOutput } from "../src/render/index.js";
 import { InputErrors } from "../src/model/errors.js";
 import { validateInputs } from "../src/validate/index.js";
-import { asPrinted, bakePrint, sortedAnnotations } from "./helpers/buildx.js";
+import { asPrinted, bakePrint, sortedAnnotations, sortedGroups } from "./helpers/buildx.js";
 import { fromHclJson, hostileString } from "./helpers/hostile.js";
 import { tempDir } from "./helpers/workspace.js";
 
@@ -140,6 +141,7 @@ const inputArb = catalogArb
 
 interface HclJson {
   group?: Record<string, [{ targets: string[] }]>;
+  target?: Record<string, unknown>;
   variable: { registry: [{ default: string }] };
 }
 
@@ -181,7 +183,9 @@ describe("generated catalogs and configs", () => {
         const hcl = r.out.files.find((f) => f.path === "docker-bake.hcl")!.content;
         const json = (await parse("docker-bake.hcl", hcl)) as HclJson;
         expect(json.variable.registry[0].default).toBe(r.plan.registry);
-        expect(Object.keys(json.group ?? {}).sort()).toEqual(r.plan.groups.map((g) => g.name).sort());
+        // Every group of the plan is a group block, or a matrix target (an extension's or flavor's images).
+        const named = [...Object.keys(json.group ?? {}), ...Object.keys(json.target ?? {}).filter((n) => !n.startsWith("_"))];
+        expect(named.sort()).toEqual(r.plan.groups.map((g) => g.name).sort());
         // Free text reaches only HCL labels/annotations (escaped): it round-trips exactly there and
         // never reaches a Dockerfile or a script.
         // oxlint-disable-next-line no-control-regex -- an escape character must never get through
@@ -198,7 +202,7 @@ describe("generated catalogs and configs", () => {
           const printed = (await bakePrint(dir, Object.keys(groups), { timestamp: vars.timestamp })) as unknown as BakeDefinition;
           delete printed.group.default;
           // Free text (descriptions) reaches labels and annotations exactly, up to NFC.
-          expect(sortedAnnotations(printed)).toEqual(asPrinted(nfc(sortedAnnotations({ ...expected, group: groups }))));
+          expect(sortedGroups(sortedAnnotations(printed))).toEqual(asPrinted(nfc(sortedGroups(sortedAnnotations({ ...expected, group: groups })))));
           expect(defaultGroup).toBeDefined();
           counts.buildx++;
         }

@@ -47,9 +47,9 @@ postgres = {
   "18" = { version = "18.4", preview = false }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {
@@ -57,62 +57,149 @@ types = {
 }
 
 flavors = {
-  aza = { description = "every catalogued extension; the preloaded defaults first so they lead shared_preload_libraries", image = "aza-pg" }
+  aza = { description = "every catalogued extension; the preloaded defaults first so they lead shared_preload_libraries", image = "aza-pg", group = "aza-pg" }
 }
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = { dockerfile = "extension-package", license = "PostgreSQL", RUNTIME_PACKAGES = "" }
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hll=2.21-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  http = { description = "HTTP client for PostgreSQL (pgsql-http)", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-http=1.7.1-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_cron = { description = "Run periodic jobs in PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-cron=1.6.8-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-hint-plan=1.8.1-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-partman=5.5.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-repack=1.5.3-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgq = { description = "Generic queue for PostgreSQL (PgQ)", license = "ISC" }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-plpgsql-check=2.10.15-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" }, contexts = {} }
-  rum = { description = "RUM access method, GIN-like indexes with positional information for full-text ranking", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-rum=1.3.15-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  set_user = { description = "Audited privilege escalation (SET ROLE with logging), from the pgaudit project", license = "PostgreSQL", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-set-user=4.2.0-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  supautils = { description = "Guards for roles and reserved objects on managed (Supabase-style) PostgreSQL", license = "Apache-2.0" }
-  timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
-  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { PACKAGES = "postgresql-18-wal2json=2.7-*", RUNTIME_PACKAGES = "" }, contexts = {} }
-  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-fde9b199", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06" } }
+  hll = { description = "HyperLogLog data structures as a native data type", license = "Apache-2.0", version = "2.21", PACKAGES = "postgresql-{major}-hll=2.21-*" }
+  http = { description = "HTTP client for PostgreSQL (pgsql-http)", license = "MIT", version = "1.7.1", PACKAGES = "postgresql-{major}-http=1.7.1-*" }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", version = "1.4.4", PACKAGES = "postgresql-{major}-hypopg=1.4.4-*" }
+  pg_cron = { description = "Run periodic jobs in PostgreSQL", version = "1.6.8", PACKAGES = "postgresql-{major}-cron=1.6.8-*" }
+  pg_hint_plan = { description = "Tweak execution plans with hints in SQL comments", license = "BSD-3-Clause", version = "1.8.1", PACKAGES = "postgresql-{major}-pg-hint-plan=1.8.1-*" }
+  pg_partman = { description = "Partition management extension for PostgreSQL", version = "5.5.0", PACKAGES = "postgresql-{major}-partman=5.5.0-*" }
+  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", version = "2.1.4", PACKAGES = "postgresql-{major}-pg-qualstats=2.1.4-*" }
+  pg_repack = { description = "Reorganize tables with minimal locks", license = "BSD-3-Clause", version = "1.5.3", PACKAGES = "postgresql-{major}-repack=1.5.3-*" }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", version = "18.0", PACKAGES = "postgresql-{major}-pgaudit=18.0-*" }
+  pgvector = { description = "Open-source vector similarity search for Postgres", version = "0.8.7", PACKAGES = "postgresql-{major}-pgvector=0.8.7-*" }
+  plpgsql_check = { description = "Linter and profiler for PL/pgSQL functions", license = "MIT", version = "2.10.15", PACKAGES = "postgresql-{major}-plpgsql-check=2.10.15-*" }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", version = "3.7.0", PACKAGES = "postgresql-{major}-postgis-3=3.7.0+dfsg-* postgresql-{major}-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" }
+  rum = { description = "RUM access method, GIN-like indexes with positional information for full-text ranking", version = "1.3.15", PACKAGES = "postgresql-{major}-rum=1.3.15-*" }
+  set_user = { description = "Audited privilege escalation (SET ROLE with logging), from the pgaudit project", version = "4.2.0", PACKAGES = "postgresql-{major}-set-user=4.2.0-*" }
+  timescaledb = { dockerfile = "extension-source-cmake-c7666eb3", description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", version = "2.28.2", BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb", src = "https://github.com/timescale/timescaledb.git#2.28.2", RUNTIME_PACKAGES = null }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", version = "2.7", PACKAGES = "postgresql-{major}-wal2json=2.7-*" }
+  wal_g = { dockerfile = "tool-source-go-fde9b199", description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", version = "3.0.7", BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g", src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06", RUNTIME_PACKAGES = null }
 }
 
-has_image = { hll = true, http = true, hypopg = true, pg_cron = true, pg_hint_plan = true, pg_partman = true, pg_qualstats = true, pg_repack = true, pgaudit = true, pgq = true, pgvector = true, plpgsql_check = true, postgis = true, rum = true, set_user = true, supautils = true, timescaledb = true, wal2json = true, wal_g = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
+}
+
+function "runtime_name" {
+  params = [o]
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("aza-pg", target_name)]
+    cache_to = ["${cache_ref("aza-pg", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = o.license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
+
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
 function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
 }
 
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+function "operand_target_name" {
+  params = [group, major, type, base]
+  result = "${group}-${major}-${type}-${base}"
+}
+
+function "operand_name" {
+  params = [o]
+  result = operand_target_name(flavors[o.flavor].group, o.major, o.type, o.base)
 }
 
 function "operand_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${(flavors[o.flavor].description != "") ? ": ${flavors[o.flavor].description}" : ""}.${(length(o.extensions) > 0) ? " Extensions: ${join(", ", o.extensions)}." : ""}"
     "org.opencontainers.image.version" = postgres[o.major].version
     "org.opencontainers.image.base.name" = bases[o.base].name
     "dev.pgbake.postgres.version" = postgres[o.major].version
@@ -125,129 +212,79 @@ function "operand_labels" {
   }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
 }
 
-function "extension_labels" {
-  params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extension.name" = o.extension
-  })
+function "extension_context_name" {
+  params = [extension]
+  result = "ext-${extension}"
 }
+
+function "operand_tags" {
+  params = [o]
+  result = ["${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${timestamp}-${o.type}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${o.type}", "${flavors[o.flavor].image}:${o.major}-${o.type}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}", "${flavors[o.flavor].image}:${o.major}"]
+}
+
+function "operand_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${(length(o.extensions) > 0) ? ", with ${join(", ", o.extensions)}" : ""}"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for e in lookup(o, "images", o.extensions) : extension_context_name(e) => "target:${extension_target_name(e, o.major, o.base)}" })
+    tags = registry_tags(operand_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(flavors[o.flavor].image, target_name)]
+    cache_to = ["${cache_ref(flavors[o.flavor].image, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in rows(["18"], ["trixie"]) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["18"], ["trixie"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = {}
+
+operand_images = {
+  aza-pg = [for o in rows(["18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "aza-pg-single-node-without-pgq-supautils", flavor = "aza", type = "single-node", extensions = ["auto_explain", "pg_cron", "pg_stat_statements", "pgaudit", "pgvector", "timescaledb", "postgis", "pg_partman", "pg_repack", "hypopg", "pg_hint_plan", "pg_qualstats", "plpgsql_check", "pg_trgm", "btree_gist", "btree_gin", "hll", "rum", "http", "set_user", "wal2json", "wal_g"], images = ["pg_cron", "pgaudit", "pgvector", "timescaledb", "postgis", "pg_partman", "pg_repack", "hypopg", "pg_hint_plan", "pg_qualstats", "plpgsql_check", "hll", "rum", "http", "set_user", "wal2json", "wal_g"], excluded = ["pgq", "supautils"], PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "auto_explain,pg_cron,pg_stat_statements,pgaudit" }, o)]
+}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = { for k, v in operand_images : k => [for o in v : operand_target(o, operand_name(o), operand_labels(o))] }
 
 group "default" {
   description = "every operand and extension image"
-  targets = ["aza-pg-18-single-node-trixie", "hll-18-trixie", "http-18-trixie", "hypopg-18-trixie", "pg_cron-18-trixie", "pg_hint_plan-18-trixie", "pg_partman-18-trixie", "pg_qualstats-18-trixie", "pg_repack-18-trixie", "pgaudit-18-trixie", "pgvector-18-trixie", "plpgsql_check-18-trixie", "postgis-18-trixie", "rum-18-trixie", "set_user-18-trixie", "timescaledb-18-trixie", "wal2json-18-trixie", "wal_g-18-trixie"]
-}
-
-group "hll" {
-  description = "images of extension hll"
-  targets = ["hll-18-trixie"]
-}
-
-group "http" {
-  description = "images of extension http"
-  targets = ["http-18-trixie"]
-}
-
-group "hypopg" {
-  description = "images of extension hypopg"
-  targets = ["hypopg-18-trixie"]
-}
-
-group "pg_cron" {
-  description = "images of extension pg_cron"
-  targets = ["pg_cron-18-trixie"]
-}
-
-group "pg_hint_plan" {
-  description = "images of extension pg_hint_plan"
-  targets = ["pg_hint_plan-18-trixie"]
-}
-
-group "pg_partman" {
-  description = "images of extension pg_partman"
-  targets = ["pg_partman-18-trixie"]
-}
-
-group "pg_qualstats" {
-  description = "images of extension pg_qualstats"
-  targets = ["pg_qualstats-18-trixie"]
-}
-
-group "pg_repack" {
-  description = "images of extension pg_repack"
-  targets = ["pg_repack-18-trixie"]
-}
-
-group "pgaudit" {
-  description = "images of extension pgaudit"
-  targets = ["pgaudit-18-trixie"]
-}
-
-group "pgvector" {
-  description = "images of extension pgvector"
-  targets = ["pgvector-18-trixie"]
-}
-
-group "plpgsql_check" {
-  description = "images of extension plpgsql_check"
-  targets = ["plpgsql_check-18-trixie"]
-}
-
-group "postgis" {
-  description = "images of extension postgis"
-  targets = ["postgis-18-trixie"]
-}
-
-group "rum" {
-  description = "images of extension rum"
-  targets = ["rum-18-trixie"]
-}
-
-group "set_user" {
-  description = "images of extension set_user"
-  targets = ["set_user-18-trixie"]
-}
-
-group "timescaledb" {
-  description = "images of extension timescaledb"
-  targets = ["timescaledb-18-trixie"]
-}
-
-group "wal2json" {
-  description = "images of extension wal2json"
-  targets = ["wal2json-18-trixie"]
-}
-
-group "wal_g" {
-  description = "images of extension wal_g"
-  targets = ["wal_g-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["aza-pg-18-single-node-trixie", "hll-18-trixie", "http-18-trixie", "hypopg-18-trixie", "pg_cron-18-trixie", "pg_hint_plan-18-trixie", "pg_partman-18-trixie", "pg_qualstats-18-trixie", "pg_repack-18-trixie", "pgaudit-18-trixie", "pgvector-18-trixie", "plpgsql_check-18-trixie", "postgis-18-trixie", "rum-18-trixie", "set_user-18-trixie", "timescaledb-18-trixie", "wal2json-18-trixie", "wal_g-18-trixie"]
-}
-
-group "aza-pg" {
-  description = "operand images of flavor aza"
-  targets = ["aza-pg-18-single-node-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["aza-pg-18-single-node-trixie", "hll-18-trixie", "http-18-trixie", "hypopg-18-trixie", "pg_cron-18-trixie", "pg_hint_plan-18-trixie", "pg_partman-18-trixie", "pg_qualstats-18-trixie", "pg_repack-18-trixie", "pgaudit-18-trixie", "pgvector-18-trixie", "plpgsql_check-18-trixie", "postgis-18-trixie", "rum-18-trixie", "set_user-18-trixie", "timescaledb-18-trixie", "wal2json-18-trixie", "wal_g-18-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "single-node" {
   description = "operand images of type single-node"
-  targets = ["aza-pg-18-single-node-trixie"]
+  targets = names_where("type", "single-node")
 }
 
 // Shared by every target (inherits).
@@ -265,74 +302,302 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("aza-pg", o.name)
-  cache-to = cache_to("aza-pg", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "hll" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "hll-18-trixie", major = "18", base = "trixie", extension = "hll", version = "2.21" },
-      { name = "http-18-trixie", major = "18", base = "trixie", extension = "http", version = "1.7.1" },
-      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.4" },
-      { name = "pg_cron-18-trixie", major = "18", base = "trixie", extension = "pg_cron", version = "1.6.8" },
-      { name = "pg_hint_plan-18-trixie", major = "18", base = "trixie", extension = "pg_hint_plan", version = "1.8.1" },
-      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.5.0" },
-      { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4" },
-      { name = "pg_repack-18-trixie", major = "18", base = "trixie", extension = "pg_repack", version = "1.5.3" },
-      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0" },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7" },
-      { name = "plpgsql_check-18-trixie", major = "18", base = "trixie", extension = "plpgsql_check", version = "2.10.15" },
-      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.7.0" },
-      { name = "rum-18-trixie", major = "18", base = "trixie", extension = "rum", version = "1.3.15" },
-      { name = "set_user-18-trixie", major = "18", base = "trixie", extension = "set_user", version = "4.2.0" },
-      { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.7" },
-      { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.hll }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
-target "_operands" {
+target "http" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "aza-pg-18-single-node-trixie", major = "18", base = "trixie", dockerfile = "aza-pg-single-node-without-pgq-supautils", flavor = "aza", type = "single-node", extensions = ["auto_explain", "pg_cron", "pg_stat_statements", "pgaudit", "pgvector", "timescaledb", "postgis", "pg_partman", "pg_repack", "hypopg", "pg_hint_plan", "pg_qualstats", "plpgsql_check", "pg_trgm", "btree_gist", "btree_gin", "hll", "rum", "http", "set_user", "wal2json", "wal_g"], excluded = ["pgq", "supautils"], args = { PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0", SHARED_PRELOAD_LIBRARIES = "auto_explain,pg_cron,pg_stat_statements,pgaudit" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${timestamp}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${o.type}", "${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}", "${registry}/${flavors[o.flavor].image}:${o.major}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
-  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
-  labels = operand_labels(o)
-  annotations = annotations(operand_labels(o))
-  cache-from = cache_from(flavors[o.flavor].image, o.name)
-  cache-to = cache_to(flavors[o.flavor].image, o.name)
+  matrix = { t = extension_targets.http }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "hypopg" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.hypopg }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_cron" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_cron }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_hint_plan" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_hint_plan }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_partman" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_partman }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_qualstats" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_qualstats }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_repack" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_repack }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgaudit" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgaudit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgvector" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgvector }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "plpgsql_check" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.plpgsql_check }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgis" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.postgis }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "rum" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.rum }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "set_user" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.set_user }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "timescaledb" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.timescaledb }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal2json" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal2json }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal_g" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal_g }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+// Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images.
+target "aza-pg" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["aza-pg"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

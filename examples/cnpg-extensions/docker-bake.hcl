@@ -48,75 +48,85 @@ postgres = {
   "18" = { version = "18.4", preview = false }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
-  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bookworm" } }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
+  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {}
 
 flavors = {}
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = { dockerfile = "extension-package", license = "PostgreSQL", RUNTIME_PACKAGES = "" }
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgrouting = { description = "Geospatial routing on top of PostGIS", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", dockerfile = "extension-package", args = {}, contexts = {} }
-  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", version = "1.2.1", PACKAGES = "postgresql-{major}-pg-failover-slots=1.2.1-*" }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", version = "17.1", PACKAGES = "postgresql-{major}-pgaudit=17.1-*" }
+  pgrouting = { description = "Geospatial routing on top of PostGIS", license = "GPL-2.0-or-later", version = "4.0.2", PACKAGES = "postgresql-{major}-pgrouting=4.0.2-* postgresql-{major}-pgrouting-scripts" }
+  pgvector = { description = "Open-source vector similarity search for Postgres", version = "0.8.7", PACKAGES = "postgresql-{major}-pgvector=0.8.7-*" }
+  postgis = { description = "Spatial and geographic objects for PostgreSQL", license = "GPL-2.0-or-later", version = "3.7.0", PACKAGES = "postgresql-{major}-postgis-3=3.7.0+dfsg-* postgresql-{major}-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" }
+  wal2json = { description = "JSON output plugin for logical decoding", license = "BSD-3-Clause", version = "2.7", PACKAGES = "postgresql-{major}-wal2json=2.7-*" }
 }
 
-has_image = { pg_failover_slots = true, pgaudit = true, pgrouting = true, pgvector = true, postgis = true, wal2json = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
-function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
-}
-
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
-}
-
-function "operand_labels" {
+function "runtime_name" {
   params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
-    "org.opencontainers.image.version" = postgres[o.major].version
-    "org.opencontainers.image.base.name" = bases[o.base].name
-    "dev.pgbake.postgres.version" = postgres[o.major].version
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = o.type
-    "dev.pgbake.image.flavor" = o.flavor
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extensions.enabled" = "${length(o.extensions)}"
-    "dev.pgbake.extensions.total" = "${length(o.extensions) + length(lookup(o, "excluded", []))}"
-  }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("postgresql", target_name)]
+    cache_to = ["${cache_ref("postgresql", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
 }
 
 function "extension_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
     "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
+    "org.opencontainers.image.licenses" = o.license
     "org.opencontainers.image.base.name" = "scratch"
     "dev.pgbake.postgres.major" = o.major
     "dev.pgbake.image.type" = "extension"
@@ -125,59 +135,95 @@ function "extension_labels" {
   })
 }
 
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
+function "annotations" {
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
+}
+
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in concat(rows(["17", "18"], ["trixie"]), rows(["17", "18"], ["bookworm"], { CODENAME = "bookworm" })) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {
+  pgaudit = concat(rows(["17"], ["trixie", "bookworm"]), rows(["18"], ["trixie", "bookworm"], { version = "18.0", PACKAGES = "postgresql-{major}-pgaudit=18.0-*" }))
+  postgis = concat(rows(["17", "18"], ["trixie"]), rows(["17", "18"], ["bookworm"], { RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" }))
+}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["17", "18"], ["trixie", "bookworm"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = {}
+
+operand_images = {}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = {}
+
 group "default" {
   description = "every operand and extension image"
-  targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-trixie", "postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie", "wal2json-17-bookworm", "wal2json-17-trixie", "wal2json-18-bookworm", "wal2json-18-trixie"]
-}
-
-group "pg_failover_slots" {
-  description = "images of extension pg_failover_slots"
-  targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie"]
-}
-
-group "pgaudit" {
-  description = "images of extension pgaudit"
-  targets = ["pgaudit-17-bookworm", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie"]
-}
-
-group "pgrouting" {
-  description = "images of extension pgrouting"
-  targets = ["pgrouting-17-bookworm", "pgrouting-17-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie"]
-}
-
-group "pgvector" {
-  description = "images of extension pgvector"
-  targets = ["pgvector-17-bookworm", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-trixie"]
-}
-
-group "postgis" {
-  description = "images of extension postgis"
-  targets = ["postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie"]
-}
-
-group "wal2json" {
-  description = "images of extension wal2json"
-  targets = ["wal2json-17-bookworm", "wal2json-17-trixie", "wal2json-18-bookworm", "wal2json-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg17" {
   description = "images for PostgreSQL 17"
-  targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-17-trixie", "pgaudit-17-bookworm", "pgaudit-17-trixie", "pgrouting-17-bookworm", "pgrouting-17-trixie", "pgvector-17-bookworm", "pgvector-17-trixie", "postgis-17-bookworm", "postgis-17-trixie", "wal2json-17-bookworm", "wal2json-17-trixie"]
+  targets = names_where("major", "17")
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["pg_failover_slots-18-bookworm", "pg_failover_slots-18-trixie", "pgaudit-18-bookworm", "pgaudit-18-trixie", "pgrouting-18-bookworm", "pgrouting-18-trixie", "pgvector-18-bookworm", "pgvector-18-trixie", "postgis-18-bookworm", "postgis-18-trixie", "wal2json-18-bookworm", "wal2json-18-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["pg_failover_slots-17-trixie", "pg_failover_slots-18-trixie", "pgaudit-17-trixie", "pgaudit-18-trixie", "pgrouting-17-trixie", "pgrouting-18-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "postgis-17-trixie", "postgis-18-trixie", "wal2json-17-trixie", "wal2json-18-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "bookworm" {
   description = "images on base bookworm"
-  targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-18-bookworm", "pgaudit-17-bookworm", "pgaudit-18-bookworm", "pgrouting-17-bookworm", "pgrouting-18-bookworm", "pgvector-17-bookworm", "pgvector-18-bookworm", "postgis-17-bookworm", "postgis-18-bookworm", "wal2json-17-bookworm", "wal2json-18-bookworm"]
+  targets = names_where("base", "bookworm")
 }
 
 // Shared by every target (inherits).
@@ -195,63 +241,109 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-bookworm", major = "17", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-bookworm", major = "18", base = "bookworm", dockerfile = "runtime-pgdg" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("postgresql", o.name)
-  cache-to = cache_to("postgresql", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "pg_failover_slots" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "pg_failover_slots-17-trixie", major = "17", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-bookworm", major = "17", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-trixie", major = "18", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-bookworm", major = "18", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pgaudit-17-trixie", major = "17", base = "trixie", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-17-bookworm", major = "17", base = "bookworm", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgaudit-18-bookworm", major = "18", base = "bookworm", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgrouting-17-trixie", major = "17", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-17-pgrouting=4.0.2-* postgresql-17-pgrouting-scripts" } },
-      { name = "pgrouting-17-bookworm", major = "17", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-17-pgrouting=4.0.2-* postgresql-17-pgrouting-scripts" } },
-      { name = "pgrouting-18-trixie", major = "18", base = "trixie", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-18-pgrouting=4.0.2-* postgresql-18-pgrouting-scripts" } },
-      { name = "pgrouting-18-bookworm", major = "18", base = "bookworm", extension = "pgrouting", version = "4.0.2", args = { PACKAGES = "postgresql-18-pgrouting=4.0.2-* postgresql-18-pgrouting-scripts" } },
-      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-bookworm", major = "17", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-bookworm", major = "18", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "postgis-17-trixie", major = "17", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis-17-bookworm", major = "17", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-17-postgis-3=3.7.0+dfsg-* postgresql-17-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "postgis-18-trixie", major = "18", base = "trixie", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libabsl20240722 libaec0 libaom3 libarmadillo14 libarpack2t64 libassuan9 libavif16 libblas3 libblosc1 libboost-serialization1.83.0 libbrotli1 libcfitsio10t64 libcurl3t64-gnutls libcurl4t64 libdav1d7 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0t64 libgav1-1 libgdal36 libgeos-c1t64 libgeos3.13.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libgnutls30t64 libgpgme11t64 libgpgmepp6t64 libhdf4-0-alt libhdf5-310 libhdf5-hl-310 libheif-plugin-dav1d libheif-plugin-libde265 libheif1 libidn2-0 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1t64 libkmldom1t64 libkmlengine1t64 libksba8 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1t64 libmpfr6 libnetcdf22 libnghttp2-14 libnghttp3-9 libngtcp2-16 libngtcp2-crypto-gnutls8 libnpth0t64 libnspr4 libnss3 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libp11-kit0 libpng16-16t64 libpoppler147 libproj25 libprotobuf-c1 libpsl5t64 libqhull-r8.0 librav1e0.7 librtmp1 librttopo1 libsfcgal2 libsharpyuv0 libsnappy1v5 libspatialite8t64 libssh2-1t64 libsvtav1enc2 libsz2 libtasn1-6 libtiff6 libtirpc3t64 libunistring5 liburiparser1 libwebp7 libxerces-c3.2t64 libyuv0" } },
-      { name = "postgis-18-bookworm", major = "18", base = "bookworm", extension = "postgis", version = "3.7.0", args = { PACKAGES = "postgresql-18-postgis-3=3.7.0+dfsg-* postgresql-18-postgis-3-scripts", RUNTIME_PACKAGES = "libaec0 libaom3 libarmadillo11 libarpack2 libblas3 libblosc1 libboost-serialization1.74.0 libbrotli1 libcfitsio10 libcurl3-gnutls libcurl4 libdav1d6 libde265-0 libdeflate0 libexpat1 libfontconfig1 libfreetype6 libfreexl1 libfyba0 libgdal32 libgeos-c1v5 libgeos3.11.1 libgeotiff5 libgfortran5 libgif7 libgmpxx4ldbl libhdf4-0-alt libhdf5-103-1 libhdf5-hl-100 libheif1 libjbig0 libjpeg62-turbo libjson-c5 libkmlbase1 libkmldom1 libkmlengine1 liblapack3 liblcms2-2 liblerc4 libltdl7 libmariadb3 libminizip1 libmpfr6 libnetcdf19 libnghttp2-14 libnspr4 libnss3 libnuma1 libodbc2 libodbcinst2 libogdi4.1 libopenjp2-7 libpng16-16 libpoppler126 libproj25 libprotobuf-c1 libpsl5 libqhull-r8.0 libquadmath0 librtmp1 librttopo1 libsfcgal1 libsnappy1v5 libspatialite7 libsqlite3-0 libssh2-1 libsuperlu5 libsz2 libtiff6 libtirpc3 liburiparser1 libwebp7 libx265-199 libxerces-c3.2" } },
-      { name = "wal2json-17-trixie", major = "17", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-17-wal2json=2.7-*" } },
-      { name = "wal2json-17-bookworm", major = "17", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-17-wal2json=2.7-*" } },
-      { name = "wal2json-18-trixie", major = "18", base = "trixie", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-18-wal2json=2.7-*" } },
-      { name = "wal2json-18-bookworm", major = "18", base = "bookworm", extension = "wal2json", version = "2.7", args = { PACKAGES = "postgresql-18-wal2json=2.7-*" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.pg_failover_slots }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgaudit" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgaudit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgrouting" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgrouting }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgvector" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgvector }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgis" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.postgis }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal2json" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal2json }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

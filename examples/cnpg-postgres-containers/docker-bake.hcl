@@ -52,11 +52,11 @@ postgres = {
   "19" = { version = "19~beta3", preview = true }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
-  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bookworm" } }
-  bullseye = { image = "debian:bullseye-slim", codename = "bullseye", name = "docker.io/library/debian:bullseye-slim", digest = "", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "bullseye" } }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
+  bookworm = { image = "debian:bookworm-slim@sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", codename = "bookworm", name = "docker.io/library/debian:bookworm-slim", digest = "sha256:7c7b2c966bc9ee8cedfeef67e0e279108992c77681fa595db4a9d65c06ccc587", platforms = ["linux/amd64", "linux/arm64"] }
+  bullseye = { image = "debian:bullseye-slim", codename = "bullseye", name = "docker.io/library/debian:bullseye-slim", digest = "", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {
@@ -66,46 +66,135 @@ types = {
 }
 
 flavors = {
-  cnpg = { description = "CloudNativePG's operand images", image = "postgresql" }
+  cnpg = { description = "CloudNativePG's operand images", image = "postgresql", group = "postgresql" }
 }
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = { dockerfile = "extension-package", license = "PostgreSQL", RUNTIME_PACKAGES = "" }
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
+  pg_failover_slots = { description = "Logical replication slot failover to physical standbys", version = "1.2.1", PACKAGES = "postgresql-{major}-pg-failover-slots=1.2.1-*" }
+  pgaudit = { description = "Detailed session and object audit logging through the standard logging facility", version = "1.6.3", PACKAGES = "postgresql-{major}-pgaudit=1.6.3-*" }
+  pgvector = { description = "Open-source vector similarity search for Postgres", version = "0.8.7", PACKAGES = "postgresql-{major}-pgvector=0.8.7-*" }
 }
 
-has_image = { pg_failover_slots = true, pgaudit = true, pgvector = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
+}
+
+function "runtime_name" {
+  params = [o]
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("postgresql", target_name)]
+    cache_to = ["${cache_ref("postgresql", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = o.license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
+
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
 function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
 }
 
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+function "operand_target_name" {
+  params = [group, major, type, base]
+  result = "${group}-${major}-${type}-${base}"
+}
+
+function "operand_name" {
+  params = [o]
+  result = operand_target_name(flavors[o.flavor].group, o.major, o.type, o.base)
 }
 
 function "operand_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${(flavors[o.flavor].description != "") ? ": ${flavors[o.flavor].description}" : ""}.${(length(o.extensions) > 0) ? " Extensions: ${join(", ", o.extensions)}." : ""}"
     "org.opencontainers.image.version" = postgres[o.major].version
     "org.opencontainers.image.base.name" = bases[o.base].name
     "dev.pgbake.postgres.version" = postgres[o.major].version
@@ -118,104 +207,128 @@ function "operand_labels" {
   }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
 }
 
-function "extension_labels" {
-  params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extension.name" = o.extension
-  })
+function "extension_context_name" {
+  params = [extension]
+  result = "ext-${extension}"
 }
+
+function "operand_tags" {
+  params = [o]
+  result = ["${flavors[o.flavor].image}:${o.major}-${o.type}-${o.base}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${o.type}-${o.base}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}-${timestamp}-${o.type}-${o.base}"]
+}
+
+function "operand_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${(length(o.extensions) > 0) ? ", with ${join(", ", o.extensions)}" : ""}"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for e in lookup(o, "images", o.extensions) : extension_context_name(e) => "target:${extension_target_name(e, o.major, o.base)}" })
+    tags = registry_tags(operand_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(flavors[o.flavor].image, target_name)]
+    cache_to = ["${cache_ref(flavors[o.flavor].image, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in concat(rows(["14", "15", "16", "17", "18"], ["trixie"]), rows(["14", "15", "16", "17", "18"], ["bookworm"], { CODENAME = "bookworm" }), rows(["14", "15", "16", "17", "18"], ["bullseye"], { CODENAME = "bullseye" }), rows(["19"], ["trixie"], { PGDG_COMPONENTS = "main 19" }), rows(["19"], ["bookworm"], { CODENAME = "bookworm", PGDG_COMPONENTS = "main 19" }), rows(["19"], ["bullseye"], { CODENAME = "bullseye", PGDG_COMPONENTS = "main 19" })) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {
+  pg_failover_slots = rows(["14", "15", "16", "17", "18"], ["trixie", "bookworm", "bullseye"])
+  pgaudit = concat(rows(["14"], ["trixie", "bookworm", "bullseye"]), rows(["15"], ["trixie", "bookworm", "bullseye"], { version = "1.7.1", PACKAGES = "postgresql-{major}-pgaudit=1.7.1-*" }), rows(["16"], ["trixie", "bookworm", "bullseye"], { version = "16.1", PACKAGES = "postgresql-{major}-pgaudit=16.1-*" }), rows(["17"], ["trixie", "bookworm", "bullseye"], { version = "17.1", PACKAGES = "postgresql-{major}-pgaudit=17.1-*" }), rows(["18"], ["trixie", "bookworm", "bullseye"], { version = "18.0", PACKAGES = "postgresql-{major}-pgaudit=18.0-*" }))
+  pgvector = rows(["14", "15", "16", "17", "18"], ["trixie", "bookworm", "bullseye"])
+}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["14", "15", "16", "17", "18", "19"], ["trixie", "bookworm", "bullseye"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = { dockerfile = "postgresql-system", flavor = "cnpg", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" }
+
+operand_images = {
+  postgresql = concat([for o in rows(["14", "15", "16", "17", "18", "19"], ["trixie", "bookworm", "bullseye"]) : merge(operand_defaults, { dockerfile = "postgresql-minimal", type = "minimal", extensions = [], SHARED_PRELOAD_LIBRARIES = "" }, o)], [for o in concat(rows(["14", "15", "16", "17", "18"], ["trixie", "bookworm", "bullseye"]), rows(["19"], ["trixie", "bookworm", "bullseye"], { dockerfile = "postgresql-minimal", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"], SHARED_PRELOAD_LIBRARIES = "" })) : merge(operand_defaults, { type = "standard" }, o)], [for o in concat(rows(["14", "15", "16", "17", "18"], ["trixie", "bookworm", "bullseye"]), rows(["19"], ["trixie", "bookworm", "bullseye"], { dockerfile = "postgresql-minimal", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"], SHARED_PRELOAD_LIBRARIES = "" })) : merge(operand_defaults, { type = "system" }, o)])
+}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = { for k, v in operand_images : k => [for o in v : operand_target(o, operand_name(o), operand_labels(o))] }
 
 group "default" {
   description = "every operand and extension image"
-  targets = ["pg_failover_slots-14-bookworm", "pg_failover_slots-14-bullseye", "pg_failover_slots-14-trixie", "pg_failover_slots-15-bookworm", "pg_failover_slots-15-bullseye", "pg_failover_slots-15-trixie", "pg_failover_slots-16-bookworm", "pg_failover_slots-16-bullseye", "pg_failover_slots-16-trixie", "pg_failover_slots-17-bookworm", "pg_failover_slots-17-bullseye", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-bullseye", "pg_failover_slots-18-trixie", "pgaudit-14-bookworm", "pgaudit-14-bullseye", "pgaudit-14-trixie", "pgaudit-15-bookworm", "pgaudit-15-bullseye", "pgaudit-15-trixie", "pgaudit-16-bookworm", "pgaudit-16-bullseye", "pgaudit-16-trixie", "pgaudit-17-bookworm", "pgaudit-17-bullseye", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-bullseye", "pgaudit-18-trixie", "pgvector-14-bookworm", "pgvector-14-bullseye", "pgvector-14-trixie", "pgvector-15-bookworm", "pgvector-15-bullseye", "pgvector-15-trixie", "pgvector-16-bookworm", "pgvector-16-bullseye", "pgvector-16-trixie", "pgvector-17-bookworm", "pgvector-17-bullseye", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-bullseye", "pgvector-18-trixie", "postgresql-14-minimal-bookworm", "postgresql-14-minimal-bullseye", "postgresql-14-minimal-trixie", "postgresql-14-standard-bookworm", "postgresql-14-standard-bullseye", "postgresql-14-standard-trixie", "postgresql-14-system-bookworm", "postgresql-14-system-bullseye", "postgresql-14-system-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-bullseye", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-bullseye", "postgresql-15-standard-trixie", "postgresql-15-system-bookworm", "postgresql-15-system-bullseye", "postgresql-15-system-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-bullseye", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-bullseye", "postgresql-16-standard-trixie", "postgresql-16-system-bookworm", "postgresql-16-system-bullseye", "postgresql-16-system-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-bullseye", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-bullseye", "postgresql-17-standard-trixie", "postgresql-17-system-bookworm", "postgresql-17-system-bullseye", "postgresql-17-system-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-bullseye", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-bullseye", "postgresql-18-standard-trixie", "postgresql-18-system-bookworm", "postgresql-18-system-bullseye", "postgresql-18-system-trixie", "postgresql-19-minimal-bookworm", "postgresql-19-minimal-bullseye", "postgresql-19-minimal-trixie", "postgresql-19-standard-bookworm", "postgresql-19-standard-bullseye", "postgresql-19-standard-trixie", "postgresql-19-system-bookworm", "postgresql-19-system-bullseye", "postgresql-19-system-trixie"]
-}
-
-group "pg_failover_slots" {
-  description = "images of extension pg_failover_slots"
-  targets = ["pg_failover_slots-14-bookworm", "pg_failover_slots-14-bullseye", "pg_failover_slots-14-trixie", "pg_failover_slots-15-bookworm", "pg_failover_slots-15-bullseye", "pg_failover_slots-15-trixie", "pg_failover_slots-16-bookworm", "pg_failover_slots-16-bullseye", "pg_failover_slots-16-trixie", "pg_failover_slots-17-bookworm", "pg_failover_slots-17-bullseye", "pg_failover_slots-17-trixie", "pg_failover_slots-18-bookworm", "pg_failover_slots-18-bullseye", "pg_failover_slots-18-trixie"]
-}
-
-group "pgaudit" {
-  description = "images of extension pgaudit"
-  targets = ["pgaudit-14-bookworm", "pgaudit-14-bullseye", "pgaudit-14-trixie", "pgaudit-15-bookworm", "pgaudit-15-bullseye", "pgaudit-15-trixie", "pgaudit-16-bookworm", "pgaudit-16-bullseye", "pgaudit-16-trixie", "pgaudit-17-bookworm", "pgaudit-17-bullseye", "pgaudit-17-trixie", "pgaudit-18-bookworm", "pgaudit-18-bullseye", "pgaudit-18-trixie"]
-}
-
-group "pgvector" {
-  description = "images of extension pgvector"
-  targets = ["pgvector-14-bookworm", "pgvector-14-bullseye", "pgvector-14-trixie", "pgvector-15-bookworm", "pgvector-15-bullseye", "pgvector-15-trixie", "pgvector-16-bookworm", "pgvector-16-bullseye", "pgvector-16-trixie", "pgvector-17-bookworm", "pgvector-17-bullseye", "pgvector-17-trixie", "pgvector-18-bookworm", "pgvector-18-bullseye", "pgvector-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg14" {
   description = "images for PostgreSQL 14"
-  targets = ["pg_failover_slots-14-bookworm", "pg_failover_slots-14-bullseye", "pg_failover_slots-14-trixie", "pgaudit-14-bookworm", "pgaudit-14-bullseye", "pgaudit-14-trixie", "pgvector-14-bookworm", "pgvector-14-bullseye", "pgvector-14-trixie", "postgresql-14-minimal-bookworm", "postgresql-14-minimal-bullseye", "postgresql-14-minimal-trixie", "postgresql-14-standard-bookworm", "postgresql-14-standard-bullseye", "postgresql-14-standard-trixie", "postgresql-14-system-bookworm", "postgresql-14-system-bullseye", "postgresql-14-system-trixie"]
+  targets = names_where("major", "14")
 }
 
 group "pg15" {
   description = "images for PostgreSQL 15"
-  targets = ["pg_failover_slots-15-bookworm", "pg_failover_slots-15-bullseye", "pg_failover_slots-15-trixie", "pgaudit-15-bookworm", "pgaudit-15-bullseye", "pgaudit-15-trixie", "pgvector-15-bookworm", "pgvector-15-bullseye", "pgvector-15-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-bullseye", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-bullseye", "postgresql-15-standard-trixie", "postgresql-15-system-bookworm", "postgresql-15-system-bullseye", "postgresql-15-system-trixie"]
+  targets = names_where("major", "15")
 }
 
 group "pg16" {
   description = "images for PostgreSQL 16"
-  targets = ["pg_failover_slots-16-bookworm", "pg_failover_slots-16-bullseye", "pg_failover_slots-16-trixie", "pgaudit-16-bookworm", "pgaudit-16-bullseye", "pgaudit-16-trixie", "pgvector-16-bookworm", "pgvector-16-bullseye", "pgvector-16-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-bullseye", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-bullseye", "postgresql-16-standard-trixie", "postgresql-16-system-bookworm", "postgresql-16-system-bullseye", "postgresql-16-system-trixie"]
+  targets = names_where("major", "16")
 }
 
 group "pg17" {
   description = "images for PostgreSQL 17"
-  targets = ["pg_failover_slots-17-bookworm", "pg_failover_slots-17-bullseye", "pg_failover_slots-17-trixie", "pgaudit-17-bookworm", "pgaudit-17-bullseye", "pgaudit-17-trixie", "pgvector-17-bookworm", "pgvector-17-bullseye", "pgvector-17-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-bullseye", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-bullseye", "postgresql-17-standard-trixie", "postgresql-17-system-bookworm", "postgresql-17-system-bullseye", "postgresql-17-system-trixie"]
+  targets = names_where("major", "17")
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["pg_failover_slots-18-bookworm", "pg_failover_slots-18-bullseye", "pg_failover_slots-18-trixie", "pgaudit-18-bookworm", "pgaudit-18-bullseye", "pgaudit-18-trixie", "pgvector-18-bookworm", "pgvector-18-bullseye", "pgvector-18-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-bullseye", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-bullseye", "postgresql-18-standard-trixie", "postgresql-18-system-bookworm", "postgresql-18-system-bullseye", "postgresql-18-system-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "pg19" {
   description = "images for PostgreSQL 19"
-  targets = ["postgresql-19-minimal-bookworm", "postgresql-19-minimal-bullseye", "postgresql-19-minimal-trixie", "postgresql-19-standard-bookworm", "postgresql-19-standard-bullseye", "postgresql-19-standard-trixie", "postgresql-19-system-bookworm", "postgresql-19-system-bullseye", "postgresql-19-system-trixie"]
-}
-
-group "postgresql" {
-  description = "operand images of flavor cnpg"
-  targets = ["postgresql-14-minimal-bookworm", "postgresql-14-minimal-bullseye", "postgresql-14-minimal-trixie", "postgresql-14-standard-bookworm", "postgresql-14-standard-bullseye", "postgresql-14-standard-trixie", "postgresql-14-system-bookworm", "postgresql-14-system-bullseye", "postgresql-14-system-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-bullseye", "postgresql-15-minimal-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-bullseye", "postgresql-15-standard-trixie", "postgresql-15-system-bookworm", "postgresql-15-system-bullseye", "postgresql-15-system-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-bullseye", "postgresql-16-minimal-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-bullseye", "postgresql-16-standard-trixie", "postgresql-16-system-bookworm", "postgresql-16-system-bullseye", "postgresql-16-system-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-bullseye", "postgresql-17-minimal-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-bullseye", "postgresql-17-standard-trixie", "postgresql-17-system-bookworm", "postgresql-17-system-bullseye", "postgresql-17-system-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-bullseye", "postgresql-18-minimal-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-bullseye", "postgresql-18-standard-trixie", "postgresql-18-system-bookworm", "postgresql-18-system-bullseye", "postgresql-18-system-trixie", "postgresql-19-minimal-bookworm", "postgresql-19-minimal-bullseye", "postgresql-19-minimal-trixie", "postgresql-19-standard-bookworm", "postgresql-19-standard-bullseye", "postgresql-19-standard-trixie", "postgresql-19-system-bookworm", "postgresql-19-system-bullseye", "postgresql-19-system-trixie"]
+  targets = names_where("major", "19")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["pg_failover_slots-14-trixie", "pg_failover_slots-15-trixie", "pg_failover_slots-16-trixie", "pg_failover_slots-17-trixie", "pg_failover_slots-18-trixie", "pgaudit-14-trixie", "pgaudit-15-trixie", "pgaudit-16-trixie", "pgaudit-17-trixie", "pgaudit-18-trixie", "pgvector-14-trixie", "pgvector-15-trixie", "pgvector-16-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "postgresql-14-minimal-trixie", "postgresql-14-standard-trixie", "postgresql-14-system-trixie", "postgresql-15-minimal-trixie", "postgresql-15-standard-trixie", "postgresql-15-system-trixie", "postgresql-16-minimal-trixie", "postgresql-16-standard-trixie", "postgresql-16-system-trixie", "postgresql-17-minimal-trixie", "postgresql-17-standard-trixie", "postgresql-17-system-trixie", "postgresql-18-minimal-trixie", "postgresql-18-standard-trixie", "postgresql-18-system-trixie", "postgresql-19-minimal-trixie", "postgresql-19-standard-trixie", "postgresql-19-system-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "bookworm" {
   description = "images on base bookworm"
-  targets = ["pg_failover_slots-14-bookworm", "pg_failover_slots-15-bookworm", "pg_failover_slots-16-bookworm", "pg_failover_slots-17-bookworm", "pg_failover_slots-18-bookworm", "pgaudit-14-bookworm", "pgaudit-15-bookworm", "pgaudit-16-bookworm", "pgaudit-17-bookworm", "pgaudit-18-bookworm", "pgvector-14-bookworm", "pgvector-15-bookworm", "pgvector-16-bookworm", "pgvector-17-bookworm", "pgvector-18-bookworm", "postgresql-14-minimal-bookworm", "postgresql-14-standard-bookworm", "postgresql-14-system-bookworm", "postgresql-15-minimal-bookworm", "postgresql-15-standard-bookworm", "postgresql-15-system-bookworm", "postgresql-16-minimal-bookworm", "postgresql-16-standard-bookworm", "postgresql-16-system-bookworm", "postgresql-17-minimal-bookworm", "postgresql-17-standard-bookworm", "postgresql-17-system-bookworm", "postgresql-18-minimal-bookworm", "postgresql-18-standard-bookworm", "postgresql-18-system-bookworm", "postgresql-19-minimal-bookworm", "postgresql-19-standard-bookworm", "postgresql-19-system-bookworm"]
+  targets = names_where("base", "bookworm")
 }
 
 group "bullseye" {
   description = "images on base bullseye"
-  targets = ["pg_failover_slots-14-bullseye", "pg_failover_slots-15-bullseye", "pg_failover_slots-16-bullseye", "pg_failover_slots-17-bullseye", "pg_failover_slots-18-bullseye", "pgaudit-14-bullseye", "pgaudit-15-bullseye", "pgaudit-16-bullseye", "pgaudit-17-bullseye", "pgaudit-18-bullseye", "pgvector-14-bullseye", "pgvector-15-bullseye", "pgvector-16-bullseye", "pgvector-17-bullseye", "pgvector-18-bullseye", "postgresql-14-minimal-bullseye", "postgresql-14-standard-bullseye", "postgresql-14-system-bullseye", "postgresql-15-minimal-bullseye", "postgresql-15-standard-bullseye", "postgresql-15-system-bullseye", "postgresql-16-minimal-bullseye", "postgresql-16-standard-bullseye", "postgresql-16-system-bullseye", "postgresql-17-minimal-bullseye", "postgresql-17-standard-bullseye", "postgresql-17-system-bullseye", "postgresql-18-minimal-bullseye", "postgresql-18-standard-bullseye", "postgresql-18-system-bullseye", "postgresql-19-minimal-bullseye", "postgresql-19-standard-bullseye", "postgresql-19-system-bullseye"]
+  targets = names_where("base", "bullseye")
 }
 
 group "minimal" {
   description = "operand images of type minimal"
-  targets = ["postgresql-14-minimal-bookworm", "postgresql-14-minimal-bullseye", "postgresql-14-minimal-trixie", "postgresql-15-minimal-bookworm", "postgresql-15-minimal-bullseye", "postgresql-15-minimal-trixie", "postgresql-16-minimal-bookworm", "postgresql-16-minimal-bullseye", "postgresql-16-minimal-trixie", "postgresql-17-minimal-bookworm", "postgresql-17-minimal-bullseye", "postgresql-17-minimal-trixie", "postgresql-18-minimal-bookworm", "postgresql-18-minimal-bullseye", "postgresql-18-minimal-trixie", "postgresql-19-minimal-bookworm", "postgresql-19-minimal-bullseye", "postgresql-19-minimal-trixie"]
+  targets = names_where("type", "minimal")
 }
 
 group "standard" {
   description = "operand images of type standard"
-  targets = ["postgresql-14-standard-bookworm", "postgresql-14-standard-bullseye", "postgresql-14-standard-trixie", "postgresql-15-standard-bookworm", "postgresql-15-standard-bullseye", "postgresql-15-standard-trixie", "postgresql-16-standard-bookworm", "postgresql-16-standard-bullseye", "postgresql-16-standard-trixie", "postgresql-17-standard-bookworm", "postgresql-17-standard-bullseye", "postgresql-17-standard-trixie", "postgresql-18-standard-bookworm", "postgresql-18-standard-bullseye", "postgresql-18-standard-trixie", "postgresql-19-standard-bookworm", "postgresql-19-standard-bullseye", "postgresql-19-standard-trixie"]
+  targets = names_where("type", "standard")
 }
 
 group "system" {
   description = "operand images of type system"
-  targets = ["postgresql-14-system-bookworm", "postgresql-14-system-bullseye", "postgresql-14-system-trixie", "postgresql-15-system-bookworm", "postgresql-15-system-bullseye", "postgresql-15-system-trixie", "postgresql-16-system-bookworm", "postgresql-16-system-bullseye", "postgresql-16-system-trixie", "postgresql-17-system-bookworm", "postgresql-17-system-bullseye", "postgresql-17-system-trixie", "postgresql-18-system-bookworm", "postgresql-18-system-bullseye", "postgresql-18-system-trixie", "postgresql-19-system-bookworm", "postgresql-19-system-bullseye", "postgresql-19-system-trixie"]
+  targets = names_where("type", "system")
 }
 
 // Shared by every target (inherits).
@@ -233,172 +346,78 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-14-trixie", major = "14", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-14-bookworm", major = "14", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-14-bullseye", major = "14", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-15-trixie", major = "15", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-15-bookworm", major = "15", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-15-bullseye", major = "15", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-16-trixie", major = "16", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-16-bookworm", major = "16", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-16-bullseye", major = "16", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-bookworm", major = "17", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-bullseye", major = "17", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-bookworm", major = "18", base = "bookworm", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-bullseye", major = "18", base = "bullseye", dockerfile = "runtime-pgdg" },
-      { name = "runtime-19-trixie", major = "19", base = "trixie", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
-      { name = "runtime-19-bookworm", major = "19", base = "bookworm", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
-      { name = "runtime-19-bullseye", major = "19", base = "bullseye", dockerfile = "runtime-pgdg", args = { PGDG_COMPONENTS = "main 19" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("postgresql", o.name)
-  cache-to = cache_to("postgresql", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "pg_failover_slots" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "pg_failover_slots-14-trixie", major = "14", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-14-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-14-bookworm", major = "14", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-14-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-14-bullseye", major = "14", base = "bullseye", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-14-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-15-trixie", major = "15", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-15-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-15-bookworm", major = "15", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-15-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-15-bullseye", major = "15", base = "bullseye", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-15-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-16-trixie", major = "16", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-16-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-16-bookworm", major = "16", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-16-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-16-bullseye", major = "16", base = "bullseye", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-16-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-trixie", major = "17", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-bookworm", major = "17", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-17-bullseye", major = "17", base = "bullseye", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-17-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-trixie", major = "18", base = "trixie", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-bookworm", major = "18", base = "bookworm", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pg_failover_slots-18-bullseye", major = "18", base = "bullseye", extension = "pg_failover_slots", version = "1.2.1", args = { PACKAGES = "postgresql-18-pg-failover-slots=1.2.1-*" } },
-      { name = "pgaudit-14-trixie", major = "14", base = "trixie", extension = "pgaudit", version = "1.6.3", args = { PACKAGES = "postgresql-14-pgaudit=1.6.3-*" } },
-      { name = "pgaudit-14-bookworm", major = "14", base = "bookworm", extension = "pgaudit", version = "1.6.3", args = { PACKAGES = "postgresql-14-pgaudit=1.6.3-*" } },
-      { name = "pgaudit-14-bullseye", major = "14", base = "bullseye", extension = "pgaudit", version = "1.6.3", args = { PACKAGES = "postgresql-14-pgaudit=1.6.3-*" } },
-      { name = "pgaudit-15-trixie", major = "15", base = "trixie", extension = "pgaudit", version = "1.7.1", args = { PACKAGES = "postgresql-15-pgaudit=1.7.1-*" } },
-      { name = "pgaudit-15-bookworm", major = "15", base = "bookworm", extension = "pgaudit", version = "1.7.1", args = { PACKAGES = "postgresql-15-pgaudit=1.7.1-*" } },
-      { name = "pgaudit-15-bullseye", major = "15", base = "bullseye", extension = "pgaudit", version = "1.7.1", args = { PACKAGES = "postgresql-15-pgaudit=1.7.1-*" } },
-      { name = "pgaudit-16-trixie", major = "16", base = "trixie", extension = "pgaudit", version = "16.1", args = { PACKAGES = "postgresql-16-pgaudit=16.1-*" } },
-      { name = "pgaudit-16-bookworm", major = "16", base = "bookworm", extension = "pgaudit", version = "16.1", args = { PACKAGES = "postgresql-16-pgaudit=16.1-*" } },
-      { name = "pgaudit-16-bullseye", major = "16", base = "bullseye", extension = "pgaudit", version = "16.1", args = { PACKAGES = "postgresql-16-pgaudit=16.1-*" } },
-      { name = "pgaudit-17-trixie", major = "17", base = "trixie", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-17-bookworm", major = "17", base = "bookworm", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-17-bullseye", major = "17", base = "bullseye", extension = "pgaudit", version = "17.1", args = { PACKAGES = "postgresql-17-pgaudit=17.1-*" } },
-      { name = "pgaudit-18-trixie", major = "18", base = "trixie", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgaudit-18-bookworm", major = "18", base = "bookworm", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgaudit-18-bullseye", major = "18", base = "bullseye", extension = "pgaudit", version = "18.0", args = { PACKAGES = "postgresql-18-pgaudit=18.0-*" } },
-      { name = "pgvector-14-trixie", major = "14", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-14-pgvector=0.8.7-*" } },
-      { name = "pgvector-14-bookworm", major = "14", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-14-pgvector=0.8.7-*" } },
-      { name = "pgvector-14-bullseye", major = "14", base = "bullseye", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-14-pgvector=0.8.7-*" } },
-      { name = "pgvector-15-trixie", major = "15", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-15-pgvector=0.8.7-*" } },
-      { name = "pgvector-15-bookworm", major = "15", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-15-pgvector=0.8.7-*" } },
-      { name = "pgvector-15-bullseye", major = "15", base = "bullseye", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-15-pgvector=0.8.7-*" } },
-      { name = "pgvector-16-trixie", major = "16", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-16-pgvector=0.8.7-*" } },
-      { name = "pgvector-16-bookworm", major = "16", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-16-pgvector=0.8.7-*" } },
-      { name = "pgvector-16-bullseye", major = "16", base = "bullseye", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-16-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-bookworm", major = "17", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-17-bullseye", major = "17", base = "bullseye", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-bookworm", major = "18", base = "bookworm", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-bullseye", major = "18", base = "bullseye", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.pg_failover_slots }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
-target "_operands" {
+target "pgaudit" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "postgresql-14-minimal-trixie", major = "14", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-14-minimal-bookworm", major = "14", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-14-minimal-bullseye", major = "14", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-14-standard-trixie", major = "14", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-14-standard-bookworm", major = "14", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-14-standard-bullseye", major = "14", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-14-system-trixie", major = "14", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-14-system-bookworm", major = "14", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-14-system-bullseye", major = "14", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-minimal-trixie", major = "15", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-15-minimal-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-15-minimal-bullseye", major = "15", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-15-standard-trixie", major = "15", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-standard-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-standard-bullseye", major = "15", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-system-trixie", major = "15", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-system-bookworm", major = "15", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-15-system-bullseye", major = "15", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-minimal-trixie", major = "16", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-16-minimal-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-16-minimal-bullseye", major = "16", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-16-standard-trixie", major = "16", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-standard-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-standard-bullseye", major = "16", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-system-trixie", major = "16", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-system-bookworm", major = "16", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-16-system-bullseye", major = "16", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-17-minimal-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-17-minimal-bullseye", major = "17", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-17-standard-trixie", major = "17", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-standard-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-standard-bullseye", major = "17", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-system-trixie", major = "17", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-system-bookworm", major = "17", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-17-system-bullseye", major = "17", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-18-minimal-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-18-minimal-bullseye", major = "18", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-18-standard-trixie", major = "18", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-standard-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-standard-bullseye", major = "18", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "standard", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-system-trixie", major = "18", base = "trixie", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-system-bookworm", major = "18", base = "bookworm", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-18-system-bullseye", major = "18", base = "bullseye", dockerfile = "postgresql-system", flavor = "cnpg", type = "system", extensions = ["pgaudit", "pgvector", "pg_failover_slots"], args = { SHARED_PRELOAD_LIBRARIES = "pgaudit,pg_failover_slots" } },
-      { name = "postgresql-19-minimal-trixie", major = "19", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-19-minimal-bookworm", major = "19", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-19-minimal-bullseye", major = "19", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "minimal", extensions = [] },
-      { name = "postgresql-19-standard-trixie", major = "19", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "standard", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-      { name = "postgresql-19-standard-bookworm", major = "19", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "standard", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-      { name = "postgresql-19-standard-bullseye", major = "19", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "standard", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-      { name = "postgresql-19-system-trixie", major = "19", base = "trixie", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "system", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-      { name = "postgresql-19-system-bookworm", major = "19", base = "bookworm", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "system", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-      { name = "postgresql-19-system-bullseye", major = "19", base = "bullseye", dockerfile = "postgresql-minimal", flavor = "cnpg", type = "system", extensions = [], excluded = ["pgaudit", "pgvector", "pg_failover_slots"] },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${o.type}-${o.base}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}-${timestamp}-${o.type}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
-  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
-  labels = operand_labels(o)
-  annotations = annotations(operand_labels(o))
-  cache-from = cache_from(flavors[o.flavor].image, o.name)
-  cache-to = cache_to(flavors[o.flavor].image, o.name)
+  matrix = { t = extension_targets.pgaudit }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgvector" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgvector }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+// Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images.
+target "postgresql" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets.postgresql }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

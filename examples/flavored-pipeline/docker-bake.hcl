@@ -48,9 +48,9 @@ postgres = {
   "18" = { version = "18.4", preview = false }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {
@@ -58,54 +58,143 @@ types = {
 }
 
 flavors = {
-  base = { description = "PostgreSQL only", image = "postgres" }
-  vector = { description = "", image = "postgres-vector" }
-  analytics = { description = "", image = "postgres-analytics" }
-  timeseries = { description = "", image = "postgres-timeseries" }
-  distributed = { description = "Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17)", image = "postgres-distributed" }
-  full = { description = "", image = "postgres-full" }
+  base = { description = "PostgreSQL only", image = "postgres", group = "postgres" }
+  vector = { description = "", image = "postgres-vector", group = "postgres-vector" }
+  analytics = { description = "", image = "postgres-analytics", group = "postgres-analytics" }
+  timeseries = { description = "", image = "postgres-timeseries", group = "postgres-timeseries" }
+  distributed = { description = "Citus; on PG 18 it holds PostgreSQL only (Citus 13 stops at PG 17)", image = "postgres-distributed", group = "postgres-distributed" }
+  full = { description = "", image = "postgres-full", group = "postgres-full" }
 }
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = { dockerfile = "extension-package", license = "PostgreSQL", RUNTIME_PACKAGES = "" }
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  citus = { description = "Distributed PostgreSQL as an extension", license = "AGPL-3.0-only", dockerfile = "extension-source-configure", args = { BUILD_PACKAGES = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison", LICENSE_NAME = "citus" }, contexts = { src = "https://github.com/citusdata/citus.git#v13.2.0" } }
-  hypopg = { description = "Hypothetical indexes for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_partman = { description = "Partition management extension for PostgreSQL", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  pgvector = { description = "Open-source vector similarity search for Postgres", license = "PostgreSQL", dockerfile = "extension-package", args = { RUNTIME_PACKAGES = "" }, contexts = {} }
-  timescaledb = { description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", dockerfile = "extension-source-cmake-c7666eb3", args = { BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb" }, contexts = { src = "https://github.com/timescale/timescaledb.git#2.28.2" } }
+  citus = { dockerfile = "extension-source-configure", description = "Distributed PostgreSQL as an extension", license = "AGPL-3.0-only", version = "13.2.0", BUILD_PACKAGES = "libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison", LICENSE_NAME = "citus", src = "https://github.com/citusdata/citus.git#v13.2.0", RUNTIME_PACKAGES = null }
+  hypopg = { description = "Hypothetical indexes for PostgreSQL", version = "1.4.4", PACKAGES = "postgresql-{major}-hypopg=1.4.4-*" }
+  pg_partman = { description = "Partition management extension for PostgreSQL", version = "5.5.0", PACKAGES = "postgresql-{major}-partman=5.5.0-*" }
+  pg_qualstats = { description = "Statistics on predicates found in WHERE statements and JOIN clauses", version = "2.1.4", PACKAGES = "postgresql-{major}-pg-qualstats=2.1.4-*" }
+  pgvector = { description = "Open-source vector similarity search for Postgres", version = "0.8.7", PACKAGES = "postgresql-{major}-pgvector=0.8.7-*" }
+  timescaledb = { dockerfile = "extension-source-cmake-c7666eb3", description = "Scalable inserts and complex queries for time-series data (Apache-2.0 edition)", license = "Apache-2.0", version = "2.28.2", BUILD_PACKAGES = "cmake libssl-dev libkrb5-dev", LICENSE_NAME = "timescaledb", src = "https://github.com/timescale/timescaledb.git#2.28.2", RUNTIME_PACKAGES = null }
 }
 
-has_image = { citus = true, hypopg = true, pg_partman = true, pg_qualstats = true, pgvector = true, timescaledb = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
+}
+
+function "runtime_name" {
+  params = [o]
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("postgres", target_name)]
+    cache_to = ["${cache_ref("postgres", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = o.license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
+
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
 function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
 }
 
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+function "operand_target_name" {
+  params = [group, major, type, base]
+  result = "${group}-${major}-${type}-${base}"
+}
+
+function "operand_name" {
+  params = [o]
+  result = operand_target_name(flavors[o.flavor].group, o.major, o.type, o.base)
 }
 
 function "operand_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${(flavors[o.flavor].description != "") ? ": ${flavors[o.flavor].description}" : ""}.${(length(o.extensions) > 0) ? " Extensions: ${join(", ", o.extensions)}." : ""}"
     "org.opencontainers.image.version" = postgres[o.major].version
     "org.opencontainers.image.base.name" = bases[o.base].name
     "dev.pgbake.postgres.version" = postgres[o.major].version
@@ -118,104 +207,91 @@ function "operand_labels" {
   }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
 }
 
-function "extension_labels" {
-  params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extension.name" = o.extension
-  })
+function "extension_context_name" {
+  params = [extension]
+  result = "ext-${extension}"
 }
+
+function "operand_tags" {
+  params = [o]
+  result = ["${flavors[o.flavor].image}:${o.major}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}"]
+}
+
+function "operand_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${(length(o.extensions) > 0) ? ", with ${join(", ", o.extensions)}" : ""}"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for e in lookup(o, "images", o.extensions) : extension_context_name(e) => "target:${extension_target_name(e, o.major, o.base)}" })
+    tags = registry_tags(operand_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(flavors[o.flavor].image, target_name)]
+    cache_to = ["${cache_ref(flavors[o.flavor].image, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in rows(["17", "18"], ["trixie"]) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {
+  citus = rows(["17"], ["trixie"])
+}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["17", "18"], ["trixie"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = { type = "minimal", PACKAGES = "" }
+
+operand_images = {
+  postgres = [for o in rows(["17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-minimal", flavor = "base", extensions = [], SHARED_PRELOAD_LIBRARIES = "" }, o)]
+  postgres-vector = [for o in rows(["17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-vector-minimal", flavor = "vector", extensions = ["pgvector"], SHARED_PRELOAD_LIBRARIES = "" }, o)]
+  postgres-analytics = [for o in rows(["17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-analytics-minimal", flavor = "analytics", extensions = ["pg_partman", "hypopg", "pg_qualstats"], SHARED_PRELOAD_LIBRARIES = "pg_qualstats" }, o)]
+  postgres-timeseries = [for o in rows(["17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-timeseries-minimal", flavor = "timeseries", extensions = ["timescaledb", "pg_partman"], SHARED_PRELOAD_LIBRARIES = "timescaledb" }, o)]
+  postgres-distributed = [for o in concat(rows(["17"], ["trixie"]), rows(["18"], ["trixie"], { dockerfile = "postgres-minimal", extensions = [], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" })) : merge(operand_defaults, { dockerfile = "postgres-distributed-minimal", flavor = "distributed", extensions = ["citus"], PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" }, o)]
+  postgres-full = [for o in concat(rows(["17"], ["trixie"]), rows(["18"], ["trixie"], { dockerfile = "postgres-full-minimal-without-citus", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" })) : merge(operand_defaults, { dockerfile = "postgres-full-minimal", flavor = "full", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" }, o)]
+}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = { for k, v in operand_images : k => [for o in v : operand_target(o, operand_name(o), operand_labels(o))] }
 
 group "default" {
   description = "every operand and extension image"
-  targets = ["citus-17-trixie", "hypopg-17-trixie", "hypopg-18-trixie", "pg_partman-17-trixie", "pg_partman-18-trixie", "pg_qualstats-17-trixie", "pg_qualstats-18-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "postgres-17-minimal-trixie", "postgres-18-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie", "timescaledb-17-trixie", "timescaledb-18-trixie"]
-}
-
-group "citus" {
-  description = "images of extension citus"
-  targets = ["citus-17-trixie"]
-}
-
-group "hypopg" {
-  description = "images of extension hypopg"
-  targets = ["hypopg-17-trixie", "hypopg-18-trixie"]
-}
-
-group "pg_partman" {
-  description = "images of extension pg_partman"
-  targets = ["pg_partman-17-trixie", "pg_partman-18-trixie"]
-}
-
-group "pg_qualstats" {
-  description = "images of extension pg_qualstats"
-  targets = ["pg_qualstats-17-trixie", "pg_qualstats-18-trixie"]
-}
-
-group "pgvector" {
-  description = "images of extension pgvector"
-  targets = ["pgvector-17-trixie", "pgvector-18-trixie"]
-}
-
-group "timescaledb" {
-  description = "images of extension timescaledb"
-  targets = ["timescaledb-17-trixie", "timescaledb-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg17" {
   description = "images for PostgreSQL 17"
-  targets = ["citus-17-trixie", "hypopg-17-trixie", "pg_partman-17-trixie", "pg_qualstats-17-trixie", "pgvector-17-trixie", "postgres-17-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-vector-17-minimal-trixie", "timescaledb-17-trixie"]
+  targets = names_where("major", "17")
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["hypopg-18-trixie", "pg_partman-18-trixie", "pg_qualstats-18-trixie", "pgvector-18-trixie", "postgres-18-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-18-minimal-trixie", "timescaledb-18-trixie"]
-}
-
-group "postgres" {
-  description = "operand images of flavor base"
-  targets = ["postgres-17-minimal-trixie", "postgres-18-minimal-trixie"]
-}
-
-group "postgres-vector" {
-  description = "operand images of flavor vector"
-  targets = ["postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie"]
-}
-
-group "postgres-analytics" {
-  description = "operand images of flavor analytics"
-  targets = ["postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie"]
-}
-
-group "postgres-timeseries" {
-  description = "operand images of flavor timeseries"
-  targets = ["postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie"]
-}
-
-group "postgres-distributed" {
-  description = "operand images of flavor distributed"
-  targets = ["postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie"]
-}
-
-group "postgres-full" {
-  description = "operand images of flavor full"
-  targets = ["postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["citus-17-trixie", "hypopg-17-trixie", "hypopg-18-trixie", "pg_partman-17-trixie", "pg_partman-18-trixie", "pg_qualstats-17-trixie", "pg_qualstats-18-trixie", "pgvector-17-trixie", "pgvector-18-trixie", "postgres-17-minimal-trixie", "postgres-18-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie", "timescaledb-17-trixie", "timescaledb-18-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "minimal" {
   description = "operand images of type minimal"
-  targets = ["postgres-17-minimal-trixie", "postgres-18-minimal-trixie", "postgres-analytics-17-minimal-trixie", "postgres-analytics-18-minimal-trixie", "postgres-distributed-17-minimal-trixie", "postgres-distributed-18-minimal-trixie", "postgres-full-17-minimal-trixie", "postgres-full-18-minimal-trixie", "postgres-timeseries-17-minimal-trixie", "postgres-timeseries-18-minimal-trixie", "postgres-vector-17-minimal-trixie", "postgres-vector-18-minimal-trixie"]
+  targets = names_where("type", "minimal")
 }
 
 // Shared by every target (inherits).
@@ -233,80 +309,206 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("postgres", o.name)
-  cache-to = cache_to("postgres", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "citus" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "citus-17-trixie", major = "17", base = "trixie", extension = "citus", version = "13.2.0" },
-      { name = "hypopg-17-trixie", major = "17", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-17-hypopg=1.4.4-*" } },
-      { name = "hypopg-18-trixie", major = "18", base = "trixie", extension = "hypopg", version = "1.4.4", args = { PACKAGES = "postgresql-18-hypopg=1.4.4-*" } },
-      { name = "pg_partman-17-trixie", major = "17", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-17-partman=5.5.0-*" } },
-      { name = "pg_partman-18-trixie", major = "18", base = "trixie", extension = "pg_partman", version = "5.5.0", args = { PACKAGES = "postgresql-18-partman=5.5.0-*" } },
-      { name = "pg_qualstats-17-trixie", major = "17", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-17-pg-qualstats=2.1.4-*" } },
-      { name = "pg_qualstats-18-trixie", major = "18", base = "trixie", extension = "pg_qualstats", version = "2.1.4", args = { PACKAGES = "postgresql-18-pg-qualstats=2.1.4-*" } },
-      { name = "pgvector-17-trixie", major = "17", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-17-pgvector=0.8.7-*" } },
-      { name = "pgvector-18-trixie", major = "18", base = "trixie", extension = "pgvector", version = "0.8.7", args = { PACKAGES = "postgresql-18-pgvector=0.8.7-*" } },
-      { name = "timescaledb-17-trixie", major = "17", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-      { name = "timescaledb-18-trixie", major = "18", base = "trixie", extension = "timescaledb", version = "2.28.2" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.citus }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
-target "_operands" {
+target "hypopg" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "postgres-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgres-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-minimal", flavor = "base", type = "minimal", extensions = [] },
-      { name = "postgres-vector-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgres-vector-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-vector-minimal", flavor = "vector", type = "minimal", extensions = ["pgvector"] },
-      { name = "postgres-analytics-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgres-analytics-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-analytics-minimal", flavor = "analytics", type = "minimal", extensions = ["pg_partman", "hypopg", "pg_qualstats"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats" } },
-      { name = "postgres-timeseries-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgres-timeseries-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-timeseries-minimal", flavor = "timeseries", type = "minimal", extensions = ["timescaledb", "pg_partman"], args = { SHARED_PRELOAD_LIBRARIES = "timescaledb" } },
-      { name = "postgres-distributed-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-distributed-minimal", flavor = "distributed", type = "minimal", extensions = ["citus"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus" } },
-      { name = "postgres-distributed-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-minimal", flavor = "distributed", type = "minimal", extensions = [], excluded = ["citus"] },
-      { name = "postgres-full-17-minimal-trixie", major = "17", base = "trixie", dockerfile = "postgres-full-minimal", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "citus", "timescaledb"], args = { PACKAGES = "libcurl4t64", SHARED_PRELOAD_LIBRARIES = "citus,pg_qualstats,timescaledb" } },
-      { name = "postgres-full-18-minimal-trixie", major = "18", base = "trixie", dockerfile = "postgres-full-minimal-without-citus", flavor = "full", type = "minimal", extensions = ["pgvector", "pg_partman", "hypopg", "pg_qualstats", "timescaledb"], excluded = ["citus"], args = { SHARED_PRELOAD_LIBRARIES = "pg_qualstats,timescaledb" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
-  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
-  labels = operand_labels(o)
-  annotations = annotations(operand_labels(o))
-  cache-from = cache_from(flavors[o.flavor].image, o.name)
-  cache-to = cache_to(flavors[o.flavor].image, o.name)
+  matrix = { t = extension_targets.hypopg }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_partman" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_partman }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pg_qualstats" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pg_qualstats }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "pgvector" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.pgvector }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "timescaledb" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.timescaledb }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+// Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images.
+target "postgres" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets.postgres }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-analytics" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-analytics"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-distributed" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-distributed"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-full" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-full"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-timeseries" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-timeseries"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-vector" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-vector"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

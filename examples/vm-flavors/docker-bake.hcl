@@ -49,9 +49,9 @@ postgres = {
   "18" = { version = "18.4", preview = false }
 }
 
-// Base images: what runtimes start from (and the build args of every runtime on it), the OCI base name and digest of the operand images, platforms.
+// Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms.
 bases = {
-  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"], runtime_args = { CODENAME = "trixie" } }
+  trixie = { image = "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", codename = "trixie", name = "docker.io/library/debian:trixie-slim", digest = "sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", platforms = ["linux/amd64", "linux/arm64"] }
 }
 
 types = {
@@ -59,47 +59,136 @@ types = {
 }
 
 flavors = {
-  standard = { description = "the standard VM image", image = "postgres-standard" }
-  paradedb = { description = "standard plus ParadeDB's pg_search", image = "postgres-paradedb" }
+  standard = { description = "the standard VM image", image = "postgres-standard", group = "postgres-standard" }
+  paradedb = { description = "standard plus ParadeDB's pg_search", image = "postgres-paradedb", group = "postgres-paradedb" }
 }
 
-// Extensions that have images: description, licence, and what all their images share (Dockerfile, args, contexts).
+// What most extensions below share.
+extension_defaults = {}
+
+// Extensions with images here: description, licence, and the facts most of their images share.
 extensions = {
-  pg_search = { description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", dockerfile = "extension-source-pgrx-e601eec5", args = { BUILD_PACKAGES = "cargo rustc pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search" }, contexts = { src = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search" } }
-  pguint = { description = "Unsigned and other extra integer types", license = "PostgreSQL", dockerfile = "extension-source-pgxs", args = { BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint" }, contexts = { src = "https://github.com/petere/pguint.git#1.20250815" } }
-  wal_g = { description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", dockerfile = "tool-source-go-fde9b199", args = { BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g" }, contexts = { src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06" } }
+  pg_search = { dockerfile = "extension-source-pgrx-e601eec5", description = "Full-text search and analytics with BM25 (ParadeDB)", license = "AGPL-3.0-only", version = "0.24.0", BUILD_PACKAGES = "cargo rustc pkg-config libssl-dev clang libclang-dev", LICENSE_NAME = "pg_search", src = "https://github.com/paradedb/paradedb.git#v0.24.0:pg_search" }
+  pguint = { dockerfile = "extension-source-pgxs", description = "Unsigned and other extra integer types", license = "PostgreSQL", version = "1.20250815", BUILD_PACKAGES = "python3", LICENSE_NAME = "pguint", src = "https://github.com/petere/pguint.git#1.20250815" }
+  wal_g = { dockerfile = "tool-source-go-fde9b199", description = "Archival and restoration for PostgreSQL (WAL-G)", license = "Apache-2.0", version = "3.0.7", BUILD_PACKAGES = "golang-go gcc libc6-dev liblzo2-dev libbrotli-dev libsodium-dev", LICENSE_NAME = "wal_g", src = "https://github.com/wal-g/wal-g.git#6ea13b90a3198bd5c8f8ac2ae323f28e33cf9f06" }
 }
 
-has_image = { pg_search = true, pguint = true, wal_g = true }
+// Labels of every image; annotations are the labels.
+common_labels = { "org.opencontainers.image.created" = created, "org.opencontainers.image.revision" = revision }
 
-// Labels of every image. Annotations are the labels (function annotations).
-common_labels = {
-  "org.opencontainers.image.created" = created
-  "org.opencontainers.image.revision" = revision
+// Matrix rows: every major on every base, with the facts given (beyond their defaults).
+function "rows" {
+  params = [majors, bases]
+  variadic_params = overrides
+  result = [for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]
 }
 
-// Annotations: the labels, at the levels of `annotation_levels`.
+function "runtime_target_name" {
+  params = [major, base]
+  result = "runtime-${major}-${base}"
+}
+
+function "runtime_name" {
+  params = [o]
+  result = runtime_target_name(o.major, o.base)
+}
+
+function "cache_ref" {
+  params = [repository, target]
+  result = "type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"
+}
+
+function "runtime_target" {
+  params = [o, target_name]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = {}
+    cache_from = [cache_ref("postgres", target_name)]
+    cache_to = ["${cache_ref("postgres", target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+function "extension_target_name" {
+  params = [extension, major, base]
+  result = "${extension}-${major}-${base}"
+}
+
+function "extension_name" {
+  params = [o]
+  result = extension_target_name(o.extension, o.major, o.base)
+}
+
+function "extension_labels" {
+  params = [o]
+  result = merge(common_labels, {
+    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
+    "org.opencontainers.image.description" = "${o.description} (extension image for CloudNativePG image volumes)"
+    "org.opencontainers.image.version" = o.version
+    "org.opencontainers.image.licenses" = o.license
+    "org.opencontainers.image.base.name" = "scratch"
+    "dev.pgbake.postgres.major" = o.major
+    "dev.pgbake.image.type" = "extension"
+    "dev.pgbake.image.base" = o.base
+    "dev.pgbake.extension.name" = o.extension
+  })
+}
+
+function "tag_safe_version" {
+  params = [version]
+  result = replace(replace(version, "~", ""), "+", "_")
+}
+
+function "extension_tags" {
+  params = [o]
+  result = ["${o.extension}:${tag_safe_version(o.version)}-${o.major}-${o.base}"]
+}
+
+function "registry_tags" {
+  params = [tags]
+  result = distinct([for t in tags : "${registry}/${t}"])
+}
+
 function "annotations" {
-  params = [labels]
-  result = [for k, v in labels : "${annotation_levels}:${k}=${v}"]
+  params = [labels, platforms]
+  result = [for k, v in labels : "${(annotation_levels != "") ? annotation_levels : ((length(platforms) > 1) ? "index,manifest" : "manifest")}:${k}=${v}"]
 }
 
-// Registry cache in the image's own repository, one per target and `cache_scope`.
-function "cache_from" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope}"]
+function "extension_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major }, { for k, v in o : k => replace(v, "{major}", o.major) if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for k, v in { src = lookup(o, "src_local", false) ? "${bake_dir}/${lookup(o, "src", "")}" : lookup(o, "src", "") } : k => v if v != "" })
+    tags = registry_tags(extension_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(o.extension, target_name)]
+    cache_to = ["${cache_ref(o.extension, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
 }
 
-function "cache_to" {
-  params = [repository, target]
-  result = ["type=registry,ref=${registry}/${repository}:cache-${target}-${cache_scope},mode=max,image-manifest=true,oci-mediatypes=true"]
+function "operand_target_name" {
+  params = [group, major, type, base]
+  result = "${group}-${major}-${type}-${base}"
+}
+
+function "operand_name" {
+  params = [o]
+  result = operand_target_name(flavors[o.flavor].group, o.major, o.type, o.base)
 }
 
 function "operand_labels" {
   params = [o]
   result = merge(common_labels, {
     "org.opencontainers.image.title" = "PostgreSQL ${postgres[o.major].version} ${o.type} ${o.flavor} on ${o.base}"
-    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${flavors[o.flavor].description == "" ? "" : ": ${flavors[o.flavor].description}"}.${length(o.extensions) > 0 ? " Extensions: ${join(", ", o.extensions)}." : ""}"
+    "org.opencontainers.image.description" = "PostgreSQL ${postgres[o.major].version}${postgres[o.major].preview ? " (preview)" : ""}. Type ${o.type}: ${types[o.type].description}. Flavor ${o.flavor}${(flavors[o.flavor].description != "") ? ": ${flavors[o.flavor].description}" : ""}.${(length(o.extensions) > 0) ? " Extensions: ${join(", ", o.extensions)}." : ""}"
     "org.opencontainers.image.version" = postgres[o.major].version
     "org.opencontainers.image.base.name" = bases[o.base].name
     "dev.pgbake.postgres.version" = postgres[o.major].version
@@ -112,74 +201,90 @@ function "operand_labels" {
   }, { for k, v in { "org.opencontainers.image.base.digest" = bases[o.base].digest, "dev.pgbake.extensions" = join(",", o.extensions) } : k => v if v != "" })
 }
 
-function "extension_labels" {
-  params = [o]
-  result = merge(common_labels, {
-    "org.opencontainers.image.title" = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}"
-    "org.opencontainers.image.description" = "${extensions[o.extension].description} (extension image for CloudNativePG image volumes)"
-    "org.opencontainers.image.version" = o.version
-    "org.opencontainers.image.licenses" = extensions[o.extension].license
-    "org.opencontainers.image.base.name" = "scratch"
-    "dev.pgbake.postgres.major" = o.major
-    "dev.pgbake.image.type" = "extension"
-    "dev.pgbake.image.base" = o.base
-    "dev.pgbake.extension.name" = o.extension
-  })
+function "extension_context_name" {
+  params = [extension]
+  result = "ext-${extension}"
 }
+
+function "operand_tags" {
+  params = [o]
+  result = ["${flavors[o.flavor].image}:${o.major}", "${flavors[o.flavor].image}:${tag_safe_version(postgres[o.major].version)}"]
+}
+
+function "operand_target" {
+  params = [o, target_name, labels]
+  result = {
+    name = target_name
+    description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${(length(o.extensions) > 0) ? ", with ${join(", ", o.extensions)}" : ""}"
+    dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
+    platforms = lookup(o, "platforms", bases[o.base].platforms)
+    args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages }, { for k, v in o : k => v if (upper(k) == k) && (v != null) })
+    contexts = merge({ runtime = "target:${runtime_target_name(o.major, o.base)}" }, { for e in lookup(o, "images", o.extensions) : extension_context_name(e) => "target:${extension_target_name(e, o.major, o.base)}" })
+    tags = registry_tags(operand_tags(o))
+    labels = labels
+    annotations = annotations(labels, lookup(o, "platforms", bases[o.base].platforms))
+    cache_from = [cache_ref(flavors[o.flavor].image, target_name)]
+    cache_to = ["${cache_ref(flavors[o.flavor].image, target_name)},mode=max,image-manifest=true,oci-mediatypes=true"]
+  }
+}
+
+// The images whose row has `field` = `value`, for the groups below.
+function "names_where" {
+  params = [field, value]
+  result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
+}
+
+// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+runtime_images = [for o in rows(["16", "17", "18"], ["trixie"]) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
+
+// Extensions whose images are not every major here on every base, alike.
+extension_rows = {}
+
+extension_images = { for k, v in extensions : k => [for o in lookup(extension_rows, k, rows(["16", "17", "18"], ["trixie"])) : merge(extension_defaults, v, { extension = k }, o)] }
+
+// What most operand images share.
+operand_defaults = { type = "vm", PACKAGES = "" }
+
+operand_images = {
+  postgres-standard = [for o in rows(["16", "17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-standard-vm", flavor = "standard", extensions = ["pguint", "wal_g"], SHARED_PRELOAD_LIBRARIES = "" }, o)]
+  postgres-paradedb = [for o in rows(["16", "17", "18"], ["trixie"]) : merge(operand_defaults, { dockerfile = "postgres-paradedb-vm", flavor = "paradedb", extensions = ["pguint", "wal_g", "pg_search"], SHARED_PRELOAD_LIBRARIES = "pg_search" }, o)]
+}
+
+// Every target computed once from its row (functions above).
+runtime_targets = [for o in runtime_images : runtime_target(o, runtime_name(o))]
+
+extension_targets = { for k, v in extension_images : k => [for o in v : extension_target(o, extension_name(o), extension_labels(o))] }
+
+operand_targets = { for k, v in operand_images : k => [for o in v : operand_target(o, operand_name(o), operand_labels(o))] }
 
 group "default" {
   description = "every operand and extension image"
-  targets = ["pg_search-16-trixie", "pg_search-17-trixie", "pg_search-18-trixie", "pguint-16-trixie", "pguint-17-trixie", "pguint-18-trixie", "postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
-}
-
-group "pg_search" {
-  description = "images of extension pg_search"
-  targets = ["pg_search-16-trixie", "pg_search-17-trixie", "pg_search-18-trixie"]
-}
-
-group "pguint" {
-  description = "images of extension pguint"
-  targets = ["pguint-16-trixie", "pguint-17-trixie", "pguint-18-trixie"]
-}
-
-group "wal_g" {
-  description = "images of extension wal_g"
-  targets = ["wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
+  targets = concat(keys(extension_images), keys(operand_images))
 }
 
 group "pg16" {
   description = "images for PostgreSQL 16"
-  targets = ["pg_search-16-trixie", "pguint-16-trixie", "postgres-paradedb-16-vm-trixie", "postgres-standard-16-vm-trixie", "wal_g-16-trixie"]
+  targets = names_where("major", "16")
 }
 
 group "pg17" {
   description = "images for PostgreSQL 17"
-  targets = ["pg_search-17-trixie", "pguint-17-trixie", "postgres-paradedb-17-vm-trixie", "postgres-standard-17-vm-trixie", "wal_g-17-trixie"]
+  targets = names_where("major", "17")
 }
 
 group "pg18" {
   description = "images for PostgreSQL 18"
-  targets = ["pg_search-18-trixie", "pguint-18-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-18-vm-trixie", "wal_g-18-trixie"]
-}
-
-group "postgres-standard" {
-  description = "operand images of flavor standard"
-  targets = ["postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie"]
-}
-
-group "postgres-paradedb" {
-  description = "operand images of flavor paradedb"
-  targets = ["postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie"]
+  targets = names_where("major", "18")
 }
 
 group "trixie" {
   description = "images on base trixie"
-  targets = ["pg_search-16-trixie", "pg_search-17-trixie", "pg_search-18-trixie", "pguint-16-trixie", "pguint-17-trixie", "pguint-18-trixie", "postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie", "wal_g-16-trixie", "wal_g-17-trixie", "wal_g-18-trixie"]
+  targets = names_where("base", "trixie")
 }
 
 group "vm" {
   description = "operand images of type vm"
-  targets = ["postgres-paradedb-16-vm-trixie", "postgres-paradedb-17-vm-trixie", "postgres-paradedb-18-vm-trixie", "postgres-standard-16-vm-trixie", "postgres-standard-17-vm-trixie", "postgres-standard-18-vm-trixie"]
+  targets = names_where("type", "vm")
 }
 
 // Shared by every target (inherits).
@@ -197,73 +302,94 @@ target "_image" {
 // PostgreSQL on each base (never pushed): what the other images start from.
 target "_runtimes" {
   inherits = ["_common"]
-  matrix = {
-    o = [
-      { name = "runtime-16-trixie", major = "16", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg" },
-      { name = "runtime-18-trixie", major = "18", base = "trixie", dockerfile = "runtime-pgdg" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} on ${o.base}: the runtime the other images build on"
-  args = merge({ BASE_IMAGE = bases[o.base].image, PG_MAJOR = o.major, PG_VERSION = postgres[o.major].version }, bases[o.base].runtime_args, lookup(o, "args", {}))
-  cache-from = cache_from("postgres", o.name)
-  cache-to = cache_to("postgres", o.name)
+  matrix = { t = runtime_targets }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Extension images (CloudNativePG image volumes): one per extension, major and base.
-target "_extension_images" {
+// Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base.
+target "pg_search" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "pg_search-16-trixie", major = "16", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-17-trixie", major = "17", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pg_search-18-trixie", major = "18", base = "trixie", extension = "pg_search", version = "0.24.0" },
-      { name = "pguint-16-trixie", major = "16", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-17-trixie", major = "17", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "pguint-18-trixie", major = "18", base = "trixie", extension = "pguint", version = "1.20250815" },
-      { name = "wal_g-16-trixie", major = "16", base = "trixie", extension = "wal_g", version = "3.0.7" },
-      { name = "wal_g-17-trixie", major = "17", base = "trixie", extension = "wal_g", version = "3.0.7" },
-      { name = "wal_g-18-trixie", major = "18", base = "trixie", extension = "wal_g", version = "3.0.7" },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${extensions[o.extension].dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "${o.extension} ${o.version} for PostgreSQL ${o.major} on ${o.base}: extension image"
-  tags = distinct(["${registry}/${o.extension}:${replace(replace(o.version, "~", ""), "+", "_")}-${o.major}-${o.base}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, extensions[o.extension].contexts, lookup(o, "contexts", {}))
-  args = merge({ PG_MAJOR = o.major }, extensions[o.extension].args, lookup(o, "args", {}))
-  labels = extension_labels(o)
-  annotations = annotations(extension_labels(o))
-  cache-from = cache_from(o.extension, o.name)
-  cache-to = cache_to(o.extension, o.name)
+  matrix = { t = extension_targets.pg_search }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }
 
-// Operand images: PostgreSQL with the extensions of a flavor, copied in from the extension images.
-target "_operands" {
+target "pguint" {
   inherits = ["_image"]
-  matrix = {
-    o = [
-      { name = "postgres-standard-16-vm-trixie", major = "16", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
-      { name = "postgres-standard-17-vm-trixie", major = "17", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
-      { name = "postgres-standard-18-vm-trixie", major = "18", base = "trixie", dockerfile = "postgres-standard-vm", flavor = "standard", type = "vm", extensions = ["pguint", "wal_g"] },
-      { name = "postgres-paradedb-16-vm-trixie", major = "16", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgres-paradedb-17-vm-trixie", major = "17", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-      { name = "postgres-paradedb-18-vm-trixie", major = "18", base = "trixie", dockerfile = "postgres-paradedb-vm", flavor = "paradedb", type = "vm", extensions = ["pguint", "wal_g", "pg_search"], args = { SHARED_PRELOAD_LIBRARIES = "pg_search" } },
-    ]
-  }
-  name = o.name
-  dockerfile = "dockerfiles/${o.dockerfile}.Dockerfile"
-  platforms = lookup(o, "platforms", bases[o.base].platforms)
-  description = "PostgreSQL ${postgres[o.major].version} ${o.type}, flavor ${o.flavor}, on ${o.base}${length(o.extensions) > 0 ? ", with ${join(", ", o.extensions)}" : ""}"
-  tags = distinct(["${registry}/${flavors[o.flavor].image}:${o.major}", "${registry}/${flavors[o.flavor].image}:${replace(replace(postgres[o.major].version, "~", ""), "+", "_")}"])
-  contexts = merge({ runtime = "target:runtime-${o.major}-${o.base}" }, { for e in o.extensions : "ext-${e}" => "target:${e}-${o.major}-${o.base}" if lookup(has_image, e, false) })
-  args = merge({ PG_MAJOR = o.major, TYPE_PACKAGES = types[o.type].packages, PACKAGES = "", SHARED_PRELOAD_LIBRARIES = "" }, lookup(o, "args", {}))
-  labels = operand_labels(o)
-  annotations = annotations(operand_labels(o))
-  cache-from = cache_from(flavors[o.flavor].image, o.name)
-  cache-to = cache_to(flavors[o.flavor].image, o.name)
+  matrix = { t = extension_targets.pguint }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "wal_g" {
+  inherits = ["_image"]
+  matrix = { t = extension_targets.wal_g }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+// Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images.
+target "postgres-paradedb" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-paradedb"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
+}
+
+target "postgres-standard" {
+  inherits = ["_image"]
+  matrix = { t = operand_targets["postgres-standard"] }
+  name = t.name
+  description = t.description
+  dockerfile = t.dockerfile
+  platforms = t.platforms
+  args = t.args
+  contexts = t.contexts
+  tags = t.tags
+  labels = t.labels
+  annotations = t.annotations
+  cache-from = t.cache_from
+  cache-to = t.cache_to
 }

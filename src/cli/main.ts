@@ -8,7 +8,7 @@ import { checkOverrides, checkReleaseOverrides, representativeTargets } from "..
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
-import { allTargets } from "../render/definition.js";
+import { allTargets } from "../model/bake.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";

@@ -31,8 +31,11 @@ export function versionFor(ext: ExtensionSpec, major: number, suite?: string): s
 
 /** The apt package of a kind package entry for `major` in `suite` (its own name there, if it has one). */
 export function packageFor(ext: ExtensionSpec, major: number, suite?: string): string {
-  return fillTemplate(suiteEntryFor(ext, major, suite)?.package ?? ext.package!, { major: String(major) });
+  return fillTemplate(packageTemplateFor(ext, major, suite), { major: String(major) });
 }
+
+/** The same with `{major}` left in (an extension image's build args fill it: plan/definitions.ts). */
+export const packageTemplateFor = (ext: ExtensionSpec, major: number, suite?: string): string => suiteEntryFor(ext, major, suite)?.package ?? ext.package!;
 
 /** The reason `ext` cannot be built for `slot`, or undefined when it can. */
 export function excludedBecause(ext: ExtensionSpec, slot: BuildSlot): string | undefined {

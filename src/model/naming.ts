@@ -1,10 +1,20 @@
 // Target, group and tag names: one place, so the planner and the validator agree.
+// Names a bake target computes too are formulas (model/formula.ts), evaluated here and printed
+// into the bake file from the same definition.
 import type { FlavorSpec, ProjectConfig } from "../model/types.js";
+import { call, evaluateText, fn, text, tpl, apply, type FormulaFunction } from "./formula.js";
 
-export const runtimeTargetName = (major: number, base: string): string => `runtime-${major}-${base}`;
-export const extensionTargetName = (ext: string, major: number, base: string): string => `${ext}-${major}-${base}`;
+export const runtimeTargetNameFormula = fn("runtime_target_name", ["major", "base"], (major, base) => tpl`runtime-${major}-${base}`);
+export const extensionTargetNameFormula = fn("extension_target_name", ["extension", "major", "base"], (ext, major, base) => tpl`${ext}-${major}-${base}`);
+/** `group` is the flavor's bake name (flavorGroupName). */
+export const operandTargetNameFormula = fn("operand_target_name", ["group", "major", "type", "base"], (group, major, type, base) => tpl`${group}-${major}-${type}-${base}`);
+export const extensionContextNameFormula = fn("extension_context_name", ["extension"], (ext) => tpl`ext-${ext}`);
+const nameOf = (f: FormulaFunction, ...args: string[]): string => evaluateText(apply(f, ...args.map(text)), {});
+
+export const runtimeTargetName = (major: number, base: string): string => nameOf(runtimeTargetNameFormula, String(major), base);
+export const extensionTargetName = (ext: string, major: number, base: string): string => nameOf(extensionTargetNameFormula, ext, String(major), base);
 export const majorGroupName = (major: number): string => `pg${major}`;
-export const extensionContextName = (ext: string): string => `ext-${ext}`;
+export const extensionContextName = (ext: string): string => nameOf(extensionContextNameFormula, ext);
 /** Every source build reads its code from the context `src`, so one Dockerfile serves them all. */
 export const sourceContextName = "src";
 
@@ -22,7 +32,7 @@ export const flavorGroupName = (image: string): string => bakeName(image);
 
 /** `postgresql-17-minimal-bookworm`, `postgresql-vector-17-minimal-bookworm`. */
 export const operandTargetName = (image: string, major: number, type: string, base: string): string =>
-  `${bakeName(image)}-${major}-${type}-${base}`;
+  nameOf(operandTargetNameFormula, flavorGroupName(image), String(major), type, base);
 
 /** Fills `{name}` placeholders; unknown placeholders are left for the validator to report. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
@@ -40,9 +50,8 @@ export const timestampMarker = "{timestamp}";
  * dropped (a preview 19~beta3 is tagged 19beta3, age 1.8.0~rc0 is 1.8.0rc0) and `+` becomes `_`,
  * as Helm does for OCI tags (1.0+dfsg is 1.0_dfsg). Labels keep the version as written.
  */
-export const tagSafeVersion = (v: string): string => v.replace(/~/g, "").replace(/\+/g, "_");
-/** The same, as the HCL expression the bake file computes it with from a row's version. */
-export const tagSafeVersionHcl = (expr: string): string => `replace(replace(${expr}, "~", ""), "+", "_")`;
+export const tagSafeVersionFormula = fn("tag_safe_version", ["version"], (v) => call("replace", call("replace", v, "~", ""), "+", "_"));
+export const tagSafeVersion = (v: string): string => nameOf(tagSafeVersionFormula, v);
 
 /**
  * The placeholders of tag templates (`tags.operand`, `tags.extension` in pgbake.yaml), each with

@@ -264,6 +264,8 @@ interface TargetPlanCommon {
 
 export interface RuntimeTargetPlan extends TargetPlanCommon {
   kind: "runtime";
+  /** The apt repositories as build args, those that differ from the Dockerfile's defaults (plan/apt.ts). */
+  aptArgs: Record<string, string>;
   pgVersion: string;
   postgresFrom: BaseSpec["postgres_from"];
 }
@@ -282,6 +284,8 @@ export interface ExtensionTargetPlan extends TargetPlanCommon {
   extension: string;
   version: string;
   extensionKind: Exclude<ExtensionKind, "contrib">;
+  /** Build args besides PG_MAJOR with `{major}` standing for the major (`args` has them filled). */
+  buildArgs: Record<string, string>;
   runtimeTarget: string;
   /** Source builds read their code from this named context. */
   sourceContext?: { name: string; value: string };
@@ -334,6 +338,8 @@ export interface GroupPlan {
 export interface SharedFacts {
   /** The config file's name, for the bake file's header. */
   configName: string;
+  /** The config's `image`: the default flavor's repository, where runtimes keep their registry cache. */
+  image: string;
   postgres: PostgresVersion[];
   bases: {
     name: string;

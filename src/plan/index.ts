@@ -11,13 +11,14 @@ import type {
   ProjectConfig,
   RuntimeTargetPlan,
   SharedFacts,
+  TargetPlan,
 } from "../model/types.js";
-import { baseReference, commonMetadata, extensionMetadata, operandMetadata } from "./metadata.js";
+import { baseReference, commonMetadata } from "./metadata.js";
+import { definitions, derivedValues, planScope } from "./definitions.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
-import { excludedBecause, packageFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";
+import { excludedBecause, packageTemplateFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";
 import {
-  extensionContextName,
   extensionTargetName,
   fillTemplate,
   isGitUrl,
@@ -27,8 +28,10 @@ import {
   operandTargetName,
   runtimeTargetName,
   sourceContextName,
-  tagSafeVersion,
 } from "../model/naming.js";
+
+/** Filled in from plan/definitions.ts once every target's facts are known. */
+const underived = (): Pick<TargetPlan, "args" | "contexts" | "tags" | "metadata"> => ({ args: {}, contexts: {}, tags: [], metadata: [] });
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
@@ -42,41 +45,20 @@ export function basesCarrying(config: ProjectConfig, major: number): ProjectConf
   return config.bases.filter((b) => !b.majors || b.majors.includes(major));
 }
 
-/** What an operand image's tag templates fill in (docs/reference.md#tag-placeholders). */
-export const operandTagValues = (t: Pick<OperandTargetPlan, "major" | "pgVersion" | "type" | "base" | "flavor">, codename: string): Record<string, string> => ({
-  major: String(t.major),
-  version: tagSafeVersion(t.pgVersion),
-  type: t.type,
-  base: t.base,
-  flavor: t.flavor,
-  codename,
-});
-
-/** What an extension image's tag templates fill in. */
-export const extensionTagValues = (t: Pick<ExtensionTargetPlan, "version" | "major" | "base" | "extension">, codename: string): Record<string, string> => ({
-  ext_version: tagSafeVersion(t.version),
-  major: String(t.major),
-  base: t.base,
-  codename,
-  extension: t.extension,
-});
-
-/** One tag per template, without the registry; two templates giving one tag (a version without a minor) tag once. */
-export const templateTag = (repository: string, template: string, values: Record<string, string>): string => `${repository}:${fillTemplate(template, values)}`;
-const targetTags = (repository: string, templates: string[], values: Record<string, string>): string[] => [...new Set(templates.map((t) => templateTag(repository, t, values)))];
-
-/** Build args of an extension image: what it installs (package) or how it builds (source). */
-function extensionArgs(ext: ExtensionSpec, major: number, base: string, suite: string): Record<string, string> {
+/**
+ * Build args of an extension image besides PG_MAJOR: what it installs (package) or how it builds
+ * (source). `{major}` stays a placeholder (plan/definitions.ts fills it), so one value serves every major.
+ */
+function extensionBuildArgs(ext: ExtensionSpec, major: number, base: string, suite: string): Record<string, string> {
   if (ext.kind === "package") {
     const version = fillTemplate(ext.package_version, { version: versionFor(ext, major, suite) });
-    const values = { major: String(major) };
+    const pkg = packageTemplateFor(ext, major, suite);
     return {
-      PG_MAJOR: String(major),
-      PACKAGES: [`${packageFor(ext, major, suite)}=${version}`, ...ext.extra_packages.map((p) => fillTemplate(p, values))].join(" "),
+      PACKAGES: [`${pkg}=${version}`, ...ext.extra_packages].join(" "),
       RUNTIME_PACKAGES: runtimePackagesFor(ext, base).join(" "),
     };
   }
-  return { PG_MAJOR: String(major), BUILD_PACKAGES: (ext.source!.build_packages ?? []).join(" "), LICENSE_NAME: ext.name };
+  return { BUILD_PACKAGES: (ext.source!.build_packages ?? []).join(" "), LICENSE_NAME: ext.name };
 }
 
 function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: SharedFacts, outDir?: string): ExtensionTargetPlan[] {
@@ -103,11 +85,9 @@ function extensionTargets(config: ProjectConfig, catalog: Catalog, shared: Share
           major: pg.major,
           platforms,
           repository: ext.name,
-          args: extensionArgs(ext, pg.major, base.name, suite),
-          contexts: { runtime: `target:${runtimeTarget}`, ...(sourceContext ? { [sourceContext.name]: sourceContext.value } : {}) },
+          buildArgs: extensionBuildArgs(ext, pg.major, base.name, suite),
+          ...underived(),
           runtimeTarget,
-          tags: targetTags(ext.name, config.tags.extension, extensionTagValues({ version, major: pg.major, base: base.name, extension: ext.name }, base.codename)),
-          metadata: extensionMetadata({ extension: ext.name, version, major: pg.major, base: base.name }, shared),
           sourceContext,
           sourceBuild: src && {
             build: src.build,
@@ -139,7 +119,7 @@ export function sourceContextValue(ext: ExtensionSpec, outDir?: string): string 
   return `${url}#${src.ref}${src.subdir ? `:${src.subdir}` : ""}`;
 }
 
-function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<string, ExtensionTargetPlan>, shared: SharedFacts): OperandTargetPlan[] {
+function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<string, ExtensionTargetPlan>): OperandTargetPlan[] {
   const byName = new Map(catalog.extensions.map((e) => [e.name, e]));
   const out: OperandTargetPlan[] = [];
   for (const flavor of config.flavors) {
@@ -152,7 +132,6 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
           const slot = { major: pg.major, preview: pg.preview, base: base.name, suite: suiteOf(base), platforms };
           const { kept, excluded } = selectExtensions(requested, byName, slot);
           const keptSpecs = kept.map((k) => byName.get(k.name)!);
-          const contexts: Record<string, string> = {};
           const keptPlans = kept.map((k) => {
             const spec = byName.get(k.name)!;
             const imageTarget = spec.kind === "contrib" ? undefined : extensionTargetName(spec.name, pg.major, base.name);
@@ -162,7 +141,6 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
               // a context target covers every platform of its user (docker/buildx#2486).
               if (!target || platforms.some((p) => !target.platforms.includes(p)))
                 throw new Error(`plan invariant: ${imageTarget} does not cover ${platforms.join(", ")}`);
-              contexts[extensionContextName(spec.name)] = `target:${imageTarget}`;
             }
             return { name: spec.name, version: versionFor(spec, pg.major, slot.suite), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
@@ -172,7 +150,6 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
           const sharedPreloadLibraries = preloadOrder.map((s) => s.library);
           const startupNeeds = keptSpecs.flatMap((e) => e.startup_needs.map((n) => ({ ...n, extension: e.name })));
           const runtimePackages = sorted(keptSpecs.flatMap((e) => runtimePackagesFor(e, base.name)));
-          const facts = { pgVersion: pg.version, preview: pg.preview, major: pg.major, type: type.name, flavor: flavor.name, base: base.name };
           out.push({
             kind: "operand",
             name: operandTargetName(image, pg.major, type.name, base.name),
@@ -193,16 +170,8 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
             runtimePackages,
             typePackages: [...type.packages],
             repository: image,
-            args: {
-              PG_MAJOR: String(pg.major),
-              TYPE_PACKAGES: type.packages.join(" "),
-              PACKAGES: runtimePackages.join(" "),
-              SHARED_PRELOAD_LIBRARIES: sharedPreloadLibraries.join(","),
-            },
-            tags: targetTags(image, config.tags.operand, operandTagValues({ major: pg.major, pgVersion: pg.version, type: type.name, base: base.name, flavor: flavor.name }, base.codename)),
-            metadata: operandMetadata({ ...facts, kept: kept.map((k) => k.name), excludedCount: excluded.length }, shared),
+            ...underived(),
             runtimeTarget: runtime,
-            contexts: { runtime: `target:${runtime}`, ...contexts },
           });
         }
   }
@@ -240,6 +209,7 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
 function sharedFacts(config: ProjectConfig, catalog: Catalog): SharedFacts {
   return {
     configName: config.file.split("/").pop() ?? "pgbake.yaml",
+    image: config.image,
     postgres: config.postgres.map((p) => ({ ...p })),
     bases: config.bases.map((b) => {
       const ref = baseReference(b.image);
@@ -262,7 +232,7 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
   const shared = sharedFacts(config, catalog);
   const extensionImages = extensionTargets(config, catalog, shared, outDir);
   const images = new Map(extensionImages.map((t) => [t.name, t]));
-  const operands = operandTargets(config, catalog, images, shared);
+  const operands = operandTargets(config, catalog, images);
   const runtimes: RuntimeTargetPlan[] = [];
   for (const pg of config.postgres)
     for (const base of basesCarrying(config, pg.major))
@@ -277,14 +247,16 @@ export function buildPlan(listed: ProjectConfig, catalog: Catalog, outDir?: stri
         // Runtimes are never pushed; their registry cache lives in the operand repository.
         repository: config.image,
         // The apt repositories as build args too (src/plan/apt.ts), those that differ from the Dockerfile's defaults.
-        args: { BASE_IMAGE: base.image, PG_MAJOR: String(pg.major), PG_VERSION: pg.version, ...runtimeAptArgs(base, pg) },
-        contexts: {},
-        tags: [],
-        metadata: [],
+        aptArgs: runtimeAptArgs(base, pg),
+        ...underived(),
       });
   // A base whose apt mirror is on this machine's loopback builds every target in the host's network.
   const loopback = new Set(config.bases.filter(usesLoopback).map((b) => b.name));
   for (const t of [...runtimes, ...extensionImages, ...operands]) if (loopback.has(t.base)) t.network = "host";
+  // Args, contexts, tags and labels: the formulas of plan/definitions.ts over each target's facts.
+  const defs = definitions(shared, { cache: config.build.cache, hostNetwork: false });
+  const scope = planScope({ registry: config.registry, shared }, defs);
+  for (const t of [...runtimes, ...extensionImages, ...operands]) Object.assign(t, derivedValues(t, shared, defs, scope));
   return {
     registry: config.registry,
     bakeFiles: config.bake_files,

@@ -6,7 +6,7 @@ import type { SourceDoc } from "../load/index.js";
 import { InputError } from "../model/errors.js";
 import type { ExtensionTargetPlan, OperandTargetPlan, Plan, ProjectConfig } from "../model/types.js";
 import { formatPath, positionOf } from "../validate/position.js";
-import { extensionTagValues, operandTagValues, templateTag } from "./index.js";
+import { definitions, planScope, tagsPerTemplate } from "./definitions.js";
 
 type Kind = "operand" | "extension";
 interface Owner {
@@ -23,17 +23,16 @@ interface Collision {
 }
 
 export function checkUniqueTags(config: ProjectConfig, plan: Plan, configDoc: SourceDoc): InputError[] {
-  const codename = new Map(config.bases.map((b) => [b.name, b.codename]));
+  const defs = definitions(plan.shared, { cache: plan.build.cache, hostNetwork: false });
+  const scope = planScope(plan, defs);
   const owners = new Map<string, Owner>();
   // One report per template: the first collision it makes, and how many more.
   const collisions = new Map<string, Collision>();
   const targets: (OperandTargetPlan | ExtensionTargetPlan)[] = [...plan.operands, ...plan.extensionImages];
   for (const t of targets) {
     const kind: Kind = t.kind;
-    const values = t.kind === "operand" ? operandTagValues(t, codename.get(t.base)!) : extensionTagValues(t, codename.get(t.base)!);
     const own = new Set<string>();
-    config.tags[kind].forEach((template, index) => {
-      const tag = templateTag(t.repository, template, values);
+    tagsPerTemplate(t, plan.shared, defs, scope).forEach((tag, index) => {
       if (own.has(tag)) return;
       own.add(tag);
       const first = owners.get(tag);

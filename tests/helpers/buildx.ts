@@ -53,6 +53,13 @@ export function sortedAnnotations<T extends { target: Record<string, { annotatio
   return copy;
 }
 
+/** Group members as a set: a matrix target's expansions and a group's expression come in buildx's order. */
+export function sortedGroups<T extends { group?: Record<string, { targets: string[] }> }>(d: T): T {
+  const copy = structuredClone(d);
+  for (const g of Object.values(copy.group ?? {})) g.targets = [...g.targets].sort();
+  return copy;
+}
+
 /**
  * `docker buildx bake --print` of `file` in `cwd` for every group at once (buildx then lists the
  * requested names as its own `default` group, which is left out) and of the default group alone.
