@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // time after them (buildx reads, real builds, the local registry), and the e2e files last, sharing
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
+  "tests/architecture.test.ts",
   "tests/catalog-layers.test.ts",
   "tests/ci-budget.test.ts",
   "tests/cnpg-manifests.test.ts",
