@@ -13,6 +13,7 @@ const pure = [
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
+  "tests/errors.test.ts",
   "tests/extension-only.test.ts",
   "tests/first-use.test.ts",
   "tests/freshness.test.ts",

@@ -10,7 +10,7 @@ import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { allTargets } from "../render/definition.js";
 import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
-import { FsError, PgbakeError } from "../model/errors.js";
+import { exitCodeOf, FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
 import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
@@ -398,7 +398,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pgbake ${name}: ${visibleLines(usageMessage(err as Error, { ...common, ...cmd.options }))}
 usage: ${cmd.usage}
 `);
-      return 2;
+      return exitCodeOf(err);
     }
     return reportError(err);
   }

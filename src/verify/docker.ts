@@ -3,6 +3,7 @@
 // SIGTERM (a signal handler removes what is left before the process exits).
 import { execFileSync } from "node:child_process";
 import { execa } from "execa";
+import { PgbakeError } from "../model/errors.js";
 
 export interface DockerResult {
   exitCode: number;
@@ -76,4 +77,9 @@ export class Docker {
 const removeArgs = (r: Resource): string[] =>
   r.kind === "container" ? ["rm", "-f", "-v", r.id] : r.kind === "volume" ? ["volume", "rm", "-f", r.id] : ["rmi", "-f", r.id];
 
-export class DockerError extends Error {}
+/** docker refused a command pgbake test needed: a failure of the machine, exit 1. */
+export class DockerError extends PgbakeError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
