@@ -27,6 +27,7 @@ const pure = [
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",
   "tests/plan.test.ts",
+  "tests/process.test.ts",
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",
   "tests/scale.test.ts",

@@ -2,14 +2,14 @@
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
 import { readRegularFile } from "../load/text.js";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
-import { allTargets } from "../render/definition.js";
-import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
+import { allTargets } from "../model/targets.js";
+import { inputsOf, planFrom, renderFrom, type InputPaths } from "../pipeline/index.js";
 import { exitCodeOf, FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
@@ -57,7 +57,6 @@ const pathsOf = (v: Record<string, unknown>): InputPaths => {
 const onWait = (message: string): void => void process.stderr.write(`pgbake: ${message}\n`);
 
 /** The files and directories a run reads: never an output directory. */
-const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
 const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 export const commands: Record<string, Command> = {

@@ -116,3 +116,5 @@ export class PgServer {
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 /** An SQL string literal. */
 export const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+/** psql's error output without its `psql:<stdin>:LINE:` prefixes: the server's own words. */
+export const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
