@@ -7,6 +7,7 @@ const pure = [
   "tests/architecture.test.ts",
   "tests/catalog-layers.test.ts",
   "tests/ci-budget.test.ts",
+  "tests/cli-commands.test.ts",
   "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
   "tests/composition.test.ts",
