@@ -4,14 +4,17 @@ import { defineConfig } from "vitest/config";
 // time after them (buildx reads, real builds, the local registry), and the e2e files last, sharing
 // one build of the e2e config (tests/e2e/setup.ts). A new test file is serial until listed here.
 const pure = [
+  "tests/architecture.test.ts",
   "tests/catalog-layers.test.ts",
   "tests/ci-budget.test.ts",
+  "tests/cli-commands.test.ts",
   "tests/cnpg-manifests.test.ts",
   "tests/compat.test.ts",
   "tests/composition.test.ts",
   "tests/corpus.test.ts",
   "tests/determinism.test.ts",
   "tests/dry-run.test.ts",
+  "tests/errors.test.ts",
   "tests/extension-only.test.ts",
   "tests/first-use.test.ts",
   "tests/freshness.test.ts",
@@ -25,6 +28,7 @@ const pure = [
   "tests/pins-preview.test.ts",
   "tests/pipes.test.ts",
   "tests/plan.test.ts",
+  "tests/process.test.ts",
   "tests/platform-filter.test.ts",
   "tests/reference-data.test.ts",
   "tests/scale.test.ts",

@@ -1,8 +1,10 @@
-// The compatibility grid as Markdown (docs/compatibility.md is this output on the default config).
+// `pgbake grid`: the compatibility grid as Markdown (docs/compatibility.md is this output on the default config).
 // One column per PG major × base; platforms share a cell when they agree. Every gap points to a
 // numbered reason below the table.
 import { visible } from "../model/errors.js";
-import type { Grid, GridCell } from "../plan/grid.js";
+import { compatibilityGrid, type Grid, type GridCell } from "../plan/grid.js";
+import { planFrom } from "../pipeline/index.js";
+import { command, pathsOf, print } from "./command.js";
 
 const short = (platform: string): string => platform.replace(/^linux\//, "");
 /** One cell on one line: pipes escaped, a newline a space, any other control character (CR, NUL, ESC) as \u escapes. */
@@ -65,3 +67,15 @@ export function gridMarkdown(grid: Grid, title: string): string {
   }
   return lines.join("\n");
 }
+
+export const gridCommand = command({
+  usage: "pgbake grid [--json] [--title TEXT]",
+  summary: "the compatibility grid: each extension × PG major × base × platform, built or the reason why not (Markdown; --json: as data)",
+  options: { json: { type: "boolean" }, title: { type: "string" } },
+  run(v) {
+    const { config, catalog, plan } = planFrom(pathsOf(v));
+    const grid = compatibilityGrid(config, catalog, plan);
+    print(v.json ? JSON.stringify(grid, null, 2) : gridMarkdown(grid, v.title ?? "Compatibility grid"));
+    return 0;
+  },
+});

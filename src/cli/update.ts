@@ -4,7 +4,8 @@
 // and bounded in time (--timeout per request, --deadline for the run).
 import { planFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { displayPath, visible } from "../model/errors.js";
-import { editedInputs, inputsOf, writeApplied } from "../update/apply.js";
+import { inputsOf } from "../pipeline/index.js";
+import { editedInputs, writeApplied } from "../update/apply.js";
 import { DEFAULT_DEADLINE_SECONDS, DEFAULT_REQUEST_SECONDS, type NetworkBudget } from "../update/http.js";
 import { findPinChanges, UPDATE_KINDS, type PinChange, type UpdateKind } from "../update/pins.js";
 import { didYouMean } from "../validate/suggest.js";

@@ -1,11 +1,11 @@
 // The checks that a running server passes, shared by operand images, mounted extension images and
 // upgrades. Each returns what it saw (for the report) or throws a CheckFailure saying what is wrong.
+import { shellWord } from "../model/shell.js";
 import type { Docker } from "./docker.js";
 import { CheckFailure, expect, type Recorder } from "./results.js";
-import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
+import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { DroppedExtension, ExtensionUnderTest } from "./subjects.js";
 
-const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
 
 /**
  * CREATE EXTENSION for each SQL name, then the smoke test. What the extension requires was
@@ -138,4 +138,3 @@ export async function binariesCheck(rec: Recorder, pg: PgServer, tool: string, b
   });
 }
 
-const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -6,12 +6,11 @@
 // database of its own except for extensions that live in one database only (pg_cron).
 import { databaseSettings } from "./cnpg.js";
 import { CheckFailure, expect, type Recorder } from "./results.js";
-import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
+import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { ExtensionUnderTest } from "./subjects.js";
 
 export const pathsDatabase = "pgbake_upgrade_paths";
 
-const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
 
 export interface UpgradeSources {
   defaultVersion: string;
