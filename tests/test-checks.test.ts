@@ -227,6 +227,19 @@ describe("pgbake test on the good images", () => {
       expect(check(s!.checks, "CREATE EXTENSION pgbake_fixture")?.status).toBe("passed");
     });
 
+    it("a broken path the entry declares (broken_upgrade_paths) is skipped with its reason; a declaration of paths the image does not ship fails", async () => {
+      const s = mountedAs(subject<ExtensionImageSubject>("pgbake_fixture-18-sid"), broken.libdir);
+      const declared = { ...s, extension: { ...s.extension, brokenUpgradePaths: [{ sqlName: "pgbake_fixture", from: ["1.0"], reason: "its script LOADs $libdir/" }] } };
+      const stale = { ...s, extension: { ...s.extension, brokenUpgradePaths: [{ sqlName: "pgbake_fixture", from: ["0.9"], reason: "gone" }] } };
+      const [d, st] = await run([declared, stale]);
+      expect(check(d!.checks, "upgrade path pgbake_fixture 1.0 -> 1.1")).toMatchObject({ status: "skipped", kind: "upgrade-path", detail: "broken_upgrade_paths of pgbake_fixture: its script LOADs $libdir/" });
+      expect(d!.checks.filter((c) => c.status === "failed")).toEqual([]);
+      expect(check(st!.checks, "upgrade paths pgbake_fixture declared broken")).toMatchObject({ status: "failed", kind: "upgrade-path" });
+      expect(check(st!.checks, "upgrade paths pgbake_fixture declared broken")!.detail).toMatch(/broken_upgrade_paths names pgbake_fixture 0\.9, but the image ships no path from any of them/);
+      // Not declared there, the real path still runs (and fails on the broken image).
+      expect(check(st!.checks, "upgrade path pgbake_fixture 1.0 -> 1.1")?.status).toBe("failed");
+    });
+
     it("a server that logs an ERROR at start: passes while the entry declares it, fails naming the line when it does not", async () => {
       const op = { ...subject<OperandSubject>("postgresql-full-18-minimal-sid"), image: broken.bootError };
       const undeclared = { ...op, extensions: op.extensions.map((e) => ({ ...e, expectedLog: [] })) };

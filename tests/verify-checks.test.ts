@@ -10,7 +10,7 @@ import { kindCounts, summaryTable } from "../src/verify/report.js";
 import type { TestRun } from "../src/verify/results.js";
 import { describeLogLines, provokedByTest, unexpectedLogLines } from "../src/verify/server-log.js";
 import { describeDiff, diffInterfaces, formatSnapshot, parseInterface } from "../src/verify/snapshot.js";
-import { parseSources } from "../src/verify/upgrade-paths.js";
+import { parseRequires, parseSources } from "../src/verify/upgrade-paths.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
 describe("ldd output", () => {
@@ -130,6 +130,13 @@ describe("upgrade path sources", () => {
   it("splits versions that can be created from those without an install script, in version order", () => {
     expect(parseSources("1.6|1.10|t\n1.6|1.0|t\n1.6|1.2|t\n1.6|0.9|f\n")).toEqual({ defaultVersion: "1.6", installable: ["1.0", "1.2", "1.10"], notInstallable: ["0.9"] });
     expect(parseSources("")).toBeUndefined();
+  });
+
+  it("reads what each SQL name requires, through what those require (documentdb needs documentdb_core and, through it, nothing more)", () => {
+    const r = parseRequires("documentdb|documentdb_core,pg_cron,vector\ndocumentdb_core|\ndocumentdb_extended_rum|\npg_cron|\nvector|\nouter|documentdb\n");
+    expect([...r.get("documentdb")!].sort()).toEqual(["documentdb_core", "pg_cron", "vector"]);
+    expect([...r.get("outer")!].sort()).toEqual(["documentdb", "documentdb_core", "pg_cron", "vector"]);
+    expect(r.get("documentdb_core")!.size).toBe(0);
   });
 });
 
