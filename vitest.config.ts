@@ -34,6 +34,7 @@ const pure = [
   "tests/scale.test.ts",
   "tests/reference-docs.test.ts",
   "tests/shared-helpers.test.ts",
+  "tests/smoke-tests.test.ts",
   "tests/source-check.test.ts",
   "tests/suites.test.ts",
   "tests/update-debversion.test.ts",
