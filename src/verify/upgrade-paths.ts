@@ -10,6 +10,7 @@ import { CheckFailure, expect, type Recorder } from "./results.js";
 import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { ExtensionUnderTest } from "./subjects.js";
 
+/** The prefix of the databases the paths run in (one per path: pgbake_upgrade_paths_1, ...). */
 export const pathsDatabase = "pgbake_upgrade_paths";
 
 
@@ -82,6 +83,14 @@ async function pathsSetting(pg: PgServer, ext: ExtensionUnderTest): Promise<{ da
   return { database: names.some((n) => databaseSettings[n] !== undefined) ? "postgres" : pathsDatabase, requires };
 }
 
+const databasesMade = new WeakMap<PgServer, number>();
+/** The name of a database not made yet in this server, for one path. */
+function freshDatabase(pg: PgServer): string {
+  const n = (databasesMade.get(pg) ?? 0) + 1;
+  databasesMade.set(pg, n);
+  return `${pathsDatabase}_${n}`;
+}
+
 /** Each shipped path of each of the extension's SQL names, as checks; the number of paths run. */
 export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<number> {
   let run = 0;
@@ -112,14 +121,16 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
         continue;
       }
       run++;
+      // A new database, not one dropped and made again: DROP DATABASE waits for a checkpoint.
+      const fresh = database === pathsDatabase ? freshDatabase(pg) : undefined;
       await rec.check(
         check,
         async () => {
           const sql = [
             // The failure message is the error alone, not the notices of DROP ... IF EXISTS and CASCADE.
             "SET client_min_messages = warning;",
-            ...(database === pathsDatabase
-              ? [`DROP DATABASE IF EXISTS ${quoteIdent(pathsDatabase)} WITH (FORCE);`, `CREATE DATABASE ${quoteIdent(pathsDatabase)};`, `\\connect ${quoteIdent(pathsDatabase)}`, "SET client_min_messages = warning;"]
+            ...(fresh
+              ? [`CREATE DATABASE ${quoteIdent(fresh)};`, `\\connect ${quoteIdent(fresh)}`, "SET client_min_messages = warning;"]
               : [`DROP EXTENSION IF EXISTS ${quoteIdent(sqlName)} CASCADE;`]),
             // Its SQL names before this one first, as the entry orders them (documentdb_extended_rum's
             // script uses documentdb's operators), except those that require this one.
@@ -135,7 +146,7 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
           const version = u.stdout.trim().split("\n").pop();
           expect(version === sources.defaultVersion, `${ext.name}: ${sqlName} ${from} updated to ${version ?? "nothing"}, not ${sources.defaultVersion}`);
           if (ext.smokeTest) {
-            const s = await pg.sql(`${ext.smokeTest};`, database);
+            const s = await pg.sql(`${ext.smokeTest};`, fresh ?? database);
             if (s.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} failed: ${psqlError(s.stderr)}`);
             expect(s.stdout.trim().split("\n").pop() !== "f", `${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} returned false`);
           }
