@@ -68,29 +68,21 @@ function unitSuite(): SuiteResult {
   return s;
 }
 
-if (values["suite-only"]) {
+/** One section measured alone, merged into bench/results.json beside the others' last results. */
+function onlySection(section: number, key: string, measure: () => unknown): never {
   try {
-    const suite = unitSuite();
+    const value = measure();
     const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
-    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, suite, suiteMeasuredAt: new Date().toISOString() }, null, 2)}\n`);
-    say(`\nwrote section 5 into bench/results.json`);
+    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, [key]: value, [`${key}MeasuredAt`]: new Date().toISOString() }, null, 2)}\n`);
+    say(`\nwrote section ${section} into bench/results.json`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   process.exit(0);
 }
 
-if (values["operands-only"]) {
-  try {
-    const operandTargets = operandScale();
-    const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
-    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, operandTargets, operandTargetsMeasuredAt: new Date().toISOString() }, null, 2)}\n`);
-    say(`\nwrote section 7 into bench/results.json`);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
+if (values["suite-only"]) onlySection(5, "suite", unitSuite);
+if (values["operands-only"]) onlySection(7, "operandTargets", operandScale);
 
 try {
   // 1. Generation and buildx read time.

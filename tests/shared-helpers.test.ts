@@ -10,6 +10,7 @@ import { isLocalPath, isLoopbackHost, isLoopbackUrl, parseImageRef } from "../sr
 import { baseReference } from "../src/plan/metadata.js";
 import { registryBase } from "../src/update/registry.js";
 import { writeFileWhole } from "../src/write/whole.js";
+import { markdownCell } from "../src/model/markdown.js";
 
 describe("parseImageRef", () => {
   it.each([
@@ -103,5 +104,12 @@ describe("writeFileWhole", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("markdownCell", () => {
+  it("keeps a value in its cell and its row: pipes escaped, newline a space, control characters visible", () => {
+    expect(markdownCell("a|b\nc\u001b[31m")).toBe("a\\|b c\\u001b[31m");
+    expect(markdownCell("plain 1.2.3")).toBe("plain 1.2.3");
   });
 });

@@ -49,7 +49,7 @@ describe(".github/workflows", () => {
     expect(lines.length).toBeGreaterThanOrEqual(5);
     for (const line of new Set(lines)) {
       const args = line.split(/\s+/);
-      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.test.ts
+      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.docker.test.ts
       // update reads PGDG, GitHub and Docker Hub (unreachable here) and edits the files: its
       // options are checked (--help parses them strictly); tests/update-*.test.ts run it for real.
       if (args[0] === "update") args.push("--help");
@@ -153,7 +153,7 @@ describe("templates/init/workflows", () => {
     expect(lines.length).toBeGreaterThanOrEqual(8);
     for (const line of new Set(lines)) {
       const args = line.split(/\s+/);
-      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.test.ts
+      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.docker.test.ts
       if (args[0] === "update") args.push("--help"); // reads the internet: its options are checked
       const r = await pgbake(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);

@@ -22,18 +22,18 @@ const readmes = ["README.md", ...readdirSync(join(repoRoot, "examples")).map((e)
 const checkedElsewhere: Record<string, string> = {
   "npm run setup": "runs npm ci, which would replace this checkout's node_modules; .ci/run runs the same steps",
   "npm test": "is this suite",
-  "bash scripts/e2e/setup-env.sh": "tests/setup-env.test.ts (its refusals); .ci/run runs it",
+  "bash scripts/e2e/setup-env.sh": "tests/setup-env.docker.test.ts (its refusals); .ci/run runs it",
   "npm run bench": "bench/ (measures, never asserts)",
-  "npm install --global ./pgbake-0.1.0.tgz": "tests/package.test.ts installs the packed tarball",
-  "npm pack": "tests/package.test.ts",
+  "npm install --global ./pgbake-0.1.0.tgz": "tests/package.docker.test.ts installs the packed tarball",
+  "npm pack": "tests/package.docker.test.ts",
   "bash scripts/e2e/cleanup-env.sh": "never run by tests: it stops the engine the tests use",
-  // A project of your own, from an empty directory: tests/own-project.test.ts runs these from npm pack.
-  "mkdir my-project && cd my-project": "tests/own-project.test.ts",
-  "npm install ../pgbake-0.1.0.tgz": "tests/own-project.test.ts",
-  "npx pgbake init .": "tests/own-project.test.ts",
-  "npx pgbake generate": "tests/own-project.test.ts",
-  "npx pgbake bake postgresql-17-minimal-trixie --push": "tests/own-project.test.ts (through the project's bake.yml)",
-  "npx pgbake test postgresql-17-minimal-trixie": "tests/own-project.test.ts",
+  // A project of your own, from an empty directory: tests/own-project.docker.test.ts runs these from npm pack.
+  "mkdir my-project && cd my-project": "tests/own-project.docker.test.ts",
+  "npm install ../pgbake-0.1.0.tgz": "tests/own-project.docker.test.ts",
+  "npx pgbake init .": "tests/own-project.docker.test.ts",
+  "npx pgbake generate": "tests/own-project.docker.test.ts",
+  "npx pgbake bake postgresql-17-minimal-trixie --push": "tests/own-project.docker.test.ts (through the project's bake.yml)",
+  "npx pgbake test postgresql-17-minimal-trixie": "tests/own-project.docker.test.ts",
 };
 /**
  * pgbake subcommands whose README lines are not run here, and why: each needs what this offline
@@ -42,7 +42,7 @@ const checkedElsewhere: Record<string, string> = {
 const needsNetworkOrRegistry: Record<string, string> = {
   update: "reads live apt indexes, git remotes and registries over the network (tests/update-*.test.ts run it against local mirrors)",
   test: "pulls and starts the images a `pgbake bake --push` pushed to a registry (tests/e2e run it after their build)",
-  catalog: "reads the metadata file of a bake that pushed to a registry (tests/catalog.test.ts)",
+  catalog: "reads the metadata file of a bake that pushed to a registry (tests/catalog.docker.test.ts)",
   outdated: "reads pushed images and live apt indexes (tests/e2e/outdated.test.ts runs it against a local signed repository)",
 };
 /** Commands a task may run besides pgbake's: read-only, run as they are, each with what its output shows. */

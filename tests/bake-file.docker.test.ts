@@ -1,5 +1,5 @@
 // The generated bake file: deterministic, Dockerfiles that copy what the plan keeps, the registry
-// from the environment, and the committed output current. (Its full --print: bake-print.test.ts.)
+// from the environment, and the committed output current. (Its full --print: bake-print.docker.test.ts.)
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
