@@ -29,16 +29,29 @@ export async function createAndSmokeTest(rec: Recorder, pg: PgServer, ext: Exten
 export async function smokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<boolean> {
   if (!ext.smokeTest) return true;
   return rec.check(`smoke test ${ext.name}`, async () => {
-    const r = await pg.sql(`${ext.smokeTest};`);
-    if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test failed: ${psqlError(r.stderr)}`);
-    const last = r.stdout.trim().split("\n").pop() ?? "";
-    // A smoke test that is a boolean expression fails by returning false.
-    expect(last !== "f", `${ext.name}: smoke test returned false: ${ext.smokeTest}`);
+    const last = await runSmokeTest(pg, ext, "postgres", "smoke test");
     return last ? `returned ${last.slice(0, 60)}` : undefined;
   });
 }
 
-/** `SHOW shared_preload_libraries` is exactly these libraries, in this order (the plan orders them: Citus first). */
+// psql prints NULL and an empty string alike; the marker tells a NULL last result (a smoke test
+// whose comparison met a NULL proves nothing) from a statement that returns no value.
+const NULL_MARKER = "(pgbake-null)";
+
+/**
+ * Runs an entry's smoke test in `database`: its last result must not be false or NULL. `what` names
+ * the run in messages ("smoke test", "smoke test after x 1.0 -> 1.1"). Returns that last line.
+ */
+export async function runSmokeTest(pg: PgServer, ext: ExtensionUnderTest, database: string, what: string): Promise<string> {
+  const r = await pg.sql(`\\pset null '${NULL_MARKER}'\n${ext.smokeTest};`, database);
+  if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: ${what} failed: ${psqlError(r.stderr)}`);
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  // A smoke test that is a boolean expression fails by returning false.
+  expect(last !== "f", `${ext.name}: ${what} returned false: ${ext.smokeTest}`);
+  expect(last !== NULL_MARKER, `${ext.name}: ${what} returned NULL: ${ext.smokeTest}`);
+  return last;
+}
+
 export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string[]): Promise<void> {
   await rec.check("shared_preload_libraries", async () => {
     const r = await pg.sql("SHOW shared_preload_libraries");

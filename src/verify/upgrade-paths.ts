@@ -5,6 +5,7 @@
 // it is under test (image volumes on PG 18+, the operand image's own files otherwise), each in a
 // database made for it except for extensions that live in one database only (pg_cron). Paths the
 // entry declares broken (broken_upgrade_paths) are skipped with its reason.
+import { runSmokeTest } from "./checks.js";
 import { databaseSettings } from "./cnpg.js";
 import { CheckFailure, expect, type Recorder } from "./results.js";
 import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
@@ -146,9 +147,7 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
           const version = u.stdout.trim().split("\n").pop();
           expect(version === sources.defaultVersion, `${ext.name}: ${sqlName} ${from} updated to ${version ?? "nothing"}, not ${sources.defaultVersion}`);
           if (ext.smokeTest) {
-            const s = await pg.sql(`${ext.smokeTest};`, fresh ?? database);
-            if (s.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} failed: ${psqlError(s.stderr)}`);
-            expect(s.stdout.trim().split("\n").pop() !== "f", `${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} returned false`);
+            await runSmokeTest(pg, ext, fresh ?? database, `smoke test after ${sqlName} ${from} -> ${sources.defaultVersion}`);
           }
           return undefined;
         },
