@@ -64,7 +64,7 @@ describe("the npm package", () => {
 describe("a project of one's own", () => {
   it("pgbake init writes a working project: config on the built-in catalog, empty local catalog, Taskfile, workflows, .gitignore", async () => {
     await ok("pgbake", ["init", "images"], app);
-    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".github/workflows/update.yml", ".gitignore", "docker-bake.hcl", "package.json", "package-lock.json"])
+    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".github/workflows/update.yml", ".github/workflows/freshness.yml", ".gitignore", "docker-bake.hcl", "package.json", "package-lock.json"])
       expect(existsSync(join(project, f)), f).toBe(true);
     expect(readdirSync(join(project, "extensions"))).toEqual([".gitkeep"]);
     expect((parse(readFileSync(join(project, "pgbake.yaml"), "utf8")) as { catalogs: string[] }).catalogs).toEqual(["builtin", "./extensions"]);
@@ -76,7 +76,7 @@ describe("a project of one's own", () => {
     const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
     expect(lock.packages["node_modules/pgbake"]?.resolved).toBe(`file:vendor/pgbake-${version}.tgz`);
     // The workflows and the Taskfile call the project's own CLI, never this clone's files or a public name.
-    for (const wf of ["ci.yml", "bake.yml", "update.yml"]) {
+    for (const wf of ["ci.yml", "bake.yml", "update.yml", "freshness.yml"]) {
       const content = readFileSync(join(project, ".github/workflows", wf), "utf8");
       expect(content).not.toMatch(/dist\/src|node dist|npm install|pgbake@/);
       expect(content).toMatch(/^ +- run: npm ci$/m);

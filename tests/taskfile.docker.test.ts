@@ -39,8 +39,8 @@ describe("Taskfile.yml", () => {
   it("runs only pgbake commands the CLI accepts (with DRY_RUN so nothing builds)", async () => {
     const scratch = tempDir("pgbake-task-");
     onTestFinished(() => scratch.cleanup());
-    // `test` starts images from a registry: its own test below.
-    const names = Object.keys(taskfile.tasks).filter((n) => n !== "test" && pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
+    // `test` starts images from a registry, `outdated` and `bake:outdated` pull every pushed image: their own tests below.
+    const names = Object.keys(taskfile.tasks).filter((n) => !["test", "outdated", "bake:outdated"].includes(n) && pgbakeArgs(n, { TARGET: "pgvector" }).length > 0);
     expect(names.length).toBeGreaterThanOrEqual(8);
     for (const name of names)
       for (const args of pgbakeArgs(name, { TARGET: "pgvector", PUSH: "true", DRY_RUN: "true" })) {
@@ -85,6 +85,28 @@ describe("Taskfile.yml", () => {
     // `pgbake init` gives a project the same task.
     const initTaskfile = readTaskfile(join(repoRoot, "templates/init/Taskfile.yml"));
     expect(expandTask(initTaskfile, "test", { ...vars, PGBAKE: cli })).toEqual(expandTask(tf, "test", { ...vars, PGBAKE: cli }));
+  });
+
+  it("outdated and bake:outdated: hand REGISTRY, KEYRING, JSON, PUSH, DRY_RUN and the inputs to the CLI, which takes them all", async () => {
+    const vars = { REGISTRY: "ghcr.io/me", KEYRING: "/etc/apt/keyrings/mine.asc", JSON: "true", PUSH: "true", DRY_RUN: "true", OUT: "out" };
+    const outdated = pgbakeArgs("outdated", vars);
+    const bake = pgbakeArgs("bake:outdated", vars);
+    expect(outdated).toEqual([["outdated", "--registry", "ghcr.io/me", "--keyring", "/etc/apt/keyrings/mine.asc", "--json", "--config", "pgbake.yaml", "--out", "out"]]);
+    expect(bake).toEqual([["bake", "--outdated", "--push", "--dry-run", "--registry", "ghcr.io/me", "--keyring", "/etc/apt/keyrings/mine.asc", "--config", "pgbake.yaml", "--out", "out"]]);
+    // Without variables: the config's registry, the keys its apt sources name, text.
+    expect(pgbakeArgs("outdated", {})).toEqual([["outdated", "--config", "pgbake.yaml"]]);
+    expect(pgbakeArgs("bake:outdated", {})).toEqual([["bake", "--outdated", "--config", "pgbake.yaml"]]);
+    // Both read the registry and every image in it: their options are checked strictly (--help
+    // parses them and refuses an unknown one), tests/e2e/outdated.test.ts runs them for real.
+    for (const args of [...outdated, ...bake]) {
+      const r = await pgbake([...args, "--help"]);
+      expect(r.exitCode, `${args.join(" ")}\n${r.stderr}`).toBe(0);
+    }
+    const misspelt = await pgbake(["outdated", "--keyrings", "x", "--help"]);
+    expect(misspelt.exitCode).toBe(2);
+    // `pgbake init` gives a project the same tasks.
+    const initTaskfile = readTaskfile(join(repoRoot, "templates/init/Taskfile.yml"));
+    for (const name of ["outdated", "bake:outdated"]) expect(expandTask(initTaskfile, name, { ...vars, PGBAKE: cli })).toEqual(expandTask(tf, name, { ...vars, PGBAKE: cli }));
   });
 
   it("lists the tasks on a bare `task` instead of building every image", () => {

@@ -42,6 +42,7 @@ export function projectFiles(): Map<string, string> {
     [".github/workflows/ci.yml", workflow("ci.yml")],
     [".github/workflows/bake.yml", workflow("bake.yml")],
     [".github/workflows/update.yml", workflow("update.yml")],
+    [".github/workflows/freshness.yml", workflow("freshness.yml")],
     // npm leaves files named .gitignore out of packages: the template has no dot.
     [".gitignore", staticFile("templates/init/gitignore")],
   ]);

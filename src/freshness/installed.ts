@@ -22,6 +22,14 @@ export async function pull(image: string, platform: string): Promise<boolean> {
   throw new PgbakeError(`docker pull ${image}: ${r.stderr.trim().split("\n").at(-1)}`);
 }
 
+/** The digest the registry serves for an image's tag (an index digest when it is one), read with the engine's credentials. */
+export async function pushedDigest(image: string): Promise<string> {
+  const r = await docker(["buildx", "imagetools", "inspect", image, "--format", "{{json .Manifest}}"]);
+  const digest = r.ok ? (JSON.parse(r.stdout) as { digest?: unknown }).digest : undefined;
+  if (typeof digest !== "string") throw new PgbakeError(`docker buildx imagetools inspect ${image}: ${r.stderr.trim().split("\n").at(-1) || "no digest"}`);
+  return digest;
+}
+
 /** Package -> version of what dpkg says is installed in an image that has dpkg. */
 export async function dpkgInstalled(image: string): Promise<Map<string, string>> {
   const r = await docker(["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "dpkg-query", image, "-W", "-f", "${db:Status-Abbrev}\t${Package}\t${Version}\n"]);
