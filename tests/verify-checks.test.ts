@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeClash, findClashes, parseHashes, parseLddOutput, togetherResults, type LibraryFile } from "../src/verify/libraries.js";
+import { NULL_MARKER, smokeResult } from "../src/verify/checks.js";
 import { kindCounts, summaryTable } from "../src/verify/report.js";
 import type { TestRun } from "../src/verify/results.js";
 import { describeLogLines, provokedByTest, unexpectedLogLines } from "../src/verify/server-log.js";
@@ -223,5 +224,14 @@ describe("pgbake-collect.sh strips $libdir/ from extension SQL", () => {
       "CREATE OR REPLACE FUNCTION postgis_lib_version() RETURNS text AS 'postgis-3', 'postgis_lib_version' LANGUAGE c;\nLOAD 'postgis-3';\nSELECT '$libdir/plugins/auto_explain';\n",
     );
     expect(readFileSync(join(out, "share/extension/postgis.control"), "utf8")).toBe("module_pathname = 'postgis-3'\n");
+  });
+});
+
+describe("smoke test results", () => {
+  it("take the last line, and fail on false or NULL (psql's null display set to the marker)", () => {
+    expect(smokeResult("CREATE TABLE\nt\n", "x: smoke test", "SELECT q")).toBe("t");
+    expect(smokeResult("", "x: smoke test", "SELECT q")).toBe("");
+    expect(() => smokeResult("1\nf\n", "x: smoke test", "SELECT q")).toThrow("x: smoke test returned false: SELECT q");
+    expect(() => smokeResult(`${NULL_MARKER}\n`, "x: smoke test", "SELECT q")).toThrow("x: smoke test returned NULL: SELECT q");
   });
 });

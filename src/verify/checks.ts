@@ -36,7 +36,7 @@ export async function smokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnder
 
 // psql prints NULL and an empty string alike; the marker tells a NULL last result (a smoke test
 // whose comparison met a NULL proves nothing) from a statement that returns no value.
-const NULL_MARKER = "(pgbake-null)";
+export const NULL_MARKER = "(pgbake-null)";
 
 /**
  * Runs an entry's smoke test in `database`: its last result must not be false or NULL. `what` names
@@ -45,10 +45,15 @@ const NULL_MARKER = "(pgbake-null)";
 export async function runSmokeTest(pg: PgServer, ext: ExtensionUnderTest, database: string, what: string): Promise<string> {
   const r = await pg.sql(`\\pset null '${NULL_MARKER}'\n${ext.smokeTest};`, database);
   if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: ${what} failed: ${psqlError(r.stderr)}`);
-  const last = r.stdout.trim().split("\n").pop() ?? "";
+  return smokeResult(r.stdout, `${ext.name}: ${what}`, ext.smokeTest ?? "");
+}
+
+/** The last line of a smoke test's output; a CheckFailure when it is false or NULL. */
+export function smokeResult(stdout: string, label: string, sql: string): string {
+  const last = stdout.trim().split("\n").pop() ?? "";
   // A smoke test that is a boolean expression fails by returning false.
-  expect(last !== "f", `${ext.name}: ${what} returned false: ${ext.smokeTest}`);
-  expect(last !== NULL_MARKER, `${ext.name}: ${what} returned NULL: ${ext.smokeTest}`);
+  expect(last !== "f", `${label} returned false: ${sql}`);
+  expect(last !== NULL_MARKER, `${label} returned NULL: ${sql}`);
   return last;
 }
 
