@@ -1,7 +1,7 @@
 // scripts/e2e/setup-env.sh refuses, before touching apt or Docker, on a host that is not Debian
 // and where a Docker engine it did not start is running. The refusals are driven by environment
 // overrides (another os-release, another state directory): the engine the tests use stays up.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,5 +59,51 @@ describe("setup-env.sh preflight", () => {
     const r = await execa("bash", ["-c", `source ${join(repoRoot, "scripts/e2e/lib.sh")}; source ${join(repoRoot, "scripts/e2e/packages.sh")}; declare -f setup_sid_source`]);
     expect(r.stdout).toContain("Check-Valid-Until: no");
     expect(r.stdout).not.toMatch(/apt\.conf\.d/);
+  });
+});
+
+// ensure_space runs against the real free space of a temporary state directory; `docker` is a
+// stand-in that records its arguments, so that these tests never prune the engine the other
+// tests build with.
+describe("setup-env.sh ensure_space", () => {
+  const state = join(dir, "space-state");
+  const calls = join(dir, "docker-calls");
+  const ensureSpace = (env: Record<string, string>) => {
+    mkdirSync(join(state, "registry/data"), { recursive: true });
+    writeFileSync(join(state, "registry/data/pushed"), "a user's image\n");
+    writeFileSync(calls, "");
+    const script = [
+      `source ${join(repoRoot, "scripts/e2e/lib.sh")}`,
+      `source ${join(repoRoot, "scripts/e2e/daemons.sh")}`,
+      `source ${join(repoRoot, "scripts/e2e/space.sh")}`,
+      `DOCKER=${join(dir, "docker")}`,
+      'start_registry() { log "registry started"; }',
+      "ensure_space",
+    ].join("\n");
+    return execa("bash", ["-c", script], { env: { ...env, PGBAKE_E2E_STATE: state }, reject: false, all: true });
+  };
+  writeFileSync(join(dir, "docker"), `#!/bin/sh\necho "$*" >> ${calls}\n`, { mode: 0o755 });
+
+  it("touches nothing when the disk has the room the run needs", async () => {
+    const r = await ensureSpace({ PGBAKE_E2E_MIN_FREE_GB: "0", PGBAKE_CI: "1" });
+    expect(r.all).toMatch(/disk: \d+ GB free under .*space-state \(the e2e run needs 0\)/);
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(calls, "utf8")).toBe("");
+    expect(existsSync(join(state, "registry/data/pushed"))).toBe(true);
+  });
+
+  it("prunes its engine's cache when short and, on a user's machine, keeps the registry and stops naming both numbers", async () => {
+    const r = await ensureSpace({ PGBAKE_E2E_MIN_FREE_GB: "1000000", PGBAKE_CI: "0" });
+    expect(readFileSync(calls, "utf8").split("\n").filter(Boolean)).toEqual(["container prune -f", "builder prune -af", "image prune -af"]);
+    expect(r.all).toMatch(/ERROR: disk: only \d+ GB free under .*space-state after pruning the build cache, and the e2e run needs 1000000\..*cleanup-env\.sh --keep-cache/);
+    expect(r.exitCode).toBe(1);
+    expect(existsSync(join(state, "registry/data/pushed"))).toBe(true);
+  });
+
+  it("empties the registry on CI's own machine before giving up", async () => {
+    const r = await ensureSpace({ PGBAKE_E2E_MIN_FREE_GB: "1000000", PGBAKE_CI: "1" });
+    expect(r.all).toMatch(/PGBAKE_CI=1: emptying the local registry[\s\S]*registry started[\s\S]*ERROR: disk: only/);
+    expect(existsSync(join(state, "registry/data/pushed"))).toBe(false);
+    expect(r.exitCode).toBe(1);
   });
 });
