@@ -2,7 +2,8 @@
 // scales, and how big the e2e images are. Prints tables and writes bench/results.json.
 // Options: --quick (one run each, no 100×, no test suite), --scales 1,10,100, --no-suite,
 //          --images-config FILE --images-extensions DIR (default: e2e/ if present, else the default config),
-//          --operands 10000,30000,100000 (section 7), --operands-only (section 7 alone, merged into results.json).
+//          --operands 10000,30000,100000 (section 7), --operands-only (section 7 alone, merged into results.json),
+//          --suite-only (section 5, the unit suite, alone, merged into results.json).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { graphCounts } from "./graph.js";
 import { measureImages } from "./images.js";
 import { measureLimits } from "./limits.js";
 import { measureOperandScale, type OperandScaleResult } from "./operand-scale.js";
+import { measureUnitSuite, type SuiteResult } from "./suite.js";
 import { buildxAvailable } from "./measure.js";
 import { defaultInputs, scales, writeSynthetic } from "./synthetic.js";
 import { fixed, secs, table } from "./table.js";
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     "no-suite": { type: "boolean" },
     operands: { type: "string" },
     "operands-only": { type: "boolean" },
+    "suite-only": { type: "boolean" },
   },
 });
 const root = packageRoot();
@@ -56,17 +59,30 @@ function operandScale(): OperandScaleResult[] {
   return results;
 }
 
-if (values["operands-only"]) {
+/** 5. The unit suite (vitest project pure), wall time. */
+function unitSuite(): SuiteResult {
+  progress("unit suite: vitest run --project pure");
+  const s = measureUnitSuite(root, work);
+  say("\n5. Unit suite (vitest project pure), wall time; goal <= 90 s on 2 cores");
+  say(`${secs(s.seconds)} s, ${s.files} files, ${s.tests} tests, ${s.failed} failed (exit ${s.exitCode}); ${s.cpus} cpus, load average ${s.loadAverage} at the start`);
+  return s;
+}
+
+/** One section measured alone, merged into bench/results.json beside the others' last results. */
+function onlySection(section: number, key: string, measure: () => unknown): never {
   try {
-    const operandTargets = operandScale();
+    const value = measure();
     const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
-    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, operandTargets, operandTargetsMeasuredAt: new Date().toISOString() }, null, 2)}\n`);
-    say(`\nwrote section 7 into bench/results.json`);
+    writeFileSync(resultsFile, `${JSON.stringify({ ...previous, [key]: value, [`${key}MeasuredAt`]: new Date().toISOString() }, null, 2)}\n`);
+    say(`\nwrote section ${section} into bench/results.json`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   process.exit(0);
 }
+
+if (values["suite-only"]) onlySection(5, "suite", unitSuite);
+if (values["operands-only"]) onlySection(7, "operandTargets", operandScale);
 
 try {
   // 1. Generation and buildx read time.
@@ -152,16 +168,9 @@ try {
     );
   }
 
-  // 5. The unit suite (every test but the e2e ones), wall time. Goal: <= 90 s on 2 cores.
-  let suite: { seconds: number; exitCode: number | null } | undefined;
-  if (!quick && !values["no-suite"]) {
-    progress("unit suite: vitest run --project pure --project docker");
-    const started = process.hrtime.bigint();
-    const r = spawnSync("npx", ["vitest", "run", "--project", "pure", "--project", "docker"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-    suite = { seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode: r.status };
-  }
-  say("\n5. Unit suite (vitest projects pure + docker), wall time");
-  say(suite ? `${secs(suite.seconds)} s (exit ${suite.exitCode})` : "not measured (--quick or --no-suite)");
+  // 5. The unit suite (bench/suite.ts). Goal: <= 90 s on 2 cores.
+  const suite = !quick && !values["no-suite"] ? unitSuite() : undefined;
+  if (!suite) say("\n5. Unit suite: not measured (--quick or --no-suite)");
 
   // 6. Inputs at and over the limits.
   progress("input limits: 100,000 keys and items, a 44 MB file");

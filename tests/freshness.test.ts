@@ -46,6 +46,7 @@ describe("refreshSelection on the e2e plan", () => {
     target,
     kind: target.startsWith("postgresql") ? "operand" : "extension",
     image: `localhost:5000/${target}`,
+    digest: `sha256:${"0".repeat(64)}`,
     packages: [{ name: pkg, installed: "1", available: "2", from: "x", security: false }],
     pins: [],
     ownPackages: own ? [pkg] : [],

@@ -78,6 +78,7 @@ const fullExtension = {
   conflicts: [{ extension: "y", reason: "r" }], startup_needs: [{ kind: "setting", name: "d", value: "v", reason: "r" }],
   runtime_packages: ["libx"], runtime_packages_by_base: { b: ["liby"] }, extra_packages: ["z"], smoke_test: "SELECT 1", notes: "n",
   expected_server_log: [{ match: "^WARNING: ", reason: "r" }],
+  broken_upgrade_paths: [{ sql_name: "e", from: ["0.9"], reason: "r" }],
   source: { git: "https://g.example/e", ref: "v1", tag: "v1", track: "v1.*", build: "cmake", subdir: "s", build_packages: ["cmake"],
     binaries: ["e"], build_options: ["-DX=1"], pgrx_version: "0.16.1", go_main: "./cmd" },
 };

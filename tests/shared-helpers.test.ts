@@ -1,11 +1,16 @@
 // The helpers that each stand for one meaning several stages used to decide on their own: what
 // an image reference names, whether a context is a local path, whether a host is this machine's
 // loopback, and which extensions a request pulls in through `requires`.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { selectExtensions, withRequirements } from "../src/model/compat.js";
 import { isLocalPath, isLoopbackHost, isLoopbackUrl, parseImageRef } from "../src/model/references.js";
 import { baseReference } from "../src/plan/metadata.js";
 import { registryBase } from "../src/update/registry.js";
+import { writeFileWhole } from "../src/write/whole.js";
+import { markdownCell } from "../src/model/markdown.js";
 
 describe("parseImageRef", () => {
   it.each([
@@ -81,5 +86,30 @@ describe("withRequirements", () => {
     );
     const slot = { major: 17, preview: false, base: "trixie", platforms: ["linux/amd64"] };
     expect(selectExtensions(["d"], specs, slot)).toEqual({ kept: withRequirements(["d"], specs), excluded: [] });
+  });
+});
+
+describe("writeFileWhole", () => {
+  it("replaces a file through a rename and leaves nothing beside it; a failed write keeps the old state", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pgbake-whole-"));
+    try {
+      const file = join(dir, "sub", "pgbake.yaml");
+      writeFileWhole(file, "a: 1\n");
+      writeFileWhole(file, "a: 2\n");
+      expect([readFileSync(file, "utf8"), readdirSync(join(dir, "sub"))]).toEqual(["a: 2\n", ["pgbake.yaml"]]);
+      mkdirSync(join(dir, "taken"));
+      writeFileSync(join(dir, "taken", "x"), "");
+      expect(() => writeFileWhole(join(dir, "taken"), "b: 1\n")).toThrow();
+      expect(readdirSync(dir).sort()).toEqual(["sub", "taken"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("markdownCell", () => {
+  it("keeps a value in its cell and its row: pipes escaped, newline a space, control characters visible", () => {
+    expect(markdownCell("a|b\nc\u001b[31m")).toBe("a\\|b c\\u001b[31m");
+    expect(markdownCell("plain 1.2.3")).toBe("plain 1.2.3");
   });
 });

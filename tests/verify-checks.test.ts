@@ -6,11 +6,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeClash, findClashes, parseHashes, parseLddOutput, togetherResults, type LibraryFile } from "../src/verify/libraries.js";
+import { NULL_MARKER, smokeResult } from "../src/verify/checks.js";
 import { kindCounts, summaryTable } from "../src/verify/report.js";
 import type { TestRun } from "../src/verify/results.js";
 import { describeLogLines, provokedByTest, unexpectedLogLines } from "../src/verify/server-log.js";
 import { describeDiff, diffInterfaces, formatSnapshot, parseInterface } from "../src/verify/snapshot.js";
-import { parseSources } from "../src/verify/upgrade-paths.js";
+import { parseRequires, parseSources } from "../src/verify/upgrade-paths.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
 describe("ldd output", () => {
@@ -131,6 +132,13 @@ describe("upgrade path sources", () => {
     expect(parseSources("1.6|1.10|t\n1.6|1.0|t\n1.6|1.2|t\n1.6|0.9|f\n")).toEqual({ defaultVersion: "1.6", installable: ["1.0", "1.2", "1.10"], notInstallable: ["0.9"] });
     expect(parseSources("")).toBeUndefined();
   });
+
+  it("reads what each SQL name requires, through what those require (documentdb needs documentdb_core and, through it, nothing more)", () => {
+    const r = parseRequires("documentdb|documentdb_core,pg_cron,vector\ndocumentdb_core|\ndocumentdb_extended_rum|\npg_cron|\nvector|\nouter|documentdb\n");
+    expect([...r.get("documentdb")!].sort()).toEqual(["documentdb_core", "pg_cron", "vector"]);
+    expect([...r.get("outer")!].sort()).toEqual(["documentdb", "documentdb_core", "pg_cron", "vector"]);
+    expect(r.get("documentdb_core")!.size).toBe(0);
+  });
 });
 
 describe("interface snapshots", () => {
@@ -216,5 +224,14 @@ describe("pgbake-collect.sh strips $libdir/ from extension SQL", () => {
       "CREATE OR REPLACE FUNCTION postgis_lib_version() RETURNS text AS 'postgis-3', 'postgis_lib_version' LANGUAGE c;\nLOAD 'postgis-3';\nSELECT '$libdir/plugins/auto_explain';\n",
     );
     expect(readFileSync(join(out, "share/extension/postgis.control"), "utf8")).toBe("module_pathname = 'postgis-3'\n");
+  });
+});
+
+describe("smoke test results", () => {
+  it("take the last line, and fail on false or NULL (psql's null display set to the marker)", () => {
+    expect(smokeResult("CREATE TABLE\nt\n", "x: smoke test", "SELECT q")).toBe("t");
+    expect(smokeResult("", "x: smoke test", "SELECT q")).toBe("");
+    expect(() => smokeResult("1\nf\n", "x: smoke test", "SELECT q")).toThrow("x: smoke test returned false: SELECT q");
+    expect(() => smokeResult(`${NULL_MARKER}\n`, "x: smoke test", "SELECT q")).toThrow("x: smoke test returned NULL: SELECT q");
   });
 });

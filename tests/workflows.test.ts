@@ -49,7 +49,7 @@ describe(".github/workflows", () => {
     expect(lines.length).toBeGreaterThanOrEqual(5);
     for (const line of new Set(lines)) {
       const args = line.split(/\s+/);
-      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.test.ts
+      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.docker.test.ts
       // update reads PGDG, GitHub and Docker Hub (unreachable here) and edits the files: its
       // options are checked (--help parses them strictly); tests/update-*.test.ts run it for real.
       if (args[0] === "update") args.push("--help");
@@ -80,8 +80,8 @@ const withoutComments = (yaml: string): string => yaml.replace(/^\s*#.*$/gm, "")
 const initWorkflow = (name: string): Workflow => parse(initText(name)) as Workflow;
 
 describe("templates/init/workflows", () => {
-  it("holds ci.yml, bake.yml and update.yml", () => {
-    expect(initFiles).toEqual(["bake.yml", "ci.yml", "update.yml"]);
+  it("holds ci.yml, bake.yml, update.yml and freshness.yml", () => {
+    expect(initFiles).toEqual(["bake.yml", "ci.yml", "freshness.yml", "update.yml"]);
   });
 
   for (const name of initFiles)
@@ -147,14 +147,33 @@ describe("templates/init/workflows", () => {
     expect(text).toMatch(/gh pr create .*--body-file "\$RUNNER_TEMP\/body.md"/);
   });
 
+  it("freshness.yml runs daily and on demand: outdated, then (only when something is behind) the targeted rebuild, its test, signing and the catalogs", () => {
+    const wf = initWorkflow("freshness.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect((wf.on.schedule as { cron: string }[])[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+    const steps = wf.jobs.refresh!.steps as (Step & { id?: string; name?: string; if?: string })[];
+    const at = (re: RegExp): number => steps.findIndex((s) => re.test(s.run ?? ""));
+    const order = [/npx pgbake outdated --json > "\$RUNNER_TEMP\/before.json"/, /^npx pgbake bake --outdated --push$/, /npx pgbake outdated --json > "\$RUNNER_TEMP\/after.json"/, /^npx pgbake test \$PUSHED$/, /cosign sign/, /npx pgbake catalog --metadata metadata.json/];
+    const found = order.map(at);
+    expect(found.every((i) => i >= 0), String(found)).toBe(true);
+    expect([...found].sort((a, b) => a - b)).toEqual(found);
+    // Everything after the reading waits for it to find something a rebuild fixes.
+    for (const s of steps.slice(found[0]! + 1)) expect(s.if, s.name ?? s.uses ?? s.run).toBe("steps.outdated.outputs.behind == '1'");
+    // The same login as bake.yml: the config's registry host.
+    expect(steps.find((s) => s.uses?.startsWith("docker/login-action@"))?.with?.registry).toBe("${{ steps.registry.outputs.host }}");
+    expect(withoutComments(initText("freshness.yml"))).not.toMatch(/ghcr\.io|GITHUB_REPOSITORY_OWNER/);
+  });
+
   it("runs pgbake commands the CLI accepts", async () => {
     const text = initFiles.map((f) => withoutComments(initText(f))).join("\n");
     const lines = [...text.matchAll(/npx pgbake ([^\n)>|]+)/g)].map((m) => m[1]!.trim());
     expect(lines.length).toBeGreaterThanOrEqual(8);
     for (const line of new Set(lines)) {
       const args = line.split(/\s+/);
-      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.test.ts
+      if (args[0] === "catalog") continue; // needs a metadata file: tests/catalog.docker.test.ts
       if (args[0] === "update") args.push("--help"); // reads the internet: its options are checked
+      // outdated, bake --outdated and test read the registry (and pull or start every image): their options are checked.
+      if (args[0] === "outdated" || args.includes("--outdated") || args[0] === "test") args.push("--help");
       const r = await pgbake(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);
     }

@@ -14,6 +14,7 @@
 #   PGBAKE_E2E_STATE   state dir (default /var/lib/pgbake-e2e)
 #   PGBAKE_E2E_SKIP_SMOKE=1   skip step 6 (the postgresql-17 test build)
 #   PGBAKE_E2E_REBUILD=1      rebuild/re-push base images even if present
+#   PGBAKE_E2E_MIN_FREE_GB    free disk the e2e run needs; less is reclaimed first (space.sh)
 #   PGBAKE_E2E_NO_ARM64=1     amd64-only bases (saves ~3 min of qemu debootstrap
 #                             on a cold run); a later run without it adds arm64
 #
@@ -43,6 +44,8 @@ fi
 source "$HERE/packages.sh"
 # shellcheck source=scripts/e2e/daemons.sh
 source "$HERE/daemons.sh"
+# shellcheck source=scripts/e2e/space.sh
+source "$HERE/space.sh"
 # shellcheck source=scripts/e2e/bases.sh
 source "$HERE/bases.sh"
 # ---------------------------------------------------------------------------
@@ -96,6 +99,7 @@ setup_binfmt
 start_dockerd
 start_registry
 setup_builder
+ensure_space
 build_bases
 smoke
 write_bases_json

@@ -4,6 +4,7 @@
 // grants exactly those, and nothing else.
 import { isAbsolute, relative, resolve } from "node:path";
 import { isLocalPath } from "../model/references.js";
+import { usesHostNetwork } from "../model/targets.js";
 import type { Plan } from "../model/types.js";
 
 /** `--allow=fs.read=DIR` for each local context outside `outDir` that the bake would read. */
@@ -24,5 +25,5 @@ export function fsReadAllowances(plan: Plan, outDir: string, set: string[]): str
 
 /** `--allow=network.host` when a target of the plan builds in the host's network (a loopback apt mirror). */
 export function networkAllowances(plan: Plan): string[] {
-  return [...plan.runtimes, ...plan.extensionImages, ...plan.operands].some((t) => t.network === "host") ? ["--allow=network.host"] : [];
+  return usesHostNetwork(plan) ? ["--allow=network.host"] : [];
 }

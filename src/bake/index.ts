@@ -1,7 +1,7 @@
 // Stage 6 (optional): run `docker buildx bake` on the generated files.
 import { StringDecoder } from "node:string_decoder";
-import { execa } from "execa";
-import { shellWord } from "../render/escape.js";
+import { run } from "../model/process.js";
+import { shellWord } from "../model/shell.js";
 import { BakeLog, type BakeFailures } from "./failures.js";
 
 export interface BakeOptions {
@@ -41,19 +41,14 @@ export async function runBake(opts: BakeOptions): Promise<{ exitCode: number; fa
   const cmd = bakeCommand(opts);
   const log = new BakeLog();
   const text = new StringDecoder("utf8");
-  const child = execa(cmd.file, cmd.args, {
+  const { exitCode } = await run(cmd.file, cmd.args, {
     cwd: cmd.cwd,
     env: cmd.env,
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "pipe",
-    buffer: false,
-    reject: false,
+    inheritStdio: true,
+    onStderr: (chunk) => {
+      process.stderr.write(chunk);
+      log.feed(text.write(chunk));
+    },
   });
-  child.stderr.on("data", (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    log.feed(text.write(chunk));
-  });
-  const exitCode = (await child).exitCode ?? 1;
   return exitCode === 0 ? { exitCode } : { exitCode, failures: log.result() };
 }

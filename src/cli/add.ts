@@ -7,7 +7,7 @@
 // (PGDG serves only the newest package, so an older pin cannot build) and has a smoke test. It
 // needs only its name in a flavor; with fields given, `add` writes an `override: true` entry
 // holding just those.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { LineCounter, parse, parseDocument, stringify } from "yaml";
@@ -21,6 +21,7 @@ import { projectConfigPath } from "../pipeline/index.js";
 import { mergeLayers } from "../validate/layers.js";
 import { checkSchema } from "../validate/schema.js";
 import { UsageError } from "./usage.js";
+import { writeFileWhole } from "../write/whole.js";
 
 const SOURCE_BUILDS: SourceBuild[] = ["pgxs", "configure", "cmake", "meson", "pgrx", "go"];
 
@@ -201,9 +202,7 @@ export const addCommand = {
     const errors = checkSchema(src, "extension");
     if (errors.length > 0) throw new InputErrors(errors);
     if (builtin) checkOverride(builtin, src, dir);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(`${file}.pgbake-add.tmp`, text);
-    renameSync(`${file}.pgbake-add.tmp`, file);
+    writeFileWhole(file, text);
     if (builtin)
       print(`${file}: an override of the built-in ${entryName} (${Object.keys(src.data as object).filter((k) => k !== "name" && k !== "override").join(", ")}); add it to a flavor in pgbake.yaml if none names it yet, then pgbake generate`);
     else print(`${file}: ${name} (${String((src.data as { kind: string }).kind)}); add it to a flavor in pgbake.yaml, then pgbake generate`);

@@ -2,7 +2,7 @@
 // PostgreSQL and its extensions from Debian's own suites instead of PGDG: one base per suite, each
 // carrying the major that suite ships (PG 15 bookworm, 17 trixie, 18 sid by default). Written as
 // a config of its own, derived from the source each time it runs, so it never drifts by hand.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parseDocument } from "yaml";
@@ -10,6 +10,7 @@ import { displayPath } from "../model/errors.js";
 import { DEBIAN_ARCHIVE_KEYRING } from "../model/types.js";
 import { planFrom, type InputPaths } from "../pipeline/index.js";
 import { UsageError } from "./usage.js";
+import { writeFileWhole } from "../write/whole.js";
 
 /** Which Debian suite ships which PostgreSQL major (postgresql-NN is the suite's only server). */
 export const DEBIAN_SUITE_OF_MAJOR: Readonly<Record<number, string>> = { 15: "bookworm", 17: "trixie", 18: "sid" };
@@ -107,13 +108,6 @@ export function deriveConfig(sourceFile: string, target: string, opts: DeriveOpt
   return { text: doc.toString({ lineWidth: 0 }), dropped };
 }
 
-function writeWhole(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.pgbake-derive.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
-}
-
 export const deriveCommand = {
   usage:
     "pgbake derive --from-distro --write FILE [--config pgbake.yaml] [--suite MAJOR=CODENAME]... [--base CODENAME=IMAGE]... [--mirror URL [--security-mirror URL]] [--platform P]... [--without-attestations] [--force]",
@@ -140,7 +134,7 @@ export const deriveCommand = {
     const source = planFrom(paths).config.file;
     if (resolve(source) === target) throw new UsageError("--write must not be the source config");
     const { text, dropped } = deriveConfig(source, target, deriveOptions(v));
-    writeWhole(target, text);
+    writeFileWhole(target, text);
     // The result must be a valid project too; a broken one is removed, not left behind.
     let planned;
     try {

@@ -1,12 +1,13 @@
-// The compatibility grid as Markdown (docs/compatibility.md is this output on the default config).
+// `pgbake grid`: the compatibility grid as Markdown (docs/compatibility.md is this output on the default config).
 // One column per PG major × base; platforms share a cell when they agree. Every gap points to a
 // numbered reason below the table.
 import { visible } from "../model/errors.js";
-import type { Grid, GridCell } from "../plan/grid.js";
+import { markdownCell } from "../model/markdown.js";
+import { compatibilityGrid, type Grid, type GridCell } from "../plan/grid.js";
+import { planFrom } from "../pipeline/index.js";
+import { command, pathsOf, print } from "./command.js";
 
 const short = (platform: string): string => platform.replace(/^linux\//, "");
-/** One cell on one line: pipes escaped, a newline a space, any other control character (CR, NUL, ESC) as \u escapes. */
-const escapeCell = (s: string): string => visible(s.replace(/\|/g, "\\|").replace(/\n/g, " "));
 
 function cellKey(c: GridCell): string {
   if (c.status === "gap") return `gap:${c.reason}`;
@@ -55,13 +56,25 @@ export function gridMarkdown(grid: Grid, title: string): string {
       if (new Set(cs.map(cellKey)).size === 1) return show(cs[0]!);
       return g.indexes.map((i) => `${short(grid.columns[i]!.platform)}: ${show(row.cells[i]!)}`).join("<br>");
     });
-    lines.push(`| ${escapeCell(row.extension)} | ${cells.map(escapeCell).join(" | ")} |`);
+    lines.push(`| ${markdownCell(row.extension)} | ${cells.map(markdownCell).join(" | ")} |`);
   }
   lines.push("", `${grid.rows.length} extensions; ${built} extension × major × base × platform cells built or shipped, ${gaps} gaps.`, "");
   if (notes.size > 0) {
     lines.push("## Reasons", "");
-    for (const [text, n] of notes) lines.push(`${n}. ${escapeCell(text)}`);
+    for (const [text, n] of notes) lines.push(`${n}. ${markdownCell(text)}`);
     lines.push("");
   }
   return lines.join("\n");
 }
+
+export const gridCommand = command({
+  usage: "pgbake grid [--json] [--title TEXT]",
+  summary: "the compatibility grid: each extension × PG major × base × platform, built or the reason why not (Markdown; --json: as data)",
+  options: { json: { type: "boolean" }, title: { type: "string" } },
+  run(v) {
+    const { config, catalog, plan } = planFrom(pathsOf(v));
+    const grid = compatibilityGrid(config, catalog, plan);
+    print(v.json ? JSON.stringify(grid, null, 2) : gridMarkdown(grid, v.title ?? "Compatibility grid"));
+    return 0;
+  },
+});

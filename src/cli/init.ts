@@ -4,8 +4,7 @@
 // is how this pgbake was installed (install-source.ts); then generates and runs `npm install`, so
 // the directory is a working project at once with its lock file: the workflows `npm ci` exactly
 // that pgbake and run `npx pgbake`. Nothing is overwritten without --force.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { parse } from "yaml";
@@ -16,6 +15,8 @@ import { PgbakeError } from "../model/errors.js";
 import { writeOutputs } from "../write/index.js";
 import { installSource, type InstallSource } from "./install-source.js";
 import { UsageError } from "./usage.js";
+import { runSync } from "../model/process.js";
+import { writeFileWhole } from "../write/whole.js";
 
 interface BuiltinConfig {
   postgres: { major: number; version: string }[];
@@ -41,6 +42,7 @@ export function projectFiles(): Map<string, string> {
     [".github/workflows/ci.yml", workflow("ci.yml")],
     [".github/workflows/bake.yml", workflow("bake.yml")],
     [".github/workflows/update.yml", workflow("update.yml")],
+    [".github/workflows/freshness.yml", workflow("freshness.yml")],
     // npm leaves files named .gitignore out of packages: the template has no dot.
     [".gitignore", staticFile("templates/init/gitignore")],
   ]);
@@ -60,19 +62,11 @@ export function packageJson(dir: string, source: InstallSource): string {
 
 /** `npm install` in the project: node_modules for `npx pgbake` and the editor's schema, and the lock file CI installs from. */
 function npmInstall(dir: string, source: InstallSource): void {
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  if (r.status !== 0)
+  const r = runSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir });
+  if (r.exitCode !== 0)
     throw new PgbakeError(
-      `npm install in ${dir} failed (pgbake ${source.spec}): the project is written; run npm install there once npm can reach its sources\n${(r.stderr || r.error?.message || "").trim().split("\n").slice(-8).join("\n")}`,
+      `npm install in ${dir} failed (pgbake ${source.spec}): the project is written; run npm install there once npm can reach its sources\n${r.stderr.trim().split("\n").slice(-8).join("\n")}`,
     );
-}
-
-/** Write + rename: a file is either absent or whole. */
-function writeWhole(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.pgbake-init.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }
 
 export const initCommand = {
@@ -92,8 +86,8 @@ export const initCommand = {
     const existing = [...files.keys()].filter((f) => existsSync(join(dir, f)) && f !== "extensions/.gitkeep");
     if (existing.length > 0 && !v.force)
       throw new UsageError(`${dir} already has ${existing.join(", ")}: nothing written (--force replaces them)`);
-    for (const [path, content] of files) writeWhole(join(dir, path), content);
-    writeWhole(join(dir, "package.json"), packageJson(dir, source));
+    for (const [path, content] of files) writeFileWhole(join(dir, path), content);
+    writeFileWhole(join(dir, "package.json"), packageJson(dir, source));
     if (source.tarball && resolve(source.tarball) !== join(dir, source.spec.slice("file:".length))) {
       mkdirSync(join(dir, "vendor"), { recursive: true });
       copyFileSync(source.tarball, join(dir, source.spec.slice("file:".length)));

@@ -2,8 +2,9 @@
 // test` pulls from there, so testing what was just pushed to another registry (`--registry
 // localhost:5000`, or the bake variable `registry` in the environment) needs no second
 // --registry. Not a generated file: `generate` neither lists nor removes it.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileWhole } from "../write/whole.js";
 
 export const LAST_PUSH = ".pgbake-last-push.json";
 
@@ -16,8 +17,7 @@ export interface LastPush {
 export function recordPush(outDir: string, registry: string): void {
   const file = join(outDir, LAST_PUSH);
   const record: LastPush = { registry, at: new Date().toISOString() };
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileWhole(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** The record, if there is a readable one. */

@@ -2,166 +2,41 @@
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
 import { readRegularFile } from "../load/text.js";
-import { dirname, join, resolve } from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
-import { allTargets } from "../model/bake.js";
-import { planFrom, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
-import { FsError, PgbakeError } from "../model/errors.js";
+import { allTargets } from "../model/targets.js";
+import { inputsOf, planFrom, renderFrom } from "../pipeline/index.js";
+import { exitCodeOf, FsError, PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
-import { checkOutputs, InputsRecovered, writeOutputs } from "../write/index.js";
-import { explain, matrixJson, matrixTable } from "./report.js";
+import { checkOutputs, writeOutputs } from "../write/index.js";
 import type { BakeMetadata } from "./built-images.js";
 import { addCommand } from "./add.js";
 import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { deriveCommand } from "./derive.js";
-import { explainOrigin } from "./origin.js";
 import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { UsageError, usageMessage } from "./usage.js";
-import { compatibilityGrid } from "../plan/grid.js";
-import { gridMarkdown } from "./grid.js";
+import { gridCommand } from "./grid.js";
+import { common, onWait, pathsOf, print, type AnyCommand } from "./command.js";
+import { generateCommand } from "./generate.js";
+import { explainCommand, matrixCommand, planCommand } from "./plan.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-const common: Options = {
-  config: { type: "string", short: "c" },
-  extensions: { type: "string", short: "e", multiple: true },
-  out: { type: "string", short: "o" },
-  "bake-files": { type: "string" },
-  help: { type: "boolean", short: "h" },
-};
-
-interface Command {
-  usage: string;
-  summary: string;
-  options: Options;
-  run(values: Record<string, unknown>, positionals: string[]): Promise<number> | number;
-}
-
-const bakeFilesModes = ["single", "per-major", "per-base", "per-major-base"];
-const pathsOf = (v: Record<string, unknown>): InputPaths => {
-  const mode = v["bake-files"] as string | undefined;
-  if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
-  return {
-    config: v.config as string | undefined,
-    extensions: v.extensions as string[] | undefined,
-    out: v.out as string | undefined,
-    bakeFiles: mode as InputPaths["bakeFiles"],
-  };
-};
-const onWait = (message: string): void => void process.stderr.write(`pgbake: ${message}\n`);
-
-/** The files and directories a run reads: never an output directory. */
-const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
-const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
-
-export const commands: Record<string, Command> = {
+export const commands: Record<string, AnyCommand> = {
   init: { ...initCommand, run: (v, pos) => initCommand.run(v, pos, print) },
   derive: { ...deriveCommand, run: (v) => deriveCommand.run(v, pathsOf(v), print) },
   add: { ...addCommand, run: (v, pos) => addCommand.run(v, pos, print) },
   import: { ...importCommand, run: (v, pos) => importCommand.run(v, pos, print) },
-  generate: {
-    usage: "pgbake generate [--check] [--release] [--force] [--lock-wait SECONDS] [--config FILE] [--extensions DIR] [--out DIR]",
-    summary:
-      "write docker-bake.hcl and the Dockerfiles (--check: exit 1 if the files on disk differ; --release: refuse unpinned bases and sources; --force: replace files pgbake did not make; --lock-wait: how long to wait for another run writing there, default 600)",
-    options: { check: { type: "boolean" }, release: { type: "boolean" }, force: { type: "boolean" }, "lock-wait": { type: "string" } },
-    run(v) {
-      const lockWait = v["lock-wait"] as string | undefined;
-      if (lockWait !== undefined && !/^[0-9]{1,6}$/.test(lockWait)) throw new UsageError(`--lock-wait takes whole seconds (0 or more), not '${lockWait}'`);
-      const planned = planFrom(pathsOf(v), { release: v.release as boolean | undefined });
-      const { files } = renderFrom(planned);
-      if (v.check) {
-        const drift = checkOutputs(planned.outDir, files);
-        const problems = [
-          ...drift.changed.map((f) => `changed: ${f}`),
-          ...drift.missing.map((f) => `missing: ${f}`),
-          ...drift.stale.map((f) => `stale: ${f}`),
-          ...(drift.interrupted ? ["interrupted: a write was stopped halfway; the next generate finishes it"] : []),
-        ];
-        if (problems.length === 0) {
-          print(`up to date: ${files.length} files in ${planned.outDir}`);
-          return 0;
-        }
-        print(`drift between the generator and ${planned.outDir} (run 'pgbake generate'):\n${problems.map((p) => `  ${p}`).join("\n")}`);
-        return 1;
-      }
-      const lockTimeoutMs = lockWait === undefined ? undefined : Number(lockWait) * 1000;
-      let result;
-      try {
-        result = writeOutputs(planned.outDir, files, { force: v.force as boolean | undefined, inputs: inputsOf(planned), onWait, lockTimeoutMs });
-      } catch (err) {
-        // An interrupted `pgbake update` was finished (or undone) first: what was read before is stale.
-        if (!(err instanceof InputsRecovered) || v.recovered) throw err;
-        onWait(err.message.replace(/: run again$/, ": planning again"));
-        return commands.generate!.run({ ...v, recovered: true }, []);
-      }
-      const { written, removed } = result;
-      const p = planned.plan;
-      print(
-        `${p.operands.length} operand targets, ${p.extensionImages.length} extension images, ${p.runtimes.length} runtimes; ` +
-          `${written.length} files written, ${removed.length} removed, ${files.length + 1 - written.length} unchanged in ${planned.outDir}`,
-      );
-      return 0;
-    },
-  },
-  plan: {
-    usage: "pgbake plan [--json]",
-    summary: "print the plan: every target with the extensions it keeps and drops",
-    options: { json: { type: "boolean" } },
-    run(v) {
-      const { plan } = planFrom(pathsOf(v));
-      print(v.json ? JSON.stringify(plan, null, 2) : matrixTable(plan));
-      return 0;
-    },
-  },
-  matrix: {
-    usage: "pgbake matrix [--json [--group NAME]]",
-    summary: "a table of targets and their extensions (--json: target × platform entries for CI, --group: of one bake group)",
-    options: { json: { type: "boolean" }, group: { type: "string" } },
-    run(v) {
-      const { plan } = planFrom(pathsOf(v));
-      const group = v.group as string | undefined;
-      if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'${didYouMean(group, plan.groups.map((g) => g.name))}`);
-      print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
-      return 0;
-    },
-  },
-  grid: {
-    usage: "pgbake grid [--json] [--title TEXT]",
-    summary: "the compatibility grid: each extension × PG major × base × platform, built or the reason why not (Markdown; --json: as data)",
-    options: { json: { type: "boolean" }, title: { type: "string" } },
-    run(v) {
-      const { config, catalog, plan } = planFrom(pathsOf(v));
-      const grid = compatibilityGrid(config, catalog, plan);
-      print(v.json ? JSON.stringify(grid, null, 2) : gridMarkdown(grid, (v.title as string | undefined) ?? "Compatibility grid"));
-      return 0;
-    },
-  },
-  explain: {
-    usage: "pgbake explain <target|extension|group>",
-    summary: "why each extension is in or out of a target, or where an extension goes",
-    options: {},
-    run(v, pos) {
-      if (pos.length !== 1) throw new UsageError("explain takes one name");
-      const { plan, catalog } = planFrom(pathsOf(v));
-      const origin = explainOrigin(catalog, pos[0]!);
-      const found = explain(plan, pos[0]!);
-      // An extension: where it goes (the plan), then where its entry came from (the catalogs).
-      const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
-      if (!text) {
-        const names = [...allTargets(plan), ...plan.groups].map((t) => t.name).concat(catalog.extensions.map((e) => e.name), (catalog.unselected ?? []).map((e) => e.name));
-        process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan${visibleLines(didYouMean(pos[0]!, names))}\n`);
-        return 2;
-      }
-      print(visibleLines(text));
-      return 0;
-    },
-  },
+  generate: generateCommand,
+  plan: planCommand,
+  matrix: matrixCommand,
+  grid: gridCommand,
+  explain: explainCommand,
   catalog: {
     usage: "pgbake catalog --metadata FILE [--dir DIR] [--force]",
     summary: "write CloudNativePG ClusterImageCatalog, Cluster and Database manifests from a bake --metadata-file (images by digest)",
@@ -398,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pgbake ${name}: ${visibleLines(usageMessage(err as Error, { ...common, ...cmd.options }))}
 usage: ${cmd.usage}
 `);
-      return 2;
+      return exitCodeOf(err);
     }
     return reportError(err);
   }

@@ -44,7 +44,8 @@ function imageLines(i: ImageFreshness, now: number): string[] {
 export async function runOutdated(planned: Planned, flags: OutdatedFlags, print: (s: string) => void, progress: (line: string) => void): Promise<number> {
   const report = await readFreshness(planned, flags, progress);
   const stale = report.images.filter(isBehind);
-  if (flags.json) print(JSON.stringify({ ...report, outdated: stale.map((i) => i.target) }, null, 2));
+  // rebuild: what `bake --outdated` builds from this reading (a pin alone rebuilds nothing).
+  if (flags.json) print(JSON.stringify({ ...report, outdated: stale.map((i) => i.target), rebuild: refreshSelection(planned.plan, report).build }, null, 2));
   else {
     for (const note of report.notes) print(`note: ${note}`);
     if (report.absent.length > 0) print(`not in the registry: ${report.absent.join(", ")}`);

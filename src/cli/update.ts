@@ -4,7 +4,9 @@
 // and bounded in time (--timeout per request, --deadline for the run).
 import { planFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { displayPath, visible } from "../model/errors.js";
-import { editedInputs, inputsOf, writeApplied } from "../update/apply.js";
+import { markdownCell } from "../model/markdown.js";
+import { inputsOf } from "../pipeline/index.js";
+import { editedInputs, writeApplied } from "../update/apply.js";
 import { DEFAULT_DEADLINE_SECONDS, DEFAULT_REQUEST_SECONDS, type NetworkBudget } from "../update/http.js";
 import { findPinChanges, UPDATE_KINDS, type PinChange, type UpdateKind } from "../update/pins.js";
 import { didYouMean } from "../validate/suggest.js";
@@ -54,17 +56,16 @@ function checkBase(planned: Planned, base: string | undefined): void {
   if (!names.includes(base)) throw new UpdateUsageError(`--base: no base '${base}' in ${displayPath(planned.config.file)}${didYouMean(base, names) || ` (bases: ${names.join(", ")})`}`);
 }
 
-const cell = (s: string): string => s.replace(/\|/g, "\\|");
 
 /** The change table, one row per pin, Markdown. */
 export function changeTable(changes: PinChange[]): string {
-  const rows = changes.map((c) => `| ${cell(c.pin)} | ${cell(displayPath(c.file))} | ${cell(c.old)} | ${cell(c.new)} | ${c.rebuilds} |`);
+  const rows = changes.map((c) => `| ${markdownCell(c.pin)} | ${markdownCell(displayPath(c.file))} | ${markdownCell(c.old)} | ${markdownCell(c.new)} | ${c.rebuilds} |`);
   return ["| pin | file | old | new | targets rebuilt |", "| --- | --- | --- | --- | ---: |", ...rows].join("\n");
 }
 
 /** Every package a suite lacks, one table, with what to do about each. */
 export function missingTable(missing: MissingPackage[]): string {
-  const rows = missing.map((m) => `| ${cell(m.extension)} | ${m.major} | ${cell(m.suite)} | ${cell(m.package)} | ${cell(m.archs.join(", "))} | ${cell(missingAdvice(m))} |`);
+  const rows = missing.map((m) => `| ${markdownCell(m.extension)} | ${m.major} | ${markdownCell(m.suite)} | ${markdownCell(m.package)} | ${markdownCell(m.archs.join(", "))} | ${markdownCell(missingAdvice(m))} |`);
   return ["| extension | PG | suite | package | missing for | what to do |", "| --- | ---: | --- | --- | --- | --- |", ...rows].join("\n");
 }
 

@@ -1,8 +1,13 @@
 // A command used wrongly (a missing or bad option): the CLI prints the message and the usage, exit 2.
 import type { ParseArgsConfig } from "node:util";
+import { PgbakeError } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 
-export class UsageError extends Error {}
+export class UsageError extends PgbakeError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 /** A usage error's message; an unknown option gets the closest one the command takes. */
 export function usageMessage(err: Error, options: NonNullable<ParseArgsConfig["options"]>): string {

@@ -3,6 +3,7 @@
 // (src/model/naming.ts). `npm run docs` writes it; tests/reference-docs.test.ts fails when the
 // committed page differs from this output, or when a field or placeholder has no description.
 import { extensionTagPlaceholders, operandTagPlaceholders, packagePlaceholders, packageVersionPlaceholders } from "../model/naming.js";
+import { markdownCell } from "../model/markdown.js";
 import { readSchema, type SchemaName } from "../validate/validators.js";
 
 export type SchemaNode = {
@@ -136,7 +137,6 @@ export function undescribed(name: SchemaName): string[] {
 /** The placeholders of tag templates, by the tags they fill. */
 export const tagPlaceholders = { operand: operandTagPlaceholders, extension: extensionTagPlaceholders };
 
-const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The anchor of a value type: per schema, as both schemas have an `extName`. */
 const anchor = (schema: SchemaName, def: string): string => `${schema}-${def.toLowerCase()}`;
@@ -173,7 +173,7 @@ function schemaSection(doc: (typeof documents)[number]): string[] {
   }
   lines.push("### Value types", "", "| name | type | meaning |", "| --- | --- | --- |");
   for (const [def, node] of Object.entries(root.definitions ?? {}))
-    if (!isObjectNode(node)) lines.push(`| <a id="${anchor(doc.name, def)}"></a>\`${def}\` | ${node.type ?? "value"} | ${cell(node.description ?? "")} |`);
+    if (!isObjectNode(node)) lines.push(`| <a id="${anchor(doc.name, def)}"></a>\`${def}\` | ${node.type ?? "value"} | ${markdownCell(node.description ?? "")} |`);
   lines.push("");
   return lines;
 }
@@ -184,7 +184,7 @@ export const extensionPlaceholders = { package: packagePlaceholders, package_ver
 const placeholderTable = (placeholders: Readonly<Record<string, string>>): string[] => [
   "| placeholder | becomes |",
   "| --- | --- |",
-  ...Object.entries(placeholders).map(([key, text]) => `| \`{${key}}\` | ${cell(text)} |`),
+  ...Object.entries(placeholders).map(([key, text]) => `| \`{${key}}\` | ${markdownCell(text)} |`),
   "",
 ];
 

@@ -3,15 +3,15 @@
 // (licenses/<package>/version, which pgbake-collect.sh writes: a scratch image has no dpkg), and
 // the layers of its base. An operand's SBOM attestation (`build.attest`), when the registry has
 // one, is read first: it answers without starting the image.
-import { execa } from "execa";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PgbakeError } from "../model/errors.js";
+import { run } from "../model/process.js";
 
 async function docker(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  const r = await execa("docker", args, { reject: false });
-  return { ok: r.exitCode === 0, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const r = await run("docker", args);
+  return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Pulls `image` for `platform`; false when the registry has no such tag, an error for anything else. */
@@ -20,6 +20,14 @@ export async function pull(image: string, platform: string): Promise<boolean> {
   if (r.ok) return true;
   if (/not found|manifest unknown|no matching manifest/i.test(r.stderr)) return false;
   throw new PgbakeError(`docker pull ${image}: ${r.stderr.trim().split("\n").at(-1)}`);
+}
+
+/** The digest the registry serves for an image's tag (an index digest when it is one), read with the engine's credentials. */
+export async function pushedDigest(image: string): Promise<string> {
+  const r = await docker(["buildx", "imagetools", "inspect", image, "--format", "{{json .Manifest}}"]);
+  const digest = r.ok ? (JSON.parse(r.stdout) as { digest?: unknown }).digest : undefined;
+  if (typeof digest !== "string") throw new PgbakeError(`docker buildx imagetools inspect ${image}: ${r.stderr.trim().split("\n").at(-1) || "no digest"}`);
+  return digest;
 }
 
 /** Package -> version of what dpkg says is installed in an image that has dpkg. */

@@ -7,7 +7,7 @@ import { AptIndexReader, debianArch, type AptRepository } from "../update/apt-in
 import { compareDebVersions } from "../update/debversion.js";
 import type { NetworkBudget } from "../update/http.js";
 import { postgresRepositories } from "../update/repositories.js";
-import { dpkgInstalled, layers, pull, recordedPackages, sbomPackages } from "./installed.js";
+import { dpkgInstalled, layers, pull, pushedDigest, recordedPackages, sbomPackages } from "./installed.js";
 
 export interface BehindPackage {
   name: string;
@@ -32,6 +32,8 @@ export interface ImageFreshness {
   target: string;
   kind: "operand" | "extension";
   image: string;
+  /** The digest the registry serves for `image` now: what a catalog references, and how a rebuild shows. */
+  digest: string;
   packages: BehindPackage[];
   pins: MovablePin[];
   /** The base tag's layers are no longer the image's first layers. */
@@ -148,7 +150,7 @@ export async function findOutdated(config: ProjectConfig, plan: Plan, opts: Outd
     if (t.kind === "operand") pinWords.push(`postgresql-${t.major}=${t.pgVersion}-* postgresql-client-${t.major}=${t.pgVersion}-*`);
     const found = behind(installed, candidates, pinsOf(pinWords.join(" ")));
     const own = t.kind === "extension" ? found.packages.map((p) => p.name) : found.packages.map((p) => p.name).filter((n) => [...t.runtimePackages, ...t.typePackages].includes(n));
-    const entry: ImageFreshness = { target: t.name, kind: t.kind, image, ...found, ownPackages: own };
+    const entry: ImageFreshness = { target: t.name, kind: t.kind, image, digest: await pushedDigest(image), ...found, ownPackages: own };
     if (t.kind === "operand") {
       let lp = baseLayers.get(base.image);
       if (!lp) {

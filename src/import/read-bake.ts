@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
 import { InputError, InputErrors } from "../model/errors.js";
+import { run } from "../model/process.js";
 import { planFrom, renderFrom } from "../pipeline/index.js";
 import { writeOutputs } from "../write/index.js";
 import { compareBakePrints } from "./bake-compare.js";
@@ -14,14 +14,13 @@ import type { ReportItem } from "./cnpg-extensions.js";
 
 /** `docker buildx bake --print`: buildx's own message (with file:line) when it refuses the file. */
 export async function bakePrint(file: string, targets: string[] = [], env: Record<string, string> = {}): Promise<BakePrint> {
-  const r = await execa("docker", ["buildx", "bake", "--file", basename(file), "--print", ...targets], {
+  const r = await run("docker", ["buildx", "bake", "--file", basename(file), "--print", ...targets], {
     cwd: dirname(file),
     env: { ...env, BUILDX_BAKE_ENTITLEMENTS_FS: "0" },
-    reject: false,
   });
   if (r.exitCode !== 0) {
     // buildx's last ERROR line, `docker-bake.hcl:17,1-7: message`, as file:line:column.
-    const lines = String(r.stderr || r.message || "").split("\n").filter((l) => l.trim() !== "");
+    const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
     const last = lines.filter((l) => l.startsWith("ERROR:")).pop() ?? lines.pop() ?? "failed";
     const at = /^ERROR: (?:[^:\s]+):(\d+),(\d+)(?:-\d+(?:,\d+)?)?: (.*)$/.exec(last);
     throw new InputErrors([

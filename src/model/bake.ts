@@ -1,7 +1,6 @@
 // The bake model: what `docker buildx bake --print` shows for a generated bake file, as typed data.
 // src/render/bake-definition.ts computes it in TypeScript from the plan and the formulas of
 // src/plan/definitions.ts; tests hold buildx's `--print` against it.
-import type { Plan, TargetPlan } from "./types.js";
 
 /** An `output`, `attest` or `cache-*` entry: the CSV `k=v,...` bake takes, as buildx prints it parsed (`disabled=true` as a boolean). */
 export type BakeEntry = Record<string, string | boolean>;
@@ -31,8 +30,3 @@ export interface BakeDefinition {
   target: Record<string, BakeTargetDefinition>;
 }
 
-/** Every target in plan order: runtimes, extension images, operands. */
-export const allTargets = (plan: Plan): TargetPlan[] => [...plan.runtimes, ...plan.extensionImages, ...plan.operands];
-
-/** Any target of the plan builds in the host's network (a base with a loopback apt mirror). */
-export const usesHostNetwork = (plan: Plan): boolean => allTargets(plan).some((t) => t.network === "host");

@@ -51,9 +51,12 @@ export function excludedBecause(ext: ExtensionSpec, slot: BuildSlot): string | u
   if (absent !== undefined) return `not in ${slot.suite} for PG ${slot.major}: ${absent}`;
   if (ext.bases && !ext.bases.includes(slot.base)) return `base ${slot.base} not supported (only ${ext.bases.join(", ")})`;
   const missing = slot.platforms.filter((p) => ext.platforms && !ext.platforms.includes(p));
-  if (missing.length > 0) return `platform ${missing.join(", ")} not supported`;
+  if (missing.length > 0) return platformExclusion(missing);
   return undefined;
 }
+
+/** The reason for an extension that lacks `missing` platforms; asked last, so it means no other reason holds. */
+export const platformExclusion = (missing: string[]): string => `platform ${missing.join(", ")} not supported`;
 
 export interface Selection {
   kept: { name: string; requiredBy?: string }[];

@@ -2,6 +2,8 @@ import { relative } from "node:path";
 
 // Errors that reach the user as one message and an exit code (src/cli/errors.ts prints them):
 // 2 for bad input or a path pgbake cannot use, 1 for a failure of the machine (I/O, a build).
+// Every error class of pgbake extends PgbakeError (tests/errors.test.ts holds src/ to it), and
+// exitCodeOf below is the one place any error, pgbake's or not, becomes an exit code.
 export class PgbakeError extends Error {
   constructor(
     message: string,
@@ -88,11 +90,24 @@ export class InputError {
   }
 }
 
-export class InputErrors extends Error {
+export class InputErrors extends PgbakeError {
   constructor(readonly errors: InputError[]) {
-    super(errors.map((e) => e.format()).join("\n"));
+    super(errors.map((e) => e.format()).join("\n"), 2);
     this.name = "InputErrors";
   }
+}
+
+/**
+ * The exit code for any error: a PgbakeError's own; Node's errno errors as FsError decides (2 a
+ * path the user gave, 1 the machine); node:util parseArgs refusing the arguments 2; anything
+ * else is a bug or a failure pgbake did not foresee, 1.
+ */
+export function exitCodeOf(err: unknown): 1 | 2 {
+  if (err instanceof PgbakeError) return err.exitCode;
+  const fs = fromErrno(err);
+  if (fs) return fs.exitCode;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
 }
 
 /** Stable order: by file, then position, then message. */

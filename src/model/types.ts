@@ -68,12 +68,20 @@ export interface ExtensionSpec {
   image_volume_unsupported?: string;
   /** Server log lines (WARNING and worse) it makes on purpose, each with why: `pgbake test` lets these pass. */
   expected_server_log: { match: string; reason: string }[];
+  /** Shipped upgrade paths that cannot work (`pgbake test --deep` skips them with the reason). */
+  broken_upgrade_paths?: BrokenUpgradePaths[];
   /** Why a fact in this entry is what it is (pinned versions, known breakage). */
   notes?: string;
   /** The file the spec came from, for messages. */
   file: string;
   /** Which catalog layer defined it and what later layers changed (layered catalogs only). */
   origin?: ExtensionOrigin;
+}
+
+export interface BrokenUpgradePaths {
+  sql_name: string;
+  from: string[];
+  reason: string;
 }
 
 export type PreloadPosition = "first" | "last";

@@ -27,6 +27,9 @@ export interface Planned {
   outDir: string;
 }
 
+/** The files and directories a run reads: never an output directory, and the only files an update may write. */
+export const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
+
 /** Throws InputErrors for bad input, and for what `checks` refuse (`release`: unpinned bases or sources). */
 export function planFrom(paths: InputPaths, checks: PlanChecks = {}): Planned {
   const { configPath, extensionsDirs } = inputFiles(paths);

@@ -1,5 +1,6 @@
-// The post-plan step: checks that need to know what is built. Always: images that cannot start
-// (plan/composition.ts) and every tag names one image of its repository (unique-tags.ts). With
+// The post-plan step: checks that need to know what is built. Always: extensions that no image can
+// hold for their platforms (platforms.ts), images that cannot start (plan/composition.ts) and every
+// tag names one image of its repository (unique-tags.ts). With
 // `generate --release`: everything that goes into a published image must be pinned. Bases by
 // digest (a tag can be re-pushed) and source builds by full commit (a git tag can move).
 import type { SourceDoc } from "../load/index.js";
@@ -8,6 +9,7 @@ import { InputError } from "../model/errors.js";
 import { checkComposition } from "./composition.js";
 import { isGitUrl } from "../model/naming.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
+import { checkPlatformCoverage } from "./platforms.js";
 import { checkUniqueTags } from "./unique-tags.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
@@ -29,7 +31,13 @@ export function checkPlan(
 ): InputError[] {
   // Images that cannot start, and tags naming two images, are refused whatever the command.
   const composition = checkComposition(config, catalog, plan, configDoc);
-  return [...composition, ...checkUniqueTags(config, plan, configDoc), ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : [])];
+  const platforms = checkPlatformCoverage(config, catalog, plan, new Map(extensionDocs.map((d) => [d.file, d])));
+  return [
+    ...platforms,
+    ...composition,
+    ...checkUniqueTags(config, plan, configDoc),
+    ...(checks.release ? checkRelease(config, catalog, plan, configDoc, extensionDocs) : []),
+  ];
 }
 
 function checkRelease(

@@ -4,6 +4,7 @@
 // grows faster than linearly with its size, so one part is far quicker to read than the whole.
 import type { BakeFilesMode, Plan } from "../model/types.js";
 import { majorGroupName } from "../model/naming.js";
+import { allTargets } from "../model/targets.js";
 
 /** The part a target belongs to: `pg17` per major, `bookworm` per base, `pg17-bookworm` per both. */
 export function partOf(mode: Exclude<BakeFilesMode, "single">, target: { major: number; base: string }): string {
@@ -18,7 +19,7 @@ export const partBakeFile = (part: string): string => `docker-bake.${part}.hcl`;
 export function partitionTargets(plan: Plan, mode: BakeFilesMode): Map<string, string[]> {
   const parts = new Map<string, string[]>();
   if (mode === "single") return parts;
-  for (const t of [...plan.runtimes, ...plan.extensionImages, ...plan.operands]) {
+  for (const t of allTargets(plan)) {
     const part = partOf(mode, t);
     parts.set(part, [...(parts.get(part) ?? []), t.name]);
   }

@@ -2,7 +2,8 @@
 // formulas of src/plan/definitions.ts evaluated over each target's facts, plus the attributes
 // every target inherits (`_common`, `_image`, printed by bakefile.ts from the constants here).
 // Tests hold buildx's `--print` of the HCL against this for every target.
-import { allTargets, usesHostNetwork, type BakeDefinition, type BakeEntry, type BakeTargetDefinition } from "../model/bake.js";
+import type { BakeDefinition, BakeEntry, BakeTargetDefinition } from "../model/bake.js";
+import { allTargets, usesHostNetwork } from "../model/targets.js";
 import type { Value } from "../model/formula.js";
 import type { Plan } from "../model/types.js";
 import { definitions, evaluateFor, factsOf, formulasOf, scopeOf, type BakeVariables } from "../plan/definitions.js";

@@ -3,7 +3,7 @@
 // formulas of src/plan/definitions.ts (the plan evaluates the same formulas); a matrix row holds
 // only a target's facts (plan/definitions.ts factsOf) that differ from its extension's or flavor's
 // defaults, and rows of one shape are written as a product of majors and bases.
-import { allTargets, usesHostNetwork } from "../model/bake.js";
+import { allTargets, usesHostNetwork } from "../model/targets.js";
 import type { Value } from "../model/formula.js";
 import { flavorGroupName } from "../model/naming.js";
 import type { Plan, TargetPlan } from "../model/types.js";

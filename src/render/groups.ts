@@ -1,7 +1,7 @@
 // The bake file's groups. An extension's images and a flavor's operand images are each one matrix
 // target, which buildx treats as the group of its expansions; the other groups of the plan
 // (default, per major, base and type) select rows by a fact, as expressions over the row tables.
-import { allTargets } from "../model/bake.js";
+import { allTargets } from "../model/targets.js";
 import { flavorGroupName, majorGroupName } from "../model/naming.js";
 import type { Plan } from "../model/types.js";
 import { hclString } from "./escape.js";

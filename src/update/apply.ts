@@ -3,9 +3,8 @@
 // input files and the regenerated outputs are committed together by the writer, under the output
 // directory's lock and journal (src/write): a failure or a crash leaves both old or both new.
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { loadInputs, parseYamlFile, type LoadedInputs } from "../load/index.js";
-import { inputFiles, planLoaded, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
+import { inputFiles, inputsOf, planLoaded, renderFrom, type InputPaths, type Planned } from "../pipeline/index.js";
 import { writeOutputs, type InputEdit } from "../write/index.js";
 import type { FileEdits } from "./pins.js";
 import { applyEdits } from "./yaml-edit.js";
@@ -29,9 +28,6 @@ export function editedInputs(paths: InputPaths, edits: FileEdits[]): Applied {
   const edited: LoadedInputs = { config: reparse(loaded.config), extensions: loaded.extensions.map(reparse) };
   return { edits: [...texts.values()], planned: planLoaded(edited, paths) };
 }
-
-/** The files and directories a run reads: never an output directory, and the only files an update may write. */
-export const inputsOf = (p: Planned): string[] => [p.config.file, ...p.catalog.extensions.flatMap((e) => [e.file, dirname(e.file)])];
 
 /** Commits the edited input files and the regenerated outputs as one set. */
 export function writeApplied(applied: Applied, onWait?: (message: string) => void): { yaml: string[]; outputs: { written: string[]; removed: string[] } } {

@@ -1,7 +1,6 @@
 // Reads apt repositories the way apt does: the suite's InRelease (or Release + Release.gpg),
 // verified with gpgv against named keyrings, then each component's Packages index, checked
 // against the SHA256 the signed Release lists. Plain node fetch over http(s); no apt state.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { UpdateError } from "./errors.js";
 import { defaultBudget, getFile, mib, type NetworkBudget } from "./http.js";
+import { runSync } from "../model/process.js";
 
 /** What one source may send: a Release, an index as served, an index decompressed. */
 export const LIMITS = { release: 16 << 20, compressed: 64 << 20, decompressed: 256 << 20 };
@@ -60,11 +60,8 @@ function keyringFile(file: string, dir: string, n: number): string {
   }
   if (!data.subarray(0, 40).toString("latin1").includes("-----BEGIN PGP")) return file;
   const out = join(dir, `key${n}.gpg`);
-  try {
-    execFileSync("gpg", ["--batch", "--yes", "--dearmor", "--output", out, file], { stdio: "pipe" });
-  } catch (err) {
-    throw new UpdateError(file, `not a key gpg can read (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split("\n").at(-1)})`);
-  }
+  const r = runSync("gpg", ["--batch", "--yes", "--dearmor", "--output", out, file]);
+  if (r.exitCode !== 0) throw new UpdateError(file, `not a key gpg can read (${r.stderr.trim().split("\n").at(-1)})`);
   return out;
 }
 
@@ -77,18 +74,10 @@ function verified(url: string, keyrings: string[], signed: Buffer, detached?: Bu
     const args = rings.flatMap((k, i) => ["--keyring", keyringFile(k, dir, i)]);
     const data = join(dir, "data");
     writeFileSync(data, signed);
-    try {
-      if (detached) {
-        writeFileSync(join(dir, "sig"), detached);
-        execFileSync("gpgv", [...args, join(dir, "sig"), data], { stdio: "pipe" });
-        return signed.toString("utf8");
-      }
-      execFileSync("gpgv", [...args, "--output", join(dir, "out"), data], { stdio: "pipe" });
-      return readFileSync(join(dir, "out"), "utf8");
-    } catch (err) {
-      const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim().split("\n").slice(-2).join("; ");
-      throw new UpdateError(url, `signature not verified against ${rings.join(", ")} (${stderr})`);
-    }
+    if (detached) writeFileSync(join(dir, "sig"), detached);
+    const r = runSync("gpgv", detached ? [...args, join(dir, "sig"), data] : [...args, "--output", join(dir, "out"), data]);
+    if (r.exitCode !== 0) throw new UpdateError(url, `signature not verified against ${rings.join(", ")} (${r.stderr.trim().split("\n").slice(-2).join("; ")})`);
+    return detached ? signed.toString("utf8") : readFileSync(join(dir, "out"), "utf8");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -234,13 +223,10 @@ export function decompress(url: string, body: Buffer, limit = LIMITS.decompresse
     }
   }
   if (!url.endsWith(".xz")) return body;
-  try {
-    return execFileSync("xz", ["--decompress", "--stdout"], { input: body, maxBuffer: limit, stdio: ["pipe", "pipe", "pipe"] });
-  } catch (err) {
-    if ((err as { code?: unknown }).code === "ENOBUFS") throw tooLarge();
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim().split("\n").at(-1) || (err as Error).message.split("\n")[0];
-    throw new UpdateError(url, `is not a whole xz file (${stderr})`);
-  }
+  const r = runSync("xz", ["--decompress", "--stdout"], { input: body, maxBuffer: limit });
+  if (r.overflowed) throw tooLarge();
+  if (r.exitCode !== 0) throw new UpdateError(url, `is not a whole xz file (${r.stderr.trim().split("\n").at(-1) || `exit ${r.exitCode}`})`);
+  return r.stdoutBytes;
 }
 
 /** Package -> versions from a Packages index (only the two fields pgbake needs); linear in its size. */

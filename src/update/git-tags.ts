@@ -2,16 +2,13 @@
 // from `git ls-remote --tags` (annotated tags: the peeled object, `^{}`). What a tag points to
 // is only known once fetched: the chosen tag is fetched alone (depth 1, no trees or blobs) and
 // peeled, and a tag on a blob or a tree is skipped for the next.
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { run } from "../model/process.js";
 import { compareDebVersions } from "./debversion.js";
 import { UpdateError } from "./errors.js";
 import type { NetworkBudget } from "./http.js";
-
-const run = promisify(execFile);
 
 export interface TagCommit {
   tag: string;
@@ -34,17 +31,11 @@ async function git(remote: string, args: string[], budget: NetworkBudget, what: 
   const left = budget.started + budget.deadlineMs - Date.now();
   if (left <= 0) throw new UpdateError(remote, `not read: the update's deadline of ${Math.round(budget.deadlineMs / 1000)} s has passed (--deadline)`);
   const timeout = Math.min(budget.requestMs, left);
-  try {
-    const { stdout } = await run("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, timeout, killSignal: "SIGKILL", maxBuffer: 64 << 20 });
-    return stdout;
-  } catch (err) {
-    const e = err as { killed?: boolean; signal?: string; stderr?: string; code?: unknown };
-    if (e.killed || e.signal === "SIGKILL")
-      throw new UpdateError(remote, `${what}: no complete answer within ${Math.round(timeout / 1000)} s (${timeout === budget.requestMs ? "--timeout" : "--deadline"})`);
-    if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") throw new UpdateError(remote, `${what}: more than 64 MiB of output`);
-    const stderr = String(e.stderr || (err as Error).message).trim().split("\n").slice(-1)[0];
-    throw new UpdateError(remote, `${what} failed (${stderr})`);
-  }
+  const r = await run("git", args, { cwd, env: { GIT_TERMINAL_PROMPT: "0" }, timeoutMs: timeout, maxBuffer: 64 << 20 });
+  if (r.timedOut) throw new UpdateError(remote, `${what}: no complete answer within ${Math.round(timeout / 1000)} s (${timeout === budget.requestMs ? "--timeout" : "--deadline"})`);
+  if (r.overflowed) throw new UpdateError(remote, `${what}: more than 64 MiB of output`);
+  if (r.exitCode !== 0) throw new UpdateError(remote, `${what} failed (${(r.stderr.trim() || `exit ${r.exitCode}`).split("\n").slice(-1)[0]})`);
+  return r.stdout;
 }
 
 export async function remoteTags(remote: string, budget: NetworkBudget): Promise<TagCommit[]> {

@@ -77,6 +77,7 @@ export function toExtensionSpec(data: Obj, file: string): ExtensionSpec {
     smoke_test: data.smoke_test === undefined ? undefined : String(data.smoke_test),
     image_volume_unsupported: data.image_volume_unsupported === undefined ? undefined : String(data.image_volume_unsupported),
     expected_server_log: ext<Obj[]>(data.expected_server_log, "expected_server_log").map((e) => ({ match: String(e.match), reason: String(e.reason) })),
+    broken_upgrade_paths: ext<Obj[]>(data.broken_upgrade_paths, "broken_upgrade_paths").map((b) => ({ sql_name: String(b.sql_name), from: list(b.from), reason: String(b.reason) })),
     notes: data.notes === undefined ? undefined : String(data.notes),
     file,
   };

@@ -91,6 +91,9 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
       const bad = regexError(e.match);
       if (bad) at(["expected_server_log", i, "match"], `not a regular expression: ${bad}`);
     });
+    (spec.broken_upgrade_paths ?? []).forEach((b, i) => {
+      if (!spec.sql_names.includes(b.sql_name)) at(["broken_upgrade_paths", i, "sql_name"], `'${b.sql_name}' is not one of sql_names (${spec.sql_names.join(", ") || "none"})`);
+    });
     for (const major of Object.keys(spec.versions_by_major)) {
       const m = Number(major);
       if ((spec.min_pg_version && m < spec.min_pg_version) || (spec.max_pg_version && m > spec.max_pg_version))

@@ -5,7 +5,6 @@ import type { Catalog, ExtensionSpec, ProjectConfig } from "../model/types.js";
 import { mergeLayers, projectExtensions } from "./layers.js";
 import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
-import { checkPlatformCoverage } from "./platforms.js";
 import { checkSchema } from "./schema.js";
 import { checkLocalSources } from "./local-sources.js";
 import { toExtensionSpec, toProjectConfig } from "./convert.js";
@@ -59,7 +58,6 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
     }
     const alsoKnown = [...invalidNames, ...(catalog.unselected ?? []).map((e) => e.name)];
     errors.push(...checkConfig(config, inputs.config, catalog.extensions, alsoKnown));
-    errors.push(...checkPlatformCoverage(config, catalog.extensions, docs));
     errors.push(...checkExtensionBases(config, catalog.extensions, docs));
   }
   if (errors.length > 0 || !config) throw new InputErrors(sortErrors(errors));

@@ -1,11 +1,11 @@
 // The checks that a running server passes, shared by operand images, mounted extension images and
 // upgrades. Each returns what it saw (for the report) or throws a CheckFailure saying what is wrong.
+import { shellWord } from "../model/shell.js";
 import type { Docker } from "./docker.js";
 import { CheckFailure, expect, type Recorder } from "./results.js";
-import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
+import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { DroppedExtension, ExtensionUnderTest } from "./subjects.js";
 
-const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
 
 /**
  * CREATE EXTENSION for each SQL name, then the smoke test. What the extension requires was
@@ -29,16 +29,34 @@ export async function createAndSmokeTest(rec: Recorder, pg: PgServer, ext: Exten
 export async function smokeTest(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<boolean> {
   if (!ext.smokeTest) return true;
   return rec.check(`smoke test ${ext.name}`, async () => {
-    const r = await pg.sql(`${ext.smokeTest};`);
-    if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test failed: ${psqlError(r.stderr)}`);
-    const last = r.stdout.trim().split("\n").pop() ?? "";
-    // A smoke test that is a boolean expression fails by returning false.
-    expect(last !== "f", `${ext.name}: smoke test returned false: ${ext.smokeTest}`);
+    const last = await runSmokeTest(pg, ext, "postgres", "smoke test");
     return last ? `returned ${last.slice(0, 60)}` : undefined;
   });
 }
 
-/** `SHOW shared_preload_libraries` is exactly these libraries, in this order (the plan orders them: Citus first). */
+// psql prints NULL and an empty string alike; the marker tells a NULL last result (a smoke test
+// whose comparison met a NULL proves nothing) from a statement that returns no value.
+export const NULL_MARKER = "(pgbake-null)";
+
+/**
+ * Runs an entry's smoke test in `database`: its last result must not be false or NULL. `what` names
+ * the run in messages ("smoke test", "smoke test after x 1.0 -> 1.1"). Returns that last line.
+ */
+export async function runSmokeTest(pg: PgServer, ext: ExtensionUnderTest, database: string, what: string): Promise<string> {
+  const r = await pg.sql(`\\pset null '${NULL_MARKER}'\n${ext.smokeTest};`, database);
+  if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: ${what} failed: ${psqlError(r.stderr)}`);
+  return smokeResult(r.stdout, `${ext.name}: ${what}`, ext.smokeTest ?? "");
+}
+
+/** The last line of a smoke test's output; a CheckFailure when it is false or NULL. */
+export function smokeResult(stdout: string, label: string, sql: string): string {
+  const last = stdout.trim().split("\n").pop() ?? "";
+  // A smoke test that is a boolean expression fails by returning false.
+  expect(last !== "f", `${label} returned false: ${sql}`);
+  expect(last !== NULL_MARKER, `${label} returned NULL: ${sql}`);
+  return last;
+}
+
 export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string[]): Promise<void> {
   await rec.check("shared_preload_libraries", async () => {
     const r = await pg.sql("SHOW shared_preload_libraries");
@@ -138,4 +156,3 @@ export async function binariesCheck(rec: Recorder, pg: PgServer, tool: string, b
   });
 }
 
-const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

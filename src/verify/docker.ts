@@ -1,8 +1,8 @@
 // The docker CLI as `pgbake test` uses it: every container, volume and image it makes is
 // recorded, so that it is removed at the end of a run, after a failed start, and on Ctrl-C or
 // SIGTERM (a signal handler removes what is left before the process exits).
-import { execFileSync } from "node:child_process";
-import { execa } from "execa";
+import { PgbakeError } from "../model/errors.js";
+import { run, runSync } from "../model/process.js";
 
 export interface DockerResult {
   exitCode: number;
@@ -22,8 +22,8 @@ export class Docker {
 
   /** Runs `docker ARGS`; never throws on a non-zero exit (the caller decides what failed). */
   async run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<DockerResult> {
-    const r = await execa("docker", args, { reject: false, input: opts.input, timeout: opts.timeoutMs, stripFinalNewline: true });
-    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? r.message ?? "") };
+    const r = await run("docker", args, { input: opts.input, timeoutMs: opts.timeoutMs });
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.timedOut ? `${r.stderr}\n(docker ${args[0]} killed after ${opts.timeoutMs} ms)`.trim() : r.stderr };
   }
 
   /** Like run, but a non-zero exit is an error carrying docker's own message. */
@@ -64,11 +64,8 @@ export class Docker {
   private removeAllSync(): void {
     while (this.owned.length > 0) {
       const r = this.owned.pop()!;
-      try {
-        execFileSync("docker", removeArgs(r), { stdio: "ignore", timeout: 30_000 });
-      } catch {
-        // Best effort: the next resource still gets its turn.
-      }
+      // Best effort: whatever this one answers, the next resource still gets its turn.
+      runSync("docker", removeArgs(r), { timeoutMs: 30_000 });
     }
   }
 }
@@ -76,4 +73,9 @@ export class Docker {
 const removeArgs = (r: Resource): string[] =>
   r.kind === "container" ? ["rm", "-f", "-v", r.id] : r.kind === "volume" ? ["volume", "rm", "-f", r.id] : ["rmi", "-f", r.id];
 
-export class DockerError extends Error {}
+/** docker refused a command pgbake test needed: a failure of the machine, exit 1. */
+export class DockerError extends PgbakeError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

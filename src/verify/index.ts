@@ -27,8 +27,8 @@ export interface TestOptions {
   jobs?: number;
   /**
    * `--deep`: also the server log, ldd, library clash (each image's mounts, and the run's extension
-   * images of one major and base together) and every shipped upgrade path. Off by default: on the
-   * wide catalog these find failures of Debian's packages that pgbake cannot fix (docs/catalog.md).
+   * images of one major and base together) and every shipped upgrade path. Off by default: they
+   * add server time per image (the wide catalog e2e runs them; docs/catalog.md).
    */
   deep?: boolean;
   /** `--snapshot DIR` (and `--accept`): each extension's SQL interface written or compared; needs no `deep`. */

@@ -6,6 +6,7 @@
 //   dynamic linker takes the first one on LD_LIBRARY_PATH for every image that needs that name.
 import { CheckFailure, expect, Recorder, type CheckResult, type SubjectResult } from "./results.js";
 import type { PgServer } from "./server.js";
+import { shellWord } from "../model/shell.js";
 
 /** One ELF file's library that `ldd` did not find (a soname, or a symbol version it lacks). */
 export interface MissingLibrary {
@@ -48,7 +49,6 @@ export function describeMissing(missing: MissingLibrary[], shown = 10): string {
   return lines.slice(0, shown).join("; ") + more;
 }
 
-const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * A shell script that runs `ldd` on every ELF file under the directories (the first four bytes

@@ -1,4 +1,5 @@
 // The outcome of `pgbake test`, as plain data for the summary table, JUnit XML and JSON.
+import { PgbakeError } from "../model/errors.js";
 
 /** The checks counted apart in the summary: each of these runs once per image, path or extension. */
 export type CheckKind = "server-log" | "libraries" | "library-clash" | "upgrade-path" | "snapshot";
@@ -87,7 +88,11 @@ export class Recorder {
 }
 
 /** A check's expected failure: its message is the whole story. */
-export class CheckFailure extends Error {}
+export class CheckFailure extends PgbakeError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
 
 export function expect(condition: boolean, message: string): void {
   if (!condition) throw new CheckFailure(message);

@@ -1,6 +1,7 @@
 // A PostgreSQL server in a container of a pgbake image (its entrypoint runs initdb on a first
 // start, then `postgres "$@"`; without POSTGRES_PASSWORD only the socket accepts connections),
 // driven through `docker exec psql`.
+import { PgbakeError } from "../model/errors.js";
 import type { Docker, DockerResult } from "./docker.js";
 
 export interface ServerOptions {
@@ -18,12 +19,12 @@ export interface ServerOptions {
 }
 
 /** The server did not come up; `logs` is what it printed. */
-export class ServerStartError extends Error {
+export class ServerStartError extends PgbakeError {
   constructor(
     message: string,
     readonly logs: string,
   ) {
-    super(message);
+    super(message, 1);
   }
 }
 
@@ -115,3 +116,5 @@ export class PgServer {
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 /** An SQL string literal. */
 export const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+/** psql's error output without its `psql:<stdin>:LINE:` prefixes: the server's own words. */
+export const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();

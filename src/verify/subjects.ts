@@ -23,6 +23,8 @@ export interface ExtensionUnderTest {
   binaries: string[];
   /** Server log lines it makes on purpose (the entry's expected_server_log). */
   expectedLog: LogAllowance[];
+  /** Shipped upgrade paths it declares broken (the entry's broken_upgrade_paths): skipped with the reason. */
+  brokenUpgradePaths?: { sqlName: string; from: string[]; reason: string }[];
   /** Settings its entry needs at startup (startup_needs with a value): servers holding it start with them. */
   settings: Record<string, string>;
 }
@@ -129,7 +131,8 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
     const s = spec(name);
     const binaries = s.kind === "tool" ? (s.source?.binaries ?? []) : [];
     const expectedLog = s.expected_server_log.map((e) => ({ ...e, by: name }));
-    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries, settings: settingsOf(s), expectedLog };
+    const brokenUpgradePaths = (s.broken_upgrade_paths ?? []).map((b) => ({ sqlName: b.sql_name, from: b.from, reason: b.reason }));
+    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries, settings: settingsOf(s), expectedLog, brokenUpgradePaths };
   };
   const out: Subject[] = [];
   for (const name of targets) {

@@ -2,16 +2,18 @@
 // scripts to the default version and that CREATE EXTENSION can make (an install script for A,
 // or one it reaches by update), CREATE EXTENSION ... VERSION 'A', ALTER EXTENSION ... UPDATE,
 // the version checked, the smoke test run. Each path is a check of its own, run in the server as
-// it is under test (image volumes on PG 18+, the operand image's own files otherwise), in a
-// database of its own except for extensions that live in one database only (pg_cron).
+// it is under test (image volumes on PG 18+, the operand image's own files otherwise), each in a
+// database made for it except for extensions that live in one database only (pg_cron). Paths the
+// entry declares broken (broken_upgrade_paths) are skipped with its reason.
+import { runSmokeTest } from "./checks.js";
 import { databaseSettings } from "./cnpg.js";
 import { CheckFailure, expect, type Recorder } from "./results.js";
-import { quoteIdent, quoteLiteral, type PgServer } from "./server.js";
+import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { ExtensionUnderTest } from "./subjects.js";
 
+/** The prefix of the databases the paths run in (one per path: pgbake_upgrade_paths_1, ...). */
 export const pathsDatabase = "pgbake_upgrade_paths";
 
-const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
 
 export interface UpgradeSources {
   defaultVersion: string;
@@ -38,10 +40,63 @@ const sourcesQuery = (sqlName: string): string =>
 FROM pg_available_extensions a, pg_extension_update_paths(a.name) u
 WHERE a.name = ${quoteLiteral(sqlName)} AND u.target = a.default_version AND u.path IS NOT NULL AND u.source <> a.default_version`;
 
+/** Why a version's path is skipped: the entry's broken_upgrade_paths declare it. */
+const declaredBroken = (ext: ExtensionUnderTest, sqlName: string, from: string): string | undefined =>
+  ext.brokenUpgradePaths?.find((b) => b.sqlName === sqlName && b.from.includes(from))?.reason;
+
+/** Every extension CREATE EXTENSION ... CASCADE of these names may create, with what its default version requires. */
+const requiredQuery = (sqlNames: string[]): string =>
+  `WITH RECURSIVE r(name) AS (SELECT unnest(ARRAY[${sqlNames.map(quoteLiteral).join(", ")}]::name[])
+  UNION SELECT unnest(v.requires) FROM pg_available_extension_versions v JOIN r ON v.name = r.name)
+SELECT r.name, coalesce(array_to_string(v.requires, ','), '') FROM r LEFT JOIN pg_available_extensions a ON a.name = r.name
+  LEFT JOIN pg_available_extension_versions v ON v.name = r.name AND v.version = a.default_version`;
+
+/** `name|required,...` lines as each name's requirements, transitively. */
+export function parseRequires(output: string): Map<string, Set<string>> {
+  const direct = new Map(output.split("\n").filter(Boolean).map((l) => l.split("|")).map(([n, r]) => [n!, (r ?? "").split(",").filter(Boolean)]));
+  const all = new Map<string, Set<string>>();
+  const walk = (n: string, into: Set<string>): void => {
+    for (const r of direct.get(n) ?? [])
+      if (!into.has(r)) {
+        into.add(r);
+        walk(r, into);
+      }
+  };
+  for (const n of direct.keys()) {
+    const into = new Set<string>();
+    walk(n, into);
+    all.set(n, into);
+  }
+  return all;
+}
+
+/**
+ * Where the extension's paths run: a database made afresh for each path, so that no path sees what
+ * an earlier one (or its smoke test) left; `postgres` when it or an extension it requires installs
+ * in one database only (documentdb requires pg_cron, which refuses any database but
+ * `cron.database_name`), where each path drops and re-creates it instead. With what each of its
+ * names requires.
+ */
+async function pathsSetting(pg: PgServer, ext: ExtensionUnderTest): Promise<{ database: string; requires: Map<string, Set<string>> }> {
+  const r = await pg.sql(requiredQuery(ext.sqlNames));
+  const requires = r.exitCode === 0 ? parseRequires(r.stdout) : new Map<string, Set<string>>();
+  const names = [...ext.sqlNames, ...[...requires.values()].flatMap((s) => [...s])];
+  return { database: names.some((n) => databaseSettings[n] !== undefined) ? "postgres" : pathsDatabase, requires };
+}
+
+const databasesMade = new WeakMap<PgServer, number>();
+/** The name of a database not made yet in this server, for one path. */
+function freshDatabase(pg: PgServer): string {
+  const n = (databasesMade.get(pg) ?? 0) + 1;
+  databasesMade.set(pg, n);
+  return `${pathsDatabase}_${n}`;
+}
+
 /** Each shipped path of each of the extension's SQL names, as checks; the number of paths run. */
 export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: ExtensionUnderTest): Promise<number> {
   let run = 0;
-  for (const sqlName of ext.sqlNames) {
+  const { database, requires } = await pathsSetting(pg, ext);
+  for (const [index, sqlName] of ext.sqlNames.entries()) {
     const name = `upgrade paths ${sqlName}`;
     const r = await pg.sql(sourcesQuery(sqlName));
     if (r.exitCode !== 0) {
@@ -49,40 +104,50 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
       continue;
     }
     const sources = parseSources(r.stdout);
+    // A declaration of which the image ships none of the paths is stale (an older package of
+    // another release may ship only some of them).
+    for (const b of ext.brokenUpgradePaths?.filter((x) => x.sqlName === sqlName) ?? [])
+      if (!b.from.some((v) => sources?.installable.includes(v)))
+        rec.fail(`upgrade paths ${sqlName} declared broken`, `${ext.name}: broken_upgrade_paths names ${sqlName} ${b.from.join(", ")}, but the image ships no path from any of them that CREATE EXTENSION can start`, "upgrade-path");
     if (!sources) continue;
     if (sources.installable.length === 0) {
       rec.skip(name, `${sources.notInstallable.length} versions have update scripts to ${sources.defaultVersion} but no install script (${sources.notInstallable.join(", ")})`, "upgrade-path");
       continue;
     }
-    const database = databaseSettings[sqlName] === undefined ? pathsDatabase : "postgres";
-    const noDatabase = database === pathsDatabase ? await ensureDatabase(pg) : undefined;
-    if (noDatabase) {
-      rec.fail(name, noDatabase, "upgrade-path");
-      continue;
-    }
     for (const from of sources.installable) {
+      const check = `upgrade path ${sqlName} ${from} -> ${sources.defaultVersion}`;
+      const broken = declaredBroken(ext, sqlName, from);
+      if (broken !== undefined) {
+        rec.skip(check, `broken_upgrade_paths of ${ext.name}: ${broken}`, "upgrade-path");
+        continue;
+      }
       run++;
+      // A new database, not one dropped and made again: DROP DATABASE waits for a checkpoint.
+      const fresh = database === pathsDatabase ? freshDatabase(pg) : undefined;
       await rec.check(
-        `upgrade path ${sqlName} ${from} -> ${sources.defaultVersion}`,
+        check,
         async () => {
           const sql = [
             // The failure message is the error alone, not the notices of DROP ... IF EXISTS and CASCADE.
             "SET client_min_messages = warning;",
-            `DROP EXTENSION IF EXISTS ${quoteIdent(sqlName)} CASCADE;`,
+            ...(fresh
+              ? [`CREATE DATABASE ${quoteIdent(fresh)};`, `\\connect ${quoteIdent(fresh)}`, "SET client_min_messages = warning;"]
+              : [`DROP EXTENSION IF EXISTS ${quoteIdent(sqlName)} CASCADE;`]),
+            // Its SQL names before this one first, as the entry orders them (documentdb_extended_rum's
+            // script uses documentdb's operators), except those that require this one.
+            ...ext.sqlNames.slice(0, index).filter((n) => !requires.get(n)?.has(sqlName)).map((n) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(n)} CASCADE;`),
             `CREATE EXTENSION ${quoteIdent(sqlName)} VERSION ${quoteLiteral(from)} CASCADE;`,
             `ALTER EXTENSION ${quoteIdent(sqlName)} UPDATE;`,
             // The extension's other SQL names (dropped with it, or never made here), for the smoke test.
             ...ext.sqlNames.filter((n) => n !== sqlName).map((n) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(n)} CASCADE;`),
             `SELECT extversion FROM pg_extension WHERE extname = ${quoteLiteral(sqlName)};`,
           ].join("\n");
-          const u = await pg.sql(sql, database);
+          const u = await pg.sql(sql, "postgres");
           if (u.exitCode !== 0) throw new CheckFailure(`${ext.name}: ${sqlName} ${from} -> ${sources.defaultVersion} failed: ${psqlError(u.stderr)}`);
           const version = u.stdout.trim().split("\n").pop();
           expect(version === sources.defaultVersion, `${ext.name}: ${sqlName} ${from} updated to ${version ?? "nothing"}, not ${sources.defaultVersion}`);
           if (ext.smokeTest) {
-            const s = await pg.sql(`${ext.smokeTest};`, database);
-            if (s.exitCode !== 0) throw new CheckFailure(`${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} failed: ${psqlError(s.stderr)}`);
-            expect(s.stdout.trim().split("\n").pop() !== "f", `${ext.name}: smoke test after ${sqlName} ${from} -> ${sources.defaultVersion} returned false`);
+            await runSmokeTest(pg, ext, fresh ?? database, `smoke test after ${sqlName} ${from} -> ${sources.defaultVersion}`);
           }
           return undefined;
         },
@@ -91,12 +156,4 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
     }
   }
   return run;
-}
-
-/** Makes the paths' database once per server; why it could not be made, if so. */
-async function ensureDatabase(pg: PgServer): Promise<string | undefined> {
-  const r = await pg.sql(`SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(pathsDatabase)}`);
-  if (r.stdout.trim() === "1") return undefined;
-  const c = await pg.sql(`CREATE DATABASE ${quoteIdent(pathsDatabase)}`);
-  return c.exitCode === 0 ? undefined : `CREATE DATABASE ${pathsDatabase} failed: ${psqlError(c.stderr)}`;
 }

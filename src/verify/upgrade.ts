@@ -10,7 +10,7 @@ import { createAndSmokeTest, smokeTest } from "./checks.js";
 import { startChecked, type RunContext } from "./operand.js";
 import { CheckFailure, Recorder, type SubjectResult, type VersionChange } from "./results.js";
 import { serverLogCheck } from "./server-log.js";
-import { quoteIdent, quoteLiteral, type PgServer, type ServerOptions } from "./server.js";
+import { psqlError, quoteIdent, quoteLiteral, type PgServer, type ServerOptions } from "./server.js";
 import { preloadFor, type ExtensionImageSubject, type ExtensionUnderTest, type OperandSubject } from "./subjects.js";
 
 /** One upgrade: the server before and after (without the data volume) and the extensions to carry over. */
@@ -57,7 +57,6 @@ export function upgradeSource(from: string, image: string): string {
   return `${repo}:${from}`;
 }
 
-const psqlError = (stderr: string): string => stderr.replace(/^psql:<stdin>:\d+: /gm, "").trim();
 
 async function versions(pg: PgServer): Promise<Map<string, string>> {
   const r = await pg.sql("SELECT extname || '=' || extversion FROM pg_extension");

@@ -89,6 +89,9 @@ export function guarded(raw: WriterFs): WriterFs {
   };
 }
 
+/** Something, of any kind, is at the path (a dangling link included). */
+export const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
+
 export const isMissing = (err: unknown): boolean => err instanceof FsError && err.code === "ENOENT";
 
 /** Runs a cleanup call again once if it fails: a transient fault must not leave litter behind. */

@@ -7,7 +7,7 @@
 // journal names it: its staged file exists (the input is old) or not (the input is new).
 import { basename, dirname, join, resolve } from "node:path";
 import { PgbakeError } from "../model/errors.js";
-import { twice, type WriterFs } from "./fs.js";
+import { exists, twice, type WriterFs } from "./fs.js";
 
 export interface InputEdit {
   /** Absolute path of the input file. */
@@ -28,8 +28,6 @@ const INPUTS_DIR = "inputs";
 export const stagedInput = (path: string): string => join(dirname(path), `.${basename(path)}.pgbake-new`);
 const restoringInput = (path: string): string => join(dirname(path), `.${basename(path)}.pgbake-old`);
 const backupOf = (staging: string, i: number): string => join(staging, INPUTS_DIR, String(i));
-
-const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
 
 export function isJournalInput(x: unknown): x is JournalInput {
   const i = x as JournalInput | undefined;

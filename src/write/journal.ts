@@ -13,7 +13,7 @@
 // manifest lists is not trusted, and no path is reached through a link (linkGuard).
 import { dirname, isAbsolute, join, normalize, relative } from "node:path";
 import { PgbakeError } from "../model/errors.js";
-import { isMissing, twice, type WriterFs } from "./fs.js";
+import { exists, isMissing, twice, type WriterFs } from "./fs.js";
 import { inputsBackward, inputsForward, isJournalInput, stageInputs, unstageInputs, type InputEdit, type JournalInput } from "./inputs.js";
 
 export const STAGING_DIR = ".pgbake-staging";
@@ -45,8 +45,6 @@ export interface WriteHooks {
 export function isOutputPath(p: unknown): p is string {
   return typeof p === "string" && p.length > 0 && !isAbsolute(p) && !normalize(p).split(/[\\/]/).includes("..");
 }
-
-const exists = (fs: WriterFs, p: string): boolean => fs.lstat(p) !== undefined;
 
 /** Throws when a path of the output directory passes through a link or a file (checked directories remembered per step). */
 export type LinkGuard = (path: string) => void;

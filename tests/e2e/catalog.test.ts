@@ -4,9 +4,15 @@
 // Then three entries broken on purpose (a smoke test, a preload, a library): the run fails and
 // names the extension, the image and the server's error.
 //
+// One `pgbake test --deep --snapshot` run: besides CREATE EXTENSION and the smoke test, each
+// image's server log is clean, its ELF files resolve with only its own mounts, no two images clash
+// in a library, every upgrade path it ships works (or its entry declares it broken, with the
+// reason), and each extension's SQL interface is the one committed in e2e/catalog-snapshots (an
+// unexplained change fails; `--snapshot e2e/catalog-snapshots --accept` records a reviewed one).
+//
 // On by default, in CI too: 104 builds (about 8 minutes on two cores) and 105 server starts, two
-// at a time (about 3 minutes). PGBAKE_E2E_CATALOG=0 skips it on a machine where that is too long.
-import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+// at a time; --deep adds about two thirds to the servers' time (docs/catalog.md). PGBAKE_E2E_CATALOG=0 skips it on a machine where that is too long.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,10 +22,11 @@ import { generateAndBake, pgbakeTest, type TestReport } from "../helpers/e2e.js"
 import { repoRoot, tempDir } from "../helpers/workspace.js";
 
 const config = join(repoRoot, "e2e/catalog.yaml");
+const committedSnapshots = join(repoRoot, "e2e/catalog-snapshots");
 const extensions = join(repoRoot, "e2e/catalog");
 const paths = ["--config", config, "--extensions", extensions];
 const { plan, catalog } = planFrom({ config, extensions });
-const enabled = process.env.PGBAKE_E2E_CATALOG !== "0" && fitsCiBudget("the wide catalog e2e", 15);
+const enabled = process.env.PGBAKE_E2E_CATALOG !== "0" && fitsCiBudget("the wide catalog e2e", 18);
 // The operand image holding the entries CloudNativePG cannot mount (image_volume_unsupported).
 const operandOnly = "postgresql-operand-only-18-minimal-sid";
 const unmountable = plan.extensionImages.filter((t) => t.imageVolumeUnsupported);
@@ -27,6 +34,7 @@ let work: ReturnType<typeof tempDir>;
 let report: TestReport;
 let output: string;
 let exitCode: number;
+let snapshots: string;
 
 describe.runIf(enabled)("the wide catalog", () => {
   beforeAll(async () => {
@@ -34,9 +42,14 @@ describe.runIf(enabled)("the wide catalog", () => {
     const bake = await generateAndBake(config, ["--push"], extensions);
     expect(bake.exitCode, bake.output.slice(-6000)).toBe(0);
     console.log(`wide catalog: ${plan.extensionImages.length} extension images built and pushed in ${bake.seconds.toFixed(0)} s`);
-    ({ report, output, exitCode } = await pgbakeTest([...plan.extensionImages.map((t) => t.name), operandOnly, "--jobs", "2"], join(work.dir, "all"), paths));
+    // The committed snapshots are compared with, in a copy: the run writes a missing one, which the test then refuses.
+    snapshots = join(work.dir, "snapshots");
+    if (existsSync(committedSnapshots)) cpSync(committedSnapshots, snapshots, { recursive: true });
+    const args = [...plan.extensionImages.map((t) => t.name), operandOnly, "--jobs", "2", "--deep", "--snapshot", snapshots];
+    ({ report, output, exitCode } = await pgbakeTest(args, join(work.dir, "all"), paths));
     const t = report.totals;
-    console.log(`wide catalog: pgbake test: ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
+    console.log(`wide catalog: pgbake test --deep: ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
+    for (const k of report.kinds) console.log(`wide catalog: ${k.kind}: ${k.run} run, ${k.failed} failed, ${k.skipped} skipped`);
   });
   afterAll(() => work.cleanup());
 
@@ -54,8 +67,8 @@ describe.runIf(enabled)("the wide catalog", () => {
         .map((s) => `${s.target}: ${s.checks.filter((c) => c.status === "failed").map((c) => `${c.name}: ${c.detail ?? ""}`).join("; ")}`);
       expect(failed, output.slice(-6000)).toEqual([]);
       expect(exitCode).toBe(0);
-      expect(report.subjects.map((s) => s.target).sort()).toEqual([...plan.extensionImages.map((t) => t.name), operandOnly].sort());
-      const mounted = report.subjects.filter((s) => s.target !== operandOnly && !unmountable.some((t) => t.name === s.target));
+      expect(report.subjects.filter((s) => s.mode !== "together").map((s) => s.target).sort()).toEqual([...plan.extensionImages.map((t) => t.name), operandOnly].sort());
+      const mounted = report.subjects.filter((s) => s.mode !== "together" && s.target !== operandOnly && !unmountable.some((t) => t.name === s.target));
       for (const s of mounted) {
         expect(s.mode, s.target).toBe("image-volume");
         expect(s.checks.filter((c) => c.status === "passed").length, s.target).toBeGreaterThan(0);
@@ -63,6 +76,26 @@ describe.runIf(enabled)("the wide catalog", () => {
       const sqlNames = (names: string[]) => catalog.extensions.filter((e) => names.includes(e.name)).reduce((n, e) => n + e.sql_names.length, 0);
       const mountable = plan.extensionImages.filter((t) => !t.imageVolumeUnsupported).map((t) => t.extension);
       expect(mounted.reduce((n, s) => n + s.extensionsChecked, 0)).toBeGreaterThanOrEqual(sqlNames(mountable));
+    });
+
+    it("each has its server log clean, its ELF files resolved, no library clash, its shipped upgrade paths working and its interface as committed", () => {
+      const images = report.subjects.filter((s) => s.mode !== "together" && !unmountable.some((t) => t.name === s.target));
+      const kinds = ["server-log", "libraries", "library-clash", "upgrade-path", "snapshot"];
+      for (const k of kinds) expect(report.kinds.find((x) => x.kind === k)?.run, k).toBeGreaterThan(0);
+      for (const s of images) {
+        expect(s.checks.find((c) => c.name === "server log clean")?.status, s.target).toBe("passed");
+        expect(s.checks.find((c) => c.kind === "libraries")?.status, s.target).toBe("passed");
+      }
+      const together = report.subjects.filter((s) => s.mode === "together");
+      expect(together.map((s) => s.target)).toEqual(["extension images of PostgreSQL 18 on sid"]);
+      expect(together[0]!.checks.map((c) => c.status)).toEqual(["passed"]);
+      // A skipped path says why: no install script to start from, or the entry's broken_upgrade_paths.
+      const skippedPaths = images.flatMap((s) => s.checks.filter((c) => c.kind === "upgrade-path" && c.status === "skipped"));
+      for (const c of skippedPaths) expect(c.detail, c.name).toMatch(/no install script|^broken_upgrade_paths of [^:]+: ./);
+      // Every interface compared with a committed file: none written afresh, none removed or changed.
+      const snaps = images.flatMap((s) => s.checks.filter((c) => c.kind === "snapshot").map((c) => ({ ...c, target: s.target })));
+      expect(snaps.filter((c) => !/objects as in |objects, new: /.test(c.detail ?? "")).map((c) => `${c.target}: ${c.name}: ${c.detail ?? ""}`)).toEqual([]);
+      expect(readdirSync(snapshots).sort()).toEqual(readdirSync(committedSnapshots).sort());
     });
 
     it("skip, with the reason, the images CloudNativePG cannot mount, and prove those extensions in an operand image", () => {

@@ -113,7 +113,7 @@ function writeOverrides(port: number): void {
       // Debian's mirror serves trixie's source; its CMake accepts PG 14-17 only.
       "suites:",
       "  sid:",
-      `    "18": { absent: "the mirror serves timescaledb ${timescale.version} source only (PG 14-17); sid's newer source is not on it" }`,
+      `    "18": { absent: "the mirror serves timescaledb ${timescale.version} source only (PG 14-17); sid's Sources index names 2.31.0, but the mirror answers 404 for its files" }`,
       "",
     ].join("\n"),
   );

@@ -4,7 +4,6 @@
 // operand that holds it once a newer revision is published; `pgbake bake --outdated` rebuilds
 // exactly those (their apt steps run, the rest is cached), every other image keeps its digest,
 // and a second `outdated` is clean.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
@@ -15,7 +14,7 @@ import { parseDocument } from "yaml";
 import { planFrom } from "../../src/pipeline/index.js";
 import { defaultBudget } from "../../src/update/http.js";
 import { parseImageRef, tagDigest } from "../../src/update/registry.js";
-import { buildRepo, serve } from "../helpers/apt-repo.js";
+import { buildRepo, libraryDeb as makeLibraryDeb, serve } from "../helpers/apt-repo.js";
 import { cliPath, pgbake } from "../helpers/cli.js";
 import { docker, e2eConfig, e2eExtensions, executed, parseSteps } from "../helpers/e2e.js";
 import { existingSources } from "../helpers/host-apt.js";
@@ -31,17 +30,7 @@ let keyFile = "";
 let server: Server | undefined;
 const paths = (): string[] => ["--config", config, "--extensions", extensions, "--keyring", keyFile];
 
-/** A tiny library package: one .so file whose content names the version. */
-function libraryDeb(version: string): string {
-  const tree = join(work.dir, `tree-${version}`);
-  mkdirSync(join(tree, "DEBIAN"), { recursive: true });
-  mkdirSync(join(tree, "usr/lib/x86_64-linux-gnu"), { recursive: true });
-  writeFileSync(join(tree, "usr/lib/x86_64-linux-gnu/libpgbakefresh.so.1"), `pgbake freshness test library ${version}\n`);
-  writeFileSync(join(tree, "DEBIAN/control"), `Package: ${lib}\nVersion: ${version}\nArchitecture: amd64\nMaintainer: pgbake <test@example.invalid>\nDescription: pgbake freshness test library\n`);
-  const out = join(work.dir, `${lib}_${version}_amd64.deb`);
-  execFileSync("dpkg-deb", ["--build", "--root-owner-group", "-Znone", tree, out], { stdio: "pipe" });
-  return out;
-}
+const libraryDeb = (version: string): string => makeLibraryDeb(work.dir, lib, version);
 
 const repoRoot = (): string => join(work.dir, "www/fresh");
 const publish = (debs: string[]): void => void buildRepo(repoRoot(), "fresh", debs, ["amd64"], join(work.dir, "gnupg"));
@@ -171,5 +160,13 @@ describe.runIf(enabled)("pgbake outdated and bake --outdated", () => {
     const again = await outdated();
     expect(again.report.outdated).toEqual([]);
     expect(again.exitCode).toBe(0);
+
+    // For the numbers in README's Freshness (opt-in, printed, never asserted): what a full rebuild
+    // of every image costs when nothing comes from the cache, as a weekly rebuild-everything does.
+    if (process.env.PGBAKE_E2E_OUTDATED_MEASURE === "1") {
+      const full = await bake(["--set", "*.no-cache=true"]);
+      expect(full.exitCode, full.output.slice(-4000)).toBe(0);
+      console.log(`measure: targeted rebuild ${holders.length} images ${run.seconds.toFixed(0)} s; full rebuild without cache ${pushed.length} images ${full.seconds.toFixed(0)} s`);
+    }
   });
 });

@@ -62,8 +62,23 @@ export function buildRepo(root: string, suite: string, debs: string[], arches: s
   return { keyFile };
 }
 
-/** Serves `root` read-only on 127.0.0.1 (a free port). */
-export async function serve(root: string): Promise<{ url: string; server: Server }> {
+/** A tiny library package `name` at `version` in `outDir`: one .so file whose content names the version. */
+export function libraryDeb(outDir: string, name: string, version: string): string {
+  const tree = join(outDir, `tree-${name}-${version}`);
+  mkdirSync(join(tree, "DEBIAN"), { recursive: true });
+  mkdirSync(join(tree, "usr/lib/x86_64-linux-gnu"), { recursive: true });
+  writeFileSync(join(tree, `usr/lib/x86_64-linux-gnu/${name.replace(/\d+$/, "")}.so.1`), `${name} ${version}: a pgbake test library\n`);
+  writeFileSync(join(tree, "DEBIAN/control"), `Package: ${name}\nVersion: ${version}\nArchitecture: amd64\nMaintainer: pgbake <test@example.invalid>\nDescription: pgbake test library\n`);
+  const out = join(outDir, `${name}_${version}_amd64.deb`);
+  execFileSync("dpkg-deb", ["--build", "--root-owner-group", "-Znone", tree, out], { stdio: "pipe" });
+  return out;
+}
+
+/**
+ * Serves `root` read-only on `host` (default 127.0.0.1; the docker bridge's gateway is reached by
+ * build containers without the host's network) on a free port.
+ */
+export async function serve(root: string, host = "127.0.0.1"): Promise<{ url: string; server: Server }> {
   const base = resolve(root);
   const server = createServer((req, res) => {
     const path = normalize(join(base, decodeURIComponent((req.url ?? "/").split("?")[0]!)));
@@ -75,9 +90,9 @@ export async function serve(root: string): Promise<{ url: string; server: Server
     if (req.method === "HEAD") res.end();
     else createReadStream(path).pipe(res);
   });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  await new Promise<void>((ok) => server.listen(0, host, ok));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, server };
+  return { url: `http://${host}:${port}`, server };
 }
 
 export const listDebs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".deb")).map((f) => join(dir, f));

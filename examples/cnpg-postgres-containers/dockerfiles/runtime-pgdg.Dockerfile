@@ -37,6 +37,8 @@ ARG PGDG_COMPONENTS=main
 COPY --chmod=0755 dockerfiles/files/pgbake-apt-pin.sh /usr/local/bin/pgbake-apt-pin.sh
 # `pgbake bake --outdated` sets APT_REFRESH for an image whose packages are behind its
 # repositories: a new value runs this apt step again (fresh indexes), every other step stays cached.
+# The base's own packages are upgraded first (a security update of a base library reaches the image
+# without waiting for a new base digest), before PostgreSQL's sources and pins are in play.
 ARG APT_REFRESH=""
 RUN set -eux -f; \
     if [ -n "${APT_SOURCES}" ]; then \
@@ -44,6 +46,7 @@ RUN set -eux -f; \
       printf '%s\n' "${APT_SOURCES}" > /etc/apt/sources.list; \
     fi; \
     apt-get update; \
+    apt-get upgrade -y; \
     apt-get install -y --no-install-recommends ca-certificates postgresql-common; \
     key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.gpg; \
     [ -e "$key" ] || key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
