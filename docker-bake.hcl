@@ -360,7 +360,7 @@ function "names_where" {
   result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
 }
 
-// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+// Matrix rows: each target's facts (plan/evaluation.ts) beyond the defaults of its kind, extension or flavor and type.
 runtime_images = [for o in concat(rows(["15", "16", "17", "18"], ["bookworm"]), rows(["15", "16", "17", "18"], ["trixie"], { CODENAME = "trixie" })) : merge({ dockerfile = "runtime-pgdg", CODENAME = "bookworm" }, o)]
 
 // Extensions whose images are not every major here on every base, alike.

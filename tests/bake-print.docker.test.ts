@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planFrom, renderFrom, type InputPaths } from "../src/pipeline/index.js";
 import { bakeDefinition, defaultVariables } from "../src/render/bake-definition.js";
-import type { BakeVariables } from "../src/plan/definitions.js";
+import type { BakeVariables } from "../src/plan/evaluation.js";
 import { partitionTargets, partBakeFile } from "../src/plan/partition.js";
 import { writeOutputs } from "../src/write/index.js";
 import { asPrinted, printAll, sortedAnnotations, sortedGroups } from "./helpers/buildx.js";

@@ -240,7 +240,7 @@ function "names_where" {
   result = sort(concat([for o in flatten(values(extension_images)) : extension_name(o) if lookup(o, field, "") == value], [for o in flatten(values(operand_images)) : operand_name(o) if lookup(o, field, "") == value]))
 }
 
-// Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type.
+// Matrix rows: each target's facts (plan/evaluation.ts) beyond the defaults of its kind, extension or flavor and type.
 runtime_images = [for o in rows(["17", "18"], ["trixie"]) : merge({ dockerfile = "runtime-pgdg", CODENAME = "trixie" }, o)]
 
 // Extensions whose images are not every major here on every base, alike.

@@ -14,7 +14,8 @@ import type {
   TargetPlan,
 } from "../model/types.js";
 import { baseReference, commonMetadata } from "./metadata.js";
-import { definitions, derivedValues, planScope } from "./definitions.js";
+import { definitions } from "./definitions.js";
+import { derivedValues, planScope } from "./evaluation.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, packageTemplateFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";

@@ -6,7 +6,8 @@ import type { SourceDoc } from "../load/index.js";
 import { InputError } from "../model/errors.js";
 import type { ExtensionTargetPlan, OperandTargetPlan, Plan, ProjectConfig } from "../model/types.js";
 import { formatPath, positionOf } from "../validate/position.js";
-import { definitions, planScope, tagsPerTemplate } from "./definitions.js";
+import { definitions } from "./definitions.js";
+import { planScope, tagsPerTemplate } from "./evaluation.js";
 
 type Kind = "operand" | "extension";
 interface Owner {

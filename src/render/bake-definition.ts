@@ -6,7 +6,8 @@ import type { BakeDefinition, BakeEntry, BakeTargetDefinition } from "../model/b
 import { allTargets, usesHostNetwork } from "../model/targets.js";
 import type { Value } from "../model/formula.js";
 import type { Plan } from "../model/types.js";
-import { definitions, evaluateFor, factsOf, formulasOf, scopeOf, type BakeVariables } from "../plan/definitions.js";
+import { definitions } from "../plan/definitions.js";
+import { evaluateFor, factsOf, formulasOf, scopeOf, type BakeVariables } from "../plan/evaluation.js";
 import { bakeGroups } from "./groups.js";
 
 export const imageOutput: BakeEntry = { type: "image", "oci-mediatypes": "true", "oci-artifact": "true" };

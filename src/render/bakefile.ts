@@ -1,13 +1,14 @@
 // docker-bake.hcl in CloudNativePG's style: variables, lookup tables, functions, and one matrix
 // target per extension and per flavor. Every derived value is a function printed from the
 // formulas of src/plan/definitions.ts (the plan evaluates the same formulas); a matrix row holds
-// only a target's facts (plan/definitions.ts factsOf) that differ from its extension's or flavor's
+// only a target's facts (plan/evaluation.ts factsOf) that differ from its extension's or flavor's
 // defaults, and rows of one shape are written as a product of majors and bases.
 import { allTargets, usesHostNetwork } from "../model/targets.js";
 import type { Value } from "../model/formula.js";
 import { flavorGroupName } from "../model/naming.js";
 import type { Plan, TargetPlan } from "../model/types.js";
-import { definitions, factsOf, tablesOf, timestampFormat } from "../plan/definitions.js";
+import { definitions } from "../plan/definitions.js";
+import { factsOf, tablesOf, timestampFormat } from "../plan/evaluation.js";
 import { attestationsOf, csv, defaultVariables, imageOutput } from "./bake-definition.js";
 import { dockerComment, hclString } from "./escape.js";
 import { functionBlock, functionsOf, printFormula } from "./formula-hcl.js";
@@ -218,7 +219,7 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
   const functions = functionsOf(formulas).map((f) => functionBlock(f));
   const rowTables: Attribute[] = [
     t("runtime_images", code(runtimeFacts.length > 0 ? `[for o in ${rowsExpr(runtimeFacts, runtimeDefaults, majorOrder)} : merge(${printExpr(literal(runtimeDefaults))}, o)]` : "[]"),
-      "Matrix rows: each target's facts (plan/definitions.ts) beyond the defaults of its kind, extension or flavor and type."),
+      "Matrix rows: each target's facts (plan/evaluation.ts) beyond the defaults of its kind, extension or flavor and type."),
     t("extension_rows", extensionRows, "Extensions whose images are not every major here on every base, alike."),
     t("extension_images", code(`{ for k, v in extensions : k => [for o in lookup(extension_rows, k, ${everywhere}) : merge(extension_defaults, v, { extension = k }, o)] }`)),
     t("operand_defaults", literal(operandDefaults), "What most operand images share."),
