@@ -16,6 +16,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { buildRepo, listDebs, reversion, serve } from "../helpers/apt-repo.js";
+import { bakePrint } from "../helpers/buildx.js";
 import { cliPath, pgbake } from "../helpers/cli.js";
 import { docker } from "../helpers/e2e.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "../helpers/workspace.js";
@@ -131,7 +132,10 @@ describe("the PGDG path against a local PGDG-shaped repository", () => {
     expect(readFileSync(join(work.dir, "out/dockerfiles/runtime-pgdg.Dockerfile"), "utf8")).toBe(readFileSync(join(repoRoot, "dockerfiles/runtime-pgdg.Dockerfile"), "utf8"));
     const hcl = readFileSync(join(work.dir, "out/docker-bake.hcl"), "utf8");
     expect(hcl).toContain(`PGDG_MIRROR = "${mirror}"`);
-    expect(hcl).toContain('{ name = "runtime-17-trixie", major = "17", base = "trixie", dockerfile = "runtime-pgdg", network = "host" }');
+    // buildx resolves the runtime with the mirror's minor, from the mirror, in the host's network (the mirror is on loopback).
+    const runtime = (await bakePrint(join(work.dir, "out"), ["runtime-17-trixie"])).target["runtime-17-trixie"]!;
+    expect(runtime.args).toMatchObject({ PG_VERSION: minor, PGDG_MIRROR: mirror, PGDG_KEYRING_URL: `${mirror}/key.asc` });
+    expect(runtime.network).toBe("host");
   });
 
   it("the runtime builds from the mirror, installs PGDG's build over Debian's, starts and answers SELECT version()", async () => {

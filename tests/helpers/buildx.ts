@@ -20,6 +20,7 @@ export interface BakePrint {
       "cache-from"?: unknown[];
       "cache-to"?: unknown[];
       output?: unknown[];
+      network?: string;
     }
   >;
 }
