@@ -2,6 +2,7 @@
 // input (src/model/types.ts, filled by src/validate/convert.ts) and the other way round, and
 // every default they give is the one the typed input gets when the field is left out.
 import { describe, expect, it } from "vitest";
+import type { ConfigInput, ExtensionInput } from "../src/model/input.generated.js";
 import { PGDG_DEFAULT_MIRROR, DEBIAN_ARCHIVE_KEYRING } from "../src/model/types.js";
 import { schemaDefault } from "../src/validate/defaults.js";
 import { toExtensionSpec, toProjectConfig } from "../src/validate/convert.js";
@@ -50,7 +51,7 @@ function at(value: unknown, path: string[]): { found: boolean; value?: unknown }
   return { found: true, value: v };
 }
 
-const fullConfig = {
+const fullConfig: ConfigInput = {
   registry: "r.example:5000", image: "pg", default_flavor: "f", output: "out", bake_files: "per-major",
   postgres: [{ major: 17, version: "17.6" }],
   bases: { b: { image: "debian:trixie-slim", codename: "trixie", postgres_from: "distro", platforms: ["linux/amd64"], majors: [17],
@@ -63,7 +64,7 @@ const fullConfig = {
   metadata: { vendor: "v", source: "https://s.example", url: "https://u.example", documentation: "https://d.example", licenses: "MIT", annotation_prefix: "x.y" },
   build: { attest: false, cache: false },
 };
-const minimalConfig = {
+const minimalConfig: ConfigInput = {
   postgres: [{ major: 17, version: "17.6" }],
   bases: { b: { image: "debian:trixie-slim", codename: "trixie", apt: { distro: [{ uri: "https://d.example/debian", suites: ["trixie"] }] } } },
   types: { t: { description: "d" } },
@@ -71,7 +72,7 @@ const minimalConfig = {
   flavors: { f: { extensions: [] } },
   tags: {}, metadata: {}, build: {},
 };
-const fullExtension = {
+const fullExtension: ExtensionInput = {
   name: "e", sql_names: ["e"], description: "d", license: "MIT", homepage: "https://h.example", kind: "source", version: "1.0",
   versions: { "17": "1.1" }, package: "p", package_version: "{version}", min_pg_version: 13, max_pg_version: 18,
   platforms: ["linux/amd64"], bases: ["b"], disabled: true, disabled_reason: "r", shared_preload_libraries: ["e"], preload_position: "first", requires: ["x"],
@@ -82,7 +83,7 @@ const fullExtension = {
   source: { git: "https://g.example/e", ref: "v1", tag: "v1", track: "v1.*", build: "cmake", subdir: "s", build_packages: ["cmake"],
     binaries: ["e"], build_options: ["-DX=1"], pgrx_version: "0.16.1", go_main: "./cmd" },
 };
-const minimalExtension = { name: "e", description: "d", license: "MIT", homepage: "https://h.example", kind: "source", version: "1.0", source: { git: "https://g.example/e", ref: "v1", build: "pgxs" } };
+const minimalExtension: ExtensionInput = { name: "e", description: "d", license: "MIT", homepage: "https://h.example", kind: "source", version: "1.0", source: { git: "https://g.example/e", ref: "v1", build: "pgxs" } };
 
 const cases: [SchemaName, unknown, unknown][] = [
   ["config", toProjectConfig(fullConfig, "/p.yaml"), toProjectConfig(minimalConfig, "/p.yaml")],

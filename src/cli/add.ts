@@ -16,14 +16,13 @@ import { builtinCatalog } from "../load/catalogs.js";
 import { listExtensionFiles, parseYamlFile, type SourceDoc } from "../load/index.js";
 import { defaultExtensionsDir, packageRoot } from "../model/paths.js";
 import { InputErrors, PgbakeError } from "../model/errors.js";
-import type { CatalogLayer, SourceBuild } from "../model/types.js";
+import type { CatalogLayer } from "../model/types.js";
+import { SOURCE_BUILDS } from "../model/input.generated.js";
 import { projectConfigPath } from "../pipeline/index.js";
 import { mergeLayers } from "../validate/layers.js";
 import { checkSchema } from "../validate/schema.js";
 import { UsageError } from "./usage.js";
 import { writeFileWhole } from "../write/whole.js";
-
-const SOURCE_BUILDS: SourceBuild[] = ["pgxs", "configure", "cmake", "meson", "pgrx", "go"];
 
 interface Reference {
   version?: string;
@@ -88,7 +87,7 @@ export function overrideFields(entry: string, v: Record<string, unknown>): Field
 
 function sourceOf(git: string, ref: string | undefined, build: string | undefined): { git: string; ref: string; build: string } {
   if (!ref || !build) throw new UsageError("--git needs --ref (a full 40-hex commit for releases) and --build");
-  if (!SOURCE_BUILDS.includes(build as never)) throw new UsageError(`--build takes ${SOURCE_BUILDS.join(", ")}, not '${build}'`);
+  if (!(SOURCE_BUILDS as readonly string[]).includes(build)) throw new UsageError(`--build takes ${SOURCE_BUILDS.join(", ")}, not '${build}'`);
   return { git, ref, build };
 }
 

@@ -2,6 +2,7 @@
 // options as node:util parseArgs types them from the declaration (a boolean flag is a boolean, a
 // repeatable one a list), so no command casts what it was given.
 import type { parseArgs, ParseArgsConfig } from "node:util";
+import { BAKE_FILES_MODES, type BakeFilesMode } from "../model/input.generated.js";
 import type { InputPaths } from "../pipeline/index.js";
 import { UsageError } from "./usage.js";
 
@@ -37,13 +38,13 @@ export interface AnyCommand {
 /** A command with typed options. The one cast: parseArgs with these very options made the values. */
 export const command = <const O extends Options>(c: Command<O>): AnyCommand => c as unknown as AnyCommand;
 
-const bakeFilesModes = ["single", "per-major", "per-base", "per-major-base"];
+const isBakeFilesMode = (mode: string): mode is BakeFilesMode => (BAKE_FILES_MODES as readonly string[]).includes(mode);
 
 /** The common options as the pipeline's input paths. */
 export function pathsOf(v: Values<Options>): InputPaths {
   const mode = v["bake-files"];
-  if (mode !== undefined && !bakeFilesModes.includes(mode)) throw new UsageError(`--bake-files takes ${bakeFilesModes.join(", ")}, not '${mode}'`);
-  return { config: v.config, extensions: v.extensions, out: v.out, bakeFiles: mode as InputPaths["bakeFiles"] };
+  if (mode !== undefined && !isBakeFilesMode(mode)) throw new UsageError(`--bake-files takes ${BAKE_FILES_MODES.join(", ")}, not '${mode}'`);
+  return { config: v.config, extensions: v.extensions, out: v.out, bakeFiles: mode };
 }
 
 export const print = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);

@@ -17,15 +17,11 @@ import { installSource, type InstallSource } from "./install-source.js";
 import { UsageError } from "./usage.js";
 import { runSync } from "../model/process.js";
 import { writeFileWhole } from "../write/whole.js";
-
-interface BuiltinConfig {
-  postgres: { major: number; version: string }[];
-  bases: Record<string, { image: string; codename: string; postgres_from?: string }>;
-}
+import type { ConfigInput } from "../model/input.generated.js";
 
 /** The project's files: path relative to DIR → content. Layout in templates/init/, values here. */
 export function projectFiles(): Map<string, string> {
-  const builtin = parse(staticFile(relative(packageRoot(), defaultConfigPath()))) as BuiltinConfig;
+  const builtin = parse(staticFile(relative(packageRoot(), defaultConfigPath()))) as ConfigInput;
   const version = packageVersion();
   const config = template("templates/init/pgbake.yaml.hbs")({
     // The schema inside the installed package, as editors resolve it from the project directory.

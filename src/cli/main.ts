@@ -23,6 +23,7 @@ import { recordPush } from "./last-push.js";
 import { exitAfterOutput, quietOnClosedReader } from "./output.js";
 import { UsageError, usageMessage } from "./usage.js";
 import { gridCommand } from "./grid.js";
+import { BAKE_FILES_MODES } from "../model/input.generated.js";
 import { common, onWait, pathsOf, print, type AnyCommand } from "./command.js";
 import { generateCommand } from "./generate.js";
 import { explainCommand, matrixCommand, planCommand } from "./plan.js";
@@ -236,7 +237,7 @@ function helpText(): string {
     "  -c, --config FILE      project config (default: ./pgbake.yaml; `pgbake init DIR` makes one)",
     "  -e, --extensions DIR   a catalog directory on top of the config's `catalogs:` (repeatable; later wins)",
     "  -o, --out DIR          output directory (default: the config's `output`)",
-    "      --bake-files MODE  single, per-major, per-base or per-major-base (default: the config's `bake_files`)",
+    `      --bake-files MODE  ${BAKE_FILES_MODES.slice(0, -1).join(", ")} or ${BAKE_FILES_MODES.at(-1)!} (default: the config's \`bake_files\`)`,
     "  -h, --help             help for pgbake or a command",
     "  -V, --version          pgbake's version",
     "",

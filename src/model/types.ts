@@ -1,8 +1,10 @@
 // The shapes that flow between the stages. Inputs (ExtensionSpec, ProjectConfig) are what the
 // YAML files say after validation; the plan types are plain data, printable as JSON.
 
-export type ExtensionKind = "package" | "source" | "contrib" | "tool";
-export type SourceBuild = "pgxs" | "configure" | "cmake" | "meson" | "pgrx" | "go";
+// The enums are the schemas' own (input.generated.ts, from schemas/*.schema.json).
+import type { BakeFilesMode, ExtensionKind, PostgresFrom, PreloadPosition, SourceBuild, StartupNeedKind } from "./input.generated.js";
+export type { BakeFilesMode, ExtensionKind, PostgresFrom, PreloadPosition, SourceBuild, StartupNeedKind };
+
 /** The build systems whose configure step takes `source.build_options`. */
 export const BUILDS_WITH_OPTIONS: readonly SourceBuild[] = ["configure", "cmake", "meson"];
 
@@ -84,10 +86,8 @@ export interface BrokenUpgradePaths {
   reason: string;
 }
 
-export type PreloadPosition = "first" | "last";
-
 export interface StartupNeed {
-  kind: "setting" | "file" | "daemon";
+  kind: StartupNeedKind;
   name: string;
   /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
   value?: string;
@@ -114,7 +114,7 @@ export interface BaseSpec {
   image: string;
   codename: string;
   /** Where PostgreSQL packages come from: the PGDG apt repository or the distribution itself. */
-  postgres_from: "pgdg" | "distro";
+  postgres_from: PostgresFrom;
   platforms?: string[];
   /** PG majors built on this base; undefined means every major of the config. */
   majors?: number[];
@@ -159,8 +159,6 @@ export interface FlavorSpec {
   /** Operand image repository; defaults to `<image>` for the default flavor, `<image>-<flavor>` otherwise. */
   image?: string;
 }
-
-export type BakeFilesMode = "single" | "per-major" | "per-base" | "per-major-base";
 
 export interface ProjectConfig {
   file: string;
@@ -275,7 +273,7 @@ export interface RuntimeTargetPlan extends TargetPlanCommon {
   /** The apt repositories as build args, those that differ from the Dockerfile's defaults (plan/apt.ts). */
   aptArgs: Record<string, string>;
   pgVersion: string;
-  postgresFrom: BaseSpec["postgres_from"];
+  postgresFrom: PostgresFrom;
 }
 
 /** What a source-built extension image's Dockerfile runs (the build system and its options). */

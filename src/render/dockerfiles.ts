@@ -1,6 +1,6 @@
 // Dockerfiles: which file each target uses, and their text. Identical files are shared.
 import { createHash } from "node:crypto";
-import type { ExtensionTargetPlan, OperandTargetPlan, SourceBuild, SourceBuildPlan } from "../model/types.js";
+import type { ExtensionTargetPlan, OperandTargetPlan, PostgresFrom, SourceBuild, SourceBuildPlan } from "../model/types.js";
 import { dockerComment, shellWord } from "./escape.js";
 import { template } from "./templates.js";
 import type { RenderedFile } from "../model/files.js";
@@ -42,7 +42,7 @@ export function buildCommands(src: SourceBuildPlan): string[] {
   }
 }
 
-export function runtimeDockerfile(postgresFrom: "pgdg" | "distro"): RenderedFile {
+export function runtimeDockerfile(postgresFrom: PostgresFrom): RenderedFile {
   return {
     path: `${DOCKERFILE_DIR}/runtime-${postgresFrom}.Dockerfile`,
     content: template("templates/runtime.Dockerfile.hbs")({ pgdg: postgresFrom === "pgdg" }),

@@ -2,6 +2,7 @@
 import { basename } from "node:path";
 import type { LoadedInputs, SourceDoc } from "../load/index.js";
 import type { Catalog, ExtensionSpec, ProjectConfig } from "../model/types.js";
+import type { ConfigInput, ExtensionInput } from "../model/input.generated.js";
 import { mergeLayers, projectExtensions } from "./layers.js";
 import { checkCatalog, checkConfig, checkExtensionBases } from "./cross.js";
 import { InputErrors, sortErrors, type InputError } from "../model/errors.js";
@@ -38,7 +39,8 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
   const extensions: ExtensionSpec[] = [];
   for (const e of layered.entries) {
     if (e.overriddenBy && layered.errors.some((err) => err.file === e.overriddenBy!.file)) continue;
-    const spec = toExtensionSpec(e.data, e.src.file);
+    // Schema-valid: checked above, a merged entry again in mergeLayers.
+    const spec = toExtensionSpec(e.data as unknown as ExtensionInput, e.src.file);
     if (inputs.layers && inputs.layers.length > 1) spec.origin = e.origin;
     extensions.push(spec);
   }
@@ -49,7 +51,7 @@ export function validateInputs(inputs: LoadedInputs): ValidInputs {
   let config: ProjectConfig | undefined;
   let catalog: Catalog = { extensions };
   if (configErrors.length === 0) {
-    config = toProjectConfig(inputs.config.data as Record<string, unknown>, inputs.config.file);
+    config = toProjectConfig(inputs.config.data as ConfigInput, inputs.config.file);
     const selection = projectExtensions(config, inputs.config, extensions, layered.entries, inputs.layered === true);
     errors.push(...selection.errors);
     if (selection.selected) {
