@@ -2,8 +2,10 @@
 // YAML files say after validation; the plan types are plain data, printable as JSON.
 
 // The enums are the schemas' own (input.generated.ts, from schemas/*.schema.json).
-import type { BakeFilesMode, ExtensionKind, PostgresFrom, PreloadPosition, SourceBuild, StartupNeedKind } from "./input.generated.js";
+import type { BakeFilesMode, ExtensionInput, ExtensionKind, PostgresFrom, PreloadPosition, SourceBuild, StartupNeedKind } from "./input.generated.js";
 export type { BakeFilesMode, ExtensionKind, PostgresFrom, PreloadPosition, SourceBuild, StartupNeedKind };
+/** An item of one of the input's lists (the typed input has every list, its default filled in). */
+type Item<L extends unknown[] | undefined> = NonNullable<L>[number];
 
 /** The build systems whose configure step takes `source.build_options`. */
 export const BUILDS_WITH_OPTIONS: readonly SourceBuild[] = ["configure", "cmake", "meson"];
@@ -59,7 +61,7 @@ export interface ExtensionSpec {
   preload_position?: PreloadPosition;
   requires: string[];
   /** Entries it cannot share a server with (either side may say so). */
-  conflicts: { extension: string; reason: string }[];
+  conflicts: Item<ExtensionInput["conflicts"]>[];
   /** What it needs at startup that no image provides (a setting, a file, a daemon). */
   startup_needs: StartupNeed[];
   runtime_packages: string[];
@@ -69,7 +71,7 @@ export interface ExtensionSpec {
   /** Why CloudNativePG cannot mount its image as an image volume: operand images only. */
   image_volume_unsupported?: string;
   /** Server log lines (WARNING and worse) it makes on purpose, each with why: `pgbake test` lets these pass. */
-  expected_server_log: { match: string; reason: string }[];
+  expected_server_log: Item<ExtensionInput["expected_server_log"]>[];
   /** Shipped upgrade paths that cannot work (`pgbake test --deep` skips them with the reason). */
   broken_upgrade_paths?: BrokenUpgradePaths[];
   /** Why a fact in this entry is what it is (pinned versions, known breakage). */
@@ -80,26 +82,13 @@ export interface ExtensionSpec {
   origin?: ExtensionOrigin;
 }
 
-export interface BrokenUpgradePaths {
-  sql_name: string;
-  from: string[];
-  reason: string;
-}
+export type BrokenUpgradePaths = Item<ExtensionInput["broken_upgrade_paths"]>;
 
-export interface StartupNeed {
-  kind: StartupNeedKind;
-  name: string;
-  /** For a setting: the value it needs, which `pgbake test` starts its servers with. */
-  value?: string;
-  reason: string;
-}
+/** For a setting, `value` is what `pgbake test` starts its servers with. */
+export type StartupNeed = Item<ExtensionInput["startup_needs"]>;
 
 /** One suite's fact for one major: its version, its package name, or why it has none. */
-export interface SuiteEntry {
-  version?: string;
-  package?: string;
-  absent?: string;
-}
+export type SuiteEntry = Exclude<NonNullable<ExtensionInput["suites"]>[string][string], string>;
 
 export interface PostgresVersion {
   major: number;
