@@ -10,27 +10,11 @@ type Item<L extends unknown[] | undefined> = NonNullable<L>[number];
 /** The build systems whose configure step takes `source.build_options`. */
 export const BUILDS_WITH_OPTIONS: readonly SourceBuild[] = ["configure", "cmake", "meson"];
 
-export interface SourceSpec {
-  /** A git URL or any bake context (a local directory works too): fed as a named context. */
-  git: string;
-  /** Full 40-hex commit, or a tag/branch (refused by `generate --release`). */
-  ref: string;
-  /** The tag `ref` is, kept beside the commit. */
-  tag?: string;
-  /** Tag glob `pgbake update` follows (e.g. `v13.*`). */
-  track?: string;
-  build: SourceBuild;
-  /** Subdirectory of the repository that holds the extension. */
-  subdir?: string;
-  /** Build-time apt packages beyond the compiler and postgresql-server-dev-NN. */
-  build_packages?: string[];
-  /** For kind tool: the binaries the build leaves in its output, copied to /usr/local/bin. */
-  binaries?: string[];
-  /** Extra options for the configure, cmake or meson step (cmake `-DAPACHE_ONLY=ON`, ...). */
-  build_options?: string[];
-  pgrx_version?: string;
-  go_main?: string;
-}
+/**
+ * How a source or tool entry is built, as the schema has it (`git`: a git URL or any bake context,
+ * fed as a named context; `ref`: a full commit, or a tag or branch that `generate --release` refuses).
+ */
+export type SourceSpec = NonNullable<ExtensionInput["source"]>;
 
 export interface ExtensionSpec {
   name: string;
