@@ -303,10 +303,18 @@ export interface OperandTargetPlan extends TargetPlanCommon {
 
 export type TargetPlan = RuntimeTargetPlan | ExtensionTargetPlan | OperandTargetPlan;
 
+/** The input entry whose images a group gathers (`major`: the PostgreSQL major, as text). */
+export interface GroupOwner {
+  kind: "extension" | "major" | "flavor" | "base" | "type";
+  name: string;
+}
+
 export interface GroupPlan {
   name: string;
   description: string;
   targets: string[];
+  /** Absent for `default`, which gathers every image. */
+  of?: GroupOwner;
 }
 
 /**

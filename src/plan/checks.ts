@@ -1,4 +1,5 @@
-// The post-plan step: checks that need to know what is built. Always: extensions that no image can
+// The post-plan step: checks that need to know what is built. Always: every target and group name
+// claimed once (unique-names.ts), extensions that no image can
 // hold for their platforms (platforms.ts), images that cannot start (plan/composition.ts) and every
 // tag names one image of its repository (unique-tags.ts). With
 // `generate --release`: everything that goes into a published image must be pinned. Bases by
@@ -10,6 +11,7 @@ import { checkComposition } from "./composition.js";
 import { isGitUrl } from "../model/naming.js";
 import { fieldSource, formatPath, positionOf, type PathSegment } from "../validate/position.js";
 import { checkPlatformCoverage } from "./platforms.js";
+import { checkUniqueNames } from "./unique-names.js";
 import { checkUniqueTags } from "./unique-tags.js";
 
 const fullCommit = /^[0-9a-f]{40}$/;
@@ -29,6 +31,9 @@ export function checkPlan(
   configDoc: SourceDoc,
   extensionDocs: SourceDoc[],
 ): InputError[] {
+  // Two targets of one name also share their tags and images: the name clash is the one mistake to report.
+  const names = checkUniqueNames(plan, configDoc);
+  if (names.length > 0) return names;
   // Images that cannot start, and tags naming two images, are refused whatever the command.
   const composition = checkComposition(config, catalog, plan, configDoc);
   const platforms = checkPlatformCoverage(config, catalog, plan, new Map(extensionDocs.map((d) => [d.file, d])));

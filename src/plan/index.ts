@@ -5,6 +5,7 @@ import type {
   Catalog,
   ExtensionSpec,
   ExtensionTargetPlan,
+  GroupOwner,
   GroupPlan,
   OperandTargetPlan,
   Plan,
@@ -181,8 +182,8 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
 
 function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPlan[], ops: OperandTargetPlan[]): GroupPlan[] {
   const out: GroupPlan[] = [];
-  const group = (name: string, description: string, targets: string[]): void => {
-    if (targets.length > 0) out.push({ name, description, targets: sorted(targets) });
+  const group = (name: string, description: string, targets: string[], of?: GroupOwner): void => {
+    if (targets.length > 0) out.push({ name, description, targets: sorted(targets), ...(of ? { of } : {}) });
   };
   // Each kind of group in one pass over the targets: a filter per flavor or extension would be
   // quadratic (thousands of flavors × tens of thousands of targets).
@@ -198,12 +199,12 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   const all = [...ops, ...exts];
   const [byExtension, byMajor, byFlavor, byBase, byType] = [by(exts, (t) => t.extension), by(all, (t) => t.major), by(ops, (t) => t.flavor), by(all, (t) => t.base), by(ops, (t) => t.type)];
   group("default", "every operand and extension image", all.map((t) => t.name));
-  for (const ext of catalog.extensions) group(ext.name, `images of extension ${ext.name}`, byExtension.get(ext.name) ?? []);
-  for (const pg of config.postgres) group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, byMajor.get(pg.major) ?? []);
+  for (const ext of catalog.extensions) group(ext.name, `images of extension ${ext.name}`, byExtension.get(ext.name) ?? [], { kind: "extension", name: ext.name });
+  for (const pg of config.postgres) group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, byMajor.get(pg.major) ?? [], { kind: "major", name: String(pg.major) });
   for (const flavor of config.flavors)
-    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, byFlavor.get(flavor.name) ?? []);
-  for (const base of config.bases) group(base.name, `images on base ${base.name}`, byBase.get(base.name) ?? []);
-  for (const type of config.types) group(type.name, `operand images of type ${type.name}`, byType.get(type.name) ?? []);
+    group(flavorGroupName(flavorImage(config, flavor)), `operand images of flavor ${flavor.name}`, byFlavor.get(flavor.name) ?? [], { kind: "flavor", name: flavor.name });
+  for (const base of config.bases) group(base.name, `images on base ${base.name}`, byBase.get(base.name) ?? [], { kind: "base", name: base.name });
+  for (const type of config.types) group(type.name, `operand images of type ${type.name}`, byType.get(type.name) ?? [], { kind: "type", name: type.name });
   return out;
 }
 

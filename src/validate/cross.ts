@@ -1,17 +1,8 @@
-// Checks that span files: names that must exist, ranges that must make sense, names that must not clash.
+// Checks that span files: names that must exist, ranges that must make sense. (Names the plan makes must
+// not clash: that is checked on the plan, plan/unique-names.ts.)
 import type { SourceDoc } from "../load/index.js";
 import { BUILDS_WITH_OPTIONS, type ExtensionSpec, type ProjectConfig } from "../model/types.js";
-import {
-  extensionTagKeys,
-  extensionTargetName,
-  flavorGroupName,
-  flavorImage,
-  majorGroupName,
-  operandTagKeys,
-  operandTargetName,
-  packageVersionPlaceholders,
-  runtimeTargetName,
-} from "../model/naming.js";
+import { extensionTagKeys, operandTagKeys, packageVersionPlaceholders } from "../model/naming.js";
 import { displayPath, InputError } from "../model/errors.js";
 import { didYouMean } from "./suggest.js";
 
@@ -42,6 +33,19 @@ export function checkExtensionBases(config: ProjectConfig, catalog: ExtensionSpe
 
 /** Far beyond the largest matrix measured (`npm run bench`: 100× the default config, a few thousand targets). */
 export const MAX_TARGETS = 100_000;
+
+/**
+ * The matrix is a product: entries each under the per-mapping limit can still multiply into
+ * millions of targets. The input's list lengths bound what the plan would make, so this refuses
+ * such a matrix before planning (which is what it spares); the plan then decides what is built.
+ */
+function matrixTooLarge(config: ProjectConfig, catalog: ExtensionSpec[]): string | undefined {
+  const operands = config.flavors.length * config.postgres.length * config.types.length * config.bases.length;
+  const images = catalog.length * config.postgres.length * config.bases.length;
+  if (operands > MAX_TARGETS) return `this matrix makes ${operands} operand targets (flavors × postgres × types × bases); pgbake plans at most ${MAX_TARGETS}`;
+  if (images > MAX_TARGETS) return `this matrix makes ${images} extension image targets (extensions × postgres × bases); pgbake plans at most ${MAX_TARGETS}`;
+  return undefined;
+}
 
 class Reporter {
   readonly errors: InputError[] = [];
@@ -193,41 +197,8 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   checkTags("operand", operandTagKeys);
   checkTags("extension", extensionTagKeys);
 
-  // The matrix is a product: entries each under the per-mapping limit can still multiply into
-  // millions of targets. Refuse that before planning (and before the name checks below, which
-  // walk the same product).
-  const operands = config.flavors.length * config.postgres.length * config.types.length * config.bases.length;
-  const images = catalog.length * config.postgres.length * config.bases.length;
-  if (operands > MAX_TARGETS || images > MAX_TARGETS) {
-    const [count, what] = operands > MAX_TARGETS ? [operands, "operand targets (flavors × postgres × types × bases)"] : [images, "extension image targets (extensions × postgres × bases)"];
-    r.at(src, [], `this matrix makes ${count} ${what}; pgbake plans at most ${MAX_TARGETS}`);
-    return r.errors;
-  }
-  // Every target and group name must be unique across the bake file.
-  const owners = new Map<string, string>();
-  const claim = (name: string, what: string, path: PathSegment[]): void => {
-    const prev = owners.get(name);
-    if (prev && prev !== what) r.at(src, path, `name '${name}' is used twice in the bake file: ${prev} and ${what}`);
-    else owners.set(name, what);
-  };
-  // Extensions first: their names live in other files, so a clash is reported at the config's key.
-  for (const ext of catalog) claim(ext.name, `group of extension ${ext.name}`, ["flavors"]);
-  for (const base of config.bases) claim(base.name, `group of base ${base.name}`, ["bases", base.name]);
-  for (const type of config.types) claim(type.name, `group of type ${type.name}`, ["types", type.name]);
-  for (const pg of config.postgres) claim(majorGroupName(pg.major), `group of PG ${pg.major}`, ["postgres"]);
-  for (const flavor of config.flavors) {
-    const image = flavorImage(config, flavor);
-    claim(flavorGroupName(image), `group of flavor ${flavor.name}`, ["flavors", flavor.name]);
-    for (const pg of config.postgres)
-      for (const type of config.types)
-        for (const base of config.bases)
-          claim(operandTargetName(image, pg.major, type.name, base.name), `target of flavor ${flavor.name}`, ["flavors", flavor.name]);
-  }
-  for (const pg of config.postgres)
-    for (const base of config.bases) {
-      claim(runtimeTargetName(pg.major, base.name), "runtime target", ["bases", base.name]);
-      for (const ext of catalog) claim(extensionTargetName(ext.name, pg.major, base.name), `image target of ${ext.name}`, ["bases", base.name]);
-    }
+  const tooMany = matrixTooLarge(config, catalog);
+  if (tooMany) r.at(src, [], tooMany);
   return r.errors;
 }
 
