@@ -61,9 +61,7 @@ function countTargets(plan: Plan, mode: BakeFilesMode, file: string): number {
 export function measureGeneration(root: string, c: BenchCase, out: string, buildx: boolean): GenerationResult {
   const { plan } = planFrom({ config: c.config, extensions: c.extensions });
   const gen = generateSample(root, c, out);
-  const [generate, buildxRead] = buildx
-    ? measureAlternating(c.runs, gen, () => buildxPrint(out, "docker-bake.hcl"))
-    : [measure(c.runs, gen), undefined];
+  const [generate, buildxRead] = buildx ? measureAlternating(c.runs, gen, () => buildxPrint(out, "docker-bake.hcl")) : [measure(c.runs, gen), undefined];
   const targets = plan.operands.length + plan.extensionImages.length + plan.runtimes.length;
   const bakeFileBytes = statSync(join(out, "docker-bake.hcl")).size;
   return {

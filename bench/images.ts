@@ -26,9 +26,7 @@ export interface FlavorAddition {
   ratio: number;
 }
 
-export type ImagesResult =
-  | { measured: false; reason: string }
-  | { measured: true; config: string; images: ImageSize[]; flavors: FlavorAddition[] };
+export type ImagesResult = { measured: false; reason: string } | { measured: true; config: string; images: ImageSize[]; flavors: FlavorAddition[] };
 
 const mb = (bytes: number): number => bytes / 1024 / 1024;
 
@@ -43,10 +41,7 @@ export async function measureImages(planned: Planned): Promise<ImagesResult> {
   }
   const layers = new Map<string, PlatformImage[]>();
   const images: ImageSize[] = [];
-  const targets = [
-    ...plan.operands.map((t) => ({ t, kind: "operand" as const })),
-    ...plan.extensionImages.map((t) => ({ t, kind: "extension" as const })),
-  ];
+  const targets = [...plan.operands.map((t) => ({ t, kind: "operand" as const })), ...plan.extensionImages.map((t) => ({ t, kind: "extension" as const }))];
   for (const { t, kind } of targets) {
     const ref = t.tags[0];
     if (!ref) continue;
@@ -81,7 +76,15 @@ export async function measureImages(planned: Planned): Promise<ImagesResult> {
         else missing = true;
       }
       if (missing) continue; // an extension image it copies was not pushed: no fair comparison
-      flavors.push({ target: op.name, comparedWith: minimal.name, platform: p.platform, addedMb: mb(added), unsharedMb: mb(unshared), extensionFilesMb: mb(extBytes), ratio: extBytes > 0 ? added / extBytes : NaN });
+      flavors.push({
+        target: op.name,
+        comparedWith: minimal.name,
+        platform: p.platform,
+        addedMb: mb(added),
+        unsharedMb: mb(unshared),
+        extensionFilesMb: mb(extBytes),
+        ratio: extBytes > 0 ? added / extBytes : NaN,
+      });
     }
   }
   return { measured: true, config: config.file, images, flavors };

@@ -63,7 +63,12 @@ if (process.argv[1]?.endsWith("limits.js")) {
   const work = mkdtempSync(join(tmpdir(), "pgbake-bench-limits-"));
   try {
     const limits = measureLimits(packageRoot(), work);
-    process.stdout.write(`${table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)]))}\n`);
+    process.stdout.write(
+      `${table(
+        ["case", "input MB", "exit", "wall s", "cpu s", "peak MB"],
+        limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)]),
+      )}\n`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

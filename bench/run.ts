@@ -53,7 +53,15 @@ function operandScale(): OperandScaleResult[] {
   say(
     table(
       ["operands wanted", "operands", "targets", "generate s", "cpu s", "peak MB", "cpu ms per 1,000 operands"],
-      results.map((r) => [r.wanted, r.operands, r.targets, secs(r.generate.median), secs(r.generate.cpuMedian), fixed(r.generate.peakRssMb, 0), fixed(((r.generate.cpuMedian ?? NaN) * 1e6) / r.operands, 0)]),
+      results.map((r) => [
+        r.wanted,
+        r.operands,
+        r.targets,
+        secs(r.generate.median),
+        secs(r.generate.cpuMedian),
+        fixed(r.generate.peakRssMb, 0),
+        fixed(((r.generate.cpuMedian ?? NaN) * 1e6) / r.operands, 0),
+      ]),
     ),
   );
   return results;
@@ -111,16 +119,28 @@ try {
     table(
       ["case", "operands", "ext images", "targets", "bake file bytes", "bytes/target", "generate s", "cpu s", "peak MB", "buildx read s", "cpu s", "generate/read", "cpu ratio"],
       generation.map((g) => [
-        g.case, g.operands, g.extensionImages, g.targets, g.bakeFileBytes, fixed(g.bytesPerTarget, 0),
-        secs(g.generate.median), secs(g.generate.cpuMedian), fixed(g.generate.peakRssMb, 0),
-        buildx ? secs(g.buildxRead?.median) : "no buildx", secs(g.buildxRead?.cpuMedian), fixed(g.ratio, 2), fixed(g.cpuRatio, 2),
+        g.case,
+        g.operands,
+        g.extensionImages,
+        g.targets,
+        g.bakeFileBytes,
+        fixed(g.bytesPerTarget, 0),
+        secs(g.generate.median),
+        secs(g.generate.cpuMedian),
+        fixed(g.generate.peakRssMb, 0),
+        buildx ? secs(g.buildxRead?.median) : "no buildx",
+        secs(g.buildxRead?.cpuMedian),
+        fixed(g.ratio, 2),
+        fixed(g.cpuRatio, 2),
       ]),
     ),
   );
   say("\n2. docker buildx bake --print <one target>: the full docker-bake.hcl against the part file pgbake bake picks");
   say(
     split.length === 0
-      ? buildx ? "not measured (no case with 1,000 targets or more)" : "not measured (docker buildx is not available)"
+      ? buildx
+        ? "not measured (no case with 1,000 targets or more)"
+        : "not measured (docker buildx is not available)"
       : table(
           ["case", "bake_files", "file read", "targets in it", "generate s", "print 1 target s"],
           split.map((r) => [r.case, r.mode, r.file, r.fileTargets, secs(r.generate.median), secs(r.printSingle.median)]),
@@ -150,13 +170,16 @@ try {
       : undefined;
   progress(`image sizes for ${imagesInputs?.config ?? "no e2e config"}`);
   // Without the e2e config the plan cannot say which registry images are which.
-  const images = imagesInputs
-    ? await measureImages(planFrom(imagesInputs))
-    : { measured: false as const, reason: "no e2e config at e2e/pgbake.yaml; pass --images-config FILE" };
+  const images = imagesInputs ? await measureImages(planFrom(imagesInputs)) : { measured: false as const, reason: "no e2e config at e2e/pgbake.yaml; pass --images-config FILE" };
   say(`\n4. Images in the local registry (compressed layer sizes)${imagesInputs ? ` for ${imagesInputs.config}` : ""}`);
   if (!images.measured) say(`not measured (${images.reason})`);
   else {
-    say(table(["image", "kind", "platform", "MB"], images.images.map((i) => [i.ref, i.kind, i.platform, fixed(i.mb, 1)])));
+    say(
+      table(
+        ["image", "kind", "platform", "MB"],
+        images.images.map((i) => [i.ref, i.kind, i.platform, fixed(i.mb, 1)]),
+      ),
+    );
     say("\nWhat each flavor adds over its default-flavor image, against the extension files it copies in");
     say(
       images.flavors.length === 0
@@ -176,7 +199,12 @@ try {
   progress("input limits: 100,000 keys and items, a 44 MB file");
   const limits = measureLimits(root, work);
   say("\n6. pgbake generate on inputs at and over its limits (exit 2: refused with a message)");
-  say(table(["case", "input MB", "exit", "wall s", "cpu s", "peak MB"], limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)])));
+  say(
+    table(
+      ["case", "input MB", "exit", "wall s", "cpu s", "peak MB"],
+      limits.map((l) => [l.case, fixed(l.inputMb, 1), l.exitCode, secs(l.sample.seconds), secs(l.sample.cpuSeconds), fixed(l.sample.peakRssMb, 0)]),
+    ),
+  );
 
   const operandTargets = operandScale();
 

@@ -21,20 +21,27 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else if (c === ",") (row.push(field), (field = ""));
+    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
     else if (c !== "\r") field += c;
   }
-  if (field || row.length) row.push(field), rows.push(row);
+  if (field || row.length) (row.push(field), rows.push(row));
   return rows;
 }
 
 /** A Postgres array literal `{18,17,16}` as a list. */
-const pgArray = (s) => (s && s.startsWith("{") ? s.slice(1, -1).split(",").filter(Boolean).map((x) => x.replace(/^"|"$/g, "")) : []);
+const pgArray = (s) =>
+  s && s.startsWith("{")
+    ? s
+        .slice(1, -1)
+        .split(",")
+        .filter(Boolean)
+        .map((x) => x.replace(/^"|"$/g, ""))
+    : [];
 
 const [head, ...rows] = parseCsv(readFileSync(csvPath, "utf8"));
 const col = Object.fromEntries(head.map((h, i) => [h, i]));
@@ -45,7 +52,10 @@ for (const r of rows) {
   const get = (name) => r[col[name]] ?? "";
   const name = get("name");
   if (!name) continue;
-  const majors = pgArray(get("pg_ver")).map(Number).filter(Number.isFinite).sort((a, b) => a - b);
+  const majors = pgArray(get("pg_ver"))
+    .map(Number)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const entry = {
     version: get("version") || undefined,
     license: get("license") || undefined,

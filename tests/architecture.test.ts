@@ -42,7 +42,13 @@ describe("the README's architecture diagram", () => {
     const without = (n: string): Diagram => ({ nodes: new Set([...diagram.nodes].filter((x) => x !== n)), arrows: diagram.arrows.filter((a) => a.from !== n && a.to !== n) });
     expect(disagreements(without("docs"), folders, imports)).toContain("src/docs is not in the diagram");
     expect(disagreements(diagram, [...folders, "extra"], imports)).toContain("src/extra is not in the diagram");
-    expect(disagreements(diagram, folders.filter((f) => f !== "docs"), imports)).toContain("the diagram names docs, which is not a folder of src/");
+    expect(
+      disagreements(
+        diagram,
+        folders.filter((f) => f !== "docs"),
+        imports,
+      ),
+    ).toContain("the diagram names docs, which is not a folder of src/");
     const falseArrow = { ...diagram, arrows: [...diagram.arrows, { from: "docs", to: "write", line: 1 }] };
     expect(disagreements(falseArrow, folders, imports)).toContain("README.md:1: docs --> write, but no file of src/docs imports src/write");
     const upward = [...imports, { from: "model", to: "plan", witness: "src/model/x.ts:1" }];

@@ -48,7 +48,10 @@ describe("generated docker-bake.hcl", () => {
     for (const op of plan.operands) {
       const dockerfile = readFileSync(join(work.dir, printed.target[op.name]!.dockerfile!), "utf8");
       const copied = [...dockerfile.matchAll(/COPY --from=ext-([a-z0-9_-]+) \/lib\//g)].map((m) => m[1]).sort();
-      const expected = op.kept.filter((k) => k.imageTarget && k.kind !== "tool").map((k) => k.name).sort();
+      const expected = op.kept
+        .filter((k) => k.imageTarget && k.kind !== "tool")
+        .map((k) => k.name)
+        .sort();
       expect(copied).toEqual(expected);
     }
   });

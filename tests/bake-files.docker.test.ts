@@ -14,7 +14,10 @@ const work = copyDefaults();
 afterAll(() => work.cleanup());
 const inputs = ["--config", work.config, "--extensions", work.extensions];
 
-const partFiles = (): string[] => readdirSync(work.dir).filter((f) => /^docker-bake\..+\.hcl$/.test(f)).sort();
+const partFiles = (): string[] =>
+  readdirSync(work.dir)
+    .filter((f) => /^docker-bake\..+\.hcl$/.test(f))
+    .sort();
 
 /** What buildx builds for a file's default group: its images, and the runtimes their contexts name. */
 async function definedTargets(file: string): Promise<string[]> {
@@ -38,7 +41,11 @@ describe.each<[BakeFilesMode, (t: { major: number; base: string }) => string]>([
 
     // One timestamp for every read: buildx defaults it to the minute of each run.
     const env = { timestamp: "202611211200" };
-    const full = await bakePrint(work.dir, all.map((t) => t.name), env);
+    const full = await bakePrint(
+      work.dir,
+      all.map((t) => t.name),
+      env,
+    );
     for (const [file, names] of expected) {
       expect(await definedTargets(file)).toEqual([...names].sort());
       // Every target of the part, read by buildx from the part alone, is what the full file says.

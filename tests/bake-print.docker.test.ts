@@ -52,7 +52,10 @@ describe.each(cases)("docker buildx bake --print on %s", (name, paths) => {
     }
     const vars: BakeVariables = { ...defaultVariables(plan), timestamp: "202611211200", revision: "0123abc", cache_scope: "amd64" };
     const env = { timestamp: vars.timestamp, revision: vars.revision, cache_scope: vars.cache_scope };
-    const bakeFiles: [string, string[] | undefined][] = [["docker-bake.hcl", undefined], ...[...partitionTargets(plan, plan.bakeFiles)].map(([part, targets]): [string, string[]] => [partBakeFile(part), targets])];
+    const bakeFiles: [string, string[] | undefined][] = [
+      ["docker-bake.hcl", undefined],
+      ...[...partitionTargets(plan, plan.bakeFiles)].map(([part, targets]): [string, string[]] => [partBakeFile(part), targets]),
+    ];
     for (const [file, targets] of bakeFiles) {
       const expected = bakeDefinition(plan, dockerfiles, vars, targets);
       const { default: defaultGroup, ...groups } = expected.group;

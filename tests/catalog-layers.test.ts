@@ -30,13 +30,23 @@ const plan = async (...args: string[]): Promise<Plan> => {
   expect(r.exitCode, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Plan;
 };
-const builtinNames = readdirSync(defaultExtensions).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+const builtinNames = readdirSync(defaultExtensions)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""));
 
 beforeAll(() => {
   work = tempDir("pgbake-layers-");
   file("pgbake.yaml", config());
   // A private extension, and pgvector changed in two fields only.
-  file("extensions/acme_audit.yaml", { name: "acme_audit", description: "ACME's audit hooks", license: "Proprietary", homepage: "https://acme.example/audit", kind: "package", version: "2.1.0", package: "postgresql-{major}-acme-audit" });
+  file("extensions/acme_audit.yaml", {
+    name: "acme_audit",
+    description: "ACME's audit hooks",
+    license: "Proprietary",
+    homepage: "https://acme.example/audit",
+    kind: "package",
+    version: "2.1.0",
+    package: "postgresql-{major}-acme-audit",
+  });
   file("extensions/pgvector.yaml", { name: "pgvector", override: true, version: "0.8.5", min_pg_version: 16 });
 });
 afterAll(() => work.cleanup());
@@ -52,7 +62,12 @@ describe("catalogs: [builtin, ./extensions]", () => {
     // Untouched fields are the built-in entry's.
     const builtin = parse(readFileSync(join(defaultExtensions, "pgvector.yaml"), "utf8")) as { package: string };
     expect(vector.args.PACKAGES).toContain(builtin.package.replace("{major}", "17"));
-    expect(p.operands.find((o) => o.name === "postgresql-17-minimal-trixie")!.kept.map((k) => k.name).sort()).toEqual(["acme_audit", "pg_cron", "pgvector"]);
+    expect(
+      p.operands
+        .find((o) => o.name === "postgresql-17-minimal-trixie")!
+        .kept.map((k) => k.name)
+        .sort(),
+    ).toEqual(["acme_audit", "pg_cron", "pgvector"]);
   });
 
   it("explain names the file of the entry and of each overridden field, and says why an unused built-in entry makes no image", async () => {
@@ -86,7 +101,15 @@ describe("catalogs: [builtin, ./extensions]", () => {
 
   it("reads a catalog from an installed npm package", async () => {
     file("node_modules/acme-pg-catalog/package.json", JSON.stringify({ name: "acme-pg-catalog", version: "1.0.0" }));
-    file("node_modules/acme-pg-catalog/extensions/acme_geo.yaml", { name: "acme_geo", description: "ACME geo", license: "MIT", homepage: "https://acme.example/geo", kind: "package", version: "1.0.0", package: "postgresql-{major}-acme-geo" });
+    file("node_modules/acme-pg-catalog/extensions/acme_geo.yaml", {
+      name: "acme_geo",
+      description: "ACME geo",
+      license: "MIT",
+      homepage: "https://acme.example/geo",
+      kind: "package",
+      version: "1.0.0",
+      package: "postgresql-{major}-acme-geo",
+    });
     file("pkg.yaml", config({ catalogs: ["builtin", "acme-pg-catalog/extensions", "./extensions"], flavors: { base: { extensions: ["acme_geo"] } } }));
     const r = await pgbake(["plan", "--json", "--config", join(work.dir, "pkg.yaml")]);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -119,7 +142,10 @@ describe("a message about a field an override set points at the override, not at
     file("later/pgbake.yaml", config({ catalogs: ["builtin", "./ext"], flavors: { base: { extensions: ["pgvector", "pg_cron", "pg_partman"] } } }));
     const r = await pgbake(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
     expect(r.exitCode, r.stdout).toBe(2);
-    const lines = r.stderr.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l)).sort();
+    const lines = r.stderr
+      .split("\n")
+      .filter((l) => /^\S+:\d+:\d+: /.test(l))
+      .sort();
     expect(lines).toEqual([
       "later/ext/pg_cron.yaml:5:18: package_version: unknown placeholder {vers}; expected {version}",
       expect.stringMatching(/^later\/ext\/pg_cron\.yaml:6:17: max_pg_version: min_pg_version \d+ > max_pg_version 12$/),
@@ -136,12 +162,15 @@ describe("a message about a field an override set points at the override, not at
     ]);
 
     file("release/ext/citus.yaml", "name: citus\noverride: true\n\nsource:\n  git: https://github.com/citusdata/citus\n  ref: v13.2.0\n  build: configure\n");
-    file("release/pgbake.yaml", config({
-      catalogs: ["builtin", "./ext"],
-      bases: { trixie: { image: `debian:trixie-slim@sha256:${"a".repeat(64)}`, codename: "trixie" } },
-      platforms: ["linux/amd64"],
-      flavors: { base: { extensions: ["citus"] } },
-    }));
+    file(
+      "release/pgbake.yaml",
+      config({
+        catalogs: ["builtin", "./ext"],
+        bases: { trixie: { image: `debian:trixie-slim@sha256:${"a".repeat(64)}`, codename: "trixie" } },
+        platforms: ["linux/amd64"],
+        flavors: { base: { extensions: ["citus"] } },
+      }),
+    );
     const release = await pgbake(["generate", "--release", "--config", join(work.dir, "release/pgbake.yaml")], work.dir);
     expect(release.exitCode, release.stdout).toBe(2);
     expect(release.stderr).toContain("release/ext/citus.yaml:6:8: source.ref: source ref 'v13.2.0' is not a full 40-hex commit");

@@ -51,20 +51,14 @@ afterAll(() => work.cleanup());
 describe("pgbake catalog", () => {
   it("reads a real bake metadata file: a digest and the pushed names per target", () => {
     expect(metadata[target]!["containerimage.digest"]).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(metadata[target]!["image.name"].split(",").sort()).toEqual([
-      "localhost:5000/pgbake-catalog-test:17-minimal-trixie",
-      "localhost:5000/pgbake-catalog-test:17.12-202611211200-minimal-trixie",
-    ]);
+    expect(metadata[target]!["image.name"].split(",").sort()).toEqual(["localhost:5000/pgbake-catalog-test:17-minimal-trixie", "localhost:5000/pgbake-catalog-test:17.12-202611211200-minimal-trixie"]);
   });
 
   it("writes one ClusterImageCatalog per repository × type × base, by timestamped tag and digest", async () => {
     const out = join(work.dir, "catalogs");
     const r = await pgbake(["catalog", "--config", config, "--extensions", extensions, "--metadata", metadataFile, "--dir", out]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(readdirSync(out).filter((f) => f.endsWith(".yaml"))).toEqual([
-      "Cluster-pgbake-catalog-test-17-minimal-trixie.yaml",
-      "ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml",
-    ]);
+    expect(readdirSync(out).filter((f) => f.endsWith(".yaml"))).toEqual(["Cluster-pgbake-catalog-test-17-minimal-trixie.yaml", "ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml"]);
     const doc = parse(readFileSync(join(out, "ClusterImageCatalog-pgbake-catalog-test-minimal-trixie.yaml"), "utf8"));
     const digest = metadata[target]!["containerimage.digest"];
     expect(doc).toEqual({

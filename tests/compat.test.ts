@@ -5,10 +5,28 @@ import type { ExtensionSpec } from "../src/model/types.js";
 
 function spec(name: string, extra: Partial<ExtensionSpec> = {}): ExtensionSpec {
   return {
-    name, sql_names: [name], description: name, license: "MIT", homepage: "https://example.org", kind: "package",
-    version: "1.0", versions_by_major: {}, package: `postgresql-{major}-${name}`, package_version: "{version}-*",
-    disabled: false, shared_preload_libraries: [], requires: [], runtime_packages: [], runtime_packages_by_base: {},
-    extra_packages: [], conflicts: [], startup_needs: [], suites: {}, expected_server_log: [], file: `${name}.yaml`, ...extra,
+    name,
+    sql_names: [name],
+    description: name,
+    license: "MIT",
+    homepage: "https://example.org",
+    kind: "package",
+    version: "1.0",
+    versions_by_major: {},
+    package: `postgresql-{major}-${name}`,
+    package_version: "{version}-*",
+    disabled: false,
+    shared_preload_libraries: [],
+    requires: [],
+    runtime_packages: [],
+    runtime_packages_by_base: {},
+    extra_packages: [],
+    conflicts: [],
+    startup_needs: [],
+    suites: {},
+    expected_server_log: [],
+    file: `${name}.yaml`,
+    ...extra,
   };
 }
 const slot = { major: 18, preview: false, base: "trixie", platforms: ["linux/amd64", "linux/arm64"] };
@@ -40,7 +58,10 @@ describe("selectExtensions", () => {
       ["pgrouting", spec("pgrouting", { requires: ["postgis"] })],
     ]);
     const sel = selectExtensions(["addon", "pgrouting"], cat, slot);
-    expect(sel.kept).toEqual([{ name: "postgis", requiredBy: "pgrouting" }, { name: "pgrouting", requiredBy: undefined }]);
+    expect(sel.kept).toEqual([
+      { name: "postgis", requiredBy: "pgrouting" },
+      { name: "pgrouting", requiredBy: undefined },
+    ]);
     expect(sel.excluded).toEqual([
       { name: "citus", excludedBecause: "max_pg_version 17 < 18" },
       { name: "addon", excludedBecause: "requires citus, which was dropped" },

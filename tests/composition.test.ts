@@ -65,7 +65,7 @@ describe("a flavor that cannot start", () => {
     const config = join(work.dir, "pgbake.yaml");
     const text = readFileSync(join(repoRoot, "e2e/compose.yaml"), "utf8")
       .replace("output: ../.e2e/compose", "output: out")
-      .replace("- { major: 18, version: \"18.6\" }", "- { major: 17, version: \"17.12\" }")
+      .replace('- { major: 18, version: "18.6" }', '- { major: 17, version: "17.12" }')
       .replace("extensions: [pgaudit, pgbake_hookfirst]", `extensions: [${flavor.join(", ")}]`);
     writeFileSync(config, text);
     return { config, catalog, out: join(work.dir, "out") };
@@ -85,7 +85,10 @@ describe("a flavor that cannot start", () => {
     const r = await pgbake(["generate", "--config", p.config, "--extensions", p.catalog]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
     // flavors.hooks.extensions[2] is `pgbake_hookfirst` on line 33 of the copied config.
-    const line = readFileSync(p.config, "utf8").split("\n").findIndex((l) => l.includes("extensions: [pgaudit, citus, pgbake_hookfirst]")) + 1;
+    const line =
+      readFileSync(p.config, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("extensions: [pgaudit, citus, pgbake_hookfirst]")) + 1;
     const column = "    extensions: [pgaudit, citus, ".length + 1;
     expect(r.stderr).toContain(`pgbake.yaml:${line}:${column}`);
     expect(r.stderr).toContain("flavors.hooks.extensions[2]");
@@ -132,7 +135,18 @@ describe("a flavor that cannot start", () => {
   });
 
   it("a conflict naming an entry the catalog lacks is fine, unless it is close to one it has (a typo): bad input in the entry's file", () => {
-    const bad = ["name: pgbake_clash", "description: x", "license: MIT", "homepage: https://example.invalid/x", "kind: contrib", 'version: "1"', "conflicts:", "  - extension: pgaudt", "    reason: x", ""].join("\n");
+    const bad = [
+      "name: pgbake_clash",
+      "description: x",
+      "license: MIT",
+      "homepage: https://example.invalid/x",
+      "kind: contrib",
+      'version: "1"',
+      "conflicts:",
+      "  - extension: pgaudt",
+      "    reason: x",
+      "",
+    ].join("\n");
     const message = refusal(project(["pgaudit"], { pgbake_clash: bad }));
     expect(message).toMatch(/pgbake_clash\.yaml:8:\d+.*conflicts\[0\]\.extension/);
     expect(message).toContain("conflicts with unknown extension 'pgaudt' (did you mean 'pgaudit'?)");

@@ -24,8 +24,7 @@ function project(caseName: string): string {
   cpSync(join(corpus, "_base"), dir, { recursive: true });
   const caseDir = join(corpus, caseName);
   const removeFile = join(caseDir, "remove");
-  if (existsSync(removeFile))
-    for (const p of readFileSync(removeFile, "utf8").split("\n").filter(Boolean)) rmSync(join(dir, p), { recursive: true, force: true });
+  if (existsSync(removeFile)) for (const p of readFileSync(removeFile, "utf8").split("\n").filter(Boolean)) rmSync(join(dir, p), { recursive: true, force: true });
   for (const entry of readdirSync(caseDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || ["remove", "expected.txt"].includes(entry.name)) continue;
     const rel = join(entry.parentPath, entry.name).slice(caseDir.length + 1);
@@ -40,12 +39,7 @@ function project(caseName: string): string {
 }
 
 beforeAll(async () => {
-  const r = await pgbake([
-    "generate",
-    "--config", join(corpus, "_base/pgbake.yaml"),
-    "--extensions", join(corpus, "_base/extensions"),
-    "--out", generatedOut,
-  ]);
+  const r = await pgbake(["generate", "--config", join(corpus, "_base/pgbake.yaml"), "--extensions", join(corpus, "_base/extensions"), "--out", generatedOut]);
   expect(r.exitCode, `the corpus base must be valid: ${r.stderr}`).toBe(0);
 });
 afterAll(() => {

@@ -63,7 +63,11 @@ describe("one error base class", () => {
       ["Typed", { parent: "TypeError", at: "a.ts:5" }],
       ["NotAnError", { parent: "Map", at: "a.ts:6" }],
     ]);
-    expect(outsiders(declared)).toEqual(["a.ts:3: Direct extends Error without PgbakeError", "a.ts:4: Indirect extends Error without PgbakeError", "a.ts:5: Typed extends TypeError without PgbakeError"]);
+    expect(outsiders(declared)).toEqual([
+      "a.ts:3: Direct extends Error without PgbakeError",
+      "a.ts:4: Indirect extends Error without PgbakeError",
+      "a.ts:5: Typed extends TypeError without PgbakeError",
+    ]);
   });
 });
 

@@ -22,7 +22,10 @@ const operandNames = (p: BakePrint): string[] =>
     .filter((n) => !/^dockerfiles\/(runtime|extension|tool)-/.test(p.target[n]!.dockerfile ?? ""))
     .sort();
 const copiedExtensions = (p: BakePrint, target: string): string[] =>
-  Object.keys(p.target[target]!.contexts ?? {}).filter((c) => c.startsWith("ext-")).map((c) => c.slice(4)).sort();
+  Object.keys(p.target[target]!.contexts ?? {})
+    .filter((c) => c.startsWith("ext-"))
+    .map((c) => c.slice(4))
+    .sort();
 
 describe.each(["cnpg-postgres-containers", "cnpg-extensions", "aza-pg", "flavored-pipeline", "vm-flavors"])("examples/%s", (name) => {
   it("has committed output that is what the generator makes (generate --check)", async () => {
@@ -33,10 +36,15 @@ describe.each(["cnpg-postgres-containers", "cnpg-extensions", "aza-pg", "flavore
 });
 
 describe("CloudNativePG postgres-containers (seed 001)", () => {
-  const versions: [number, string][] = [[14, "14.23"], [15, "15.18"], [16, "16.14"], [17, "17.10"], [18, "18.4"], [19, "19beta3"]];
-  const expected = product(product(versions, ["minimal", "standard", "system"]), ["trixie", "bookworm", "bullseye"]).map(
-    ([[[major], type], base]) => `postgresql-${major}-${type}-${base}`,
-  );
+  const versions: [number, string][] = [
+    [14, "14.23"],
+    [15, "15.18"],
+    [16, "16.14"],
+    [17, "17.10"],
+    [18, "18.4"],
+    [19, "19beta3"],
+  ];
+  const expected = product(product(versions, ["minimal", "standard", "system"]), ["trixie", "bookworm", "bullseye"]).map(([[[major], type], base]) => `postgresql-${major}-${type}-${base}`);
 
   it("bakes the 54 targets of 6 versions × 3 types × 3 bases, on amd64 and arm64, with CloudNativePG's tags", async () => {
     expect(expected).toHaveLength(54);
@@ -56,7 +64,12 @@ describe("CloudNativePG postgres-containers (seed 001)", () => {
   });
 
   it("gives standard and system CloudNativePG's extensions and locales, system Barman Cloud, the preview none", async () => {
-    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), ["postgresql-17-standard-bullseye", "postgresql-17-system-trixie", "postgresql-19-standard-trixie", "postgresql-17-minimal-bookworm"]);
+    const p = await bakePrint(exampleDir("cnpg-postgres-containers"), [
+      "postgresql-17-standard-bullseye",
+      "postgresql-17-system-trixie",
+      "postgresql-19-standard-trixie",
+      "postgresql-17-minimal-bookworm",
+    ]);
     expect(copiedExtensions(p, "postgresql-17-standard-bullseye")).toEqual(["pg_failover_slots", "pgaudit", "pgvector"]);
     expect(p.target["postgresql-17-standard-bullseye"]!.args?.TYPE_PACKAGES).toBe("locales-all");
     expect(p.target["postgresql-17-system-trixie"]!.args?.TYPE_PACKAGES?.split(" ")).toEqual(expect.arrayContaining(["locales-all", "barman-cli-cloud", "python3-boto3"]));
@@ -85,8 +98,16 @@ describe("CloudNativePG extension images (seed 004)", () => {
     expect(images).toHaveLength(24);
     // `default` names each extension's matrix target, which buildx expands into its images.
     expect(p.group?.default?.targets.sort()).toEqual([...extensions].sort());
-    expect(Object.keys(p.target).filter((n) => images.includes(n)).sort()).toEqual(images.sort());
-    expect(Object.keys(p.target).filter((n) => !images.includes(n)).sort()).toEqual(["runtime-17-bookworm", "runtime-17-trixie", "runtime-18-bookworm", "runtime-18-trixie"]);
+    expect(
+      Object.keys(p.target)
+        .filter((n) => images.includes(n))
+        .sort(),
+    ).toEqual(images.sort());
+    expect(
+      Object.keys(p.target)
+        .filter((n) => !images.includes(n))
+        .sort(),
+    ).toEqual(["runtime-17-bookworm", "runtime-17-trixie", "runtime-18-bookworm", "runtime-18-trixie"]);
     // The example takes these entries from the built-in catalog as they are: its versions.
     expect(p.target["pgvector-18-trixie"]!.tags).toEqual([`localhost:5000/pgvector:${builtinVersion("pgvector")}-18-trixie`]);
     expect(p.target["pgaudit-17-bookworm"]!.tags).toEqual([`localhost:5000/pgaudit:${builtinVersion("pgaudit", 17)}-17-bookworm`]);
@@ -95,7 +116,11 @@ describe("CloudNativePG extension images (seed 004)", () => {
 
   it("installs postgis with its system libraries, named per distribution", async () => {
     const p = await bakePrint(exampleDir("cnpg-extensions"), ["postgis"]);
-    expect(Object.keys(p.target).filter((n) => n.startsWith("postgis-")).sort()).toEqual(["postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie"]);
+    expect(
+      Object.keys(p.target)
+        .filter((n) => n.startsWith("postgis-"))
+        .sort(),
+    ).toEqual(["postgis-17-bookworm", "postgis-17-trixie", "postgis-18-bookworm", "postgis-18-trixie"]);
     expect(p.target["postgis-18-trixie"]!.args?.RUNTIME_PACKAGES).toContain("libgeos-c1t64");
     expect(p.target["postgis-18-bookworm"]!.args?.RUNTIME_PACKAGES).toContain("libgeos-c1v5");
   });
@@ -106,9 +131,11 @@ describe("CloudNativePG extension images (seed 004)", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`cd ${exampleDir("cnpg-extensions")} && docker buildx bake --file docker-bake.hcl --push pgvector`);
     const p = await bakePrint(exampleDir("cnpg-extensions"), ["pgvector"]);
-    expect(Object.values(p.target).flatMap((t) => t.tags ?? []).sort()).toEqual(
-      ["17-bookworm", "17-trixie", "18-bookworm", "18-trixie"].map((t) => `localhost:5000/pgvector:${builtinVersion("pgvector")}-${t}`),
-    );
+    expect(
+      Object.values(p.target)
+        .flatMap((t) => t.tags ?? [])
+        .sort(),
+    ).toEqual(["17-bookworm", "17-trixie", "18-bookworm", "18-trixie"].map((t) => `localhost:5000/pgvector:${builtinVersion("pgvector")}-${t}`));
   });
 });
 
@@ -121,9 +148,25 @@ describe("aza-pg (seed 000)", () => {
     expect(t.platforms).toEqual(["linux/amd64", "linux/arm64"]);
     expect(t.args?.SHARED_PRELOAD_LIBRARIES).toBe("auto_explain,pg_cron,pg_stat_statements,pgaudit");
     // 17 extensions come from images; auto_explain, pg_stat_statements, pg_trgm, btree_gist, btree_gin ship with PostgreSQL.
-    expect(copiedExtensions(p, "aza-pg-18-single-node-trixie")).toEqual(
-      ["hll", "http", "hypopg", "pg_cron", "pg_hint_plan", "pg_partman", "pg_qualstats", "pg_repack", "pgaudit", "pgvector", "plpgsql_check", "postgis", "rum", "set_user", "timescaledb", "wal2json", "wal_g"],
-    );
+    expect(copiedExtensions(p, "aza-pg-18-single-node-trixie")).toEqual([
+      "hll",
+      "http",
+      "hypopg",
+      "pg_cron",
+      "pg_hint_plan",
+      "pg_partman",
+      "pg_qualstats",
+      "pg_repack",
+      "pgaudit",
+      "pgvector",
+      "plpgsql_check",
+      "postgis",
+      "rum",
+      "set_user",
+      "timescaledb",
+      "wal2json",
+      "wal_g",
+    ]);
   });
 
   it("keeps pgq and supautils in the catalog, disabled with their reasons", async () => {
@@ -142,7 +185,9 @@ describe("flavored extension pipeline (seed 003)", () => {
 
   it("bakes the six flavors on PG 17 and 18, PG 18 full without Citus", async () => {
     const p = await bakePrint(exampleDir("flavored-pipeline"));
-    const expected = product(flavors, [17, 18]).map(([f, m]) => target(f, m)).sort();
+    const expected = product(flavors, [17, 18])
+      .map(([f, m]) => target(f, m))
+      .sort();
     expect(operandNames(p)).toEqual(expected);
     expect(p.target[target("full", 17)]!.tags).toEqual(["localhost:5000/postgres-full:17", "localhost:5000/postgres-full:17.10"]);
     expect(p.target[target("base", 18)]!.tags).toEqual(["localhost:5000/postgres:18", "localhost:5000/postgres:18.4"]);
@@ -160,10 +205,15 @@ describe("VM image builder flavors (seed 002)", () => {
   it("bakes standard and paradedb on PG 16-18 for amd64 and arm64, with pguint per major and WAL-G from the pinned commit", async () => {
     const p = await bakePrint(exampleDir("vm-flavors"));
     const majors = [16, 17, 18];
-    const expected = product(["standard", "paradedb"], majors).map(([f, m]) => `postgres-${f}-${m}-vm-trixie`).sort();
+    const expected = product(["standard", "paradedb"], majors)
+      .map(([f, m]) => `postgres-${f}-${m}-vm-trixie`)
+      .sort();
     expect(operandNames(p)).toEqual(expected);
     for (const m of majors) {
-      expect(p.target[`postgres-standard-${m}-vm-trixie`]!.tags).toEqual([`localhost:5000/postgres-standard:${m}`, expect.stringMatching(new RegExp(`^localhost:5000/postgres-standard:${m}\\.\\d+$`))]);
+      expect(p.target[`postgres-standard-${m}-vm-trixie`]!.tags).toEqual([
+        `localhost:5000/postgres-standard:${m}`,
+        expect.stringMatching(new RegExp(`^localhost:5000/postgres-standard:${m}\\.\\d+$`)),
+      ]);
       expect(copiedExtensions(p, `postgres-standard-${m}-vm-trixie`)).toEqual(["pguint", "wal_g"]);
       expect(copiedExtensions(p, `postgres-paradedb-${m}-vm-trixie`)).toEqual(["pg_search", "pguint", "wal_g"]);
       expect(p.target[`pguint-${m}-trixie`]!.args?.PG_MAJOR).toBe(String(m));

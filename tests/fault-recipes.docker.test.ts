@@ -62,7 +62,10 @@ describe("writes that cannot happen are refused before anything changes", () => 
     // Without flavor full, its Dockerfile goes: a change inside dockerfiles/.
     edit(p.config, /^ {2}full:\n.*\n/m, "");
     const before = snapshotTree(join(p.dir, "out"));
-    const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, cliPath, "generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], { cwd: p.dir, encoding: "utf8" });
+    const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, cliPath, "generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], {
+      cwd: p.dir,
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe(`pgbake: cannot write into ${p.dir}/out/dockerfiles: permission denied (EACCES)\n`);
     expect(r.status).toBe(2);
     expect(snapshotTree(join(p.dir, "out"))).toEqual(before);
@@ -119,17 +122,27 @@ describe("inputs", () => {
     expect(hcl).toContain("Caf\u00e9 vectors");
     expect(hcl).not.toContain("Cafe\u0301");
     const printed = await bakePrint(join(p.dir, "out"), ["pgvector-17-bookworm"]);
-    expect(printed.target["pgvector-17-bookworm"]!.labels!["org.opencontainers.image.description"]).toBe(
-      "Caf\u00e9 vectors (extension image for CloudNativePG image volumes)",
-    );
+    expect(printed.target["pgvector-17-bookworm"]!.labels!["org.opencontainers.image.description"]).toBe("Caf\u00e9 vectors (extension image for CloudNativePG image volumes)");
   });
 
   const flow = (n: number, item: (i: number) => string): string => Array.from({ length: n }, (_, i) => item(i)).join(", ");
   it.each([
-    ["100,000 keys under runtime_packages_by_base (1.9 MB)", `runtime_packages_by_base:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: [libfoo]\n`).join("")}`, "extensions/pgvector.yaml: the file is 1889122 bytes; pgbake reads input files of up to 1048576 bytes (1 MiB)"],
+    [
+      "100,000 keys under runtime_packages_by_base (1.9 MB)",
+      `runtime_packages_by_base:\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: [libfoo]\n`).join("")}`,
+      "extensions/pgvector.yaml: the file is 1889122 bytes; pgbake reads input files of up to 1048576 bytes (1 MiB)",
+    ],
     ["a 44 MB list", `runtime_packages:\n${"  - libfoo\n".repeat(4_000_000)}`, "extensions/pgvector.yaml: the file is 44000224 bytes; pgbake reads input files of up to 1048576 bytes (1 MiB)"],
-    ["100,000 keys in one flow mapping (0.9 MB)", `runtime_packages_by_base: {${flow(100_000, (i) => `${i.toString(36)}: 0`)}}\n`, "extensions/pgvector.yaml:9:27: a mapping of 100000 entries; pgbake reads at most 10000 in one mapping"],
-    ["100,000 items in one flow list (0.6 MB)", `runtime_packages: [${flow(100_000, (i) => i.toString(36))}]\n`, "extensions/pgvector.yaml:9:19: a list of 100000 items; pgbake reads at most 10000 in one list"],
+    [
+      "100,000 keys in one flow mapping (0.9 MB)",
+      `runtime_packages_by_base: {${flow(100_000, (i) => `${i.toString(36)}: 0`)}}\n`,
+      "extensions/pgvector.yaml:9:27: a mapping of 100000 entries; pgbake reads at most 10000 in one mapping",
+    ],
+    [
+      "100,000 items in one flow list (0.6 MB)",
+      `runtime_packages: [${flow(100_000, (i) => i.toString(36))}]\n`,
+      "extensions/pgvector.yaml:9:19: a list of 100000 items; pgbake reads at most 10000 in one list",
+    ],
   ])("%s: refused before any schema work, exit 2", async (_what, added, message) => {
     const p = project();
     writeFileSync(p.ext, `${readFileSync(p.ext, "utf8")}${added}`);

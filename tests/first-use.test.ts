@@ -28,7 +28,18 @@ afterAll(() => work.cleanup());
 
 describe("no config, no write", () => {
   // Every command that reads a project; each would have planned the package's own pgbake.yaml.
-  const commands = [["generate"], ["plan"], ["matrix"], ["grid"], ["explain", "pgvector"], ["catalog", "--metadata", "metadata.json"], ["update", "--check"], ["bake", "--dry-run"], ["test"], ["add", "acme_audit", "--package", "postgresql-{major}-acme"]];
+  const commands = [
+    ["generate"],
+    ["plan"],
+    ["matrix"],
+    ["grid"],
+    ["explain", "pgvector"],
+    ["catalog", "--metadata", "metadata.json"],
+    ["update", "--check"],
+    ["bake", "--dry-run"],
+    ["test"],
+    ["add", "acme_audit", "--package", "postgresql-{major}-acme"],
+  ];
   it.each(commands)("pgbake %s in a directory without pgbake.yaml says to run init (exit 2) and writes nothing", async (...args) => {
     const before = snapshotTree(empty);
     const r = await pgbake(args, empty);
@@ -40,7 +51,10 @@ describe("no config, no write", () => {
 
 describe("pgbake add on a built-in name", () => {
   it("refuses without fields (exit 2), pointing at a flavor, and writes nothing", async () => {
-    for (const [name, entry] of [["pg_cron", "pg_cron"], ["vector", "pgvector"]]) {
+    for (const [name, entry] of [
+      ["pg_cron", "pg_cron"],
+      ["vector", "pgvector"],
+    ]) {
       const r = await pgbake(["add", name!], project);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toContain(`is in pgbake's built-in catalog (version ${builtin(entry!).version}`);

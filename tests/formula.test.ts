@@ -13,11 +13,34 @@ const scope = {
 
 describe("formulas", () => {
   const cases: [string, Formula, unknown, string][] = [
-    ["a template over facts and a lookup", tpl`PostgreSQL ${get(name("postgres"), get(name("o"), "major"), "version")} on ${get(name("o"), "base")}`, "PostgreSQL 17.6 on trixie", '"PostgreSQL ${postgres[o.major].version} on ${o.base}"'],
+    [
+      "a template over facts and a lookup",
+      tpl`PostgreSQL ${get(name("postgres"), get(name("o"), "major"), "version")} on ${get(name("o"), "base")}`,
+      "PostgreSQL 17.6 on trixie",
+      '"PostgreSQL ${postgres[o.major].version} on ${o.base}"',
+    ],
     ["a conditional", when(get(name("postgres"), "17", "preview"), " (preview)", "stable"), "stable", 'postgres["17"].preview ? " (preview)" : "stable"'],
-    ["join and length", tpl`${call("join", ", ", get(name("o"), "extensions"))} (${call("length", get(name("o"), "extensions"))})`, "pgvector, cube (2)", '"${join(", ", o.extensions)} (${length(o.extensions)})"'],
-    ["a map comprehension", forMap(get(name("o"), "extensions"), "e", tpl`ext-${name("e")}`, tpl`target:${name("e")}`), { "ext-pgvector": "target:pgvector", "ext-cube": "target:cube" }, '{ for e in o.extensions : "ext-${e}" => "target:${e}" }'],
-    ["entries kept when not empty", nonEmpty([["a", get(name("o"), "note")], ["b", text("x")]]), { b: "x" }, '{ for k, v in { a = o.note, b = "x" } : k => v if v != "" }'],
+    [
+      "join and length",
+      tpl`${call("join", ", ", get(name("o"), "extensions"))} (${call("length", get(name("o"), "extensions"))})`,
+      "pgvector, cube (2)",
+      '"${join(", ", o.extensions)} (${length(o.extensions)})"',
+    ],
+    [
+      "a map comprehension",
+      forMap(get(name("o"), "extensions"), "e", tpl`ext-${name("e")}`, tpl`target:${name("e")}`),
+      { "ext-pgvector": "target:pgvector", "ext-cube": "target:cube" },
+      '{ for e in o.extensions : "ext-${e}" => "target:${e}" }',
+    ],
+    [
+      "entries kept when not empty",
+      nonEmpty([
+        ["a", get(name("o"), "note")],
+        ["b", text("x")],
+      ]),
+      { b: "x" },
+      '{ for k, v in { a = o.note, b = "x" } : k => v if v != "" }',
+    ],
     ["a list comprehension with a filter", forList(get(name("o"), "extensions"), "e", name("e"), ne(name("e"), "cube")), ["pgvector"], '[for e in o.extensions : e if e != "cube"]'],
     ["replace", call("replace", get(name("o"), "PACKAGES"), "{major}", get(name("o"), "major")), "postgresql-17-x", 'replace(o.PACKAGES, "{major}", o.major)'],
     ["an object and a list", object([["k", list("a", "b")]]), { k: ["a", "b"] }, '{ k = ["a", "b"] }'],

@@ -36,8 +36,17 @@ describe("pgbake grid", () => {
   const entry = (name: string, extra: string[]): void =>
     writeFileSync(
       join(dir, "ext", `${name}.yaml`),
-      [`name: ${name}`, "description: d", "license: MIT", "homepage: https://example.org", "kind: package", "version: '1.0'",
-        `package: postgresql-{major}-${name.replace(/_/g, "-")}`, ...extra, ""].join("\n"),
+      [
+        `name: ${name}`,
+        "description: d",
+        "license: MIT",
+        "homepage: https://example.org",
+        "kind: package",
+        "version: '1.0'",
+        `package: postgresql-{major}-${name.replace(/_/g, "-")}`,
+        ...extra,
+        "",
+      ].join("\n"),
     );
   entry("old_only", ["max_pg_version: 17"]);
   entry("amd_only", ["platforms: [linux/amd64]"]);
@@ -49,7 +58,12 @@ describe("pgbake grid", () => {
     const { config, catalog, plan } = planFrom(paths);
     const grid = compatibilityGrid(config, catalog, plan);
     expect(grid.columns.map((c) => `${c.major}/${c.base}/${c.platform.replace("linux/", "")}`)).toEqual([
-      "17/trixie/amd64", "17/trixie/arm64", "18/trixie/amd64", "18/trixie/arm64", "18/sid/amd64", "18/sid/arm64",
+      "17/trixie/amd64",
+      "17/trixie/arm64",
+      "18/trixie/amd64",
+      "18/trixie/arm64",
+      "18/sid/amd64",
+      "18/sid/arm64",
     ]);
     const row = (name: string) => grid.rows.find((r) => r.extension === name)!.cells;
     expect(row("old_only").map((c) => c.status)).toEqual(["image", "image", "gap", "gap", "gap", "gap"]);

@@ -38,7 +38,11 @@ describe("import bake of the fixture bake file", () => {
     expect(config).toMatchObject({
       registry: "localhost:5000/i24import",
       image: "pg",
-      postgres: [{ major: 16, version: "16.9" }, { major: 17, version: "17.5" }, { major: 18, version: "18~rc1" }],
+      postgres: [
+        { major: 16, version: "16.9" },
+        { major: 17, version: "17.5" },
+        { major: 18, version: "18~rc1" },
+      ],
       bases: {
         bookworm: { image: expect.stringMatching(/^debian:bookworm-slim@sha256:1{64}$/), codename: "bookworm" },
         trixie: { image: expect.stringMatching(/^debian:trixie-slim@sha256:2{64}$/), codename: "trixie" },

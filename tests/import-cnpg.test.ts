@@ -27,14 +27,26 @@ afterAll(() => work.cleanup());
 describe("import cnpg-extensions of the fixture repository", () => {
   it("writes one entry per extension it can build from apt, and says which it could not", () => {
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(readdirSync(out).filter((f) => f.endsWith(".yaml")).sort()).toEqual(["decoderx.yaml", "geokit.yaml", "ip4r.yaml", "prefix.yaml", "semver.yaml"]);
+    expect(
+      readdirSync(out)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort(),
+    ).toEqual(["decoderx.yaml", "geokit.yaml", "ip4r.yaml", "prefix.yaml", "semver.yaml"]);
     expect(run.stdout).toMatch(/srcbuilt: \(entry\): not imported: srcbuilt\/Dockerfile installs no apt package/);
     // The same report goes to --report.
     expect(readFileSync(reportFile, "utf8").trimEnd()).toBe(run.stdout.trimEnd());
   });
 
   it("carries versions per major, the package and its pin pattern, majors and distributions", () => {
-    expect(entry("ip4r")).toMatchObject({ kind: "package", package: "postgresql-{major}-ip4r", version: "2.4.2", versions: { "15": "2.4.1" }, min_pg_version: 15, max_pg_version: 17, bases: ["bookworm", "trixie"] });
+    expect(entry("ip4r")).toMatchObject({
+      kind: "package",
+      package: "postgresql-{major}-ip4r",
+      version: "2.4.2",
+      versions: { "15": "2.4.1" },
+      min_pg_version: 15,
+      max_pg_version: 17,
+      bases: ["bookworm", "trixie"],
+    });
     expect(entry("ip4r").package_version).toBeUndefined();
     // An epoch and a +ds suffix become the pin pattern; build args of `target "default"` resolve package names.
     expect(entry("geokit")).toMatchObject({ version: "2.1.0", package: "postgresql-{major}-geokit-2", package_version: "1:{version}+ds-*", extra_packages: ["postgresql-{major}-geokit-2-scripts"] });
@@ -59,7 +71,11 @@ describe("import cnpg-extensions of the fixture repository", () => {
 
   it("reports each fact with no field, with the reason, and keeps it in notes", () => {
     const lines = run.stdout.split("\n");
-    const has = (re: RegExp) => expect(lines.some((l) => re.test(l)), String(re)).toBe(true);
+    const has = (re: RegExp) =>
+      expect(
+        lines.some((l) => re.test(l)),
+        String(re),
+      ).toBe(true);
     has(/^ {2}decoderx: versions\.bookworm\.18: PG 18 on bookworm pins 1\.4\.0, other distributions 1\.5\.0/);
     has(/^ {2}decoderx: postgresql_parameters\.decoderx\.format: 'json'/);
     has(/^ {2}decoderx: bin_path: \["bin"\]/);
@@ -101,8 +117,16 @@ describe("import cnpg-extensions of the fixture repository", () => {
     );
     const planned = planFrom({ config });
     expect(planned.plan.extensionImages.map((t) => t.name).sort()).toEqual([
-      "decoderx-18-bookworm", "decoderx-18-trixie", "geokit-18-bookworm", "geokit-18-trixie",
-      "ip4r-15-bookworm", "ip4r-15-trixie", "ip4r-17-bookworm", "ip4r-17-trixie", "prefix-15-bookworm", "semver-15-bookworm",
+      "decoderx-18-bookworm",
+      "decoderx-18-trixie",
+      "geokit-18-bookworm",
+      "geokit-18-trixie",
+      "ip4r-15-bookworm",
+      "ip4r-15-trixie",
+      "ip4r-17-bookworm",
+      "ip4r-17-trixie",
+      "prefix-15-bookworm",
+      "semver-15-bookworm",
     ]);
     expect(planned.plan.extensionImages.find((t) => t.name === "ip4r-15-bookworm")!.version).toBe("2.4.1");
     const { files } = renderFrom(planned);

@@ -65,6 +65,9 @@ describe("imported entries that Debian packages, built and proven by pgbake test
     const s = report.subjects.find((x) => x.target === target)!;
     expect(s.mode).toBe("copy");
     for (const n of names) expect(s.checks.find((c) => c.name === `CREATE EXTENSION ${n}`)?.status, `${target}: ${n}`).toBe("passed");
-    expect(s.checks.every((c) => c.status === "passed"), JSON.stringify(s.checks, null, 1)).toBe(true);
+    expect(
+      s.checks.every((c) => c.status === "passed"),
+      JSON.stringify(s.checks, null, 1),
+    ).toBe(true);
   });
 });

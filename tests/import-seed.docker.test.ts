@@ -36,8 +36,15 @@ describe("import bake re-creates examples/cnpg-postgres-containers", () => {
     expect(gen.exitCode, gen.stderr).toBe(0);
     const env = { timestamp: "202601020304" };
     const theirs: BakePrint = await bakePrint(example, ["postgresql"], env);
-    const ours: BakePrint = await bakePrint(work.dir, Object.keys(theirs.target).filter((n) => n.startsWith("postgresql-")), env);
-    const operands = (p: BakePrint) => Object.keys(p.target).filter((n) => n.startsWith("postgresql-")).sort();
+    const ours: BakePrint = await bakePrint(
+      work.dir,
+      Object.keys(theirs.target).filter((n) => n.startsWith("postgresql-")),
+      env,
+    );
+    const operands = (p: BakePrint) =>
+      Object.keys(p.target)
+        .filter((n) => n.startsWith("postgresql-"))
+        .sort();
     expect(operands(ours)).toEqual(operands(theirs));
     expect(operands(ours)).toHaveLength(54);
     for (const n of operands(theirs)) {
@@ -60,12 +67,17 @@ describe("import cnpg-extensions re-creates examples/cnpg-extensions", () => {
     const imp = await pgbake(["import", "cnpg-extensions", join(repoRoot, "tests/fixtures/import/seed-extensions"), "--out", join(project, "extensions")]);
     expect(imp.exitCode, imp.stderr).toBe(0);
     // The example's own config, on the imported catalog instead of the built-in one.
-    const config = readFileSync(join(exampleExt, "pgbake.yaml"), "utf8").replace(/^catalogs: .*$/m, "catalogs: [./extensions]").replace(/^output: .*$/m, "output: ./out");
+    const config = readFileSync(join(exampleExt, "pgbake.yaml"), "utf8")
+      .replace(/^catalogs: .*$/m, "catalogs: [./extensions]")
+      .replace(/^output: .*$/m, "output: ./out");
     writeFileSync(join(project, "pgbake.yaml"), config);
     const gen = await pgbake(["generate", "--config", join(project, "pgbake.yaml")]);
     expect(gen.exitCode, gen.stderr).toBe(0);
     const env = { timestamp: "202601020304" };
-    const images = (p: BakePrint) => Object.keys(p.target).filter((n) => !n.startsWith("runtime-")).sort();
+    const images = (p: BakePrint) =>
+      Object.keys(p.target)
+        .filter((n) => !n.startsWith("runtime-"))
+        .sort();
     const theirs = await bakePrint(exampleExt, groups, env);
     const ours = await bakePrint(join(project, "out"), groups, env);
     expect(images(theirs)).toHaveLength(24);

@@ -9,11 +9,13 @@ import { readSchema, type SchemaName } from "../src/validate/validators.js";
 import { repoRoot } from "./helpers/workspace.js";
 
 /** The schemas with `change` applied to a copy of one of them. */
-const changed = (which: SchemaName, change: (schema: Record<string, any>) => void) => (name: SchemaName): object => {
-  const schema = readSchema(name) as Record<string, any>;
-  if (name === which) change(schema);
-  return schema;
-};
+const changed =
+  (which: SchemaName, change: (schema: Record<string, any>) => void) =>
+  (name: SchemaName): object => {
+    const schema = readSchema(name) as Record<string, any>;
+    if (name === which) change(schema);
+    return schema;
+  };
 
 describe("src/model/input.generated.ts", () => {
   it("is what the generator writes now (run `npm run schema-types` after changing a schema)", () => {

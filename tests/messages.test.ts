@@ -55,7 +55,9 @@ describe("messages", () => {
     );
     const r = await run(dir, "generate", "--out", "out");
     expect(r.exitCode, r.stderr).toBe(0);
-    const dockerfiles = spawnSync("grep", ["-rl", "--", "--with-foo", join(dir, "out/dockerfiles")], { encoding: "utf8" }).stdout.trim().split("\n");
+    const dockerfiles = spawnSync("grep", ["-rl", "--", "--with-foo", join(dir, "out/dockerfiles")], { encoding: "utf8" })
+      .stdout.trim()
+      .split("\n");
     expect(dockerfiles).toHaveLength(1);
     expect(readFileSync(dockerfiles[0]!, "utf8")).toContain('./configure PG_CONFIG="$PG_CONFIG" --with-foo -DBAR=ON;');
   });

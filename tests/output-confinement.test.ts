@@ -32,8 +32,7 @@ function linkDockerfiles(out: string, outside: string): void {
   symlinkSync(outside, join(out, "dockerfiles"));
 }
 
-const journal = (out: string, writes: { path: string; existed: boolean }[], removes: string[]): void =>
-  writeFileSync(join(out, JOURNAL), JSON.stringify({ version: 2, writes, removes, dirs: [] }));
+const journal = (out: string, writes: { path: string; existed: boolean }[], removes: string[]): void => writeFileSync(join(out, JOURNAL), JSON.stringify({ version: 2, writes, removes, dirs: [] }));
 
 describe("recovery of an interrupted write stays inside the output directory", () => {
   it("a journal naming dockerfiles/notes.txt, dockerfiles a link elsewhere: the outside file is kept, exit 2 naming the link", async () => {
@@ -87,9 +86,7 @@ describe("--out through a symbolic link", () => {
     symlinkSync(join(p.dir, "extensions"), join(p.dir, "link"));
     const before = snapshotTree(join(p.dir, "extensions"));
     const r = await p.run("generate", "--out", "link");
-    expect(r.stderr).toBe(
-      `pgbake: ${p.dir}/link cannot be an output directory: it is an input of this run (${p.dir}/extensions, through a symbolic link)`,
-    );
+    expect(r.stderr).toBe(`pgbake: ${p.dir}/link cannot be an output directory: it is an input of this run (${p.dir}/extensions, through a symbolic link)`);
     expect(r.exitCode).toBe(2);
     expect(snapshotTree(join(p.dir, "extensions"))).toEqual(before);
   });

@@ -34,7 +34,14 @@ const lib = "libpgbakeown1";
 const textTarget = "postgresql-text-17-minimal-trixie";
 const baseTarget = "postgresql-17-minimal-trixie";
 const repoDir = (): string => join(work.dir, "www/own");
-const publish = (versions: string[]): void => void buildRepo(repoDir(), "own", versions.map((v) => libraryDeb(work.dir, lib, v)), ["amd64"], join(work.dir, "gnupg"));
+const publish = (versions: string[]): void =>
+  void buildRepo(
+    repoDir(),
+    "own",
+    versions.map((v) => libraryDeb(work.dir, lib, v)),
+    ["amd64"],
+    join(work.dir, "gnupg"),
+  );
 const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
 
 const ok = async (cmd: string, args: string[], cwd: string): Promise<string> => {
@@ -117,7 +124,10 @@ beforeAll(async () => {
   doc.set("types", doc.createNode({ minimal: { description: "PostgreSQL server and contrib only" } }));
   doc.set("platforms", doc.createNode(["linux/amd64"]));
   // Two targets, so two build jobs: the plain image and one with two contrib extensions (cheap on the same runtime).
-  doc.set("flavors", doc.createNode({ base: { description: "PostgreSQL without extensions", extensions: [] }, text: { description: "key-value and trigram search", extensions: ["hstore", "pg_trgm"] } }));
+  doc.set(
+    "flavors",
+    doc.createNode({ base: { description: "PostgreSQL without extensions", extensions: [] }, text: { description: "key-value and trigram search", extensions: ["hstore", "pg_trgm"] } }),
+  );
   writeFileSync(join(project, "pgbake.yaml"), doc.toString());
   writeFileSync(join(project, "extensions/hstore.yaml"), `name: hstore\noverride: true\nruntime_packages: [${lib}]\n`);
   await ok("npx", ["pgbake", "generate"], project);
@@ -190,7 +200,9 @@ describe("a project of one's own, built by its own workflows", () => {
     await expect(fresh("public-name", named).run(join(named, ".github/workflows/ci.yml"))).rejects.toThrow(/check: step 'npm install[^']*' failed[\s\S]*E404/);
     // A build job uploading its digest from a directory it never wrote.
     const path = broken("wrong-path", "bake.yml", "path: digests/*\n", "path: digest/*\n");
-    await expect(fresh("wrong-path", path).run(join(path, ".github/workflows/bake.yml"))).rejects.toThrow(/^build \(postgresql-17-minimal-trixie, .*upload-artifact@[0-9a-f]{40}: nothing at digest\/\* to upload$/);
+    await expect(fresh("wrong-path", path).run(join(path, ".github/workflows/bake.yml"))).rejects.toThrow(
+      /^build \(postgresql-17-minimal-trixie, .*upload-artifact@[0-9a-f]{40}: nothing at digest\/\* to upload$/,
+    );
     // A registry fixed in the workflow instead of the config's.
     const ghcr = broken("fixed-registry", "bake.yml", /registry: \$\{\{ needs\.prepare\.outputs\.registry_host \}\}/g, "registry: ghcr.io");
     await expect(fresh("fixed-registry", ghcr).run(join(ghcr, ".github/workflows/bake.yml"))).rejects.toThrow(/logs in to 'ghcr\.io', but the images go to the local registry localhost:5000/);
@@ -200,7 +212,8 @@ describe("a project of one's own, built by its own workflows", () => {
     // About 4 cold minutes in CI (two runs of the workflow, one targeted rebuild and one image tested).
     if (!fitsCiBudget("the own project's freshness.yml", 4)) ctx.skip();
     const repo = (target: string): string => `${registry}/${target.replace(/-17-minimal-trixie$/, "")}:17-minimal-trixie`;
-    const digestOf = async (target: string): Promise<string> => (JSON.parse((await execa("docker", ["buildx", "imagetools", "inspect", repo(target), "--format", "{{json .Manifest}}"])).stdout) as { digest: string }).digest;
+    const digestOf = async (target: string): Promise<string> =>
+      (JSON.parse((await execa("docker", ["buildx", "imagetools", "inspect", repo(target), "--format", "{{json .Manifest}}"])).stdout) as { digest: string }).digest;
     const before = { [baseTarget]: await digestOf(baseTarget), [textTarget]: await digestOf(textTarget) };
     // Right after bake.yml's run nothing is behind: the workflow stops after reading.
     const quiet: string[] = [];
@@ -216,7 +229,11 @@ describe("a project of one's own, built by its own workflows", () => {
     console.log(log.join("\n"));
     const job = jobs.refresh![0]!;
     const temp = join(job.workspace, "../temp");
-    const first = JSON.parse(readFileSync(join(temp, "before.json"), "utf8")) as { outdated: string[]; rebuild: string[]; images: { target: string; packages: { name: string; installed: string; available: string }[] }[] };
+    const first = JSON.parse(readFileSync(join(temp, "before.json"), "utf8")) as {
+      outdated: string[];
+      rebuild: string[];
+      images: { target: string; packages: { name: string; installed: string; available: string }[] }[];
+    };
     // outdated named exactly the image holding the library, with the versions.
     expect(first.outdated).toEqual([textTarget]);
     expect(first.rebuild).toEqual([textTarget]);
@@ -231,7 +248,9 @@ describe("a project of one's own, built by its own workflows", () => {
     expect(log).toContain("-- run: Start the rebuilt images and prove every extension");
     expect(readFileSync(join(job.workspace, "images.txt"), "utf8").trim()).toBe(`${repo(textTarget).replace(/:[^:/]*$/, "")}@${after[textTarget]}`);
     expect(log.some((l) => l.startsWith("-- skipped: Sign every rebuilt image"))).toBe(true);
-    const catalogs = readdirSync(join(job.workspace, "catalogs")).map((f) => readFileSync(join(job.workspace, "catalogs", f), "utf8")).join("\n");
+    const catalogs = readdirSync(join(job.workspace, "catalogs"))
+      .map((f) => readFileSync(join(job.workspace, "catalogs", f), "utf8"))
+      .join("\n");
     expect(catalogs).toContain(`@${after[textTarget]}`);
     expect(catalogs).toContain(`@${after[baseTarget]}`);
     // A second outdated, outside the workflow: clean.

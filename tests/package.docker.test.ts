@@ -50,7 +50,18 @@ afterAll(() => work?.cleanup());
 describe("the npm package", () => {
   it("holds the CLI, schemas, templates, catalog, reference data and docs, and no tests or sources", async () => {
     const listing = (await execa("tar", ["tzf", tarball])).stdout.split("\n");
-    for (const f of ["dist/src/cli/main.js", "schemas/config.schema.json", "schemas/extension.schema.json", "templates/init/pgbake.yaml.hbs", "templates/init/gitignore", "extensions/pgvector.yaml", "data/reference-extensions.json", "docs/reference.md", "pgbake.yaml", "package.json"])
+    for (const f of [
+      "dist/src/cli/main.js",
+      "schemas/config.schema.json",
+      "schemas/extension.schema.json",
+      "templates/init/pgbake.yaml.hbs",
+      "templates/init/gitignore",
+      "extensions/pgvector.yaml",
+      "data/reference-extensions.json",
+      "docs/reference.md",
+      "pgbake.yaml",
+      "package.json",
+    ])
       expect(listing, f).toContain(`package/${f}`);
     expect(listing.filter((f) => /^package\/(tests|src|bench|dist\/bench|e2e|examples|scripts)\//.test(f))).toEqual([]);
   });
@@ -64,7 +75,19 @@ describe("the npm package", () => {
 describe("a project of one's own", () => {
   it("pgbake init writes a working project: config on the built-in catalog, empty local catalog, Taskfile, workflows, .gitignore", async () => {
     await ok("pgbake", ["init", "images"], app);
-    for (const f of ["pgbake.yaml", "extensions/.gitkeep", "Taskfile.yml", ".github/workflows/ci.yml", ".github/workflows/bake.yml", ".github/workflows/update.yml", ".github/workflows/freshness.yml", ".gitignore", "docker-bake.hcl", "package.json", "package-lock.json"])
+    for (const f of [
+      "pgbake.yaml",
+      "extensions/.gitkeep",
+      "Taskfile.yml",
+      ".github/workflows/ci.yml",
+      ".github/workflows/bake.yml",
+      ".github/workflows/update.yml",
+      ".github/workflows/freshness.yml",
+      ".gitignore",
+      "docker-bake.hcl",
+      "package.json",
+      "package-lock.json",
+    ])
       expect(existsSync(join(project, f)), f).toBe(true);
     expect(readdirSync(join(project, "extensions"))).toEqual([".gitkeep"]);
     expect((parse(readFileSync(join(project, "pgbake.yaml"), "utf8")) as { catalogs: string[] }).catalogs).toEqual(["builtin", "./extensions"]);
@@ -97,9 +120,34 @@ describe("a project of one's own", () => {
   });
 
   it("pgbake add scaffolds a private source extension and a known one pre-filled from the reference data", async () => {
-    await ok("pgbake", ["add", "acme_audit", "--git", "https://git.acme.example/acme/acme_audit", "--ref", commit, "--build", "pgxs", "--version", "1.2.0", "--license", "Proprietary", "--description", "ACME audit hooks"], project);
+    await ok(
+      "pgbake",
+      [
+        "add",
+        "acme_audit",
+        "--git",
+        "https://git.acme.example/acme/acme_audit",
+        "--ref",
+        commit,
+        "--build",
+        "pgxs",
+        "--version",
+        "1.2.0",
+        "--license",
+        "Proprietary",
+        "--description",
+        "ACME audit hooks",
+      ],
+      project,
+    );
     const acme = parse(readFileSync(join(project, "extensions/acme_audit.yaml"), "utf8")) as Record<string, unknown>;
-    expect(acme).toMatchObject({ name: "acme_audit", kind: "source", version: "1.2.0", homepage: "https://git.acme.example/acme/acme_audit", source: { git: "https://git.acme.example/acme/acme_audit", ref: commit, build: "pgxs" } });
+    expect(acme).toMatchObject({
+      name: "acme_audit",
+      kind: "source",
+      version: "1.2.0",
+      homepage: "https://git.acme.example/acme/acme_audit",
+      source: { git: "https://git.acme.example/acme/acme_audit", ref: commit, build: "pgxs" },
+    });
     // A name the built-in catalog lacks (a built-in one is refused: tests/first-use.test.ts).
     await ok("pgbake", ["add", "pljava", "--dir", join(work.dir, "scratch-catalog")], project);
     const pljavaText = readFileSync(join(work.dir, "scratch-catalog/pljava.yaml"), "utf8");

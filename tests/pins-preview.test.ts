@@ -30,7 +30,10 @@ describe("generate --release", () => {
     const args = ["--config", work.config, "--extensions", work.extensions];
     const r = await pgbake(["generate", "--release", ...args]);
     expect(r.exitCode).toBe(2);
-    const configLine = readFileSync(work.config, "utf8").split("\n").findIndex((l) => l.includes("image: debian:trixie-slim")) + 1;
+    const configLine =
+      readFileSync(work.config, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("image: debian:trixie-slim")) + 1;
     expect(r.stderr).toContain(`pgbake.yaml:${configLine}:12: bases.trixie.image: base image 'debian:trixie-slim' is not pinned by digest`);
     expect(r.stderr).toMatch(/citus\.yaml:10:8: source\.ref: source ref 'v13\.2\.0' is not a full 40-hex commit/);
     // Without --release the same files are fine (development builds may use tags).

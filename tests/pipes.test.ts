@@ -81,7 +81,10 @@ describe("output through a pipe", () => {
     mkdirSync(bad, { recursive: true });
     // 1,500 extension files, each with one unknown field: one error line each, > 64 KiB in all.
     for (let i = 0; i < 1500; i++)
-      writeFileSync(join(bad, `broken_${String(i).padStart(4, "0")}.yaml`), stringify({ name: `broken_${i}`, description: "x", license: "MIT", homepage: "https://example.org", kind: "contrib", version: "1.0", no_such_field_anywhere: true }));
+      writeFileSync(
+        join(bad, `broken_${String(i).padStart(4, "0")}.yaml`),
+        stringify({ name: `broken_${i}`, description: "x", license: "MIT", homepage: "https://example.org", kind: "contrib", version: "1.0", no_such_field_anywhere: true }),
+      );
     const r = await run(["plan", "--json", "--config", inputs[1]!, "--extensions", bad], work.dir);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");

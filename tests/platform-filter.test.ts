@@ -19,9 +19,7 @@ describe("platform filtering", () => {
       const op = (n: string) => plan.operands.find((o) => o.name === n)!;
       expect(op("postgresql-vector-17-minimal-trixie").kept.map((k) => k.name)).toEqual(["pgvector"]);
       expect(op("postgresql-vector-17-minimal-trixie").platforms).toEqual(["linux/amd64"]);
-      expect(op("postgresql-vector-17-minimal-bookworm").excluded).toEqual([
-        { name: "pgvector", excludedBecause: "platform linux/arm64 not supported" },
-      ]);
+      expect(op("postgresql-vector-17-minimal-bookworm").excluded).toEqual([{ name: "pgvector", excludedBecause: "platform linux/arm64 not supported" }]);
     } finally {
       work.cleanup();
     }

@@ -42,65 +42,70 @@ const version = fc.stringMatching(/^[0-9A-Za-z][0-9A-Za-z.+~_-]{0,12}$/);
 const sha = fc.stringMatching(/^[0-9a-f]{40}$/);
 
 const extension = (n: string, earlier: string[]) =>
-  fc.record(
-    {
-      name: fc.constant(n),
-      description: hostileString(80).filter((s) => s.length > 0),
-      license: fc.constantFrom("MIT", "PostgreSQL", "Apache-2.0", "GPL-2.0-or-later"),
-      homepage: fc.constantFrom("https://example.org/x", "http://example.org/a?b=c&d=${e}"),
-      kind: fc.constantFrom("package", "source", "contrib"),
-      version,
-      notes: hostileString(60),
-      smoke_test: hostileString(60).filter((s) => s.length > 0),
-      requires: fc.subarray(earlier, { maxLength: Math.min(2, earlier.length) }),
-      min_pg_version: fc.option(fc.integer({ min: 13, max: 17 }), { nil: undefined }),
-      disabled: fc.boolean(),
-      disabled_reason: hostileString(40).filter((s) => s.length > 0),
-      shared_preload_libraries: fc.subarray(["lib_a", "$libdir-x", "b2"], { maxLength: 2 }),
-      git: fc.constantFrom("https://example.org/repo", "./local/src"),
-      ref: fc.oneof(sha, fc.stringMatching(/^v?[0-9]{1,2}\.[0-9]{1,2}(\.[0-9])?$/)),
-    },
-    { requiredKeys: ["name", "description", "license", "homepage", "kind", "version"] },
-  ).map((e) => {
-    const out: Record<string, unknown> = { ...e };
-    delete out.git;
-    delete out.ref;
-    if (e.kind === "package") out.package = `postgresql-{major}-${n.replace(/_/g, "-")}`;
-    if (e.kind === "source") out.source = { git: e.git ?? "./src", ref: /^[0-9a-f]{7,}$/.test(e.ref ?? "") && e.ref!.length !== 40 ? "main" : (e.ref ?? "main"), build: "pgxs" };
-    if (e.disabled !== true) delete out.disabled_reason;
-    else if (out.disabled_reason === undefined) out.disabled_reason = "off";
-    return out;
-  });
+  fc
+    .record(
+      {
+        name: fc.constant(n),
+        description: hostileString(80).filter((s) => s.length > 0),
+        license: fc.constantFrom("MIT", "PostgreSQL", "Apache-2.0", "GPL-2.0-or-later"),
+        homepage: fc.constantFrom("https://example.org/x", "http://example.org/a?b=c&d=${e}"),
+        kind: fc.constantFrom("package", "source", "contrib"),
+        version,
+        notes: hostileString(60),
+        smoke_test: hostileString(60).filter((s) => s.length > 0),
+        requires: fc.subarray(earlier, { maxLength: Math.min(2, earlier.length) }),
+        min_pg_version: fc.option(fc.integer({ min: 13, max: 17 }), { nil: undefined }),
+        disabled: fc.boolean(),
+        disabled_reason: hostileString(40).filter((s) => s.length > 0),
+        shared_preload_libraries: fc.subarray(["lib_a", "$libdir-x", "b2"], { maxLength: 2 }),
+        git: fc.constantFrom("https://example.org/repo", "./local/src"),
+        ref: fc.oneof(sha, fc.stringMatching(/^v?[0-9]{1,2}\.[0-9]{1,2}(\.[0-9])?$/)),
+      },
+      { requiredKeys: ["name", "description", "license", "homepage", "kind", "version"] },
+    )
+    .map((e) => {
+      const out: Record<string, unknown> = { ...e };
+      delete out.git;
+      delete out.ref;
+      if (e.kind === "package") out.package = `postgresql-{major}-${n.replace(/_/g, "-")}`;
+      if (e.kind === "source") out.source = { git: e.git ?? "./src", ref: /^[0-9a-f]{7,}$/.test(e.ref ?? "") && e.ref!.length !== 40 ? "main" : (e.ref ?? "main"), build: "pgxs" };
+      if (e.disabled !== true) delete out.disabled_reason;
+      else if (out.disabled_reason === undefined) out.disabled_reason = "off";
+      return out;
+    });
 
-const catalogArb = fc.uniqueArray(extName, { minLength: 1, maxLength: 6 }).chain((names) =>
-  fc.tuple(...names.map((n, i) => extension(n, names.slice(0, i)))),
-);
+const catalogArb = fc.uniqueArray(extName, { minLength: 1, maxLength: 6 }).chain((names) => fc.tuple(...names.map((n, i) => extension(n, names.slice(0, i)))));
 
 const configArb = (extNames: string[]) =>
-  fc.record({
-    registry: fc.constantFrom("localhost:5000", "ghcr.io/me", "registry.example.org:443/team"),
-    image: fc.constantFrom("postgresql", "pg", "team/postgres", "pg.x_y-z"),
-    postgres: fc.uniqueArray(fc.integer({ min: 14, max: 19 }), { minLength: 1, maxLength: 3 }).chain((majors) =>
-      fc.tuple(...majors.map((m) => fc.constantFrom(`${m}`, `${m}.${m % 7}`, `${m}~beta${m % 3 + 1}`).map((v) => ({ major: m, version: v })))),
-    ),
-    bases: fc.uniqueArray(name("b"), { minLength: 1, maxLength: 2 }),
-    types: fc.uniqueArray(name("t"), { minLength: 1, maxLength: 2 }),
-    platforms: fc.subarray(platformsAll, { minLength: 1 }),
-    flavors: fc.uniqueArray(name("f"), { minLength: 1, maxLength: 3 }),
-    flavorExts: fc.array(fc.subarray(extNames), { minLength: 3, maxLength: 3 }),
-    descriptions: fc.array(hostileString(60).filter((s) => s.length > 0), { minLength: 3, maxLength: 3 }),
-    tags: fc.constantFrom(undefined, { operand: ["{major}-{type}-{base}", "{flavor}_{version}.{codename}"], extension: ["{ext_version}-{major}-{base}", "{extension}-{codename}"] }),
-  }).map((c) => ({
-    registry: c.registry,
-    image: c.image,
-    default_flavor: c.flavors[0],
-    postgres: c.postgres,
-    bases: Object.fromEntries(c.bases.map((b, i) => [b, { image: i === 0 ? "debian:bookworm-slim" : `localhost:5000/debian@sha256:${"a".repeat(64)}`, codename: i === 0 ? "bookworm" : "trixie" }])),
-    types: Object.fromEntries(c.types.map((t, i) => [t, { description: c.descriptions[i]!, packages: i === 0 ? [] : ["locales-all"] }])),
-    platforms: c.platforms,
-    flavors: Object.fromEntries(c.flavors.map((f, i) => [f, { description: c.descriptions[(i + 1) % 3]!, extensions: c.flavorExts[i]! }])),
-    ...(c.tags ? { tags: c.tags } : {}),
-  }));
+  fc
+    .record({
+      registry: fc.constantFrom("localhost:5000", "ghcr.io/me", "registry.example.org:443/team"),
+      image: fc.constantFrom("postgresql", "pg", "team/postgres", "pg.x_y-z"),
+      postgres: fc
+        .uniqueArray(fc.integer({ min: 14, max: 19 }), { minLength: 1, maxLength: 3 })
+        .chain((majors) => fc.tuple(...majors.map((m) => fc.constantFrom(`${m}`, `${m}.${m % 7}`, `${m}~beta${(m % 3) + 1}`).map((v) => ({ major: m, version: v }))))),
+      bases: fc.uniqueArray(name("b"), { minLength: 1, maxLength: 2 }),
+      types: fc.uniqueArray(name("t"), { minLength: 1, maxLength: 2 }),
+      platforms: fc.subarray(platformsAll, { minLength: 1 }),
+      flavors: fc.uniqueArray(name("f"), { minLength: 1, maxLength: 3 }),
+      flavorExts: fc.array(fc.subarray(extNames), { minLength: 3, maxLength: 3 }),
+      descriptions: fc.array(
+        hostileString(60).filter((s) => s.length > 0),
+        { minLength: 3, maxLength: 3 },
+      ),
+      tags: fc.constantFrom(undefined, { operand: ["{major}-{type}-{base}", "{flavor}_{version}.{codename}"], extension: ["{ext_version}-{major}-{base}", "{extension}-{codename}"] }),
+    })
+    .map((c) => ({
+      registry: c.registry,
+      image: c.image,
+      default_flavor: c.flavors[0],
+      postgres: c.postgres,
+      bases: Object.fromEntries(c.bases.map((b, i) => [b, { image: i === 0 ? "debian:bookworm-slim" : `localhost:5000/debian@sha256:${"a".repeat(64)}`, codename: i === 0 ? "bookworm" : "trixie" }])),
+      types: Object.fromEntries(c.types.map((t, i) => [t, { description: c.descriptions[i]!, packages: i === 0 ? [] : ["locales-all"] }])),
+      platforms: c.platforms,
+      flavors: Object.fromEntries(c.flavors.map((f, i) => [f, { description: c.descriptions[(i + 1) % 3]!, extensions: c.flavorExts[i]! }])),
+      ...(c.tags ? { tags: c.tags } : {}),
+    }));
 
 /**
  * One case in five puts a hostile string where the schema is strict (names, versions, packages,
@@ -109,35 +114,74 @@ const configArb = (extNames: string[]) =>
  */
 const corruption = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 4 },
-  { arbitrary: fc.record({
-    where: fc.constantFrom("ext.name", "ext.version", "ext.package", "ext.shared_preload_libraries", "config.registry", "config.image", "config.tag", "config.platform", "config.base.image", "config.flavor.name"),
-    value: hostileString(30),
-  }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      where: fc.constantFrom(
+        "ext.name",
+        "ext.version",
+        "ext.package",
+        "ext.shared_preload_libraries",
+        "config.registry",
+        "config.image",
+        "config.tag",
+        "config.platform",
+        "config.base.image",
+        "config.flavor.name",
+      ),
+      value: hostileString(30),
+    }),
+    weight: 1,
+  },
 );
 
 function corrupt(input: { exts: Record<string, unknown>[]; config: Record<string, unknown> }, c: { where: string; value: string }): void {
   const ext = input.exts[0]!;
   const config = input.config as Record<string, any>;
   switch (c.where) {
-    case "ext.name": ext.name = c.value; break;
-    case "ext.version": ext.version = c.value; break;
-    case "ext.package": ext.kind = "package"; delete ext.source; ext.package = c.value; break;
-    case "ext.shared_preload_libraries": ext.shared_preload_libraries = [c.value]; break;
-    case "config.registry": config.registry = c.value; break;
-    case "config.image": config.image = c.value; break;
-    case "config.tag": config.tags = { operand: [c.value] }; break;
-    case "config.platform": config.platforms = [c.value]; break;
-    case "config.base.image": Object.values(config.bases as Record<string, { image: string }>)[0]!.image = c.value; break;
-    case "config.flavor.name": config.flavors = { [c.value]: { extensions: [] } }; config.default_flavor = c.value; break;
+    case "ext.name":
+      ext.name = c.value;
+      break;
+    case "ext.version":
+      ext.version = c.value;
+      break;
+    case "ext.package":
+      ext.kind = "package";
+      delete ext.source;
+      ext.package = c.value;
+      break;
+    case "ext.shared_preload_libraries":
+      ext.shared_preload_libraries = [c.value];
+      break;
+    case "config.registry":
+      config.registry = c.value;
+      break;
+    case "config.image":
+      config.image = c.value;
+      break;
+    case "config.tag":
+      config.tags = { operand: [c.value] };
+      break;
+    case "config.platform":
+      config.platforms = [c.value];
+      break;
+    case "config.base.image":
+      Object.values(config.bases as Record<string, { image: string }>)[0]!.image = c.value;
+      break;
+    case "config.flavor.name":
+      config.flavors = { [c.value]: { extensions: [] } };
+      config.default_flavor = c.value;
+      break;
   }
 }
 
 const inputArb = catalogArb
   .chain((exts) => configArb(exts.map((e) => String(e.name))).map((config) => ({ exts, config })))
-  .chain((input) => corruption.map((c) => {
-    if (c) corrupt(input, c);
-    return input;
-  }));
+  .chain((input) =>
+    corruption.map((c) => {
+      if (c) corrupt(input, c);
+      return input;
+    }),
+  );
 
 interface HclJson {
   group?: Record<string, [{ targets: string[] }]>;

@@ -57,9 +57,7 @@ const harmless: Record<string, RegExp> = {
 function commandsOf(markdown: string): string[] {
   const out: string[] = [];
   const fenced = [...markdown.matchAll(/```(?:bash|sh|console)\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split("\n"));
-  const inline = [...markdown.replace(/```[\s\S]*?```/g, "").matchAll(/`([^`\n]+)`/g)]
-    .map((m) => m[1]!)
-    .filter((c) => /^(pgbake |task |docker buildx bake|([a-z_]+=\S+ )+docker buildx bake)/.test(c));
+  const inline = [...markdown.replace(/```[\s\S]*?```/g, "").matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!).filter((c) => /^(pgbake |task |docker buildx bake|([a-z_]+=\S+ )+docker buildx bake)/.test(c));
   for (const raw of [...fenced, ...inline]) {
     const line = raw.replace(/\s+#.*$/, "").trim();
     if (!line || line.startsWith("#")) continue;

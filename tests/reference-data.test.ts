@@ -30,18 +30,18 @@ function supportedMajors(spec: ExtensionSpec): number[] {
 // Only for `notes`-less entries: a departure with a reason written down is a decision, not a bug.
 function departures(spec: ExtensionSpec, ref: ReferenceRow): string[] {
   const out: string[] = [];
-  const refMajors = pgArray(ref.pg_ver).map(Number).filter((m) => majors.includes(m)).sort();
+  const refMajors = pgArray(ref.pg_ver)
+    .map(Number)
+    .filter((m) => majors.includes(m))
+    .sort();
   if (spec.version === ref.version && JSON.stringify(supportedMajors(spec)) !== JSON.stringify(refMajors))
     out.push(`majors ${supportedMajors(spec).join(",")} but the reference gives ${refMajors.join(",")} for ${ref.version}`);
-  if (ref.need_load === "t" && spec.shared_preload_libraries.length === 0)
-    out.push("the reference says it must be preloaded; shared_preload_libraries is empty");
-  if (ref.need_load === "f" && spec.shared_preload_libraries.length > 0)
-    out.push("preloaded, though the reference says it need not be");
+  if (ref.need_load === "t" && spec.shared_preload_libraries.length === 0) out.push("the reference says it must be preloaded; shared_preload_libraries is empty");
+  if (ref.need_load === "f" && spec.shared_preload_libraries.length > 0) out.push("preloaded, though the reference says it need not be");
   // The reference names SQL extensions; the catalog requires entries, which may hold several.
   const provided = new Set([...spec.sql_names, ...spec.requires.flatMap((r) => [r, ...(byCatalogName.get(r)?.sql_names ?? [])])]);
   const refRequires = pgArray(ref.requires).filter((r) => r !== "plpgsql");
-  for (const required of refRequires)
-    if (!provided.has(required)) out.push(`the reference says it requires ${required}`);
+  for (const required of refRequires) if (!provided.has(required)) out.push(`the reference says it requires ${required}`);
   return out;
 }
 
@@ -71,9 +71,7 @@ describe("the default catalog against the reference catalog", () => {
   });
 
   it("agrees on PG majors, preloading and dependencies, or says why in its notes", () => {
-    const silent = known
-      .map((e) => ({ name: e.name, departures: departures(e, find(e)!), notes: e.notes }))
-      .filter((d) => d.departures.length > 0 && !d.notes);
+    const silent = known.map((e) => ({ name: e.name, departures: departures(e, find(e)!), notes: e.notes })).filter((d) => d.departures.length > 0 && !d.notes);
     expect(silent).toEqual([]);
   });
 

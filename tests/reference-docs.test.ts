@@ -58,7 +58,10 @@ describe("tag placeholders", () => {
   });
 
   it("are the ones the planner fills: a tag of every documented placeholder comes out filled, {timestamp} kept for bake", () => {
-    const all = (kind: "operand" | "extension"): string => Object.keys(tagPlaceholders[kind]).map((k) => `{${k}}`).join("-");
+    const all = (kind: "operand" | "extension"): string =>
+      Object.keys(tagPlaceholders[kind])
+        .map((k) => `{${k}}`)
+        .join("-");
     mkdirSync(join(work.dir, "ext"));
     writeFileSync(
       join(work.dir, "pgbake.yaml"),
@@ -74,8 +77,18 @@ describe("tag placeholders", () => {
     );
     writeFileSync(
       join(work.dir, "ext", "acme.yaml"),
-      ["name: acme", "description: d", "license: MIT", "homepage: https://example.org", "kind: package", "version: '2.0'",
-        "versions: { '19': '2.1' }", "max_pg_version: 19", "package: postgresql-{major}-acme", ""].join("\n"),
+      [
+        "name: acme",
+        "description: d",
+        "license: MIT",
+        "homepage: https://example.org",
+        "kind: package",
+        "version: '2.0'",
+        "versions: { '19': '2.1' }",
+        "max_pg_version: 19",
+        "package: postgresql-{major}-acme",
+        "",
+      ].join("\n"),
     );
     const { plan } = planFrom({ config: join(work.dir, "pgbake.yaml"), extensions: join(work.dir, "ext") });
     expect(plan.operands.map((o) => o.tags)).toEqual([["postgresql:19-19beta3-minimal-trixie-plain-trixiecode-{timestamp}"]]);

@@ -58,7 +58,14 @@ describe("docker buildx bake --print of the committed default output", () => {
         expect(t.annotations).toContain(`index,manifest:${key}=${value}`);
       }
       // Every annotation has its label, and the other way round.
-      const annotated = Object.fromEntries(t.annotations!.map((a) => a.replace(/^index,manifest:/, "").split(/=(.*)/s).slice(0, 2)));
+      const annotated = Object.fromEntries(
+        t.annotations!.map((a) =>
+          a
+            .replace(/^index,manifest:/, "")
+            .split(/=(.*)/s)
+            .slice(0, 2),
+        ),
+      );
       expect(annotated).toEqual(t.labels);
     }
     const full = printed.target["postgresql-full-18-minimal-trixie"]!;
@@ -117,7 +124,10 @@ describe("switches and schemes in the config", () => {
     const p = await bakePrint(work.dir, ["postgresql-vector-18-standard-trixie"], { timestamp });
     const t = p.target["postgresql-vector-18-standard-trixie"]!;
     // Off is off: buildx would add a provenance attestation to a pushed image unless it is disabled.
-    expect(t.attest).toEqual([{ type: "provenance", disabled: true }, { type: "sbom", disabled: true }]);
+    expect(t.attest).toEqual([
+      { type: "provenance", disabled: true },
+      { type: "sbom", disabled: true },
+    ]);
     // Two platforms make an index even without attestations: annotations go on it too.
     expect(t.annotations?.length).toBeGreaterThan(0);
     for (const a of t.annotations ?? []) expect(a).toMatch(/^index,manifest:/);

@@ -11,12 +11,11 @@ import { repoRoot } from "./helpers/workspace.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pgbake-setup-env-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const setupEnv = (env: Record<string, string>) =>
-  execa("bash", [join(repoRoot, "scripts/e2e/setup-env.sh")], { env: { ...env, PGBAKE_E2E_PREFLIGHT_ONLY: "1" }, reject: false, all: true });
+const setupEnv = (env: Record<string, string>) => execa("bash", [join(repoRoot, "scripts/e2e/setup-env.sh")], { env: { ...env, PGBAKE_E2E_PREFLIGHT_ONLY: "1" }, reject: false, all: true });
 
 describe("setup-env.sh preflight", () => {
   it("refuses a host that is not Debian, naming what it read", async () => {
-    writeFileSync(join(dir, "os-release"), 'ID=ubuntu\nID_LIKE=debian\n');
+    writeFileSync(join(dir, "os-release"), "ID=ubuntu\nID_LIKE=debian\n");
     const r = await setupEnv({ PGBAKE_E2E_OS_RELEASE: join(dir, "os-release") });
     expect(r.exitCode).toBe(1);
     expect(r.all).toMatch(/refusing: .*runs on Debian only; .*os-release says ID=ubuntu/);

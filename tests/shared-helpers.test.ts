@@ -63,9 +63,7 @@ describe("loopback", () => {
 });
 
 describe("withRequirements", () => {
-  const catalog = new Map(
-    Object.entries({ a: ["b", "c"], b: ["c"], c: [], d: ["a"], e: ["ghost"] }).map(([name, requires]) => [name, { requires }]),
-  );
+  const catalog = new Map(Object.entries({ a: ["b", "c"], b: ["c"], c: [], d: ["a"], e: ["ghost"] }).map(([name, requires]) => [name, { requires }]));
 
   it("puts every requirement before what requires it, each once, naming the first that pulled it in", () => {
     expect(withRequirements(["d", "b"], catalog)).toEqual([
@@ -81,9 +79,7 @@ describe("withRequirements", () => {
   });
 
   it("is what selectExtensions keeps before anything is dropped", () => {
-    const specs = new Map(
-      [...catalog].filter(([n]) => n !== "e").map(([name, { requires }]) => [name, { name, requires, kind: "package", shared_preload_libraries: [] } as never]),
-    );
+    const specs = new Map([...catalog].filter(([n]) => n !== "e").map(([name, { requires }]) => [name, { name, requires, kind: "package", shared_preload_libraries: [] } as never]));
     const slot = { major: 17, preview: false, base: "trixie", platforms: ["linux/amd64"] };
     expect(selectExtensions(["d"], specs, slot)).toEqual({ kept: withRequirements(["d"], specs), excluded: [] });
   });

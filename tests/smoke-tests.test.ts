@@ -85,9 +85,7 @@ export function existenceOnly(sql: string): string | undefined {
   if (catalogTables.test(decides)) return "it reads the system catalogs: that the objects exist, not what they do";
   const compared = decides.replace(valueOperators, " ").replace(/\bIS\s+(?:NOT\s+)?NULL\b/gi, " ");
   if (!truthTests.test(compared)) {
-    return /\bIS\s+(?:NOT\s+)?NULL\b/i.test(decides)
-      ? "IS [NOT] NULL is its only test: any value passes"
-      : "its last statement returns a value that is never false (compare it with a known one)";
+    return /\bIS\s+(?:NOT\s+)?NULL\b/i.test(decides) ? "IS [NOT] NULL is its only test: any value passes" : "its last statement returns a value that is never false (compare it with a known one)";
   }
   return undefined;
 }

@@ -32,8 +32,7 @@ describe("Taskfile.yml", () => {
   });
 
   it("has CloudNativePG's task names", () => {
-    for (const name of ["prereqs", "generate", "checks:all", "bake", "bake:all", "e2e:setup-env", "e2e:cleanup"])
-      expect(Object.keys(taskfile.tasks)).toContain(name);
+    for (const name of ["prereqs", "generate", "checks:all", "bake", "bake:all", "e2e:setup-env", "e2e:cleanup"]) expect(Object.keys(taskfile.tasks)).toContain(name);
   });
 
   it("runs only pgbake commands the CLI accepts (with DRY_RUN so nothing builds)", async () => {
@@ -72,7 +71,24 @@ describe("Taskfile.yml", () => {
     const vars = { TARGET: "no-such-target", REGISTRY: "ghcr.io/me", REPORT: report, PLATFORM: "linux/arm64", UPGRADE_FROM: "18-minimal-trixie-old", JOBS: "2", OUT: scratch.dir };
     const commands = pgbakeArgs("test", vars);
     expect(commands).toEqual([
-      ["test", "no-such-target", "--registry", "ghcr.io/me", "--report", report, "--platform", "linux/arm64", "--upgrade-from", "18-minimal-trixie-old", "--jobs", "2", "--config", "pgbake.yaml", "--out", scratch.dir],
+      [
+        "test",
+        "no-such-target",
+        "--registry",
+        "ghcr.io/me",
+        "--report",
+        report,
+        "--platform",
+        "linux/arm64",
+        "--upgrade-from",
+        "18-minimal-trixie-old",
+        "--jobs",
+        "2",
+        "--config",
+        "pgbake.yaml",
+        "--out",
+        scratch.dir,
+      ],
     ]);
     // Every option is parsed before the targets are looked up: the made-up target stops the run
     // there, before an engine is asked (a misspelt option would be named instead).

@@ -39,8 +39,7 @@ function fixtureSources(dir: string): void {
     "PG_FUNCTION_INFO_V1(pgbake_fixture_mul);\nDatum\npgbake_fixture_mul(PG_FUNCTION_ARGS)\n{\n\tPG_RETURN_INT32(PG_GETARG_INT32(0) * PG_GETARG_INT32(1));\n}\n\nPG_FUNCTION_INFO_V1(pgbake_fixture_version);",
   );
   edit("pgbake_fixture.control", "'1.0'", "'1.1'");
-  const mul = (module: string): string =>
-    `CREATE FUNCTION pgbake_fixture_mul(integer, integer) RETURNS integer\n  AS '${module}', 'pgbake_fixture_mul' LANGUAGE C IMMUTABLE STRICT;\n`;
+  const mul = (module: string): string => `CREATE FUNCTION pgbake_fixture_mul(integer, integer) RETURNS integer\n  AS '${module}', 'pgbake_fixture_mul' LANGUAGE C IMMUTABLE STRICT;\n`;
   writeFileSync(join(dir, "pgbake_fixture--1.1.sql"), `${readFileSync(join(dir, "pgbake_fixture--1.0.sql"), "utf8")}\n${mul("MODULE_PATHNAME")}`);
   // Like PostGIS's upgrade scripts: LOAD '$libdir/...' (which PG 18 does not resolve through
   // dynamic_library_path) and functions AS '$libdir/...' (which it does).
@@ -127,23 +126,37 @@ beforeAll(async () => {
   await build(broken.noSystem, [`FROM ${h3Image} AS h3`, "FROM scratch", "COPY --from=h3 /lib/ /lib/", "COPY --from=h3 /share/ /share/", "COPY --from=h3 /licenses/ /licenses/", ""].join("\n"));
   await build(
     broken.clash,
-    [`FROM ${operandImage} AS src`, "FROM scratch", "COPY --from=src /usr/lib/x86_64-linux-gnu/libz.so.1 /system/libh3.so.1", "COPY --from=src /usr/share/doc/zlib1g/copyright /licenses/zlib1g/copyright", ""].join("\n"),
+    [
+      `FROM ${operandImage} AS src`,
+      "FROM scratch",
+      "COPY --from=src /usr/lib/x86_64-linux-gnu/libz.so.1 /system/libh3.so.1",
+      "COPY --from=src /usr/share/doc/zlib1g/copyright /licenses/zlib1g/copyright",
+      "",
+    ].join("\n"),
   );
-  await build(broken.libdir, edit(fixtureImage, `sed -i "s|'pgbake_fixture'|'\\$libdir/pgbake_fixture'|g" /x/share/extension/pgbake_fixture--1.0--1.1.sql; grep -F "LOAD '\\$libdir/" /x/share/extension/pgbake_fixture--1.0--1.1.sql`));
-  await build(broken.changed, edit(fixtureImage, `sed -i 's|pgbake_fixture_add(integer, integer) RETURNS integer|pgbake_fixture_add(integer, integer) RETURNS bigint|' /x/share/extension/pgbake_fixture--1.1.sql; grep -q 'RETURNS bigint' /x/share/extension/pgbake_fixture--1.1.sql`));
   await build(
-    broken.bootError,
-    [`FROM ${fullImage}`, "COPY i22-entrypoint.sh /usr/local/bin/", 'ENTRYPOINT ["/usr/local/bin/i22-entrypoint.sh"]', 'CMD ["postgres"]', ""].join("\n"),
-    {
-      "i22-entrypoint.sh": [
-        "#!/bin/sh",
-        "# A server that logs an ERROR as it starts: a failing query as soon as it accepts connections.",
-        `( until pg_isready -q -U postgres; do sleep 0.2; done; psql -U postgres -Xqc '${bootError}' ) >/dev/null 2>&1 &`,
-        'exec pgbake-entrypoint.sh "$@"',
-        "",
-      ].join("\n"),
-    },
+    broken.libdir,
+    edit(
+      fixtureImage,
+      `sed -i "s|'pgbake_fixture'|'\\$libdir/pgbake_fixture'|g" /x/share/extension/pgbake_fixture--1.0--1.1.sql; grep -F "LOAD '\\$libdir/" /x/share/extension/pgbake_fixture--1.0--1.1.sql`,
+    ),
   );
+  await build(
+    broken.changed,
+    edit(
+      fixtureImage,
+      `sed -i 's|pgbake_fixture_add(integer, integer) RETURNS integer|pgbake_fixture_add(integer, integer) RETURNS bigint|' /x/share/extension/pgbake_fixture--1.1.sql; grep -q 'RETURNS bigint' /x/share/extension/pgbake_fixture--1.1.sql`,
+    ),
+  );
+  await build(broken.bootError, [`FROM ${fullImage}`, "COPY i22-entrypoint.sh /usr/local/bin/", 'ENTRYPOINT ["/usr/local/bin/i22-entrypoint.sh"]', 'CMD ["postgres"]', ""].join("\n"), {
+    "i22-entrypoint.sh": [
+      "#!/bin/sh",
+      "# A server that logs an ERROR as it starts: a failing query as soon as it accepts connections.",
+      `( until pg_isready -q -U postgres; do sleep 0.2; done; psql -U postgres -Xqc '${bootError}' ) >/dev/null 2>&1 &`,
+      'exec pgbake-entrypoint.sh "$@"',
+      "",
+    ].join("\n"),
+  });
 });
 afterAll(async () => {
   for (const tag of Object.values(broken)) await docker(["rmi", "-f", tag], { reject: false });
@@ -175,7 +188,12 @@ describe("pgbake test on the good images", () => {
     expect(report.output).toMatch(/\n {2}server log clean: 4 run, 0 failed\n {2}libraries resolve: 4 run, 0 failed\n/);
     const images = report.report.subjects.filter((s) => s.mode !== "together");
     for (const s of images) expect(check(s.checks, "server log clean")?.status, s.target).toBe("passed");
-    expect(all.filter((c) => c.name.endsWith("libraries resolve")).map((c) => c.target).sort()).toEqual(images.map((s) => s.target).sort());
+    expect(
+      all
+        .filter((c) => c.name.endsWith("libraries resolve"))
+        .map((c) => c.target)
+        .sort(),
+    ).toEqual(images.map((s) => s.target).sort());
     // The two extension images of PG 18 on sid, as a set a Cluster may mount.
     const together = report.report.subjects.find((s) => s.mode === "together")!;
     expect(together.target).toBe("extension images of PostgreSQL 18 on sid");
@@ -206,7 +224,9 @@ describe("pgbake test on the good images", () => {
     it("a missing library: names the file and the soname", async () => {
       const [s] = await run([mountedAs(subject("h3-18-sid"), broken.noSystem)]);
       expect(check(s!.checks, "h3 libraries resolve")).toMatchObject({ status: "failed", kind: "libraries" });
-      expect(check(s!.checks, "h3 libraries resolve")!.detail).toMatch(/^\/extensions\/h3\/lib\/h3\.so needs libh3\.so\.1, not found; \/extensions\/h3\/lib\/h3_postgis\.so needs libh3\.so\.1, not found \(LD_LIBRARY_PATH=\/extensions\/h3\/system\)$/);
+      expect(check(s!.checks, "h3 libraries resolve")!.detail).toMatch(
+        /^\/extensions\/h3\/lib\/h3\.so needs libh3\.so\.1, not found; \/extensions\/h3\/lib\/h3_postgis\.so needs libh3\.so\.1, not found \(LD_LIBRARY_PATH=\/extensions\/h3\/system\)$/,
+      );
     });
 
     it("two images with the same soname and different content: names the library and both images", async () => {
@@ -232,7 +252,11 @@ describe("pgbake test on the good images", () => {
       const declared = { ...s, extension: { ...s.extension, brokenUpgradePaths: [{ sqlName: "pgbake_fixture", from: ["1.0"], reason: "its script LOADs $libdir/" }] } };
       const stale = { ...s, extension: { ...s.extension, brokenUpgradePaths: [{ sqlName: "pgbake_fixture", from: ["0.9"], reason: "gone" }] } };
       const [d, st] = await run([declared, stale]);
-      expect(check(d!.checks, "upgrade path pgbake_fixture 1.0 -> 1.1")).toMatchObject({ status: "skipped", kind: "upgrade-path", detail: "broken_upgrade_paths of pgbake_fixture: its script LOADs $libdir/" });
+      expect(check(d!.checks, "upgrade path pgbake_fixture 1.0 -> 1.1")).toMatchObject({
+        status: "skipped",
+        kind: "upgrade-path",
+        detail: "broken_upgrade_paths of pgbake_fixture: its script LOADs $libdir/",
+      });
       expect(d!.checks.filter((c) => c.status === "failed")).toEqual([]);
       expect(check(st!.checks, "upgrade paths pgbake_fixture declared broken")).toMatchObject({ status: "failed", kind: "upgrade-path" });
       expect(check(st!.checks, "upgrade paths pgbake_fixture declared broken")!.detail).toMatch(/broken_upgrade_paths names pgbake_fixture 0\.9, but the image ships no path from any of them/);

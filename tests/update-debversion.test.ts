@@ -5,16 +5,48 @@ import { describe, expect, it } from "vitest";
 import { compareDebVersions, newestDebVersion, parseDebVersion } from "../src/update/debversion.js";
 
 const dpkgSays = (a: string, b: string): number => {
-  for (const [op, sign] of [["lt", -1], ["eq", 0]] as const)
+  for (const [op, sign] of [
+    ["lt", -1],
+    ["eq", 0],
+  ] as const)
     if (spawnSync("dpkg", ["--compare-versions", a, op, b]).status === 0) return sign;
   return 1;
 };
 
 const corner = [
-  "1.0", "1.0-1", "1.0~rc1-1", "1.0~~", "1.0~", "1.0a", "1.0+dfsg-1", "1.0.1", "1:0.9", "2:0.1", "0:1.0",
-  "17.12-0+deb13u1", "17.12-1.pgdg13+1", "17.6-1.pgdg130+1", "19~beta3-1.pgdg13+1", "19~rc1-1", "19-1",
-  "0.8.0-1", "0.8.1-2", "0.8.10-1", "1.6.5-1", "1.6.5-1+b1", "1.6.5-1build1", "10", "9", "1.0-0", "1.0-00",
-  "a", "A", "1.0-a", "1.0-~", "1.0-+", "1.0-.",
+  "1.0",
+  "1.0-1",
+  "1.0~rc1-1",
+  "1.0~~",
+  "1.0~",
+  "1.0a",
+  "1.0+dfsg-1",
+  "1.0.1",
+  "1:0.9",
+  "2:0.1",
+  "0:1.0",
+  "17.12-0+deb13u1",
+  "17.12-1.pgdg13+1",
+  "17.6-1.pgdg130+1",
+  "19~beta3-1.pgdg13+1",
+  "19~rc1-1",
+  "19-1",
+  "0.8.0-1",
+  "0.8.1-2",
+  "0.8.10-1",
+  "1.6.5-1",
+  "1.6.5-1+b1",
+  "1.6.5-1build1",
+  "10",
+  "9",
+  "1.0-0",
+  "1.0-00",
+  "a",
+  "A",
+  "1.0-a",
+  "1.0-~",
+  "1.0-+",
+  "1.0-.",
 ];
 
 function realVersions(): string[] {

@@ -132,8 +132,7 @@ afterAll(async () => {
   work.cleanup();
 });
 
-const commit = (fs?: WriterFs): void =>
-  void writeOutputs(join(project, "out"), filesB, { inputs: inputsOf(planFrom(paths)), inputEdits: edits, ...(fs ? { fs } : {}) });
+const commit = (fs?: WriterFs): void => void writeOutputs(join(project, "out"), filesB, { inputs: inputsOf(planFrom(paths)), inputEdits: edits, ...(fs ? { fs } : {}) });
 
 describe("the combined commit failing at any filesystem call", () => {
   it("leaves old inputs with old outputs or new with new; the next plain generate succeeds and keeps them in agreement", () => {

@@ -30,18 +30,51 @@ function fileText(version: string, versions: Record<string, string>): string {
 describe("versionEdits", () => {
   it("moves the shared version when every major sharing it agrees, and touches nothing else", () => {
     const ext = specOf(fileText("1.0", { "15": "0.9" }));
-    expect(versionEdits(ext, new Map([[16, "1.1"], [17, "1.1"]]))).toEqual([{ path: ["version"], value: "1.1" }]);
-    expect(versionEdits(ext, new Map([[15, "0.9"], [16, "1.0"], [17, "1.0"]]))).toEqual([]);
+    expect(
+      versionEdits(
+        ext,
+        new Map([
+          [16, "1.1"],
+          [17, "1.1"],
+        ]),
+      ),
+    ).toEqual([{ path: ["version"], value: "1.1" }]);
+    expect(
+      versionEdits(
+        ext,
+        new Map([
+          [15, "0.9"],
+          [16, "1.0"],
+          [17, "1.0"],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("changes a major's own entry in versions, not the shared version", () => {
     const ext = specOf(fileText("1.0", { "15": "0.9" }));
-    expect(versionEdits(ext, new Map([[15, "0.9.1"], [17, "1.0"]]))).toEqual([{ path: ["versions", "15"], value: "0.9.1" }]);
+    expect(
+      versionEdits(
+        ext,
+        new Map([
+          [15, "0.9.1"],
+          [17, "1.0"],
+        ]),
+      ),
+    ).toEqual([{ path: ["versions", "15"], value: "0.9.1" }]);
   });
 
   it("when majors sharing version disagree, version follows the newest major and the others get entries", () => {
     const ext = specOf(fileText("1.0", {}));
-    expect(versionEdits(ext, new Map([[16, "1.0"], [17, "1.2"]]))).toEqual([
+    expect(
+      versionEdits(
+        ext,
+        new Map([
+          [16, "1.0"],
+          [17, "1.2"],
+        ]),
+      ),
+    ).toEqual([
       { path: ["version"], value: "1.2" },
       { path: ["versions", "16"], value: "1.0", after: "version" },
     ]);
@@ -103,11 +136,21 @@ describe("affectedTargets", () => {
 describe("apt index reading", () => {
   it("parsePackages keeps every version of every package, across stanzas and CRLF blank lines", () => {
     const text = [
-      "Package: postgresql-17", "Version: 17.6-1.pgdg13+1", "Architecture: amd64", "",
-      "Package: postgresql-17-pgvector", "Description: x", "Version: 0.8.1-2.pgdg13+1", "\r",
-      "Package: postgresql-17", "Version: 17.5-1.pgdg13+1", "",
-      "Package: no-version-here", "",
-      "Version: 1.0", "",
+      "Package: postgresql-17",
+      "Version: 17.6-1.pgdg13+1",
+      "Architecture: amd64",
+      "",
+      "Package: postgresql-17-pgvector",
+      "Description: x",
+      "Version: 0.8.1-2.pgdg13+1",
+      "\r",
+      "Package: postgresql-17",
+      "Version: 17.5-1.pgdg13+1",
+      "",
+      "Package: no-version-here",
+      "",
+      "Version: 1.0",
+      "",
     ].join("\n");
     expect(Object.fromEntries(parsePackages(text))).toEqual({
       "postgresql-17": ["17.6-1.pgdg13+1", "17.5-1.pgdg13+1"],
@@ -133,7 +176,13 @@ describe("apt index reading", () => {
 
   it("debianArch names platforms as Debian's archive does", () => {
     expect(["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x"].map(debianArch)).toEqual([
-      "amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x",
+      "amd64",
+      "arm64",
+      "armhf",
+      "armel",
+      "i386",
+      "ppc64el",
+      "s390x",
     ]);
   });
 });

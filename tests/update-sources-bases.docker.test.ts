@@ -18,7 +18,12 @@ const remote = join(work.dir, "fixture.git");
 // A repository name of this test only: no other test pushes here.
 const baseRepo = "localhost:5000/pgbake-update-test/base";
 
-const git = (args: string[], cwd = work.dir): string => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" } }).trim();
+const git = (args: string[], cwd = work.dir): string =>
+  execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" },
+  }).trim();
 
 /** A commit with one file changed, tagged in the bare remote; returns the commit. */
 function commitAndTag(tag: string, annotated = false): string {

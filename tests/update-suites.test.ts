@@ -29,8 +29,7 @@ function deb(dir: string, pkg: string, version: string): string {
   return out;
 }
 
-const entry = (name: string): string =>
-  `name: ${name}\ndescription: ${name}\nlicense: MIT\nhomepage: https://example.org\nkind: package\nversion: "2.0"\npackage: postgresql-{major}-${name}\n`;
+const entry = (name: string): string => `name: ${name}\ndescription: ${name}\nlicense: MIT\nhomepage: https://example.org\nkind: package\nversion: "2.0"\npackage: postgresql-{major}-${name}\n`;
 
 beforeAll(async () => {
   const debs = join(work.dir, "debs");
@@ -92,8 +91,12 @@ describe("pgbake update per suite", () => {
       ["alpha-17-pgdg", "2.2", "postgresql-17-alpha=2.2-*"],
       ["alpha-18-sid", "2.1", "postgresql-18-alpha=2.1-*"],
     ]);
-    expect(plan.operands.find((o) => o.major === 18)!.excluded).toEqual([{ name: "beta", excludedBecause: expect.stringMatching(/^not in sid for PG 18: sid has no postgresql-18-beta for amd64 \(pgbake update, [0-9-]+\)$/) }]);
-    expect(plan.operands.find((o) => o.major === 17)!.excluded).toEqual([{ name: "beta", excludedBecause: expect.stringMatching(/^not in trixie-pgdg for PG 17: trixie-pgdg has no postgresql-17-beta for amd64/) }]);
+    expect(plan.operands.find((o) => o.major === 18)!.excluded).toEqual([
+      { name: "beta", excludedBecause: expect.stringMatching(/^not in sid for PG 18: sid has no postgresql-18-beta for amd64 \(pgbake update, [0-9-]+\)$/) },
+    ]);
+    expect(plan.operands.find((o) => o.major === 17)!.excluded).toEqual([
+      { name: "beta", excludedBecause: expect.stringMatching(/^not in trixie-pgdg for PG 17: trixie-pgdg has no postgresql-17-beta for amd64/) },
+    ]);
     const again = await pgbake(["update", ...paths, "--only", "packages"]);
     expect(again.exitCode, again.stdout).toBe(0);
     expect(again.stdout).toContain("all pins current (packages)");

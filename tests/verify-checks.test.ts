@@ -39,7 +39,14 @@ describe("ldd output", () => {
   });
 
   it("finds nothing when every library resolves", () => {
-    expect(parseLddOutput(output.split("\n").filter((l) => !/not found/.test(l)).join("\n"))).toEqual([]);
+    expect(
+      parseLddOutput(
+        output
+          .split("\n")
+          .filter((l) => !/not found/.test(l))
+          .join("\n"),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -52,7 +59,7 @@ describe("server log lines", () => {
     "2026-12-07 10:00:02.000 UTC [12] HINT:  No function matches the given name and argument types.",
     "2026-12-07 10:00:02.000 UTC [12] STATEMENT:  SELECT i22_boot_error()",
     "2026-12-07 10:00:03.000 UTC [1] LOG:  database system is ready to accept connections",
-    "initdb: warning: enabling \"trust\" authentication for local connections",
+    'initdb: warning: enabling "trust" authentication for local connections',
   ].join("\n");
 
   it("keeps WARNING, ERROR, FATAL and PANIC lines from their severity on, and nothing else", () => {
@@ -120,10 +127,7 @@ describe("library clashes", () => {
 
   it("reads sha256sum lines of the mounts", () => {
     const out = `${"a".repeat(64)}  /extensions/h3/system/libh3.so.1\n${"b".repeat(64)}  /extensions/h3/lib/h3.so\n${"c".repeat(64)}  /elsewhere/x.so\n`;
-    expect(parseHashes(out, "/extensions", new Map([["h3", "r/h3:1"]]))).toEqual([
-      file("r/h3:1", "h3", "system", "libh3.so.1", "a".repeat(64)),
-      file("r/h3:1", "h3", "lib", "h3.so", "b".repeat(64)),
-    ]);
+    expect(parseHashes(out, "/extensions", new Map([["h3", "r/h3:1"]]))).toEqual([file("r/h3:1", "h3", "system", "libh3.so.1", "a".repeat(64)), file("r/h3:1", "h3", "lib", "h3.so", "b".repeat(64))]);
   });
 });
 
@@ -151,7 +155,12 @@ describe("interface snapshots", () => {
   );
 
   it("orders objects the same way whatever order the server gave, and reads back what it writes", () => {
-    const shuffled = parseInterface([...before].reverse().map((o) => `${o.sqlName}\t${o.identity}\t${o.detail}`).join("\n"));
+    const shuffled = parseInterface(
+      [...before]
+        .reverse()
+        .map((o) => `${o.sqlName}\t${o.identity}\t${o.detail}`)
+        .join("\n"),
+    );
     expect(shuffled).toEqual(before);
     expect(parseInterface(formatSnapshot("i22_fixture", 18, before))).toEqual(before);
   });

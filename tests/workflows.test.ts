@@ -9,7 +9,9 @@ import { pgbake } from "./helpers/cli.js";
 import { repoRoot } from "./helpers/workspace.js";
 
 const dir = join(repoRoot, ".github/workflows");
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 describe(".github/workflows", () => {
   it("holds ci.yml, bake.yml and update.yml", () => {
@@ -63,7 +65,9 @@ describe(".github/workflows", () => {
 // them run as generated: the project's own pgbake (npm ci, npx), actions pinned by commit, the
 // config's registry, every target on schedule, a scan that can fail, one CI run per change.
 const initDir = join(repoRoot, "templates/init/workflows");
-const initFiles = readdirSync(initDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const initFiles = readdirSync(initDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const initText = (name: string): string => readFileSync(join(initDir, name), "utf8");
 interface Step {
   uses?: string;
@@ -153,9 +157,19 @@ describe("templates/init/workflows", () => {
     expect((wf.on.schedule as { cron: string }[])[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
     const steps = wf.jobs.refresh!.steps as (Step & { id?: string; name?: string; if?: string })[];
     const at = (re: RegExp): number => steps.findIndex((s) => re.test(s.run ?? ""));
-    const order = [/npx pgbake outdated --json > "\$RUNNER_TEMP\/before.json"/, /^npx pgbake bake --outdated --push$/, /npx pgbake outdated --json > "\$RUNNER_TEMP\/after.json"/, /^npx pgbake test \$PUSHED$/, /cosign sign/, /npx pgbake catalog --metadata metadata.json/];
+    const order = [
+      /npx pgbake outdated --json > "\$RUNNER_TEMP\/before.json"/,
+      /^npx pgbake bake --outdated --push$/,
+      /npx pgbake outdated --json > "\$RUNNER_TEMP\/after.json"/,
+      /^npx pgbake test \$PUSHED$/,
+      /cosign sign/,
+      /npx pgbake catalog --metadata metadata.json/,
+    ];
     const found = order.map(at);
-    expect(found.every((i) => i >= 0), String(found)).toBe(true);
+    expect(
+      found.every((i) => i >= 0),
+      String(found),
+    ).toBe(true);
     expect([...found].sort((a, b) => a - b)).toEqual(found);
     // Everything after the reading waits for it to find something a rebuild fixes.
     for (const s of steps.slice(found[0]! + 1)) expect(s.if, s.name ?? s.uses ?? s.run).toBe("steps.outdated.outputs.behind == '1'");

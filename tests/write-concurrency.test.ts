@@ -31,7 +31,12 @@ describe("concurrent generate runs into one directory", () => {
   it("every run exits 0 and each round ends with exactly one whole set (3 runs × 8 rounds)", async () => {
     const configA = join(base, "pgbake.yaml");
     const configB = join(work.dir, "b.yaml");
-    writeFileSync(configB, readFileSync(configA, "utf8").replace('"17.6"', '"17.7"').replace(/ {2}full:\n.*\n/, ""));
+    writeFileSync(
+      configB,
+      readFileSync(configA, "utf8")
+        .replace('"17.6"', '"17.7"')
+        .replace(/ {2}full:\n.*\n/, ""),
+    );
     const sets = { A: setOf(configA), B: setOf(configB) };
     const out = join(work.dir, "out");
     mkdirSync(out);
@@ -39,12 +44,13 @@ describe("concurrent generate runs into one directory", () => {
     for (let round = 0; round < 8; round++) {
       // Alternate which config starts and which finishes, so the sets really race.
       const configs = [configA, configB, round % 2 ? configA : configB];
-      const runs = await Promise.all(
-        configs.map((c) => execa("node", [cliPath, "generate", "--config", c, "--extensions", extensions, "--out", out], { reject: false })),
-      );
+      const runs = await Promise.all(configs.map((c) => execa("node", [cliPath, "generate", "--config", c, "--extensions", extensions, "--out", out], { reject: false })));
       for (const r of runs) {
         // A run that waits longer than a moment says so, and nothing else.
-        expect(r.stderr.split("\n").filter((l) => l && !l.startsWith("pgbake: waiting for another pgbake run writing ")), `round ${round}`).toEqual([]);
+        expect(
+          r.stderr.split("\n").filter((l) => l && !l.startsWith("pgbake: waiting for another pgbake run writing ")),
+          `round ${round}`,
+        ).toEqual([]);
         expect(r.exitCode, `round ${round}`).toBe(0);
       }
       const now = JSON.stringify(snapshotTree(out, false));

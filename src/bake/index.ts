@@ -29,7 +29,9 @@ export function bakeCommand(opts: BakeOptions): { file: string; args: string[]; 
 
 /** The command as one shell line, for --dry-run: every word through the one shell-quoting helper. */
 export function formatCommand(cmd: ReturnType<typeof bakeCommand>): string {
-  const env = Object.entries(cmd.env).map(([k, v]) => `${k}=${shellWord(v)} `).join("");
+  const env = Object.entries(cmd.env)
+    .map(([k, v]) => `${k}=${shellWord(v)} `)
+    .join("");
   return `cd ${shellWord(cmd.cwd)} && ${env}${cmd.file} ${cmd.args.map(shellWord).join(" ")}`;
 }
 

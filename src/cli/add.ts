@@ -77,7 +77,10 @@ const entryFlags = ["package", "git", "ref", "build", "version", "license", "des
 /** An `override: true` entry for the built-in `entry`: its name and only the fields given. */
 export function overrideFields(entry: string, v: Record<string, unknown>): Field[] {
   const opt = (key: string): string | undefined => v[key] as string | undefined;
-  const fields: Field[] = [["name", entry], ["override", true]];
+  const fields: Field[] = [
+    ["name", entry],
+    ["override", true],
+  ];
   for (const key of ["description", "license", "homepage", "version"] as const) if (opt(key) !== undefined) fields.push([key, opt(key)]);
   if (opt("package") !== undefined) fields.push(["kind", "package"], ["package", opt("package")]);
   if (opt("git") !== undefined) fields.push(["kind", "source"], ["source", sourceOf(opt("git")!, opt("ref"), opt("build"))]);
@@ -109,7 +112,15 @@ function checkOverride(builtin: SourceDoc, override: SourceDoc, dir: string): vo
     { name: builtinCatalog, dir: defaultExtensionsDir(), library: true, fromConfig: true },
     { name: dir, dir, library: false, fromConfig: true },
   ];
-  const loaded = { config: override, extensions: [builtin, override], layers, layerOf: new Map([[builtin.file, layers[0]!], [override.file, layers[1]!]]) };
+  const loaded = {
+    config: override,
+    extensions: [builtin, override],
+    layers,
+    layerOf: new Map([
+      [builtin.file, layers[0]!],
+      [override.file, layers[1]!],
+    ]),
+  };
   const { errors } = mergeLayers(loaded, [builtin, override]);
   if (errors.length > 0) throw new InputErrors(errors);
 }
@@ -166,8 +177,7 @@ export function entryText(fields: Field[]): string {
 
 export const addCommand = {
   usage: "pgbake add NAME (--package PKG | --git URL --ref SHA --build pgxs|configure|cmake|meson|pgrx|go) [--version V] [--license SPDX] [--description TEXT] [--homepage URL] [--dir DIR] [--force]",
-  summary:
-    "scaffold a catalog entry in the project's own catalog, pre-filled from the reference data pgbake ships (a built-in name: an `override: true` entry with only the fields given)",
+  summary: "scaffold a catalog entry in the project's own catalog, pre-filled from the reference data pgbake ships (a built-in name: an `override: true` entry with only the fields given)",
   options: {
     package: { type: "string" },
     git: { type: "string" },
@@ -191,7 +201,9 @@ export const addCommand = {
     const file = join(dir, `${entryName}.yaml`);
     if (builtin && !entryFlags.some((f) => v[f] !== undefined)) throw new PgbakeError(alreadyBuiltin(name, builtin));
     if (builtin && configPath && !catalogsOf(configPath)?.includes(builtinCatalog))
-      throw new PgbakeError(`'${entryName}' is a built-in entry and ${configPath} does not list \`${builtinCatalog}\` in \`catalogs:\`: an override changes nothing there (add \`${builtinCatalog}\` before your own catalog)`);
+      throw new PgbakeError(
+        `'${entryName}' is a built-in entry and ${configPath} does not list \`${builtinCatalog}\` in \`catalogs:\`: an override changes nothing there (add \`${builtinCatalog}\` before your own catalog)`,
+      );
     if (existsSync(file) && !v.force) throw new UsageError(`${file} exists: nothing written (--force replaces it)`);
     const text = entryText(builtin ? overrideFields(entryName, v) : scaffold(name, v, data));
     // The schema decides, as for any hand-written entry (file:line:column on a bad value).
@@ -203,7 +215,11 @@ export const addCommand = {
     if (builtin) checkOverride(builtin, src, dir);
     writeFileWhole(file, text);
     if (builtin)
-      print(`${file}: an override of the built-in ${entryName} (${Object.keys(src.data as object).filter((k) => k !== "name" && k !== "override").join(", ")}); add it to a flavor in pgbake.yaml if none names it yet, then pgbake generate`);
+      print(
+        `${file}: an override of the built-in ${entryName} (${Object.keys(src.data as object)
+          .filter((k) => k !== "name" && k !== "override")
+          .join(", ")}); add it to a flavor in pgbake.yaml if none names it yet, then pgbake generate`,
+      );
     else print(`${file}: ${name} (${String((src.data as { kind: string }).kind)}); add it to a flavor in pgbake.yaml, then pgbake generate`);
     return 0;
   },

@@ -13,7 +13,12 @@ import { builtReference, type BakeMetadata, type CatalogFile } from "./built-ima
 
 const apiVersion = "postgresql.cnpg.io/v1";
 /** A Kubernetes object name (RFC 1123 subdomain) from a target name. */
-export const objectName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+export const objectName = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63);
 
 const file = (kind: string, name: string, header: string, manifest: object): CatalogFile => ({
   name,
@@ -62,7 +67,11 @@ export function clusterManifests(plan: Plan, specs: ExtensionSpec[], metadata: B
     out.push(file("Cluster", name, header, cluster(name, ref, op.sharedPreloadLibraries, [], sqlNames, startupSettings(held))));
   }
   const built = plan.extensionImages.filter((t) => t.major >= imageVolumeMinMajor && !t.imageVolumeUnsupported && builtReference(metadata, t));
-  for (const s of subjectsFor(plan, specs, built.map((t) => t.name))) {
+  for (const s of subjectsFor(
+    plan,
+    specs,
+    built.map((t) => t.name),
+  )) {
     if (s.kind !== "extension-image" || !s.operand) continue;
     const entries = extensionEntries(s, metadata, plan);
     if (!entries) continue;

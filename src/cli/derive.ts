@@ -69,7 +69,13 @@ export function deriveConfig(sourceFile: string, target: string, opts: DeriveOpt
   const kept = postgres.filter((p) => opts.suites.has(p.major));
   const dropped = postgres.filter((p) => !opts.suites.has(p.major)).map((p) => p.major);
   if (kept.length === 0) throw new UsageError(`no major of ${displayPath(sourceFile)} has a Debian suite (--suite MAJOR=CODENAME)`);
-  doc.set("postgres", doc.createNode(postgres.filter((p) => opts.suites.has(p.major)), { flow: false }));
+  doc.set(
+    "postgres",
+    doc.createNode(
+      postgres.filter((p) => opts.suites.has(p.major)),
+      { flow: false },
+    ),
+  );
   const codenames = [...new Set(kept.map((p) => opts.suites.get(p.major)!))];
   const bases: Record<string, unknown> = {};
   for (const codename of codenames) {
@@ -92,7 +98,13 @@ export function deriveConfig(sourceFile: string, target: string, opts: DeriveOpt
   if (opts.withoutAttestations) doc.setIn(["build", "attest"], false);
   const catalogs = doc.get("catalogs") as { items?: unknown[] } | undefined;
   if (catalogs?.items)
-    doc.set("catalogs", doc.createNode((doc.toJS().catalogs as string[]).map((c) => rebased(c, fromDir, toDir)), { flow: true }));
+    doc.set(
+      "catalogs",
+      doc.createNode(
+        (doc.toJS().catalogs as string[]).map((c) => rebased(c, fromDir, toDir)),
+        { flow: true },
+      ),
+    );
   // Its own output directory: the source's generated files are never touched.
   doc.set("output", ".");
   // The source's header describes the source; the derived file says what it is (and where the
@@ -144,7 +156,9 @@ export const deriveCommand = {
       throw err;
     }
     for (const major of dropped) print(`note: PG ${major} left out: no Debian suite given for it (--suite ${major}=CODENAME)`);
-    print(`${displayPath(target)}: ${planned.plan.operands.length} operand targets, ${planned.plan.extensionImages.length} extension images on ${planned.config.bases.map((b) => `${b.name} (PG ${(b.majors ?? []).join(", ")})`).join(", ")}`);
+    print(
+      `${displayPath(target)}: ${planned.plan.operands.length} operand targets, ${planned.plan.extensionImages.length} extension images on ${planned.config.bases.map((b) => `${b.name} (PG ${(b.majors ?? []).join(", ")})`).join(", ")}`,
+    );
     print("next: pgbake update --config " + write + " --only packages   # fill each entry's versions for these suites");
     return 0;
   },

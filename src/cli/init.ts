@@ -49,7 +49,14 @@ export function packageJson(dir: string, source: InstallSource): string {
   const path = join(dir, "package.json");
   const pkg = existsSync(path)
     ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, string> | unknown>)
-    : { name: basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "images", private: true };
+    : {
+        name:
+          basename(dir)
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]+/g, "-")
+            .replace(/^[._-]+/, "") || "images",
+        private: true,
+      };
   const deps = pkg.dependencies as Record<string, string> | undefined;
   if (deps?.pgbake !== undefined) deps.pgbake = source.spec;
   else pkg.devDependencies = { ...(pkg.devDependencies as Record<string, string> | undefined), pgbake: source.spec };
@@ -80,8 +87,7 @@ export const initCommand = {
     const source = installSource(v["pgbake-source"] as string | undefined, process.cwd());
     const files = projectFiles();
     const existing = [...files.keys()].filter((f) => existsSync(join(dir, f)) && f !== "extensions/.gitkeep");
-    if (existing.length > 0 && !v.force)
-      throw new UsageError(`${dir} already has ${existing.join(", ")}: nothing written (--force replaces them)`);
+    if (existing.length > 0 && !v.force) throw new UsageError(`${dir} already has ${existing.join(", ")}: nothing written (--force replaces them)`);
     for (const [path, content] of files) writeFileWhole(join(dir, path), content);
     writeFileWhole(join(dir, "package.json"), packageJson(dir, source));
     if (source.tarball && resolve(source.tarball) !== join(dir, source.spec.slice("file:".length))) {

@@ -68,5 +68,7 @@ export function installSource(flag: string | undefined, cwd: string): InstallSou
   if (flag !== undefined) return fromFlag(flag, cwd);
   const found = detected();
   if (found) return found;
-  throw new PgbakeError(`cannot tell how this pgbake (${packageRoot()}) was installed (a global install or a checkout keeps no record): ${asking}, e.g. --pgbake-source ./pgbake-${packageVersion()}.tgz`);
+  throw new PgbakeError(
+    `cannot tell how this pgbake (${packageRoot()}) was installed (a global install or a checkout keeps no record): ${asking}, e.g. --pgbake-source ./pgbake-${packageVersion()}.tgz`,
+  );
 }

@@ -58,11 +58,15 @@ export const commands: Record<string, AnyCommand> = {
         process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
         return 1;
       }
-      writeOutputs(dir, [...catalogs, ...manifests].map((c) => ({ path: c.path, content: c.content })), {
-        force: v.force as boolean | undefined,
-        inputs: inputsOf(planned),
-        onWait,
-      });
+      writeOutputs(
+        dir,
+        [...catalogs, ...manifests].map((c) => ({ path: c.path, content: c.content })),
+        {
+          force: v.force as boolean | undefined,
+          inputs: inputsOf(planned),
+          onWait,
+        },
+      );
       for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
       print(`${manifests.filter((m) => m.path.startsWith("Cluster-")).length} Cluster and ${manifests.filter((m) => m.path.startsWith("Database-")).length} Database manifests in ${dir}`);
       return 0;
@@ -135,8 +139,7 @@ export const commands: Record<string, AnyCommand> = {
       let targets = pos;
       // What buildx would refuse, refused before it runs, so --dry-run fails the same way.
       const known = [...allTargets(planned.plan), ...planned.plan.groups].map((t) => t.name);
-      for (const t of targets)
-        if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
+      for (const t of targets) if (!known.includes(t)) throw new UsageError(`no target or group '${t}' in this plan${didYouMean(t, known)}`);
       const set = [...((v.set as string[] | undefined) ?? [])];
       if (v.check) {
         if (targets.length === 0) targets = representativeTargets(renderFrom(planned).dockerfiles);
@@ -179,8 +182,7 @@ export const commands: Record<string, AnyCommand> = {
   },
   test: {
     usage: "pgbake test [TARGET|GROUP...] [--report DIR] [--upgrade-from IMAGE_OR_TAG] [--platform P] [--registry R] [--operand IMAGE] [--timestamp T] [--jobs N] [--deep] [--snapshot DIR [--accept]]",
-    summary:
-      "start the plan's images and prove every extension (extension images mounted as CloudNativePG does); pulled from where the last bake --push pushed, else the config's registry",
+    summary: "start the plan's images and prove every extension (extension images mounted as CloudNativePG does); pulled from where the last bake --push pushed, else the config's registry",
     options: {
       report: { type: "string" },
       "upgrade-from": { type: "string" },
@@ -210,7 +212,6 @@ export const commands: Record<string, AnyCommand> = {
     },
   },
 };
-
 
 /** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
 function readMetadata(file: string): BakeMetadata {

@@ -26,7 +26,13 @@ export const matrixCommand = command({
   run(v) {
     const { plan } = planFrom(pathsOf(v));
     const group = v.group;
-    if (group !== undefined && !plan.groups.some((g) => g.name === group)) throw new UsageError(`no bake group '${group}'${didYouMean(group, plan.groups.map((g) => g.name))}`);
+    if (group !== undefined && !plan.groups.some((g) => g.name === group))
+      throw new UsageError(
+        `no bake group '${group}'${didYouMean(
+          group,
+          plan.groups.map((g) => g.name),
+        )}`,
+      );
     print(v.json ? JSON.stringify(matrixJson(plan, group)) : matrixTable(plan));
     return 0;
   },
@@ -44,7 +50,12 @@ export const explainCommand = command({
     // An extension: where it goes (the plan), then where its entry came from (the catalogs).
     const text = origin ? [found ?? `${pos[0]!}:`, ...origin.lines].join("\n") : found;
     if (!text) {
-      const names = [...allTargets(plan), ...plan.groups].map((t) => t.name).concat(catalog.extensions.map((e) => e.name), (catalog.unselected ?? []).map((e) => e.name));
+      const names = [...allTargets(plan), ...plan.groups]
+        .map((t) => t.name)
+        .concat(
+          catalog.extensions.map((e) => e.name),
+          (catalog.unselected ?? []).map((e) => e.name),
+        );
       process.stderr.write(`pgbake: '${visibleLines(pos[0]!)}' is no target, extension or group of this plan${visibleLines(didYouMean(pos[0]!, names))}\n`);
       return 2;
     }

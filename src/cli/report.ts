@@ -9,14 +9,8 @@ function pad(rows: string[][]): string {
 export function matrixTable(plan: Plan): string {
   const rows = [["TARGET", "PLATFORMS", "EXTENSIONS", "EXCLUDED"]];
   for (const op of plan.operands)
-    rows.push([
-      op.name,
-      op.platforms.map((p) => p.replace("linux/", "")).join(","),
-      op.kept.map((k) => k.name).join(",") || "-",
-      op.excluded.map((e) => e.name).join(",") || "-",
-    ]);
-  for (const et of plan.extensionImages)
-    rows.push([et.name, et.platforms.map((p) => p.replace("linux/", "")).join(","), `${et.extension} ${et.version} (image)`, "-"]);
+    rows.push([op.name, op.platforms.map((p) => p.replace("linux/", "")).join(","), op.kept.map((k) => k.name).join(",") || "-", op.excluded.map((e) => e.name).join(",") || "-"]);
+  for (const et of plan.extensionImages) rows.push([et.name, et.platforms.map((p) => p.replace("linux/", "")).join(","), `${et.extension} ${et.version} (image)`, "-"]);
   return pad(rows);
 }
 
@@ -44,8 +38,7 @@ function explainOperand(op: OperandTargetPlan): string[] {
   if (op.sharedPreloadLibraries.length > 0) lines.push(`  shared_preload_libraries: ${op.sharedPreloadLibraries.join(",")}`);
   const why = { first: "must be loaded first (preload_position: first)", last: "must be loaded last (preload_position: last)", flavor: "in the order asked for" };
   // Only worth a line each when an entry's position moved something.
-  if (op.preloadOrder.some((s) => s.position !== "flavor"))
-    for (const s of op.preloadOrder) lines.push(`    ${s.library} (${s.extension}): ${why[s.position]}`);
+  if (op.preloadOrder.some((s) => s.position !== "flavor")) for (const s of op.preloadOrder) lines.push(`    ${s.library} (${s.extension}): ${why[s.position]}`);
   for (const n of op.startupNeeds) lines.push(`  ! ${n.extension} needs ${n.kind} ${n.name}, which the image does not provide: ${n.reason}`);
   lines.push(`  tags: ${op.tags.join(", ")}`);
   return lines;

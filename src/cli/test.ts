@@ -30,8 +30,7 @@ export const reportFiles = { junit: "pgbake-test.xml", json: "pgbake-test.json" 
 /** Extensions a flavor or type asks for that the tested images leave out, each once with its reason. */
 export function leftOut(subjects: Subject[]): string[] {
   const seen = new Map<string, number>();
-  for (const s of subjects)
-    if (s.kind === "operand") for (const d of s.dropped) seen.set(`${d.name}: ${d.reason}`, (seen.get(`${d.name}: ${d.reason}`) ?? 0) + 1);
+  for (const s of subjects) if (s.kind === "operand") for (const d of s.dropped) seen.set(`${d.name}: ${d.reason}`, (seen.get(`${d.name}: ${d.reason}`) ?? 0) + 1);
   return [...seen].sort(([a], [b]) => a.localeCompare(b, "en")).map(([what, n]) => `  ${what} (${n} image${n === 1 ? "" : "s"})`);
 }
 
@@ -46,7 +45,11 @@ export async function testCommand(planned: Planned, names: string[], o: TestComm
   const subjects = subjectsFor(planned.plan, planned.catalog.extensions, targets, { registry, timestamp: o.timestamp, operandImage: o.operand });
   if (subjects.length === 0) throw new PgbakeError("the plan has no operand or extension image to test");
   process.stdout.write(`pgbake test: images from ${registry} (${why})\n`);
-  const run = await runTests(subjects, { upgradeFrom: o.upgradeFrom, platform: o.platform, jobs: o.jobs === undefined ? 1 : Number(o.jobs), deep: o.deep === true,
+  const run = await runTests(subjects, {
+    upgradeFrom: o.upgradeFrom,
+    platform: o.platform,
+    jobs: o.jobs === undefined ? 1 : Number(o.jobs),
+    deep: o.deep === true,
     ...(o.snapshot === undefined ? {} : { snapshot: { dir: resolve(o.snapshot), accept: o.accept === true } }),
   });
   process.stdout.write(`\n${summaryTable(run)}\n`);

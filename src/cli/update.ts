@@ -36,7 +36,10 @@ export class UpdateUsageError extends UsageError {}
 
 export function parseOnly(only: string | undefined): Set<UpdateKind> {
   if (only === undefined) return new Set(UPDATE_KINDS);
-  const kinds = only.split(",").map((s) => s.trim()).filter(Boolean);
+  const kinds = only
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = kinds.filter((k) => !(UPDATE_KINDS as readonly string[]).includes(k));
   if (bad.length > 0 || kinds.length === 0) throw new UpdateUsageError(`--only takes a comma-separated list of ${UPDATE_KINDS.join(", ")}, not '${only}'`);
   return new Set(kinds as UpdateKind[]);
@@ -56,7 +59,6 @@ function checkBase(planned: Planned, base: string | undefined): void {
   if (!names.includes(base)) throw new UpdateUsageError(`--base: no base '${base}' in ${displayPath(planned.config.file)}${didYouMean(base, names) || ` (bases: ${names.join(", ")})`}`);
 }
 
-
 /** The change table, one row per pin, Markdown. */
 export function changeTable(changes: PinChange[]): string {
   const rows = changes.map((c) => `| ${markdownCell(c.pin)} | ${markdownCell(displayPath(c.file))} | ${markdownCell(c.old)} | ${markdownCell(c.new)} | ${c.rebuilds} |`);
@@ -65,23 +67,18 @@ export function changeTable(changes: PinChange[]): string {
 
 /** Every package a suite lacks, one table, with what to do about each. */
 export function missingTable(missing: MissingPackage[]): string {
-  const rows = missing.map((m) => `| ${markdownCell(m.extension)} | ${m.major} | ${markdownCell(m.suite)} | ${markdownCell(m.package)} | ${markdownCell(m.archs.join(", "))} | ${markdownCell(missingAdvice(m))} |`);
+  const rows = missing.map(
+    (m) => `| ${markdownCell(m.extension)} | ${m.major} | ${markdownCell(m.suite)} | ${markdownCell(m.package)} | ${markdownCell(m.archs.join(", "))} | ${markdownCell(missingAdvice(m))} |`,
+  );
   return ["| extension | PG | suite | package | missing for | what to do |", "| --- | ---: | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 /** The facts `--exclude-missing` would write, as YAML a reader can paste. */
 function offeredFacts(missing: MissingPackage[]): string {
-  return missing
-    .map((m) => `${displayPath(m.file)}:\n  suites:\n    ${m.suite}:\n      "${m.major}": { absent: ${JSON.stringify(absentReason(m))} }`)
-    .join("\n");
+  return missing.map((m) => `${displayPath(m.file)}:\n  suites:\n    ${m.suite}:\n      "${m.major}": { absent: ${JSON.stringify(absentReason(m))} }`).join("\n");
 }
 
-export async function runUpdate(
-  paths: InputPaths,
-  flags: UpdateFlags,
-  print: (s: string) => void,
-  progress: (line: string) => void = () => undefined,
-): Promise<number> {
+export async function runUpdate(paths: InputPaths, flags: UpdateFlags, print: (s: string) => void, progress: (line: string) => void = () => undefined): Promise<number> {
   const only = parseOnly(flags.only);
   const budget: NetworkBudget = {
     requestMs: parseSeconds("timeout", flags.timeout, DEFAULT_REQUEST_SECONDS),
@@ -99,7 +96,13 @@ export async function runUpdate(
       planned = planFrom(paths);
     }
   }
-  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, { only, keyrings: flags.keyrings ?? [], budget, base: flags.base, excludeMissing: flags.excludeMissing });
+  const result = await findPinChanges(planned.config, planned.catalog.extensions, planned.plan, {
+    only,
+    keyrings: flags.keyrings ?? [],
+    budget,
+    base: flags.base,
+    excludeMissing: flags.excludeMissing,
+  });
   if (flags.base !== undefined) result.notes.unshift(`only base ${flags.base} was read (--base): the other bases were not checked`);
   for (const note of result.notes) print(`note: ${note}`);
   if (result.missing.length > 0 && !flags.excludeMissing) {

@@ -62,8 +62,7 @@ function condition(node: SchemaNode | undefined, base: Condition): Condition {
   return negated ? { ...base, unless: [...base.unless, text] } : { ...base, when: [...base.when, text] };
 }
 
-const sayCondition = (c: Condition): string =>
-  [c.when.length > 0 ? `when ${c.when.join(" and ")}` : "", c.unless.length > 0 ? `unless ${c.unless.join(" or ")}` : ""].filter(Boolean).join(", ");
+const sayCondition = (c: Condition): string => [c.when.length > 0 ? `when ${c.when.join(" and ")}` : "", c.unless.length > 0 ? `unless ${c.unless.join(" or ")}` : ""].filter(Boolean).join(", ");
 
 /** Field name -> "when ..., unless ..." from `allOf: [{if, then: {required}}]` (nested ifs combined). */
 function conditionalRequired(node: SchemaNode, base: Condition = { when: [], unless: [] }, out = new Map<string, string[]>()): Map<string, string[]> {
@@ -84,11 +83,7 @@ export function schemaFields(name: SchemaName): SchemaField[] {
     const conditional = conditionalRequired(n);
     for (const [key, own] of Object.entries(n.properties ?? {})) {
       const p = path ? `${path}.${key}` : key;
-      const required = n.required?.includes(key)
-        ? "yes"
-        : conditional.has(key)
-          ? conditional.get(key)!.join("; or ")
-          : undefined;
+      const required = n.required?.includes(key) ? "yes" : conditional.has(key) ? conditional.get(key)!.join("; or ") : undefined;
       out.push({ path: p, node: resolved(root, own), own, field: key, required });
       walk(own, p, key);
     }
@@ -136,7 +131,6 @@ export function undescribed(name: SchemaName): string[] {
 
 /** The placeholders of tag templates, by the tags they fill. */
 export const tagPlaceholders = { operand: operandTagPlaceholders, extension: extensionTagPlaceholders };
-
 
 /** The anchor of a value type: per schema, as both schemas have an `extName`. */
 const anchor = (schema: SchemaName, def: string): string => `${schema}-${def.toLowerCase()}`;

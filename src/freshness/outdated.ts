@@ -69,7 +69,16 @@ function pinsOf(words: string | undefined): Map<string, RegExp> {
   const out = new Map<string, RegExp>();
   for (const w of (words ?? "").split(/\s+/)) {
     const eq = w.indexOf("=");
-    if (eq > 0) out.set(w.slice(0, eq), new RegExp(`^${w.slice(eq + 1).replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*")}$`));
+    if (eq > 0)
+      out.set(
+        w.slice(0, eq),
+        new RegExp(
+          `^${w
+            .slice(eq + 1)
+            .replace(/[.+^${}()|[\]\\?]/g, "\\$&")
+            .replace(/\*/g, ".*")}$`,
+        ),
+      );
   }
   return out;
 }
@@ -142,7 +151,7 @@ export async function findOutdated(config: ProjectConfig, plan: Plan, opts: Outd
       continue;
     }
     const base = config.bases.find((b) => b.name === t.base)!;
-    const installed = t.kind === "operand" ? ((plan.build.attest && (await sbomPackages(image, platform))) || (await dpkgInstalled(image))) : await recordedPackages(image);
+    const installed = t.kind === "operand" ? (plan.build.attest && (await sbomPackages(image, platform))) || (await dpkgInstalled(image)) : await recordedPackages(image);
     if (installed.size === 0) report.notes.push(`${t.name}: ${image} records no package versions (built before pgbake recorded them): rebuild it once`);
     const preview = t.kind === "operand" && t.preview;
     const candidates = await available(reader, await repositoriesOf(base, t.major, preview, opts.keyrings, opts.budget), debianArch(platform));
@@ -180,8 +189,7 @@ export function refreshSelection(plan: Plan, report: FreshnessReport): { refresh
   }
   const rebuilt = new Set(refresh.keys());
   for (const e of plan.extensionImages) if (rebuilt.has(e.runtimeTarget)) rebuilt.add(e.name);
-  for (const o of plan.operands)
-    if (rebuilt.has(o.runtimeTarget) || Object.values(o.contexts).some((c) => rebuilt.has(c.replace(/^target:/, "")))) rebuilt.add(o.name);
+  for (const o of plan.operands) if (rebuilt.has(o.runtimeTarget) || Object.values(o.contexts).some((c) => rebuilt.has(c.replace(/^target:/, "")))) rebuilt.add(o.name);
   const build = [...plan.extensionImages, ...plan.operands].filter((t) => rebuilt.has(t.name)).map((t) => t.name);
   const tokens = new Map([...refresh].map(([t, why]) => [t, [...new Set(why)].sort().join(" ")]));
   return { refresh: tokens, build };

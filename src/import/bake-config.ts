@@ -111,7 +111,17 @@ export function configFromPrint(print: BakePrint, file: string): BakeImport {
     const type = t.target ?? "minimal";
     const tags = (t.tags ?? []).map(splitTag);
     for (const { tag } of tags) timestamp ??= tag.split("-").find((p) => /^[0-9]{12}$/.test(p));
-    operands.push({ name, version, major, type, base, baseImage, platforms: t.platforms ?? [], repo: tags[0]?.repo ?? "", templates: tags.map(({ tag }) => tagTemplate(tag, { version, major, type, base })) });
+    operands.push({
+      name,
+      version,
+      major,
+      type,
+      base,
+      baseImage,
+      platforms: t.platforms ?? [],
+      repo: tags[0]?.repo ?? "",
+      templates: tags.map(({ tag }) => tagTemplate(tag, { version, major, type, base })),
+    });
     for (const [k, v] of Object.entries(args)) if (!SETTINGS_ARGS.has(k)) (otherArgs.get(k) ?? otherArgs.set(k, new Set()).get(k)!).add(v);
     for (const k of Object.keys(t)) if (!READ.has(k)) otherFields.set(k, (otherFields.get(k) ?? 0) + 1);
   }
@@ -122,7 +132,10 @@ export function configFromPrint(print: BakePrint, file: string): BakeImport {
   const registry = slash > 0 ? repo.slice(0, slash) : "";
   const image = repo.slice(slash + 1);
   for (const o of operands) if (o.repo !== repo) lost(o.name, "tags", `repository ${o.repo}, not ${repo}: pgbake gives every operand image the config's one repository (${repo} taken)`);
-  const templates = mostCommon(operands.map((o) => o.templates), (t) => JSON.stringify(t));
+  const templates = mostCommon(
+    operands.map((o) => o.templates),
+    (t) => JSON.stringify(t),
+  );
   for (const o of operands) {
     const extra = o.templates.filter((t) => !templates.includes(t));
     const missing = templates.filter((t) => !o.templates.includes(t));
@@ -130,7 +143,8 @@ export function configFromPrint(print: BakePrint, file: string): BakeImport {
       lost(o.name, "tags", `${[...extra.map((t) => `+${t}`), ...missing.map((t) => `-${t}`)].join(" ")}: pgbake's tag templates are the same for every operand image`);
   }
   const platforms = [...new Set(operands.flatMap((o) => o.platforms))].sort();
-  for (const o of operands) if (o.platforms.length !== platforms.length) lost(o.name, "platforms", `${o.platforms.join(", ")}: pgbake builds every operand image for the config's platforms (${platforms.join(", ")})`);
+  for (const o of operands)
+    if (o.platforms.length !== platforms.length) lost(o.name, "platforms", `${o.platforms.join(", ")}: pgbake builds every operand image for the config's platforms (${platforms.join(", ")})`);
 
   const postgres = new Map<string, string>();
   for (const o of operands) {

@@ -75,7 +75,8 @@ export function mapCnpgExtension(src: CnpgSource, namesByDir: Map<string, string
   if (!main.pinned) lost("package", `no package is pinned to \${EXT_VERSION}; ${main.name}, the first installed, is taken as the extension's package`);
   for (const u of src.dockerfile!.facts.unresolved) lost("Dockerfile", `${src.dockerfile!.file}:${u.line}: '${u.word}' names a variable no build arg sets; not carried`);
   for (const c of src.dockerfile!.facts.copies)
-    if (!IMAGE_LAYOUT.test(c.dest)) lost("Dockerfile", `${src.dockerfile!.file}:${c.line}: COPY into ${c.dest}: pgbake lays out extension images itself (/lib, /share/extension, /licenses, /system); not carried`);
+    if (!IMAGE_LAYOUT.test(c.dest))
+      lost("Dockerfile", `${src.dockerfile!.file}:${c.line}: COPY into ${c.dest}: pgbake lays out extension images itself (/lib, /share/extension, /licenses, /system); not carried`);
 
   // Versions: per major in pgbake, per distro and major in CloudNativePG.
   const distros = Object.keys(m.versions).sort();
@@ -100,19 +101,28 @@ export function mapCnpgExtension(src: CnpgSource, namesByDir: Map<string, string
     }
   }
   const revisions = distros.flatMap((d) => Object.entries(m.versions[d]!).map(([major, v]) => `${major}/${d} ${v.package}`));
-  lost("versions.*.package", `pgbake pins the upstream version with a Debian revision pattern, not each distribution's exact build (${revisions.join(", ")})`, `CloudNativePG pinned ${revisions.join(", ")}.`);
+  lost(
+    "versions.*.package",
+    `pgbake pins the upstream version with a Debian revision pattern, not each distribution's exact build (${revisions.join(", ")})`,
+    `CloudNativePG pinned ${revisions.join(", ")}.`,
+  );
   if (sqls.length > 0) lost("versions.*.sql", "pgbake has no field for the SQL version CREATE EXTENSION reports; kept in notes", `SQL versions: ${sqls.join("; ")}.`);
   const newest = majors[majors.length - 1]!;
   const version = perMajor.get(newest)!;
   const versions = Object.fromEntries([...perMajor].filter(([, v]) => v !== version));
   const pattern = mostCommon(patterns);
-  if (new Set(patterns.map(([, p]) => p)).size > 1) lost("versions.*.package", `the Debian versions differ in shape (${[...new Set(patterns.map(([, p]) => p))].join(", ")}); package_version ${pattern} taken`);
+  if (new Set(patterns.map(([, p]) => p)).size > 1)
+    lost("versions.*.package", `the Debian versions differ in shape (${[...new Set(patterns.map(([, p]) => p))].join(", ")}); package_version ${pattern} taken`);
   const nums = majors.map(Number);
   const gaps = nums.slice(1).flatMap((n, i) => Array.from({ length: n - nums[i]! - 1 }, (_, k) => nums[i]! + k + 1));
   if (gaps.length > 0) lost("versions", `PG ${gaps.join(", ")}: inside min_pg_version..max_pg_version but not in the source; pgbake builds it too`);
 
   // Paths and environment CloudNativePG sets for the image.
-  for (const [key, list] of [["extension_control_path", m.extensionControlPath], ["dynamic_library_path", m.dynamicLibraryPath], ["bin_path", m.binPath]] as const)
+  for (const [key, list] of [
+    ["extension_control_path", m.extensionControlPath],
+    ["dynamic_library_path", m.dynamicLibraryPath],
+    ["bin_path", m.binPath],
+  ] as const)
     if (list.length > 0) lost(key, `${JSON.stringify(list)}: pgbake's images use CloudNativePG's defaults (/share, /lib) and have no field for other paths`, `${key}: ${list.join(", ")}.`);
   const osLibDistros = Object.keys(src.osLibs).sort();
   if (m.ldLibraryPath.length > 0 && !(m.ldLibraryPath.length === 1 && m.ldLibraryPath[0] === "system"))
@@ -121,10 +131,17 @@ export function mapCnpgExtension(src: CnpgSource, namesByDir: Map<string, string
     lost("ld_library_path", "the image puts libraries in /system but no system-libs/*-os-libs.txt lists their packages: add runtime_packages by hand");
   if (m.autoUpdateOsLibs) lost("auto_update_os_libs", "pgbake update does not re-derive runtime packages; runtime_packages_by_base is the system-libs lists as they are now");
   for (const [k, v] of Object.entries(m.env)) lost(`env.${k}`, `'${v}': pgbake has no field for environment variables of the server`, `env ${k}=${v}.`);
-  for (const [k, v] of Object.entries(m.postgresqlParameters)) lost(`postgresql_parameters.${k}`, `'${v}': pgbake has no field for server parameters besides shared_preload_libraries`, `postgresql_parameters ${k}=${v}.`);
-  if (m.imageName !== undefined && m.imageName !== m.name) lost("image_name", `'${m.imageName}': pgbake names extension images after the entry ('${m.name}')`, `CloudNativePG image name: ${m.imageName}.`);
+  for (const [k, v] of Object.entries(m.postgresqlParameters))
+    lost(`postgresql_parameters.${k}`, `'${v}': pgbake has no field for server parameters besides shared_preload_libraries`, `postgresql_parameters ${k}=${v}.`);
+  if (m.imageName !== undefined && m.imageName !== m.name)
+    lost("image_name", `'${m.imageName}': pgbake names extension images after the entry ('${m.name}')`, `CloudNativePG image name: ${m.imageName}.`);
   for (const f of m.unknownFields) lost(f, "a field this importer does not know; not carried");
-  if (Object.keys(m.targetArgs).length > 0) notes.push(`Build args ${Object.entries(m.targetArgs).map(([k, v]) => `${k}=${v}`).join(", ")} were resolved into the package names.`);
+  if (Object.keys(m.targetArgs).length > 0)
+    notes.push(
+      `Build args ${Object.entries(m.targetArgs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")} were resolved into the package names.`,
+    );
 
   const requires: string[] = [];
   for (const r of m.requiredExtensions) {
@@ -170,7 +187,11 @@ export function readmeParagraph(readme: string | undefined): string | undefined 
   for (const para of body.split(/\n\s*\n/)) {
     const t = para.trim();
     if (t === "" || /^(#|!\[|<|```|\||-|\*|>)/.test(t)) continue;
-    const plain = t.replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/\*\*|`/g, "").replace(/\s+/g, " ").trim();
+    const plain = t
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\*\*|`/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
     if (plain === "") continue;
     return plain.length > 500 ? `${plain.slice(0, 496).replace(/\s+\S*$/, "")} ...` : plain;
   }

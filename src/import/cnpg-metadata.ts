@@ -39,8 +39,21 @@ export interface CnpgMetadata {
 }
 
 const KNOWN = [
-  "name", "sql_name", "image_name", "licenses", "shared_preload_libraries", "postgresql_parameters", "extension_control_path",
-  "dynamic_library_path", "ld_library_path", "bin_path", "env", "auto_update_os_libs", "required_extensions", "create_extension", "versions",
+  "name",
+  "sql_name",
+  "image_name",
+  "licenses",
+  "shared_preload_libraries",
+  "postgresql_parameters",
+  "extension_control_path",
+  "dynamic_library_path",
+  "ld_library_path",
+  "bin_path",
+  "env",
+  "auto_update_os_libs",
+  "required_extensions",
+  "create_extension",
+  "versions",
 ];
 
 export async function readCnpgMetadata(dir: string, file: string, text: string): Promise<CnpgMetadata> {
@@ -60,12 +73,12 @@ export async function readCnpgMetadata(dir: string, file: string, text: string):
   };
   const list = (key: string): string[] => {
     const v = m[key] ?? [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) return fail(key, "expected a list of strings"), [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) return (fail(key, "expected a list of strings"), []);
     return (v as string[]).map((x) => literal(x).text);
   };
   const map = (key: string): Record<string, string> => {
     const v = m[key] ?? {};
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return fail(key, "expected a map of strings"), {};
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return (fail(key, "expected a map of strings"), {});
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (typeof x !== "string" && typeof x !== "number" && typeof x !== "boolean") fail(key, `${k}: expected a string`);
@@ -75,14 +88,15 @@ export async function readCnpgMetadata(dir: string, file: string, text: string):
   };
   const bool = (key: string, dflt: boolean): boolean => {
     const v = m[key] ?? dflt;
-    if (typeof v !== "boolean") return fail(key, `expected true or false, got ${JSON.stringify(v)}`), dflt;
+    if (typeof v !== "boolean") return (fail(key, `expected true or false, got ${JSON.stringify(v)}`), dflt);
     return v;
   };
   const name = text_("name", true) ?? "";
   const sqlName = text_("sql_name", false) ?? name;
   const versions: CnpgMetadata["versions"] = {};
   const vs = m.versions;
-  if (vs === null || typeof vs !== "object" || Array.isArray(vs) || Object.keys(vs).length === 0) fail("versions", "expected `versions = { DISTRO = { \"MAJOR\" = { package = ... } } }` with at least one distribution");
+  if (vs === null || typeof vs !== "object" || Array.isArray(vs) || Object.keys(vs).length === 0)
+    fail("versions", 'expected `versions = { DISTRO = { "MAJOR" = { package = ... } } }` with at least one distribution');
   else
     for (const [distro, majors] of Object.entries(vs as Record<string, unknown>)) {
       const at = lineOf(text, distro, lineOf(text, "versions"));
@@ -97,7 +111,7 @@ export async function readCnpgMetadata(dir: string, file: string, text: string):
         const p = pins as Record<string, unknown> | null;
         if (!/^[0-9]{2}$/.test(major)) errors.push(new InputError(file, line, 1, where, "expected a two-digit PostgreSQL major"));
         else if (p === null || typeof p !== "object" || typeof p.package !== "string" || p.package === "")
-          errors.push(new InputError(file, line, 1, where, "expected { package = \"DEBIAN-VERSION\" } (package is required)"));
+          errors.push(new InputError(file, line, 1, where, 'expected { package = "DEBIAN-VERSION" } (package is required)'));
         else if (p.sql !== undefined && (typeof p.sql !== "string" || p.sql === "")) errors.push(new InputError(file, lineOf(text, "sql", line), 1, `${where}.sql`, "expected a non-empty string"));
         else versions[distro][major] = { package: p.package, ...(p.sql !== undefined ? { sql: p.sql as string } : {}) };
       }
@@ -131,7 +145,6 @@ export async function readCnpgMetadata(dir: string, file: string, text: string):
 function defaultTargetArgs(target: unknown): Record<string, string> {
   const blocks = (target as { default?: unknown } | undefined)?.default;
   const out: Record<string, string> = {};
-  for (const b of Array.isArray(blocks) ? blocks : [])
-    for (const [k, v] of Object.entries((b as { args?: Record<string, unknown> }).args ?? {})) out[k] = String(v);
+  for (const b of Array.isArray(blocks) ? blocks : []) for (const [k, v] of Object.entries((b as { args?: Record<string, unknown> }).args ?? {})) out[k] = String(v);
   return out;
 }

@@ -24,7 +24,9 @@ export async function bakePrint(file: string, targets: string[] = [], env: Recor
     const last = lines.filter((l) => l.startsWith("ERROR:")).pop() ?? lines.pop() ?? "failed";
     const at = /^ERROR: (?:[^:\s]+):(\d+),(\d+)(?:-\d+(?:,\d+)?)?: (.*)$/.exec(last);
     throw new InputErrors([
-      at ? new InputError(file, Number(at[1]), Number(at[2]), "", `docker buildx bake --print: ${at[3]!}`) : new InputError(file, 0, 0, "", `docker buildx bake --print refused it: ${last.replace(/^ERROR: /, "")}`),
+      at
+        ? new InputError(file, Number(at[1]), Number(at[2]), "", `docker buildx bake --print: ${at[3]!}`)
+        : new InputError(file, 0, 0, "", `docker buildx bake --print refused it: ${last.replace(/^ERROR: /, "")}`),
     ]);
   }
   return JSON.parse(r.stdout) as BakePrint;

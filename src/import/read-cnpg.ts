@@ -44,7 +44,9 @@ function osLibs(dir: string): Record<string, string[]> {
 
 export async function readCnpgRepository(root: string, known: (sqlName: string, name: string) => Known | undefined, header: string): Promise<CnpgImport> {
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputErrors([new InputError(root, 0, 0, "", "directory not found")]);
-  const dirs = readdirSync(root).filter((d) => !d.startsWith(".") && existsSync(join(root, d, "metadata.hcl"))).sort();
+  const dirs = readdirSync(root)
+    .filter((d) => !d.startsWith(".") && existsSync(join(root, d, "metadata.hcl")))
+    .sort();
   if (dirs.length === 0) throw new InputErrors([new InputError(root, 0, 0, "", "holds no */metadata.hcl (expected a postgres-extensions-containers-style repository)")]);
   // Every file is read and checked before anything is mapped: one bad file stops the import whole.
   const errors: InputError[] = [];

@@ -44,7 +44,15 @@ function yamlErrors(file: string, text: string, lines: LineCounter, errors: YAML
       const lineText = text.split("\n", line)[line - 1] ?? "";
       const column = lineText.length - lineText.trimStart().length + 1;
       if (line > above) {
-        out.push(new InputError(file, line, column, "", `invalid YAML: indented deeper than the key on line ${above}, so it reads as part of that key's value; indent it as the key above, or nest it under a key of its own`));
+        out.push(
+          new InputError(
+            file,
+            line,
+            column,
+            "",
+            `invalid YAML: indented deeper than the key on line ${above}, so it reads as part of that key's value; indent it as the key above, or nest it under a key of its own`,
+          ),
+        );
         continue;
       }
     }
@@ -65,8 +73,7 @@ export function parseYamlFile(file: string, text: string): SourceDoc {
     return { file, doc, lines, text, data: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
     // yaml refuses documents whose aliases expand without bound (a "billion laughs" file).
-    if (err instanceof ReferenceError)
-      throw new InputErrors([new InputError(file, 1, 1, "", "invalid YAML: aliases expand too far (more than 100 uses)")]);
+    if (err instanceof ReferenceError) throw new InputErrors([new InputError(file, 1, 1, "", "invalid YAML: aliases expand too far (more than 100 uses)")]);
     throw err;
   }
 }
@@ -83,7 +90,10 @@ export function listExtensionFiles(dir: string, allowEmpty = false): string[] {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory not found")]);
   }
   // Editors' lock, swap and backup files (`.#x.yaml`, `.x.yaml.swp`, `x.yaml~`, `#x.yaml#`) are not the catalog's.
-  const files = names.filter((n) => /\.ya?ml$/.test(n) && !/^[.#]/.test(n)).sort().map((n) => join(dir, n));
+  const files = names
+    .filter((n) => /\.ya?ml$/.test(n) && !/^[.#]/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
   if (files.length === 0 && !allowEmpty) {
     throw new InputErrors([new InputError(dir, 0, 0, "", "extensions directory holds no .yaml files")]);
   }

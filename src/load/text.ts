@@ -16,7 +16,7 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstInvalidByte(buf: Buffer): number {
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const b = buf[i]!;
     if (b < 0x80) {
       i++;

@@ -29,4 +29,3 @@ export interface BakeDefinition {
   group: Record<string, { description?: string; targets: string[] }>;
   target: Record<string, BakeTargetDefinition>;
 }
-

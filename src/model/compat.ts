@@ -40,13 +40,10 @@ export const packageTemplateFor = (ext: ExtensionSpec, major: number, suite?: st
 /** The reason `ext` cannot be built for `slot`, or undefined when it can. */
 export function excludedBecause(ext: ExtensionSpec, slot: BuildSlot): string | undefined {
   if (ext.disabled) return `disabled: ${ext.disabled_reason ?? "no reason given"}`;
-  if (ext.min_pg_version !== undefined && ext.min_pg_version > slot.major)
-    return `min_pg_version ${ext.min_pg_version} > ${slot.major}`;
-  if (ext.max_pg_version !== undefined && ext.max_pg_version < slot.major)
-    return `max_pg_version ${ext.max_pg_version} < ${slot.major}`;
+  if (ext.min_pg_version !== undefined && ext.min_pg_version > slot.major) return `min_pg_version ${ext.min_pg_version} > ${slot.major}`;
+  if (ext.max_pg_version !== undefined && ext.max_pg_version < slot.major) return `max_pg_version ${ext.max_pg_version} < ${slot.major}`;
   // A preview major is only built with extensions that say they support it.
-  if (slot.preview && ext.kind !== "contrib" && ext.max_pg_version === undefined)
-    return `PG ${slot.major} is a preview and max_pg_version is unset`;
+  if (slot.preview && ext.kind !== "contrib" && ext.max_pg_version === undefined) return `PG ${slot.major} is a preview and max_pg_version is unset`;
   const absent = suiteEntryFor(ext, slot.major, slot.suite)?.absent;
   if (absent !== undefined) return `not in ${slot.suite} for PG ${slot.major}: ${absent}`;
   if (ext.bases && !ext.bases.includes(slot.base)) return `base ${slot.base} not supported (only ${ext.bases.join(", ")})`;
@@ -121,9 +118,7 @@ const positionRank = { first: 0, flavor: 1, last: 2 } as const;
  * behind it, the flavor's order otherwise (a stable sort).
  */
 export function preloadSlots(specs: Pick<ExtensionSpec, "name" | "shared_preload_libraries" | "preload_position">[]): PreloadSlot[] {
-  const slots = specs.flatMap((e) =>
-    e.shared_preload_libraries.map((library) => ({ library, extension: e.name, position: e.preload_position ?? ("flavor" as const) })),
-  );
+  const slots = specs.flatMap((e) => e.shared_preload_libraries.map((library) => ({ library, extension: e.name, position: e.preload_position ?? ("flavor" as const) })));
   const sorted = slots.map((s, i) => [s, i] as const).sort(([a, i], [b, j]) => positionRank[a.position] - positionRank[b.position] || i - j);
   const seen = new Set<string>();
   return sorted.map(([s]) => s).filter((s) => !seen.has(s.library) && seen.add(s.library));

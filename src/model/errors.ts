@@ -112,11 +112,5 @@ export function exitCodeOf(err: unknown): 1 | 2 {
 
 /** Stable order: by file, then position, then message. */
 export function sortErrors(errors: InputError[]): InputError[] {
-  return [...errors].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file, "en") ||
-      a.line - b.line ||
-      a.column - b.column ||
-      a.message.localeCompare(b.message, "en"),
-  );
+  return [...errors].sort((a, b) => a.file.localeCompare(b.file, "en") || a.line - b.line || a.column - b.column || a.message.localeCompare(b.message, "en"));
 }

@@ -68,8 +68,7 @@ export const object = (entries: [string | Formula, Formula | string][]): Formula
 export const forList = (of: Formula, as: string | [string, string], value: Formula, whenTrue?: Formula): Formula => ({ op: "for", of, as, value, when: whenTrue });
 export const forMap = (of: Formula, as: string | [string, string], key: Formula, value: Formula, whenTrue?: Formula): Formula => ({ op: "for", of, as, key, value, when: whenTrue });
 /** Entries kept only when their value is not empty text. */
-export const nonEmpty = (entries: [string, Formula][]): Formula =>
-  forMap(object(entries), ["k", "v"], name("k"), name("v"), ne(name("v"), ""));
+export const nonEmpty = (entries: [string, Formula][]): Formula => forMap(object(entries), ["k", "v"], name("k"), name("v"), ne(name("v"), ""));
 export const fn = (fnName: string, params: string[], body: (...p: Formula[]) => Formula): FormulaFunction => ({ name: fnName, params, body: body(...params.map(name)) });
 export const apply = (f: FormulaFunction, ...args: Formula[]): Formula => ({ op: "apply", fn: f, args });
 
@@ -153,7 +152,10 @@ export function evaluate(f: Formula, scope: Scope): Value {
     case "and":
       return evaluate(f.a, scope) === true && evaluate(f.b, scope) === true;
     case "call":
-      return builtin(f.fn, f.args.map((a) => evaluate(a, scope)));
+      return builtin(
+        f.fn,
+        f.args.map((a) => evaluate(a, scope)),
+      );
     case "list":
       return f.items.map((i) => evaluate(i, scope));
     case "object":
@@ -161,7 +163,11 @@ export function evaluate(f: Formula, scope: Scope): Value {
     case "for": {
       const of = evaluate(f.of, scope);
       // HCL iterates a map in key order.
-      const items: [Value, Value][] = Array.isArray(of) ? of.map((v, i) => [i, v]) : Object.keys(asMap(of)).sort().map((k) => [k, asMap(of)[k]!]);
+      const items: [Value, Value][] = Array.isArray(of)
+        ? of.map((v, i) => [i, v])
+        : Object.keys(asMap(of))
+            .sort()
+            .map((k) => [k, asMap(of)[k]!]);
       const bind = ([k, v]: [Value, Value]): Scope => (typeof f.as === "string" ? { ...scope, [f.as]: v } : { ...scope, [f.as[0]]: k, [f.as[1]]: v });
       const kept = items.map(bind).filter((s) => f.when === undefined || evaluate(f.when, s) === true);
       if (f.key === undefined) return kept.map((s) => evaluate(f.value, s));

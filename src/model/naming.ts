@@ -31,8 +31,7 @@ export const bakeName = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, "-")
 export const flavorGroupName = (image: string): string => bakeName(image);
 
 /** `postgresql-17-minimal-bookworm`, `postgresql-vector-17-minimal-bookworm`. */
-export const operandTargetName = (image: string, major: number, type: string, base: string): string =>
-  nameOf(operandTargetNameFormula, flavorGroupName(image), String(major), type, base);
+export const operandTargetName = (image: string, major: number, type: string, base: string): string => nameOf(operandTargetNameFormula, flavorGroupName(image), String(major), type, base);
 
 /** Fills `{name}` placeholders; unknown placeholders are left for the validator to report. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
@@ -71,7 +70,8 @@ export const operandTagPlaceholders: Readonly<Record<string, string>> = {
   timestamp: timestampDescription,
 };
 export const extensionTagPlaceholders: Readonly<Record<string, string>> = {
-  ext_version: "The extension's version for that major: its `suites` entry for the base's suite and the major, else its `versions` entry for the major, else its `version`, as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `0.8.1`, `1.8.0rc0` for `1.8.0~rc0`.",
+  ext_version:
+    "The extension's version for that major: its `suites` entry for the base's suite and the major, else its `versions` entry for the major, else its `version`, as a Docker tag holds it (`~` dropped, `+` as `_`), e.g. `0.8.1`, `1.8.0rc0` for `1.8.0~rc0`.",
   major: "The PostgreSQL major, e.g. `17`.",
   base: "The base's name (a key of `bases`), e.g. `bookworm`.",
   codename: "The base's `codename`, e.g. `bookworm`.",

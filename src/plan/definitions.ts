@@ -10,30 +10,7 @@
 // A target's facts (`o`) are what cannot be derived: its major, base, versions, the extensions an
 // operand keeps, its Dockerfile. Facts equal to what they default to are left out (`lookup`).
 // A fact named in capitals is a build argument as it is (PACKAGES, RUNTIME_PACKAGES, ...).
-import {
-  add,
-  apply,
-  call,
-  concat,
-  eq,
-  fn,
-  forList,
-  forMap,
-  get,
-  gt,
-  list,
-  name,
-  ne,
-  nothing,
-  and,
-  nonEmpty,
-  object,
-  text,
-  tpl,
-  when,
-  type Formula,
-  type FormulaFunction,
-} from "../model/formula.js";
+import { add, apply, call, concat, eq, fn, forList, forMap, get, gt, list, name, ne, nothing, and, nonEmpty, object, text, tpl, when, type Formula, type FormulaFunction } from "../model/formula.js";
 import { extensionContextNameFormula, extensionTargetNameFormula, operandTargetNameFormula, runtimeTargetNameFormula, tagSafeVersionFormula } from "../model/naming.js";
 import type { SharedFacts } from "../model/types.js";
 
@@ -162,7 +139,18 @@ export function definitions(shared: SharedFacts, options: DefinitionOptions): De
         ["dockerfile", dockerfile],
         ["platforms", platforms],
         // The apt repositories (plan/apt.ts) that differ from the Dockerfile's defaults are facts.
-        ["args", call("merge", object([["BASE_IMAGE", base("image")], ["PG_MAJOR", fact("major")], ["PG_VERSION", pg("version")]]), factArgs(false))],
+        [
+          "args",
+          call(
+            "merge",
+            object([
+              ["BASE_IMAGE", base("image")],
+              ["PG_MAJOR", fact("major")],
+              ["PG_VERSION", pg("version")],
+            ]),
+            factArgs(false),
+          ),
+        ],
         ["contexts", object([])],
       ],
       runtimeRepository,
@@ -260,15 +248,19 @@ export function definitions(shared: SharedFacts, options: DefinitionOptions): De
     targetObject(
       [
         ["name", name("target_name")],
-        [
-          "description",
-          tpl`PostgreSQL ${pg("version")} ${fact("type")}, flavor ${fact("flavor")}, on ${fact("base")}${when(gt(kept, 0), tpl`, with ${call("join", ", ", keptExtensions)}`)}`,
-        ],
+        ["description", tpl`PostgreSQL ${pg("version")} ${fact("type")}, flavor ${fact("flavor")}, on ${fact("base")}${when(gt(kept, 0), tpl`, with ${call("join", ", ", keptExtensions)}`)}`],
         ["dockerfile", dockerfile],
         ["platforms", platforms],
         [
           "args",
-          call("merge", object([["PG_MAJOR", fact("major")], ["TYPE_PACKAGES", get(name("types"), fact("type"), "packages")]]), factArgs(false)),
+          call(
+            "merge",
+            object([
+              ["PG_MAJOR", fact("major")],
+              ["TYPE_PACKAGES", get(name("types"), fact("type"), "packages")],
+            ]),
+            factArgs(false),
+          ),
         ],
         [
           "contexts",

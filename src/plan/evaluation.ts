@@ -14,9 +14,7 @@ import type { Definitions, TargetFormulas } from "./definitions.js";
 export function tablesOf(shared: SharedFacts): Record<string, Value> {
   return {
     postgres: Object.fromEntries(shared.postgres.map((p) => [String(p.major), { version: p.version, preview: p.preview }])),
-    bases: Object.fromEntries(
-      shared.bases.map((b) => [b.name, { image: b.image, codename: b.codename, name: b.baseName, digest: b.baseDigest ?? "", platforms: b.platforms }]),
-    ),
+    bases: Object.fromEntries(shared.bases.map((b) => [b.name, { image: b.image, codename: b.codename, name: b.baseName, digest: b.baseDigest ?? "", platforms: b.platforms }])),
     types: Object.fromEntries(shared.types.map((t) => [t.name, { description: t.description, packages: t.packages.join(" ") }])),
     flavors: Object.fromEntries(shared.flavors.map((f) => [f.name, { description: f.description, image: f.image, group: flavorGroupName(f.image) }])),
   };
@@ -72,8 +70,7 @@ export interface BakeVariables {
 /** Tag format of `{timestamp}`: minutes in UTC, as CloudNativePG and aza-pg tag their images. */
 export const timestampFormat = "YYYYMMDDhhmm";
 /** OCI wants RFC 3339 for `created`; derived from `timestamp` so both name the same minute. */
-export const createdFrom = (timestamp: string): string =>
-  timestamp.replace(/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$/, "$1-$2-$3T$4:$5:00Z");
+export const createdFrom = (timestamp: string): string => timestamp.replace(/^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$/, "$1-$2-$3T$4:$5:00Z");
 
 /** What formulas see besides a target's facts: the tables, bake variables and global formulas. */
 export function scopeOf(shared: SharedFacts, defs: Definitions, vars: BakeVariables, created = createdFrom(vars.timestamp)): Scope {
@@ -85,8 +82,7 @@ export function scopeOf(shared: SharedFacts, defs: Definitions, vars: BakeVariab
 export const formulasOf = (defs: Definitions, t: TargetPlan): TargetFormulas => defs[t.kind];
 
 /** A formula of row `o` (a function of it, or an expression such as TargetFormulas.of) evaluated over a target's facts. */
-export const evaluateFor = (f: FormulaFunction | Formula, facts: Record<string, Value>, scope: Scope): Value =>
-  evaluate("op" in f ? f : apply(f, name("o")), { ...scope, o: facts });
+export const evaluateFor = (f: FormulaFunction | Formula, facts: Record<string, Value>, scope: Scope): Value => evaluate("op" in f ? f : apply(f, name("o")), { ...scope, o: facts });
 
 // The plan evaluates with markers for what a bake run decides: `{timestamp}` stays in tags, and
 // `created`/`revision` labels stay variables (Metadata).
@@ -99,9 +95,7 @@ export function derivedValues(t: TargetPlan, shared: SharedFacts, defs: Definiti
   const target = evaluateFor(formulas.of, facts, scope) as Record<string, Value>;
   const tags = formulas.tags ? [...new Set(evaluateFor(formulas.tags, facts, scope) as string[])] : [];
   const labels = formulas.labels ? (evaluateFor(formulas.labels, facts, scope) as Record<string, string>) : {};
-  const metadata: Metadata = Object.entries(labels).map(([k, v]) =>
-    v === markers.created ? [k, { variable: "created" }] : v === markers.revision ? [k, { variable: "revision" }] : [k, v],
-  );
+  const metadata: Metadata = Object.entries(labels).map(([k, v]) => (v === markers.created ? [k, { variable: "created" }] : v === markers.revision ? [k, { variable: "revision" }] : [k, v]));
   return { args: target.args as Record<string, string>, contexts: target.contexts as Record<string, string>, tags, metadata };
 }
 

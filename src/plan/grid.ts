@@ -34,8 +34,7 @@ export function compatibilityGrid(config: ProjectConfig, catalog: Catalog, plan:
   const columns: GridColumn[] = [];
   for (const pg of config.postgres)
     for (const base of basesCarrying(config, pg.major))
-      for (const platform of config.platforms)
-        if (!base.platforms || base.platforms.includes(platform)) columns.push({ major: pg.major, base: base.name, platform });
+      for (const platform of config.platforms) if (!base.platforms || base.platforms.includes(platform)) columns.push({ major: pg.major, base: base.name, platform });
   const preview = new Map(config.postgres.map((p) => [p.major, p.preview]));
   const images = new Map(plan.extensionImages.map((t) => [`${t.extension} ${t.major} ${t.base}`, t]));
   const byName = new Map(catalog.extensions.map((e) => [e.name, e]));
@@ -51,16 +50,12 @@ export function compatibilityGrid(config: ProjectConfig, catalog: Catalog, plan:
     const target = images.get(`${ext.name} ${col.major} ${col.base}`);
     if (!target || !target.platforms.includes(col.platform)) return { status: "gap", reason: "no extension image in the plan" };
     // The image builds, but an operand can only hold it with what it requires.
-    const lost = ext.requires
-      .map((r) => ({ name: r, reason: byName.has(r) ? reasonFor(byName.get(r)!, col) : "not in the catalog" }))
-      .find((r) => r.reason);
+    const lost = ext.requires.map((r) => ({ name: r, reason: byName.has(r) ? reasonFor(byName.get(r)!, col) : "not in the catalog" })).find((r) => r.reason);
     const cell: GridCell = { status: "image", version: target.version, target: target.name };
     if (lost) cell.caveat = `requires ${lost.name}, unavailable here (${lost.reason})`;
     return cell;
   };
 
-  const rows = [...catalog.extensions]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((ext) => ({ extension: ext.name, kind: ext.kind, cells: columns.map((col) => cellFor(ext, col)) }));
+  const rows = [...catalog.extensions].sort((a, b) => a.name.localeCompare(b.name)).map((ext) => ({ extension: ext.name, kind: ext.kind, cells: columns.map((col) => cellFor(ext, col)) }));
   return { columns, rows };
 }

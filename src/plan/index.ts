@@ -1,36 +1,14 @@
 // Stage 3: the pure plan. The full product base × type × platform × PG major × flavor, with
 // every extension kept or excluded for a reason. No I/O: the result is plain data.
 import { dirname, relative, resolve } from "node:path";
-import type {
-  Catalog,
-  ExtensionSpec,
-  ExtensionTargetPlan,
-  GroupOwner,
-  GroupPlan,
-  OperandTargetPlan,
-  Plan,
-  ProjectConfig,
-  RuntimeTargetPlan,
-  SharedFacts,
-  TargetPlan,
-} from "../model/types.js";
+import type { Catalog, ExtensionSpec, ExtensionTargetPlan, GroupOwner, GroupPlan, OperandTargetPlan, Plan, ProjectConfig, RuntimeTargetPlan, SharedFacts, TargetPlan } from "../model/types.js";
 import { baseReference, commonMetadata } from "./metadata.js";
 import { definitions } from "./definitions.js";
 import { derivedValues, planScope } from "./evaluation.js";
 import { runtimeAptArgs, usesLoopback } from "./apt.js";
 import { activeVersions } from "./preview.js";
 import { excludedBecause, packageTemplateFor, preloadSlots, runtimePackagesFor, selectExtensions, suiteOf, versionFor } from "../model/compat.js";
-import {
-  extensionTargetName,
-  fillTemplate,
-  isGitUrl,
-  flavorGroupName,
-  flavorImage,
-  majorGroupName,
-  operandTargetName,
-  runtimeTargetName,
-  sourceContextName,
-} from "../model/naming.js";
+import { extensionTargetName, fillTemplate, isGitUrl, flavorGroupName, flavorImage, majorGroupName, operandTargetName, runtimeTargetName, sourceContextName } from "../model/naming.js";
 
 /** Filled in from plan/definitions.ts once every target's facts are known. */
 const underived = (): Pick<TargetPlan, "args" | "contexts" | "tags" | "metadata"> => ({ args: {}, contexts: {}, tags: [], metadata: [] });
@@ -141,8 +119,7 @@ function operandTargets(config: ProjectConfig, catalog: Catalog, images: Map<str
               const target = images.get(imageTarget);
               // The selection and the image targets use the same rule; this guards the invariant that
               // a context target covers every platform of its user (docker/buildx#2486).
-              if (!target || platforms.some((p) => !target.platforms.includes(p)))
-                throw new Error(`plan invariant: ${imageTarget} does not cover ${platforms.join(", ")}`);
+              if (!target || platforms.some((p) => !target.platforms.includes(p))) throw new Error(`plan invariant: ${imageTarget} does not cover ${platforms.join(", ")}`);
             }
             return { name: spec.name, version: versionFor(spec, pg.major, slot.suite), kind: spec.kind, imageTarget, requiredBy: k.requiredBy };
           });
@@ -198,7 +175,11 @@ function groups(config: ProjectConfig, catalog: Catalog, exts: ExtensionTargetPl
   };
   const all = [...ops, ...exts];
   const [byExtension, byMajor, byFlavor, byBase, byType] = [by(exts, (t) => t.extension), by(all, (t) => t.major), by(ops, (t) => t.flavor), by(all, (t) => t.base), by(ops, (t) => t.type)];
-  group("default", "every operand and extension image", all.map((t) => t.name));
+  group(
+    "default",
+    "every operand and extension image",
+    all.map((t) => t.name),
+  );
   for (const ext of catalog.extensions) group(ext.name, `images of extension ${ext.name}`, byExtension.get(ext.name) ?? [], { kind: "extension", name: ext.name });
   for (const pg of config.postgres) group(majorGroupName(pg.major), `images for PostgreSQL ${pg.major}`, byMajor.get(pg.major) ?? [], { kind: "major", name: String(pg.major) });
   for (const flavor of config.flavors)

@@ -16,17 +16,25 @@ const attestations: BakeEntry[] = [{ type: "provenance", mode: "max" }, { type: 
  * `build.attest: false` is no attestation at all: buildx adds a provenance attestation to a pushed
  * image unless a target disables it, so both kinds are disabled by name.
  */
-const noAttestations: BakeEntry[] = [{ type: "provenance", disabled: true }, { type: "sbom", disabled: true }];
+const noAttestations: BakeEntry[] = [
+  { type: "provenance", disabled: true },
+  { type: "sbom", disabled: true },
+];
 export const attestationsOf = (plan: Plan): BakeEntry[] => (plan.build.attest ? attestations : noAttestations).map((a) => ({ ...a }));
 
 /** An entry as the CSV bake takes. */
-export const csv = (e: BakeEntry): string => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(",");
+export const csv = (e: BakeEntry): string =>
+  Object.entries(e)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 /** A CSV entry as buildx prints it: parsed, `disabled=true` a boolean. */
 const parsed = (entry: string): BakeEntry =>
-  Object.fromEntries(entry.split(",").map((kv) => {
-    const [k, ...v] = kv.split("=");
-    return [k!, k === "disabled" && v.join("=") === "true" ? true : v.join("=")];
-  }));
+  Object.fromEntries(
+    entry.split(",").map((kv) => {
+      const [k, ...v] = kv.split("=");
+      return [k!, k === "disabled" && v.join("=") === "true" ? true : v.join("=")];
+    }),
+  );
 
 /**
  * Where annotations go when `annotation_levels` is empty (the default without attestations): a
@@ -45,12 +53,7 @@ export const defaultVariables = (plan: Plan): Omit<BakeVariables, "timestamp"> =
  * What `--print` shows for `targets` (all by default) under `vars`; `dockerfiles` maps each
  * target to its Dockerfile (render decides the files).
  */
-export function bakeDefinition(
-  plan: Plan,
-  dockerfiles: Record<string, string>,
-  vars: BakeVariables,
-  targets: string[] = allTargets(plan).map((t) => t.name),
-): BakeDefinition {
+export function bakeDefinition(plan: Plan, dockerfiles: Record<string, string>, vars: BakeVariables, targets: string[] = allTargets(plan).map((t) => t.name)): BakeDefinition {
   const wanted = new Set(targets);
   const hostNetwork = usesHostNetwork(plan);
   const defs = definitions(plan.shared, { cache: plan.build.cache, hostNetwork });

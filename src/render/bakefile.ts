@@ -20,7 +20,10 @@ function literal(v: Value, multiline = false): Expr {
   if (typeof v === "string") return str(v);
   if (v === null || typeof v === "number" || typeof v === "boolean") return code(String(v));
   if (Array.isArray(v)) return list(v.map((x) => literal(x)));
-  return object(Object.entries(v).map(([k, x]) => [k, literal(x)]), multiline);
+  return object(
+    Object.entries(v).map(([k, x]) => [k, literal(x)]),
+    multiline,
+  );
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -32,24 +35,26 @@ function variables(plan: Plan): Block[] {
     v("registry", str(plan.registry)),
     // Evaluated once per bake run, so every tag of the run shares it; CI sets it once for all jobs.
     v("timestamp", code(`formatdate("${timestampFormat}", timestamp())`), [
-      block("validation", [], [
-        attr("condition", code('can(regex("^[0-9]{12}$", timestamp))')),
-        attr("error_message", str(`timestamp must be ${timestampFormat} (UTC), e.g. 202611211200`)),
-      ]),
+      block("validation", [], [attr("condition", code('can(regex("^[0-9]{12}$", timestamp))')), attr("error_message", str(`timestamp must be ${timestampFormat} (UTC), e.g. 202611211200`))]),
     ]),
     v("revision", str("")),
     // Empty (the default without attestations): per target, "manifest" for one platform (a
     // single-platform export without attestations is no index), else "index,manifest".
     v("annotation_levels", str(defaultVariables(plan).annotation_levels)),
     v("cache_scope", str("all")),
-    block("variable", ["bake_dir"], [attr("default", str("."))], [
-      "Where this file and its dockerfiles/ are. buildx 0.29 reads every local path of a bake file",
-      "(context, contexts) against the working directory, not this file (docker/buildx#1028; the",
-      "opt-in BUILDX_BAKE_FILE_RELATIVE_PATHS=1 of later releases makes \".\" mean this file's",
-      "directory). A bake file cannot learn its own location, and an absolute path written at",
-      "generate time would tie the committed file to one clone: so from anywhere else, name it:",
-      "bake_dir=DIR docker buildx bake -f DIR/docker-bake.hcl. `pgbake bake` runs buildx here.",
-    ].join("\n")),
+    block(
+      "variable",
+      ["bake_dir"],
+      [attr("default", str("."))],
+      [
+        "Where this file and its dockerfiles/ are. buildx 0.29 reads every local path of a bake file",
+        "(context, contexts) against the working directory, not this file (docker/buildx#1028; the",
+        'opt-in BUILDX_BAKE_FILE_RELATIVE_PATHS=1 of later releases makes "." mean this file\'s',
+        "directory). A bake file cannot learn its own location, and an absolute path written at",
+        "generate time would tie the committed file to one clone: so from anywhere else, name it:",
+        "bake_dir=DIR docker buildx bake -f DIR/docker-bake.hcl. `pgbake bake` runs buildx here.",
+      ].join("\n"),
+    ),
   ];
 }
 
@@ -121,11 +126,16 @@ function rowsExpr(facts: Facts[], defaults: Facts, majorOrder: string[]): string
   return calls.length === 1 ? calls[0]! : `concat(${calls.join(", ")})`;
 }
 
-const rowsFunction = block("function", ["rows"], [
-  attr("params", code("[majors, bases]")),
-  attr("variadic_params", code("overrides")),
-  attr("result", code("[for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]")),
-], "Matrix rows: every major on every base, with the facts given (beyond their defaults).");
+const rowsFunction = block(
+  "function",
+  ["rows"],
+  [
+    attr("params", code("[majors, bases]")),
+    attr("variadic_params", code("overrides")),
+    attr("result", code("[for p in setproduct(majors, bases) : merge({ major = p[0], base = p[1] }, overrides...)]")),
+  ],
+  "Matrix rows: every major on every base, with the facts given (beyond their defaults).",
+);
 
 /** The body every matrix target shares: each attribute from the target object its function computed. */
 function matrixTarget(name: string, inherits: string, targets: string, plan: Plan, image: boolean, comment?: string): Block {
@@ -171,11 +181,18 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
       return defaults;
     }),
   );
-  const extensionTable = object(extensions.map((e, i) => [e, literal(entries[i]!)]), true);
+  const extensionTable = object(
+    extensions.map((e, i) => [e, literal(entries[i]!)]),
+    true,
+  );
   // Only extensions whose images are not every major of this file on every base, all alike, need rows of their own.
   const fileMajors = majorOrder.filter((m) => targets.some((t) => String(t.major) === m));
   const fileBases = plan.shared.bases.map((b) => b.name).filter((b) => targets.some((t) => t.base === b));
-  const everywhere = rowsExpr(fileMajors.flatMap((major) => fileBases.map((base) => ({ major, base }))), {}, majorOrder);
+  const everywhere = rowsExpr(
+    fileMajors.flatMap((major) => fileBases.map((base) => ({ major, base }))),
+    {},
+    majorOrder,
+  );
   const extensionRows = object(
     extensions.flatMap((e): [string, Expr][] => {
       const rows = rowsExpr(byExtension.get(e)!, extensionDefaults.get(e)!, majorOrder);
@@ -197,14 +214,20 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
     const own = Object.fromEntries(Object.entries(d).filter(([k, v]) => json(operandDefaults[k]) !== json(v)));
     byFlavor.set(flavor, [...(byFlavor.get(flavor) ?? []), `[for o in ${rowsExpr(rows, typeDefaults[i]!, majorOrder)} : merge(operand_defaults, ${printExpr(literal(own))}, o)]`]);
   });
-  const operandRows = object([...byFlavor].map(([flavor, calls]): [string, Expr] => [flavor, code(calls.length === 1 ? calls[0]! : `concat(${calls.join(", ")})`)]), true);
+  const operandRows = object(
+    [...byFlavor].map(([flavor, calls]): [string, Expr] => [flavor, code(calls.length === 1 ? calls[0]! : `concat(${calls.join(", ")})`)]),
+    true,
+  );
   const runtimeFacts = [...of("runtime", () => "all").values()][0] ?? [];
   const runtimeDefaults = runtimeFacts.length > 0 ? defaultsOf(runtimeFacts, ["major", "base"]) : {};
 
   const t = (table: string, value: Expr, comment?: string): Attribute => attr(table, value, comment);
   const tableAttrs: Attribute[] = [
-    t("created", code('regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")'),
-      "OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute."),
+    t(
+      "created",
+      code('regex_replace(timestamp, "^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$", "$1-$2-$${3}T$4:$5:00Z")'),
+      "OCI wants RFC 3339 for `created`: derived from `timestamp`, so both name the same minute.",
+    ),
     t("postgres", literal(tables.postgres!, true), "PostgreSQL by major: a minor release changes one line here."),
     t("bases", literal(tables.bases!, true), "Base images: what runtimes start from, the OCI base name and digest of the operand images, platforms."),
     t("types", literal(tables.types!, true)),
@@ -218,8 +241,11 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
   const formulas = kinds.map((k) => defs[k].of);
   const functions = functionsOf(formulas).map((f) => functionBlock(f));
   const rowTables: Attribute[] = [
-    t("runtime_images", code(runtimeFacts.length > 0 ? `[for o in ${rowsExpr(runtimeFacts, runtimeDefaults, majorOrder)} : merge(${printExpr(literal(runtimeDefaults))}, o)]` : "[]"),
-      "Matrix rows: each target's facts (plan/evaluation.ts) beyond the defaults of its kind, extension or flavor and type."),
+    t(
+      "runtime_images",
+      code(runtimeFacts.length > 0 ? `[for o in ${rowsExpr(runtimeFacts, runtimeDefaults, majorOrder)} : merge(${printExpr(literal(runtimeDefaults))}, o)]` : "[]"),
+      "Matrix rows: each target's facts (plan/evaluation.ts) beyond the defaults of its kind, extension or flavor and type.",
+    ),
     t("extension_rows", extensionRows, "Extensions whose images are not every major here on every base, alike."),
     t("extension_images", code(`{ for k, v in extensions : k => [for o in lookup(extension_rows, k, ${everywhere}) : merge(extension_defaults, v, { extension = k }, o)] }`)),
     t("operand_defaults", literal(operandDefaults), "What most operand images share."),
@@ -228,21 +254,61 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
     t("extension_targets", code(kinds.includes("extension") ? `{ for k, v in extension_images : k => [for o in v : ${printFormula(defs.extension.of)}] }` : "{}")),
     t("operand_targets", code(kinds.includes("operand") ? `{ for k, v in operand_images : k => [for o in v : ${printFormula(defs.operand.of)}] }` : "{}")),
   ];
-  const namesWhere = block("function", ["names_where"], [
-    attr("params", code("[field, value]")),
-    attr("result", code(`sort(concat(${kinds.filter((k) => k !== "runtime").map((k) => `[for o in flatten(values(${k}_images)) : ${k}_name(o) if lookup(o, field, "") == value]`).join(", ")}))`)),
-  ], "The images whose row has `field` = `value`, for the groups below.");
+  const namesWhere = block(
+    "function",
+    ["names_where"],
+    [
+      attr("params", code("[field, value]")),
+      attr(
+        "result",
+        code(
+          `sort(concat(${kinds
+            .filter((k) => k !== "runtime")
+            .map((k) => `[for o in flatten(values(${k}_images)) : ${k}_name(o) if lookup(o, field, "") == value]`)
+            .join(", ")}))`,
+        ),
+      ),
+    ],
+    "The images whose row has `field` = `value`, for the groups below.",
+  );
   const groups = bakeGroups(plan, wanted)
     .filter((g) => !g.matrix)
     .map((g) => block("group", [g.name], [attr("description", str(g.description)), attr("targets", code(g.expression!))]));
 
   const blocks: Block[] = [
     block("target", ["_common"], [attr("context", code("bake_dir"))], "Shared by every target (inherits)."),
-    block("target", ["_image"], [attr("inherits", strings(["_common"])), attr("output", strings([csv(imageOutput)])), attr("attest", strings(attestationsOf(plan).map(csv)))], "Shared by every pushed image."),
+    block(
+      "target",
+      ["_image"],
+      [attr("inherits", strings(["_common"])), attr("output", strings([csv(imageOutput)])), attr("attest", strings(attestationsOf(plan).map(csv)))],
+      "Shared by every pushed image.",
+    ),
   ];
   if (runtimeFacts.length > 0) blocks.push(matrixTarget("_runtimes", "_common", "runtime_targets", plan, false, "PostgreSQL on each base (never pushed): what the other images start from."));
-  extensions.forEach((e, i) => blocks.push(matrixTarget(e, "_image", member("extension_targets", e), plan, true, i === 0 ? "Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base." : undefined)));
-  flavors.forEach((f, i) => blocks.push(matrixTarget(f, "_image", member("operand_targets", f), plan, true, i === 0 ? "Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images." : undefined)));
+  extensions.forEach((e, i) =>
+    blocks.push(
+      matrixTarget(
+        e,
+        "_image",
+        member("extension_targets", e),
+        plan,
+        true,
+        i === 0 ? "Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base." : undefined,
+      ),
+    ),
+  );
+  flavors.forEach((f, i) =>
+    blocks.push(
+      matrixTarget(
+        f,
+        "_image",
+        member("operand_targets", f),
+        plan,
+        true,
+        i === 0 ? "Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images." : undefined,
+      ),
+    ),
+  );
   return printHcl({
     header: options.header.map((l) => dockerComment(l)),
     body: [...variables(plan), ...tableAttrs, rowsFunction, ...functions, namesWhere, ...rowTables, ...groups, ...blocks],

@@ -8,7 +8,6 @@ import { extensionContextName } from "../model/naming.js";
 
 export const DOCKERFILE_DIR = "dockerfiles";
 
-
 const pgxsMake = 'make USE_PGXS=1 PG_CONFIG="$PG_CONFIG"';
 
 /** The shell lines of a source build: fixed per build system, values from the plan quoted. */
@@ -35,9 +34,7 @@ export function buildCommands(src: SourceBuildPlan): string[] {
     case "go":
       return [
         "set -eux; pgbake-source-check.sh go",
-        ...(src.binaries ?? []).map(
-          (bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 GOTOOLCHAIN=local go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`,
-        ),
+        ...(src.binaries ?? []).map((bin) => `set -eux; mkdir -p /out/bin; CGO_ENABLED=1 GOTOOLCHAIN=local go build -trimpath -o /out/bin/${shellWord(bin)} ${shellWord(src.go_main ?? ".")}`),
       ];
   }
 }
@@ -50,8 +47,7 @@ export function runtimeDockerfile(postgresFrom: PostgresFrom): RenderedFile {
 }
 
 export function extensionDockerfile(et: ExtensionTargetPlan): RenderedFile {
-  if (et.extensionKind === "package")
-    return { path: `${DOCKERFILE_DIR}/extension-package.Dockerfile`, content: template("templates/extension-package.Dockerfile.hbs")({}) };
+  if (et.extensionKind === "package") return { path: `${DOCKERFILE_DIR}/extension-package.Dockerfile`, content: template("templates/extension-package.Dockerfile.hbs")({}) };
   const src = et.sourceBuild!;
   const build = src.build;
   const commands = buildCommands(src);
@@ -92,8 +88,7 @@ export function operandDockerfileName(op: OperandTargetPlan): string {
 export function operandDockerfiles(ops: OperandTargetPlan[]): Map<string, RenderedFile> {
   // Prefer the plainest name among the sharers: fewest drops, then shortest, then alphabetical.
   // One pass keeping the plainest so far: linear in targets (a sort per target was quadratic).
-  const plainer = (a: string, b: string): number =>
-    Number(a.includes("-without-")) - Number(b.includes("-without-")) || a.length - b.length || a.localeCompare(b, "en");
+  const plainer = (a: string, b: string): number => Number(a.includes("-without-")) - Number(b.includes("-without-")) || a.length - b.length || a.localeCompare(b, "en");
   const nameOf = new Map<string, string>();
   const contentOf = new Map<string, string>();
   for (const op of ops) {

@@ -39,7 +39,10 @@ export const list = (items: Expr[], multiline = false): Expr => ({ kind: "list",
 export const object = (entries: [string, Expr][], multiline = false): Expr => ({ kind: "object", entries, multiline });
 export const strings = (values: string[]): Expr => list(values.map(str));
 export const stringMap = (map: Record<string, string>, multiline = false): Expr =>
-  object(Object.entries(map).map(([k, v]) => [k, str(v)]), multiline);
+  object(
+    Object.entries(map).map(([k, v]) => [k, str(v)]),
+    multiline,
+  );
 export const attr = (name: string, value: Expr, comment?: string): Attribute => ({ kind: "attribute", name, value, comment });
 export const block = (type: string, labels: string[], body: (Attribute | Block)[], comment?: string): Block => ({
   kind: "block",
@@ -87,7 +90,12 @@ export function printExpr(e: Expr, indent = ""): string {
 }
 
 const comment = (text: string | undefined, indent: string): string =>
-  text === undefined ? "" : text.split("\n").map((l) => `${indent}// ${l}\n`).join("");
+  text === undefined
+    ? ""
+    : text
+        .split("\n")
+        .map((l) => `${indent}// ${l}\n`)
+        .join("");
 
 function printItem(item: Attribute | Block, indent: string): string {
   if (item.kind === "attribute") return `${comment(item.comment, indent)}${indent}${item.name} = ${printExpr(item.value, indent)}\n`;

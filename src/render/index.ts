@@ -56,11 +56,7 @@ export function renderAll(plan: Plan): RenderOutput {
     out.push({
       path: file,
       content: bakeFile(plan, byTarget, {
-        header: [
-          header(plan)[0]!,
-          `The ${part} part of docker-bake.hcl, on its own: buildx reads it much faster.`,
-          `Build one image:   docker buildx bake --file ${file} --push ${example}`,
-        ],
+        header: [header(plan)[0]!, `The ${part} part of docker-bake.hcl, on its own: buildx reads it much faster.`, `Build one image:   docker buildx bake --file ${file} --push ${example}`],
         targets: inPart,
       }),
     });

@@ -17,7 +17,10 @@ export const compileOptions = { noEscape: true, strict: true };
 export const precompiledPath = (): string => join(fileURLToPath(new URL(".", import.meta.url)), "templates.precompiled.cjs");
 
 export const listTemplates = (): string[] =>
-  readdirSync(join(packageRoot(), "templates")).filter((f) => f.endsWith(".hbs")).sort().map((f) => `templates/${f}`);
+  readdirSync(join(packageRoot(), "templates"))
+    .filter((f) => f.endsWith(".hbs"))
+    .sort()
+    .map((f) => `templates/${f}`);
 
 let precompiled: Record<string, unknown> | null | undefined;
 

@@ -160,13 +160,11 @@ export class AptIndexReader {
     for (const component of repo.components) {
       // Components are checked by the files the Release lists (Debian's security suite names
       // its components `updates/main` but lists the files under `main/`).
-      if (![...rel.files.keys()].some((f) => f.startsWith(`${component}/`)))
-        throw new UpdateError(`${rel.url}/Release`, `has no component '${component}' (it has ${rel.components.join(", ")})`);
+      if (![...rel.files.keys()].some((f) => f.startsWith(`${component}/`))) throw new UpdateError(`${rel.url}/Release`, `has no component '${component}' (it has ${rel.components.join(", ")})`);
       const dirs = [`${component}/binary-${arch}`];
       // As apt: binary-all only when the Release names architecture `all` and does not say its
       // packages are in the per-architecture indexes already.
-      if (!rel.noArchAllIndex && rel.architectures.includes("all") && arch !== "all")
-        dirs.push(`${component}/binary-all`);
+      if (!rel.noArchAllIndex && rel.architectures.includes("all") && arch !== "all") dirs.push(`${component}/binary-all`);
       for (const dir of dirs)
         for (const [name, vs] of await this.index(rel, dir)) {
           const list = merged.get(name);
@@ -191,8 +189,7 @@ export class AptIndexReader {
     // A Release may list an uncompressed index that the mirror does not serve (apt never fetches
     // it): compressed first, .gz with node's zlib, .xz with xz(1) (Debian's essential xz-utils).
     const candidates = [`${dir}/Packages.gz`, `${dir}/Packages.xz`, `${dir}/Packages`].filter((f) => rel.files.has(f));
-    if (candidates.length === 0)
-      throw new UpdateError(`${rel.url}/Release`, `lists no ${dir}/Packages (architectures: ${rel.architectures.join(", ")})`);
+    if (candidates.length === 0) throw new UpdateError(`${rel.url}/Release`, `lists no ${dir}/Packages (architectures: ${rel.architectures.join(", ")})`);
     const path = candidates[0]!;
     const url = `${rel.url}/${path}`;
     const want = rel.files.get(path)!;

@@ -17,13 +17,19 @@ export interface TagCommit {
 
 /** `*` any run of characters, `?` one; everything else literal. */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 
 /** The version a tag names: leading non-digits dropped, `-rc1` read as a pre-release (`~rc1`). */
 export function tagVersion(tag: string): string {
-  return tag.replace(/^[^0-9]*/, "").replace(/[-_.]?(alpha|beta|rc|pre)/gi, "~$1").replace(/_/g, ".");
+  return tag
+    .replace(/^[^0-9]*/, "")
+    .replace(/[-_.]?(alpha|beta|rc|pre)/gi, "~$1")
+    .replace(/_/g, ".");
 }
 
 /** git with the request's time (or what is left of the deadline), its failure one UpdateError. */

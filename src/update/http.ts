@@ -33,10 +33,8 @@ export const mib = (bytes: number): string => (bytes < MiB ? `${bytes} bytes` : 
 /** Why a request stopped: the per-request time, the run's deadline, or what the network said. */
 function failure(url: string, err: unknown, budget: NetworkBudget, timedOut: "request" | "deadline" | undefined): UpdateError {
   if (err instanceof UpdateError) return err;
-  if (timedOut === "deadline")
-    return new UpdateError(url, `the update's deadline of ${Math.round(budget.deadlineMs / 1000)} s passed while reading it (--deadline)`);
-  if (timedOut === "request")
-    return new UpdateError(url, `no complete answer within ${Math.round(budget.requestMs / 1000)} s (--timeout)`);
+  if (timedOut === "deadline") return new UpdateError(url, `the update's deadline of ${Math.round(budget.deadlineMs / 1000)} s passed while reading it (--deadline)`);
+  if (timedOut === "request") return new UpdateError(url, `no complete answer within ${Math.round(budget.requestMs / 1000)} s (--timeout)`);
   const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
   const why = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : (err as Error).message;
   return new UpdateError(url, `unreachable (${String(why)})`);

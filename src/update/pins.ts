@@ -75,7 +75,10 @@ async function commonNewest(
   const perSlot = await slotVersions(reader, config, pkg, pattern, major, preview, slots, keyrings, budget, filter);
   const newest = newestCommon(perSlot);
   if (newest !== undefined) return newest;
-  throw new UpdateError(pkg, `no version of ${what} that every architecture carries: ${slotDetail(perSlot, pkg)}. Wait for the repository, or narrow the extension's \`platforms\` (or \`bases\`) to where it exists`);
+  throw new UpdateError(
+    pkg,
+    `no version of ${what} that every architecture carries: ${slotDetail(perSlot, pkg)}. Wait for the repository, or narrow the extension's \`platforms\` (or \`bases\`) to where it exists`,
+  );
 }
 
 const slotsOf = (targets: { base: string; platforms: string[] }[]): Slot[] => targets.map((t) => ({ base: t.base, platforms: t.platforms }));
@@ -119,7 +122,18 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
         for (const base of config.bases.filter((b) => b.postgres_from === "distro" && majorTargets.some((t) => t.base === b.name))) {
           const suite = suiteOf(base);
           const suitePkg = packageFor(ext, major, suite);
-          const perSlot = await slotVersions(reader, config, suitePkg, ext.package_version, major, preview, slotsOf(majorTargets.filter((t) => t.base === base.name)), opts.keyrings, budget, packageFilter);
+          const perSlot = await slotVersions(
+            reader,
+            config,
+            suitePkg,
+            ext.package_version,
+            major,
+            preview,
+            slotsOf(majorTargets.filter((t) => t.base === base.name)),
+            opts.keyrings,
+            budget,
+            packageFilter,
+          );
           const newest = newestCommon(perSlot);
           if (newest === undefined) {
             missing.push(missingPackage(ext, major, suite, suitePkg, perSlot));
@@ -127,7 +141,14 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
           }
           const old = versionFor(ext, major, suite);
           if (newest === old || !pinsVersion(ext.package_version)) continue;
-          changes.push({ kind: "packages", pin: `${ext.name} (PG ${major}, ${suite})`, file: ext.file, old, new: newest, rebuilds: affectedTargets(plan, { extension: ext.name, major, base: base.name }) });
+          changes.push({
+            kind: "packages",
+            pin: `${ext.name} (PG ${major}, ${suite})`,
+            file: ext.file,
+            old,
+            new: newest,
+            rebuilds: affectedTargets(plan, { extension: ext.name, major, base: base.name }),
+          });
           edit(ext.file, suiteVersionEdit(ext, suite, major, newest));
         }
         const slots = slotsOf(majorTargets.filter((t) => config.bases.find((b) => b.name === t.base)!.postgres_from === "pgdg"));
@@ -144,8 +165,7 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
         if (!pinsVersion(ext.package_version)) continue;
         wanted.set(major, newest);
         const old = versionFor(ext, major);
-        if (newest !== old)
-          changes.push({ kind: "packages", pin: `${ext.name} (PG ${major})`, file: ext.file, old, new: newest, rebuilds: affectedTargets(plan, { extension: ext.name, major }) });
+        if (newest !== old) changes.push({ kind: "packages", pin: `${ext.name} (PG ${major})`, file: ext.file, old, new: newest, rebuilds: affectedTargets(plan, { extension: ext.name, major }) });
       }
       for (const e of versionEdits(ext, wanted)) edit(ext.file, e);
     }
@@ -172,8 +192,7 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
       });
       edit(ext.file, { path: ["source", "ref"], value: newest.commit });
       edit(ext.file, { path: ["source", "tag"], value: newest.tag, after: "ref" });
-      if (fitsVersion(version) === undefined && version !== ext.version && Object.keys(ext.versions_by_major).length === 0)
-        edit(ext.file, { path: ["version"], value: version });
+      if (fitsVersion(version) === undefined && version !== ext.version && Object.keys(ext.versions_by_major).length === 0) edit(ext.file, { path: ["version"], value: version });
     }
 
   if (opts.only.has("bases"))
@@ -186,14 +205,28 @@ export async function findPinChanges(config: ProjectConfig, extensions: Extensio
       }
       const digest = await tagDigest(ref, budget);
       if (digest === ref.digest) continue;
-      changes.push({ kind: "bases", pin: `base ${base.name}`, file: config.file, old: `${ref.name}@${ref.digest.slice(0, 19)}`, new: `${ref.name}@${digest.slice(0, 19)}`, rebuilds: affectedTargets(plan, { base: base.name }) });
+      changes.push({
+        kind: "bases",
+        pin: `base ${base.name}`,
+        file: config.file,
+        old: `${ref.name}@${ref.digest.slice(0, 19)}`,
+        new: `${ref.name}@${digest.slice(0, 19)}`,
+        rebuilds: affectedTargets(plan, { base: base.name }),
+      });
       edit(config.file, { path: ["bases", base.name, "image"], value: `${ref.name}@${digest}` });
     }
 
   if (opts.excludeMissing)
     for (const m of missing) {
       const ext = extensions.find((e) => e.name === m.extension)!;
-      changes.push({ kind: "packages", pin: `${m.extension} (PG ${m.major}, ${m.suite})`, file: m.file, old: versionFor(ext, m.major, m.suite), new: "absent", rebuilds: affectedTargets(plan, { extension: m.extension, major: m.major }) });
+      changes.push({
+        kind: "packages",
+        pin: `${m.extension} (PG ${m.major}, ${m.suite})`,
+        file: m.file,
+        old: versionFor(ext, m.major, m.suite),
+        new: "absent",
+        rebuilds: affectedTargets(plan, { extension: m.extension, major: m.major }),
+      });
       edit(m.file, absentEdit(ext, m));
     }
   return { changes, edits: [...edits].map(([file, e]) => ({ file, edits: e })), notes, missing };

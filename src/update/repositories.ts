@@ -44,10 +44,7 @@ export async function postgresRepositories(base: BaseSpec, major: number, previe
       },
     ];
   }
-  if (base.apt.distro)
-    return base.apt.distro.flatMap((s) =>
-      s.suites.map((suite) => ({ uri: s.uri, suite, components: s.components, keyrings: [s.signed_by, ...extraKeyrings] })),
-    );
+  if (base.apt.distro) return base.apt.distro.flatMap((s) => s.suites.map((suite) => ({ uri: s.uri, suite, components: s.components, keyrings: [s.signed_by, ...extraKeyrings] })));
   const keyrings = [DEBIAN_ARCHIVE_KEYRING, ...extraKeyrings];
   return [
     { uri: DEBIAN_DEFAULT.archive, suite: base.codename, components: ["main"], keyrings },

@@ -167,7 +167,6 @@ const suitesAfter = (ext: ExtensionSpec): string => (Object.keys(ext.versions_by
 export function suiteVersionEdit(ext: ExtensionSpec, suite: string, major: number, version: string): YamlEdit {
   const entry = ext.suites[suite]?.[String(major)];
   // An object entry (it names a package too) keeps its shape; a plain one is replaced.
-  if (entry && (entry.package !== undefined || entry.absent !== undefined))
-    return { path: ["suites", suite, String(major), "version"], value: version, after: "package" };
+  if (entry && (entry.package !== undefined || entry.absent !== undefined)) return { path: ["suites", suite, String(major), "version"], value: version, after: "package" };
   return { path: ["suites", suite, String(major)], value: version, after: suitesAfter(ext) };
 }

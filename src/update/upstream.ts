@@ -16,7 +16,10 @@ function ruleAt(schema: SchemaName, path: string[]): StringRule {
   const deref = (n: Record<string, unknown>): Record<string, unknown> => {
     let cur = n;
     while (typeof cur.$ref === "string") {
-      const target = cur.$ref.replace(/^#\//, "").split("/").reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, root);
+      const target = cur.$ref
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, root);
       cur = { ...target, ...Object.fromEntries(Object.entries(cur).filter(([k]) => k !== "$ref")) };
     }
     return cur;

@@ -60,8 +60,7 @@ export function applyEdit(text: string, edit: YamlEdit): string {
   const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
   if (!isMap(parent) || !parent.range) {
     // The parent map is missing too: insert it (with this key inside) as a new key of its parent.
-    if (parent === undefined && parentPath.length > 0)
-      return applyEdit(text, { path: parentPath, value: { [String(key)]: edit.value }, after: edit.after });
+    if (parent === undefined && parentPath.length > 0) return applyEdit(text, { path: parentPath, value: { [String(key)]: edit.value }, after: edit.after });
     throw new Error(`no map at ${parentPath.join(".") || "the top"} to add ${String(key)} to`);
   }
   return insertPair(text, parent, key, edit.value, edit.after);

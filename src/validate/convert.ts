@@ -32,12 +32,7 @@ export function toExtensionSpec(input: ExtensionInput, file: string): ExtensionS
     kind: data.kind,
     version: data.version,
     versions_by_major: ext(data.versions, "versions"),
-    suites: Object.fromEntries(
-      Object.entries(ext(data.suites, "suites")).map(([suite, majors]) => [
-        suite,
-        Object.fromEntries(Object.entries(majors).map(([major, v]) => [major, suiteEntry(v)])),
-      ]),
-    ),
+    suites: Object.fromEntries(Object.entries(ext(data.suites, "suites")).map(([suite, majors]) => [suite, Object.fromEntries(Object.entries(majors).map(([major, v]) => [major, suiteEntry(v)]))])),
     package: data.package,
     package_version: ext(data.package_version, "package_version"),
     source: source && {

@@ -75,22 +75,18 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     else byName.set(spec.name, spec);
     if (spec.min_pg_version !== undefined && spec.max_pg_version !== undefined && spec.min_pg_version > spec.max_pg_version)
       atLater([["min_pg_version"], ["max_pg_version"]], `min_pg_version ${spec.min_pg_version} > max_pg_version ${spec.max_pg_version}`);
-    if (spec.kind === "contrib" && (spec.package || spec.source))
-      at(["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
-    if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0)
-      at(["source"], "a tool names the binaries it installs (source.binaries)");
+    if (spec.kind === "contrib" && (spec.package || spec.source)) at(["kind"], "a contrib extension ships with PostgreSQL: it takes no package or source");
+    if (spec.kind === "tool" && spec.source && (spec.source.binaries ?? []).length === 0) at(["source"], "a tool names the binaries it installs (source.binaries)");
     if (spec.source?.build_options?.length && !BUILDS_WITH_OPTIONS.includes(spec.source.build))
       at(["source", "build_options"], `build_options apply to configure, cmake and meson builds, not ${spec.source.build}`);
     // A ref of hex digits is meant as a commit; git takes only the full SHA-1 (40) or SHA-256 (64).
     const ref = spec.source?.ref;
     if (ref && /^[0-9a-fA-F]{7,}$/.test(ref) && /[0-9]/.test(ref) && ref.length !== 40 && ref.length !== 64)
       at(["source", "ref"], `expected a full commit SHA (40 hex digits), got ${ref.length} hex digits "${ref}"`);
-    else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref))
-      at(["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
+    else if (ref && /^[0-9A-F]{40}$/.test(ref) && /[A-F]/.test(ref)) at(["source", "ref"], `expected a commit SHA in lowercase hex, got "${ref}"`);
     // package_version is filled with {version} only: anything else would reach apt as written.
     const versionKeys = Object.keys(packageVersionPlaceholders);
-    for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g))
-      if (!versionKeys.includes(m[1]!)) at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, versionKeys)}`);
+    for (const m of spec.package_version.matchAll(/\{([^}]*)\}/g)) if (!versionKeys.includes(m[1]!)) at(["package_version"], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, versionKeys)}`);
     spec.expected_server_log.forEach((e, i) => {
       const bad = regexError(e.match);
       if (bad) at(["expected_server_log", i, "match"], `not a regular expression: ${bad}`);
@@ -105,8 +101,7 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
     }
     for (const [suite, majors] of Object.entries(spec.suites))
       for (const [major, entry] of Object.entries(majors)) {
-        if (entry.package !== undefined && spec.kind !== "package")
-          at(["suites", suite, major, "package"], `a package name per suite is for kind package, not ${spec.kind}`);
+        if (entry.package !== undefined && spec.kind !== "package") at(["suites", suite, major, "package"], `a package name per suite is for kind package, not ${spec.kind}`);
         if (entry.absent !== undefined && (entry.version !== undefined || entry.package !== undefined))
           at(["suites", suite, major, "absent"], `a suite that lacks ${spec.name} for PG ${major} has no version or package for it`);
       }
@@ -115,12 +110,10 @@ export function checkCatalog(specs: ExtensionSpec[], docs: Map<string, SourceDoc
   const exists = new Set([...known, ...alsoKnown]);
   for (const spec of specs) {
     spec.requires.forEach((req, i) => {
-      if (!exists.has(req))
-        r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
+      if (!exists.has(req)) r.at(fieldSource(spec, "requires", docs), ["requires", i], `requires unknown extension '${req}'${didYouMean(req, known)}`);
     });
     spec.startup_needs.forEach((n, i) => {
-      if (n.value !== undefined && n.kind !== "setting")
-        r.at(fieldSource(spec, "startup_needs", docs), ["startup_needs", i, "value"], `a value is for a setting, not a ${n.kind}`);
+      if (n.value !== undefined && n.kind !== "setting") r.at(fieldSource(spec, "startup_needs", docs), ["startup_needs", i, "value"], `a value is for a setting, not a ${n.kind}`);
     });
     // A conflict with an entry this catalog lacks is harmless (the e2e catalog has no timescaledb),
     // unless the name is close to one it has: then it is a typo that would let the pair through.
@@ -155,30 +148,33 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
   const has = new Set([...known, ...alsoKnown]);
   for (const flavor of config.flavors)
     flavor.extensions.forEach((ext, i) => {
-      if (!has.has(ext))
-        r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
+      if (!has.has(ext)) r.at(src, ["flavors", flavor.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   for (const type of config.types)
     type.extensions.forEach((ext, i) => {
       if (!has.has(ext)) r.at(src, ["types", type.name, "extensions", i], `unknown extension '${ext}'${didYouMean(ext, [...has])}`);
     });
   // No flavors at all is a project of extension images only (CloudNativePG's extensions containers).
-  if (config.flavors.length > 0 && config.types.length === 0)
-    r.at(src, ["flavors"], "flavors make operand images, which need at least one entry under types", true);
+  if (config.flavors.length > 0 && config.types.length === 0) r.at(src, ["flavors"], "flavors make operand images, which need at least one entry under types", true);
   if (config.flavors.length > 0 && !config.flavors.some((f) => f.name === config.default_flavor))
-    r.at(src, ["default_flavor"], `unknown flavor '${config.default_flavor}'${didYouMean(config.default_flavor, config.flavors.map((f) => f.name))}`);
+    r.at(
+      src,
+      ["default_flavor"],
+      `unknown flavor '${config.default_flavor}'${didYouMean(
+        config.default_flavor,
+        config.flavors.map((f) => f.name),
+      )}`,
+    );
   // A major may be listed twice only as a preview next to its stable release (the plan drops the preview).
   const majors = new Map<number, boolean[]>();
   config.postgres.forEach((pg, i) => {
     const seen = majors.get(pg.major) ?? [];
     if (seen.includes(pg.preview)) r.at(src, ["postgres", i, "major"], `PG ${pg.major} is listed twice`);
     majors.set(pg.major, [...seen, pg.preview]);
-    if (!pg.version.startsWith(String(pg.major)))
-      r.at(src, ["postgres", i, "version"], `version ${pg.version} is not of major ${pg.major}`);
+    if (!pg.version.startsWith(String(pg.major))) r.at(src, ["postgres", i, "version"], `version ${pg.version} is not of major ${pg.major}`);
   });
   config.platforms.forEach((p, i) => {
-    if (!config.bases.some((b) => !b.platforms || b.platforms.includes(p)))
-      r.at(src, ["platforms", i], `no base supports platform ${p}`);
+    if (!config.bases.some((b) => !b.platforms || b.platforms.includes(p))) r.at(src, ["platforms", i], `no base supports platform ${p}`);
   });
   for (const base of config.bases)
     base.majors?.forEach((m, i) => {
@@ -186,13 +182,11 @@ export function checkConfig(config: ProjectConfig, src: SourceDoc, catalog: Exte
     });
   for (const base of config.bases)
     base.platforms?.forEach((p, i) => {
-      if (!config.platforms.includes(p))
-        r.at(src, ["bases", base.name, "platforms", i], `platform ${p} is not in the project's platforms`);
+      if (!config.platforms.includes(p)) r.at(src, ["bases", base.name, "platforms", i], `platform ${p} is not in the project's platforms`);
     });
   const checkTags = (kind: "operand" | "extension", keys: string[]): void =>
     config.tags[kind].forEach((t, i) => {
-      for (const m of t.matchAll(/\{([^}]*)\}/g))
-        if (!keys.includes(m[1]!)) r.at(src, ["tags", kind, i], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, keys)}`);
+      for (const m of t.matchAll(/\{([^}]*)\}/g)) if (!keys.includes(m[1]!)) r.at(src, ["tags", kind, i], `unknown placeholder {${m[1]}}${placeholderHint(m[1]!, keys)}`);
     });
   checkTags("operand", operandTagKeys);
   checkTags("extension", extensionTagKeys);

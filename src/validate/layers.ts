@@ -111,11 +111,6 @@ export function projectExtensions(
   });
   if (!layered) return { selected: undefined, errors };
   const own = entries.filter((e) => !e.layer.library || e.changedByProject);
-  const wanted = [
-    ...own.map((e) => String(e.data.name)),
-    ...config.extension_images,
-    ...config.flavors.flatMap((f) => f.extensions),
-    ...config.types.flatMap((t) => t.extensions),
-  ];
+  const wanted = [...own.map((e) => String(e.data.name)), ...config.extension_images, ...config.flavors.flatMap((f) => f.extensions), ...config.types.flatMap((t) => t.extensions)];
   return { selected: new Set(withRequirements(wanted, byName).map((e) => e.name)), errors };
 }

@@ -36,7 +36,10 @@ export function checkLocalSources(specs: ExtensionSpec[], docs: Map<string, Sour
     const pos = positionOf(src, ["source", "git"]);
     errors.push(
       new InputError(
-        src.file, pos.line, pos.column, "source.git",
+        src.file,
+        pos.line,
+        pos.column,
+        "source.git",
         `the local directory ${dir} is outside the project${catalog && catalog !== project ? " and this entry's catalog" : ""}; bake may read local sources only inside them ` +
           "(each: the git work tree or npm package holding the config file or catalog directory, else that directory)",
       ),

@@ -31,11 +31,7 @@ export function sourceTextAt(src: SourceDoc, path: PathSegment[]): string | unde
 
 /** `flavors.full.extensions[2]`; a key that is no plain word is quoted: `bases["a b"]`. */
 export function formatPath(path: PathSegment[]): string {
-  return path
-    .map((seg, i) =>
-      typeof seg === "number" ? `[${seg}]` : !/^[A-Za-z0-9_-]+$/.test(seg) ? `[${JSON.stringify(seg)}]` : i === 0 ? seg : `.${seg}`,
-    )
-    .join("");
+  return path.map((seg, i) => (typeof seg === "number" ? `[${seg}]` : !/^[A-Za-z0-9_-]+$/.test(seg) ? `[${JSON.stringify(seg)}]` : i === 0 ? seg : `.${seg}`)).join("");
 }
 
 /** Ajv's instancePath (`/flavors/full/extensions/2`) as segments. */

@@ -80,10 +80,7 @@ export function checkSchema(src: SourceDoc, name: "config" | "extension"): Input
     if (err.keyword === "if" || err.keyword === "propertyNames") continue;
     const path = parsePointer(err.instancePath, src.data);
     const badKey = err.propertyName;
-    const { extraPath, message } =
-      badKey !== undefined
-        ? { extraPath: badKey, message: `invalid name: ${describe({ ...err, data: badKey }).message}` }
-        : describe(err, sourceTextAt(src, path));
+    const { extraPath, message } = badKey !== undefined ? { extraPath: badKey, message: `invalid name: ${describe({ ...err, data: badKey }).message}` } : describe(err, sourceTextAt(src, path));
     const full = extraPath !== undefined ? [...path, extraPath] : path;
     const pos = positionOf(src, full, extraPath !== undefined);
     const key = `${formatPath(full)}|${message}`;

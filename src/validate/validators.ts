@@ -20,8 +20,7 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 /** Where the build puts the standalone validator of `name`. */
 export const standalonePath = (name: SchemaName): string => join(fileURLToPath(new URL(".", import.meta.url)), "validators", `${name}.cjs`);
 
-export const readSchema = (name: SchemaName): object =>
-  JSON.parse(readFileSync(join(packageRoot(), "schemas", `${name}.schema.json`), "utf8")) as object;
+export const readSchema = (name: SchemaName): object => JSON.parse(readFileSync(join(packageRoot(), "schemas", `${name}.schema.json`), "utf8")) as object;
 
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let fn = compiled.get(name);

@@ -6,7 +6,6 @@ import { CheckFailure, expect, type Recorder } from "./results.js";
 import { psqlError, quoteIdent, quoteLiteral, type PgServer } from "./server.js";
 import type { DroppedExtension, ExtensionUnderTest } from "./subjects.js";
 
-
 /**
  * CREATE EXTENSION for each SQL name, then the smoke test. What the extension requires was
  * created before it; CASCADE only covers a control file's dependencies that the catalog does
@@ -61,12 +60,13 @@ export async function preloadCheck(rec: Recorder, pg: PgServer, expected: string
   await rec.check("shared_preload_libraries", async () => {
     const r = await pg.sql("SHOW shared_preload_libraries");
     if (r.exitCode !== 0) throw new CheckFailure(psqlError(r.stderr));
-    const seen = r.stdout.trim().split(",").map((s) => s.trim().replace(/^"|"$/g, "")).filter(Boolean);
+    const seen = r.stdout
+      .trim()
+      .split(",")
+      .map((s) => s.trim().replace(/^"|"$/g, ""))
+      .filter(Boolean);
     const want = [...new Set(expected)];
-    expect(
-      seen.length === want.length && want.every((w, i) => seen[i] === w),
-      `shared_preload_libraries is '${seen.join(",")}', the plan says '${want.join(",")}'`,
-    );
+    expect(seen.length === want.length && want.every((w, i) => seen[i] === w), `shared_preload_libraries is '${seen.join(",")}', the plan says '${want.join(",")}'`);
     return seen.join(",") || "(empty)";
   });
 }
@@ -155,4 +155,3 @@ export async function binariesCheck(rec: Recorder, pg: PgServer, tool: string, b
     return binaries.join(", ");
   });
 }
-

@@ -70,8 +70,7 @@ export class Docker {
   }
 }
 
-const removeArgs = (r: Resource): string[] =>
-  r.kind === "container" ? ["rm", "-f", "-v", r.id] : r.kind === "volume" ? ["volume", "rm", "-f", r.id] : ["rmi", "-f", r.id];
+const removeArgs = (r: Resource): string[] => (r.kind === "container" ? ["rm", "-f", "-v", r.id] : r.kind === "volume" ? ["volume", "rm", "-f", r.id] : ["rmi", "-f", r.id]);
 
 /** docker refused a command pgbake test needed: a failure of the machine, exit 1. */
 export class DockerError extends PgbakeError {

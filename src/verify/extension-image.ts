@@ -94,7 +94,13 @@ async function checkServer(
     await binariesCheck(rec, pg, s.extension.name, s.extension.binaries, `${extensionsBaseDir}/${s.extension.name}/bin`);
     if (ctx.deep) await libraryChecks(ctx, rec, pg, s, how.run.env);
     const paths = await interfaceChecks(ctx, rec, pg, [s.extension], s.major);
-    if (ctx.deep) await serverLogCheck(rec, pg, [...s.required, s.extension].flatMap((e) => e.expectedLog), [paths]);
+    if (ctx.deep)
+      await serverLogCheck(
+        rec,
+        pg,
+        [...s.required, s.extension].flatMap((e) => e.expectedLog),
+        [paths],
+      );
     if (rec.failed) failedLogs = await pg.logs();
   } finally {
     await pg.remove();
@@ -122,9 +128,16 @@ async function layoutCheck(rec: Recorder, pg: PgServer, name: string, sqlNames: 
     const unexpected = top.filter((t) => !["bin", "lib", "licenses", "share", "system"].includes(t));
     expect(unexpected.length === 0, `${name}: unexpected top-level entries ${unexpected.join(", ")} (CloudNativePG reads lib/ and share/)`);
     for (const n of sqlNames) expect(files.includes(`share/extension/${n}.control`), `${name}: no share/extension/${n}.control`);
-    expect(files.some((f) => /^licenses\/.+/.test(f)), `${name}: no license file in licenses/`);
+    expect(
+      files.some((f) => /^licenses\/.+/.test(f)),
+      `${name}: no license file in licenses/`,
+    );
     const system = files.filter((f) => f.startsWith("system/"));
-    if (hasSystemLibraries) expect(system.some((f) => /\.so(\.|$)/.test(f)), `${name}: its runtime packages' libraries are missing from system/`);
+    if (hasSystemLibraries)
+      expect(
+        system.some((f) => /\.so(\.|$)/.test(f)),
+        `${name}: its runtime packages' libraries are missing from system/`,
+      );
     return `${files.length} files in ${top.join(", ")}`;
   });
 }
@@ -137,12 +150,7 @@ async function copyInto(ctx: ExtensionRunContext, s: ExtensionImageSubject): Pro
   const [libdir, sharedir] = dirs.split("\n").map((l) => l.trim());
   if (!libdir || !sharedir) throw new CheckFailure(`pg_config in ${operand} printed no directories`);
   const lines = [`FROM ${operand}`];
-  for (const m of s.mounts)
-    lines.push(
-      `COPY --from=${m.image} / ${extensionsBaseDir}/${m.name}/`,
-      `COPY --from=${m.image} /lib/ ${libdir}/`,
-      `COPY --from=${m.image} /share/ ${sharedir}/`,
-    );
+  for (const m of s.mounts) lines.push(`COPY --from=${m.image} / ${extensionsBaseDir}/${m.name}/`, `COPY --from=${m.image} /lib/ ${libdir}/`, `COPY --from=${m.image} /share/ ${sharedir}/`);
   const tag = `pgbake-test-copy/${s.target.toLowerCase()}:${process.pid}`;
   ctx.docker.own("image", tag);
   await ctx.docker.must(["build", "-q", ...platform, "-t", tag, "-"], { input: `${lines.join("\n")}\n` });

@@ -85,16 +85,8 @@ export async function runTests(subjects: Subject[], opts: TestOptions = {}): Pro
   return { started: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, subjects: results };
 }
 
-async function testOne(
-  docker: Docker,
-  s: Subject,
-  counter: string,
-  opts: TestOptions,
-  log: (line: string) => void,
-  pulled: Map<string, Promise<string | undefined>>,
-): Promise<SubjectResult> {
-  const onCheck = (c: CheckResult): void =>
-    log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
+async function testOne(docker: Docker, s: Subject, counter: string, opts: TestOptions, log: (line: string) => void, pulled: Map<string, Promise<string | undefined>>): Promise<SubjectResult> {
+  const onCheck = (c: CheckResult): void => log(`    ${mark[c.status]}  ${c.name}${c.detail ? `: ${c.detail}` : ""}${c.seconds >= 1 ? ` (${c.seconds.toFixed(1)} s)` : ""}`);
   const mode = opts.upgradeFrom !== undefined ? "upgrade" : s.kind;
   log(`${counter} ${s.target} (${mode}): ${s.image}`);
   const ctx = { docker, platform: opts.platform, readySeconds: opts.readySeconds, onCheck, imageVolume: opts.imageVolume, deep: opts.deep, snapshot: opts.snapshot, onLibraries: opts.onLibraries };
@@ -141,7 +133,9 @@ async function pullAll(docker: Docker, images: string[], platform: string | unde
     if (!pulled.has(image))
       pulled.set(
         image,
-        docker.run(["pull", "-q", ...(platform ? ["--platform", platform] : []), image]).then((r) => (r.exitCode === 0 ? undefined : `${image}: ${r.stderr.trim().split("\n").pop() ?? "docker pull failed"}`)),
+        docker
+          .run(["pull", "-q", ...(platform ? ["--platform", platform] : []), image])
+          .then((r) => (r.exitCode === 0 ? undefined : `${image}: ${r.stderr.trim().split("\n").pop() ?? "docker pull failed"}`)),
       );
     const why = await pulled.get(image);
     if (why) return why;
@@ -149,7 +143,11 @@ async function pullAll(docker: Docker, images: string[], platform: string | unde
   return undefined;
 }
 
-const indent = (text: string, prefix: string): string => text.split("\n").map((l) => prefix + l).join("\n");
+const indent = (text: string, prefix: string): string =>
+  text
+    .split("\n")
+    .map((l) => prefix + l)
+    .join("\n");
 
 export { runFailed } from "./results.js";
 export { selectTargets, subjectsFor, SubjectError, type Subject } from "./subjects.js";

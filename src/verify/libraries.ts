@@ -49,7 +49,6 @@ export function describeMissing(missing: MissingLibrary[], shown = 10): string {
   return lines.slice(0, shown).join("; ") + more;
 }
 
-
 /**
  * A shell script that runs `ldd` on every ELF file under the directories (the first four bytes
  * tell an ELF file; `ldd` itself is too slow to try on every file), each headed `==> FILE`.

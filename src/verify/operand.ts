@@ -55,12 +55,7 @@ export async function interfaceChecks(ctx: RunContext, rec: Recorder, pg: PgServ
 }
 
 /** Starts a server as a check of its own: a failed start is a failed check with the server's logs; with a platform, that it runs on it. */
-export async function startChecked(
-  ctx: RunContext,
-  rec: Recorder,
-  opts: ServerOptions,
-  label = "server accepts connections",
-): Promise<{ server?: PgServer; logs?: string }> {
+export async function startChecked(ctx: RunContext, rec: Recorder, opts: ServerOptions, label = "server accepts connections"): Promise<{ server?: PgServer; logs?: string }> {
   let server: PgServer | undefined;
   let logs: string | undefined;
   await rec.check(label, async () => {
@@ -96,7 +91,13 @@ export async function testOperand(ctx: RunContext, s: OperandSubject): Promise<S
       await noCompilerCheck(rec, pg);
       if (ctx.deep) await librariesCheck(rec, pg, "libraries resolve", operandElfDirs, {});
       const paths = await interfaceChecks(ctx, rec, pg, s.extensions, s.major);
-      if (ctx.deep) await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog), [paths]);
+      if (ctx.deep)
+        await serverLogCheck(
+          rec,
+          pg,
+          s.extensions.flatMap((e) => e.expectedLog),
+          [paths],
+        );
       if (rec.failed) failedLogs = await pg.logs();
     } finally {
       await pg.remove();

@@ -51,7 +51,16 @@ export function summaryTable(run: TestRun): string {
   const rows = [["TARGET", "MODE", "CHECKS", "FAILED", "SKIPPED", "EXTENSIONS", "SECONDS", "RESULT"]];
   for (const s of run.subjects) {
     const count = (status: string): number => s.checks.filter((c) => c.status === status).length;
-    rows.push([s.target, s.mode, String(s.checks.length), String(count("failed")), String(count("skipped")), String(s.extensionsChecked), s.seconds.toFixed(1), subjectFailed(s) ? "FAILED" : "passed"]);
+    rows.push([
+      s.target,
+      s.mode,
+      String(s.checks.length),
+      String(count("failed")),
+      String(count("skipped")),
+      String(s.extensionsChecked),
+      s.seconds.toFixed(1),
+      subjectFailed(s) ? "FAILED" : "passed",
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");

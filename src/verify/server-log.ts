@@ -59,7 +59,10 @@ export function describeLogLines(lines: LogLine[], shown = 5): string {
   for (const l of lines) counts.set(l.severity, (counts.get(l.severity) ?? 0) + 1);
   const head = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
   const more = lines.length > shown ? ` (and ${lines.length - shown} more)` : "";
-  return `the server logged ${head}: ${lines.slice(0, shown).map((l) => JSON.stringify(l.text)).join("; ")}${more}`;
+  return `the server logged ${head}: ${lines
+    .slice(0, shown)
+    .map((l) => JSON.stringify(l.text))
+    .join("; ")}${more}`;
 }
 
 /** The server log check, run last: it sees what every other check made the server log. */

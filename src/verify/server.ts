@@ -54,7 +54,10 @@ export class PgServer {
     if (r.exitCode !== 0) {
       await server.remove();
       // Docker 28 warns that image mounts are experimental: the error is the rest.
-      const why = r.stderr.split("\n").filter((l) => l.trim() && !l.startsWith("WARNING:")).join(" ");
+      const why = r.stderr
+        .split("\n")
+        .filter((l) => l.trim() && !l.startsWith("WARNING:"))
+        .join(" ");
       throw new ServerStartError(`docker run ${opts.image} failed: ${why.trim() || `exit ${r.exitCode}`}`, "");
     }
     try {

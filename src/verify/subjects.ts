@@ -36,8 +36,7 @@ export interface ExtensionUnderTest {
  */
 export function startupSettings(extensions: ExtensionUnderTest[]): Record<string, string> {
   const items = new Map<string, string[]>();
-  for (const [name, value] of extensions.flatMap((e) => Object.entries(e.settings)))
-    items.set(name, [...new Set([...(items.get(name) ?? []), ...value.split(",").map((v) => v.trim())])]);
+  for (const [name, value] of extensions.flatMap((e) => Object.entries(e.settings))) items.set(name, [...new Set([...(items.get(name) ?? []), ...value.split(",").map((v) => v.trim())])]);
   return Object.fromEntries([...items].map(([name, values]) => [name, values.join(",")]));
 }
 
@@ -115,8 +114,7 @@ export function selectTargets(plan: Plan, names: string[]): string[] {
   return [...out];
 }
 
-const settingsOf = (s: ExtensionSpec): Record<string, string> =>
-  Object.fromEntries(s.startup_needs.filter((n) => n.kind === "setting" && n.value !== undefined).map((n) => [n.name, n.value!]));
+const settingsOf = (s: ExtensionSpec): Record<string, string> => Object.fromEntries(s.startup_needs.filter((n) => n.kind === "setting" && n.value !== undefined).map((n) => [n.name, n.value!]));
 
 export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[], opts: SubjectOptions = {}): Subject[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -132,7 +130,19 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
     const binaries = s.kind === "tool" ? (s.source?.binaries ?? []) : [];
     const expectedLog = s.expected_server_log.map((e) => ({ ...e, by: name }));
     const brokenUpgradePaths = (s.broken_upgrade_paths ?? []).map((b) => ({ sqlName: b.sql_name, from: b.from, reason: b.reason }));
-    return { name, version, kind: s.kind, sqlNames: s.sql_names, smokeTest: s.smoke_test, preload: s.shared_preload_libraries, preloadPosition: s.preload_position, binaries, settings: settingsOf(s), expectedLog, brokenUpgradePaths };
+    return {
+      name,
+      version,
+      kind: s.kind,
+      sqlNames: s.sql_names,
+      smokeTest: s.smoke_test,
+      preload: s.shared_preload_libraries,
+      preloadPosition: s.preload_position,
+      binaries,
+      settings: settingsOf(s),
+      expectedLog,
+      brokenUpgradePaths,
+    };
   };
   const out: Subject[] = [];
   for (const name of targets) {
@@ -147,14 +157,12 @@ export function subjectsFor(plan: Plan, specs: ExtensionSpec[], targets: string[
   return out;
 }
 
-function operandSubject(
-  op: OperandTargetPlan,
-  image: string,
-  under: (name: string, version: string) => ExtensionUnderTest,
-  spec: (name: string) => ExtensionSpec,
-): OperandSubject {
+function operandSubject(op: OperandTargetPlan, image: string, under: (name: string, version: string) => ExtensionUnderTest, spec: (name: string) => ExtensionSpec): OperandSubject {
   const kept = new Map(op.kept.map((k) => [k.name, k]));
-  const order = dependencyOrder(op.kept.map((k) => k.name), (n) => spec(n).requires.filter((r) => kept.has(r)));
+  const order = dependencyOrder(
+    op.kept.map((k) => k.name),
+    (n) => spec(n).requires.filter((r) => kept.has(r)),
+  );
   return {
     kind: "operand",
     target: op.name,
@@ -176,8 +184,7 @@ function extensionSubject(
   spec: (name: string) => ExtensionSpec,
   operandImage: string | undefined,
 ): ExtensionImageSubject {
-  const imageOf = (ext: string): ExtensionTargetPlan | undefined =>
-    plan.extensionImages.find((t) => t.extension === ext && t.major === et.major && t.base === et.base);
+  const imageOf = (ext: string): ExtensionTargetPlan | undefined => plan.extensionImages.find((t) => t.extension === ext && t.major === et.major && t.base === et.base);
   // Every extension it requires, transitively, each after its own requirements.
   const needed = new Set<string>();
   const visit = (n: string): void => {
@@ -197,9 +204,7 @@ function extensionSubject(
     mounts.push({ name: n, target: t.name, image: ref(t), hasSystemLibraries: runtimePackagesFor(spec(n), et.base).length > 0, hasBinaries: t.extensionKind === "tool" });
   }
   const plain = operandImage ? undefined : plainOperand(plan, et, needed);
-  const operand = operandImage
-    ? { target: operandImage, image: operandImage, preload: [] }
-    : plain && { target: plain.name, image: ref(plain), preload: plain.sharedPreloadLibraries };
+  const operand = operandImage ? { target: operandImage, image: operandImage, preload: [] } : plain && { target: plain.name, image: ref(plain), preload: plain.sharedPreloadLibraries };
   return {
     kind: "extension-image",
     target: et.name,
@@ -231,9 +236,7 @@ export function preloadFor(s: ExtensionImageSubject): string[] {
 
 /** A minimal operand of the same major and base holding none of these extensions, the fewest extensions first. */
 function plainOperand(plan: Plan, et: ExtensionTargetPlan, required: Set<string>): OperandTargetPlan | undefined {
-  const candidates = plan.operands.filter(
-    (o) => o.major === et.major && o.base === et.base && !o.kept.some((k) => k.name === et.extension || (required.has(k.name) && k.kind !== "contrib")),
-  );
+  const candidates = plan.operands.filter((o) => o.major === et.major && o.base === et.base && !o.kept.some((k) => k.name === et.extension || (required.has(k.name) && k.kind !== "contrib")));
   const rank = (o: OperandTargetPlan): number => (o.type === "minimal" ? 0 : 1000) + o.kept.length;
   return candidates.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, "en"))[0];
 }

@@ -14,7 +14,6 @@ import type { ExtensionUnderTest } from "./subjects.js";
 /** The prefix of the databases the paths run in (one per path: pgbake_upgrade_paths_1, ...). */
 export const pathsDatabase = "pgbake_upgrade_paths";
 
-
 export interface UpgradeSources {
   defaultVersion: string;
   /** Versions with a path to the default that CREATE EXTENSION can make. */
@@ -25,7 +24,10 @@ export interface UpgradeSources {
 
 /** `default|source|t-or-f` lines of sourcesQuery, as the versions to start from. */
 export function parseSources(output: string): UpgradeSources | undefined {
-  const rows = output.split("\n").filter(Boolean).map((l) => l.split("|"));
+  const rows = output
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split("|"));
   if (rows.length === 0) return undefined;
   const order = (vs: string[]): string[] => [...new Set(vs)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   return {
@@ -41,8 +43,7 @@ FROM pg_available_extensions a, pg_extension_update_paths(a.name) u
 WHERE a.name = ${quoteLiteral(sqlName)} AND u.target = a.default_version AND u.path IS NOT NULL AND u.source <> a.default_version`;
 
 /** Why a version's path is skipped: the entry's broken_upgrade_paths declare it. */
-const declaredBroken = (ext: ExtensionUnderTest, sqlName: string, from: string): string | undefined =>
-  ext.brokenUpgradePaths?.find((b) => b.sqlName === sqlName && b.from.includes(from))?.reason;
+const declaredBroken = (ext: ExtensionUnderTest, sqlName: string, from: string): string | undefined => ext.brokenUpgradePaths?.find((b) => b.sqlName === sqlName && b.from.includes(from))?.reason;
 
 /** Every extension CREATE EXTENSION ... CASCADE of these names may create, with what its default version requires. */
 const requiredQuery = (sqlNames: string[]): string =>
@@ -53,7 +54,13 @@ SELECT r.name, coalesce(array_to_string(v.requires, ','), '') FROM r LEFT JOIN p
 
 /** `name|required,...` lines as each name's requirements, transitively. */
 export function parseRequires(output: string): Map<string, Set<string>> {
-  const direct = new Map(output.split("\n").filter(Boolean).map((l) => l.split("|")).map(([n, r]) => [n!, (r ?? "").split(",").filter(Boolean)]));
+  const direct = new Map(
+    output
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("|"))
+      .map(([n, r]) => [n!, (r ?? "").split(",").filter(Boolean)]),
+  );
   const all = new Map<string, Set<string>>();
   const walk = (n: string, into: Set<string>): void => {
     for (const r of direct.get(n) ?? [])
@@ -108,7 +115,11 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
     // another release may ship only some of them).
     for (const b of ext.brokenUpgradePaths?.filter((x) => x.sqlName === sqlName) ?? [])
       if (!b.from.some((v) => sources?.installable.includes(v)))
-        rec.fail(`upgrade paths ${sqlName} declared broken`, `${ext.name}: broken_upgrade_paths names ${sqlName} ${b.from.join(", ")}, but the image ships no path from any of them that CREATE EXTENSION can start`, "upgrade-path");
+        rec.fail(
+          `upgrade paths ${sqlName} declared broken`,
+          `${ext.name}: broken_upgrade_paths names ${sqlName} ${b.from.join(", ")}, but the image ships no path from any of them that CREATE EXTENSION can start`,
+          "upgrade-path",
+        );
     if (!sources) continue;
     if (sources.installable.length === 0) {
       rec.skip(name, `${sources.notInstallable.length} versions have update scripts to ${sources.defaultVersion} but no install script (${sources.notInstallable.join(", ")})`, "upgrade-path");
@@ -135,7 +146,10 @@ export async function upgradePathChecks(rec: Recorder, pg: PgServer, ext: Extens
               : [`DROP EXTENSION IF EXISTS ${quoteIdent(sqlName)} CASCADE;`]),
             // Its SQL names before this one first, as the entry orders them (documentdb_extended_rum's
             // script uses documentdb's operators), except those that require this one.
-            ...ext.sqlNames.slice(0, index).filter((n) => !requires.get(n)?.has(sqlName)).map((n) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(n)} CASCADE;`),
+            ...ext.sqlNames
+              .slice(0, index)
+              .filter((n) => !requires.get(n)?.has(sqlName))
+              .map((n) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(n)} CASCADE;`),
             `CREATE EXTENSION ${quoteIdent(sqlName)} VERSION ${quoteLiteral(from)} CASCADE;`,
             `ALTER EXTENSION ${quoteIdent(sqlName)} UPDATE;`,
             // The extension's other SQL names (dropped with it, or never made here), for the smoke test.

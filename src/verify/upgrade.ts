@@ -57,11 +57,15 @@ export function upgradeSource(from: string, image: string): string {
   return `${repo}:${from}`;
 }
 
-
 async function versions(pg: PgServer): Promise<Map<string, string>> {
   const r = await pg.sql("SELECT extname || '=' || extversion FROM pg_extension");
   if (r.exitCode !== 0) throw new CheckFailure(psqlError(r.stderr));
-  return new Map(r.stdout.split("\n").filter(Boolean).map((l) => l.split("=", 2) as [string, string]));
+  return new Map(
+    r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("=", 2) as [string, string]),
+  );
 }
 
 async function available(pg: PgServer): Promise<Set<string>> {
@@ -150,8 +154,7 @@ export async function testUpgrade(ctx: RunContext, s: UpgradeCase): Promise<Subj
           updated &&= await rec.check(`ALTER EXTENSION ${n} UPDATE`, async () => {
             const target = (await pg.sql(`SELECT default_version FROM pg_available_extensions WHERE name = ${quoteLiteral(n)}`)).stdout.trim();
             const r = await pg.sql(`ALTER EXTENSION ${quoteIdent(n)} UPDATE`);
-            if (r.exitCode !== 0)
-              throw new CheckFailure(`${ext.name}: ALTER EXTENSION ${n} UPDATE from ${change.before ?? "?"} to ${target || "?"} failed: ${psqlError(r.stderr)}`);
+            if (r.exitCode !== 0) throw new CheckFailure(`${ext.name}: ALTER EXTENSION ${n} UPDATE from ${change.before ?? "?"} to ${target || "?"} failed: ${psqlError(r.stderr)}`);
             change.after = (await versions(pg)).get(n);
             return `${change.before ?? "?"} -> ${change.after ?? "?"}`;
           });
@@ -161,7 +164,12 @@ export async function testUpgrade(ctx: RunContext, s: UpgradeCase): Promise<Subj
           await smokeTest(rec, pg, ext);
         }
       }
-      if (ctx.deep) await serverLogCheck(rec, pg, s.extensions.flatMap((e) => e.expectedLog));
+      if (ctx.deep)
+        await serverLogCheck(
+          rec,
+          pg,
+          s.extensions.flatMap((e) => e.expectedLog),
+        );
       if (rec.failed) logs = await pg.logs();
     } finally {
       await pg.remove();

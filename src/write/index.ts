@@ -116,7 +116,9 @@ function checkPaths(fs: WriterFs, outDir: string, paths: string[]): void {
       const st = fs.lstat(join(outDir, dir));
       if (!st) break;
       if (!st.isDirectory())
-        throw new PgbakeError(`cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is ${st.isSymbolicLink() ? "a symbolic link (pgbake follows no link inside the output directory)" : "a file"}, not a directory`);
+        throw new PgbakeError(
+          `cannot write ${join(outDir, rel)}: ${join(outDir, dir)} is ${st.isSymbolicLink() ? "a symbolic link (pgbake follows no link inside the output directory)" : "a file"}, not a directory`,
+        );
     }
     if (fs.lstat(join(outDir, rel))?.isDirectory()) throw new PgbakeError(`cannot write ${join(outDir, rel)}: a directory is in the way`);
   }
@@ -145,8 +147,7 @@ export function refuseOutDir(outDir: string, inputs: string[] = []): void {
   const via = real === dir ? "" : ` (${real}, through a symbolic link)`;
   if (dirname(real) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is the root of the file system${via}`);
   if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw new PgbakeError(`${dir} cannot be an output directory: it is on a kernel file system${via}`);
-  for (const input of inputs)
-    if (realPath(input) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run${via}`);
+  for (const input of inputs) if (realPath(input) === real) throw new PgbakeError(`${dir} cannot be an output directory: it is an input of this run${via}`);
 }
 
 /** Every path a manifest lists, the one in place and those of an interrupted write's staging: all a journal may name. */
@@ -160,7 +161,8 @@ function madeEarlier(fs: WriterFs, outDir: string): Set<string> {
 function ensureDir(fs: WriterFs, outDir: string): void {
   const st = fs.lstat(outDir);
   if (!st) fs.mkdir(outDir);
-  else if (st.isSymbolicLink()) fs.readdir(outDir); // a link to a directory is fine; to anything else, ENOTDIR
+  else if (st.isSymbolicLink())
+    fs.readdir(outDir); // a link to a directory is fine; to anything else, ENOTDIR
   else if (!st.isDirectory()) throw new PgbakeError(`cannot write into ${outDir}: it is a file, not a directory`);
 }
 
@@ -184,7 +186,11 @@ function recoverWith(fs: WriterFs, outDir: string, inputs: string[] | undefined)
     if (journalInputs.length > 0) checkJournalInputs(outDir, journalInputs, inputs ?? []);
     named = journalInputs;
   });
-  if (inputs) removeStrayInputFiles(fs, inputs.filter((p) => fs.lstat(p)?.isFile()));
+  if (inputs)
+    removeStrayInputFiles(
+      fs,
+      inputs.filter((p) => fs.lstat(p)?.isFile()),
+    );
   return { outcome, inputs: named };
 }
 
@@ -209,14 +215,21 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
   const release = acquireLock(fs, outDir, options.lockTimeoutMs ?? 600_000, options.onWait);
   try {
     const recovered = recoverWith(fs, outDir, options.inputs);
-    if (recovered.inputs.length > 0) throw new InputsRecovered(recovered.outcome, recovered.inputs.map((i) => i.path));
+    if (recovered.inputs.length > 0)
+      throw new InputsRecovered(
+        recovered.outcome,
+        recovered.inputs.map((i) => i.path),
+      );
     const all = [...files, manifestFile(files)];
-    checkPaths(fs, outDir, all.map((f) => f.path));
+    checkPaths(
+      fs,
+      outDir,
+      all.map((f) => f.path),
+    );
     const previous = new Set(readManifest(fs, outDir));
     const made = new Set(all.map((f) => f.path));
     const foreign: string[] = [];
-    const ours = (path: string, now: string | { other: true }): boolean =>
-      path === MANIFEST || (previous.has(path) && typeof now === "string" && HEADER.test(now.slice(0, 1000)));
+    const ours = (path: string, now: string | { other: true }): boolean => path === MANIFEST || (previous.has(path) && typeof now === "string" && HEADER.test(now.slice(0, 1000)));
     const changed = all.filter((f) => {
       const now = current(fs, join(outDir, f.path));
       if (now === f.content) return false;
@@ -231,8 +244,21 @@ export function writeOutputs(outDir: string, files: RenderedFile[], options: Wri
     });
     if (foreign.length > 0 && !options.force) throw new ForeignFilesError(outDir, foreign.sort());
     if (changed.length === 0 && removed.length === 0 && inputEdits.length === 0) return { written: [], removed: [] };
-    const dirs = dirsFor(fs, outDir, changed.map((f) => f.path), removed);
-    replaceSet(fs, outDir, changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })), removed, dirs, options.hooks, inputEdits);
+    const dirs = dirsFor(
+      fs,
+      outDir,
+      changed.map((f) => f.path),
+      removed,
+    );
+    replaceSet(
+      fs,
+      outDir,
+      changed.map((f) => ({ path: f.path, content: f.content, mode: f.mode ?? 0o644 })),
+      removed,
+      dirs,
+      options.hooks,
+      inputEdits,
+    );
     return { written: changed.map((f) => f.path), removed };
   } finally {
     release();

@@ -42,10 +42,8 @@ export function stageInputs(fs: WriterFs, staging: string, edits: InputEdit[]): 
   const out: JournalInput[] = [];
   for (const [i, e] of edits.entries()) {
     const st = fs.lstat(e.path);
-    if (st?.isSymbolicLink())
-      throw new PgbakeError(`${e.path} is a symbolic link: pgbake update replaces files, never links (point --config or --extensions at the files themselves)`);
-    if (!st?.isFile() || fs.readFile(e.path).toString("utf8") !== e.before)
-      throw new PgbakeError(`${e.path} changed while pgbake update ran: nothing was written; run it again`, 1);
+    if (st?.isSymbolicLink()) throw new PgbakeError(`${e.path} is a symbolic link: pgbake update replaces files, never links (point --config or --extensions at the files themselves)`);
+    if (!st?.isFile() || fs.readFile(e.path).toString("utf8") !== e.before) throw new PgbakeError(`${e.path} changed while pgbake update ran: nothing was written; run it again`, 1);
     // Permission bits only: a journal never gives a file setuid or sticky bits (isJournalInput refuses them).
     const mode = st.mode & 0o777;
     if (!exists(fs, join(staging, INPUTS_DIR))) fs.mkdir(join(staging, INPUTS_DIR));
@@ -85,8 +83,7 @@ export function inputsBackward(fs: WriterFs, staging: string, inputs: JournalInp
 
 /** Files a crash left beside the run's inputs while no journal names them (staged, never committed). */
 export function removeStrayInputFiles(fs: WriterFs, inputs: string[]): void {
-  for (const path of inputs)
-    for (const stray of [stagedInput(path), restoringInput(path)]) if (fs.lstat(stray)?.isFile()) twice(() => fs.unlink(stray));
+  for (const path of inputs) for (const stray of [stagedInput(path), restoringInput(path)]) if (fs.lstat(stray)?.isFile()) twice(() => fs.unlink(stray));
 }
 
 /** A journal may change only the inputs of the run that recovers it: never a path it names alone. */

@@ -71,8 +71,7 @@ function readJournal(fs: WriterFs, outDir: string, made: ReadonlySet<string>): J
     const data = JSON.parse(fs.readFile(join(outDir, JOURNAL)).toString("utf8")) as Partial<Journal>;
     const { writes, removes, dirs, inputs } = data;
     if (data.version !== 2 || !Array.isArray(writes) || !Array.isArray(removes) || !Array.isArray(dirs)) return undefined;
-    if (!writes.every((w) => isOutputPath(w?.path) && typeof w.existed === "boolean") || !removes.every(isOutputPath) || !dirs.every(isOutputPath))
-      return undefined;
+    if (!writes.every((w) => isOutputPath(w?.path) && typeof w.existed === "boolean") || !removes.every(isOutputPath) || !dirs.every(isOutputPath)) return undefined;
     if (!writes.every((w) => made.has(w.path)) || !removes.every((r) => made.has(r))) return undefined;
     if (inputs !== undefined && !(Array.isArray(inputs) && inputs.every(isJournalInput))) return undefined;
     return { version: 2, writes, removes, dirs, ...(inputs ? { inputs } : {}) };
@@ -189,15 +188,7 @@ export function recoverInterrupted(
 }
 
 /** Replaces `writes` and deletes `removes` in outDir as one step, as far as a crash can tell. */
-export function replaceSet(
-  fs: WriterFs,
-  outDir: string,
-  writes: StagedFile[],
-  removes: string[],
-  dirs: string[],
-  hooks: WriteHooks = {},
-  inputEdits: InputEdit[] = [],
-): void {
+export function replaceSet(fs: WriterFs, outDir: string, writes: StagedFile[], removes: string[], dirs: string[], hooks: WriteHooks = {}, inputEdits: InputEdit[] = []): void {
   const staging = join(outDir, STAGING_DIR);
   const journal: Journal = { version: 2, writes: [], removes, dirs };
   let committed = false;
@@ -224,7 +215,10 @@ export function replaceSet(
     try {
       if (committed) applyBackward(fs, outDir, journal);
       else {
-        unstageInputs(fs, inputEdits.map((e) => e.path));
+        unstageInputs(
+          fs,
+          inputEdits.map((e) => e.path),
+        );
         twice(() => fs.removeTree(staging));
       }
     } catch {

@@ -150,8 +150,7 @@ export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number, onWait
     if (!found) continue;
     if (isStale(found.holder)) {
       const h = found.holder;
-      if (h && ageOf(h) > LOCK_MAX_AGE_MS)
-        onWait?.(`taking over the lock of ${dir} (${describe(h)}): older than ${LOCK_MAX_AGE_MS / 60_000} minutes, longer than any write holds it`);
+      if (h && ageOf(h) > LOCK_MAX_AGE_MS) onWait?.(`taking over the lock of ${dir} (${describe(h)}): older than ${LOCK_MAX_AGE_MS / 60_000} minutes, longer than any write holds it`);
       breakStale(fs, dir, found.raw, content, nonce);
       continue;
     }
@@ -159,8 +158,7 @@ export function acquireLock(fs: WriterFs, dir: string, timeoutMs: number, onWait
     const elsewhere = h.host === hostname() ? "" : `; pgbake cannot tell whether a run on another host still runs, and takes its lock over once it is ${LOCK_MAX_AGE_MS / 60_000} minutes old`;
     if (Date.now() > deadline) {
       throw new PgbakeError(
-        `${dir} is being written by another pgbake run (${describe(h)}); waited ${Math.round(timeoutMs / 1000)} s${elsewhere}. ` +
-          `If no pgbake runs there, remove ${join(dir, LOCK)}`,
+        `${dir} is being written by another pgbake run (${describe(h)}); waited ${Math.round(timeoutMs / 1000)} s${elsewhere}. ` + `If no pgbake runs there, remove ${join(dir, LOCK)}`,
         1,
       );
     }

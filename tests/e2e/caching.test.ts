@@ -34,8 +34,7 @@ describe("bake caching", () => {
     // Version 1.1 of the fixture, in a directory of its own.
     const dir = join(work.dir, "pgbake_fixture");
     cpSync(join(repoRoot, "tests/fixtures/pgbake_fixture"), dir, { recursive: true });
-    const edit = (file: string, from: string, to: string): void =>
-      writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").replace(from, to));
+    const edit = (file: string, from: string, to: string): void => writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").replace(from, to));
     // The build cache keeps earlier runs' 1.1: a token of this run makes the change new each time.
     edit("pgbake_fixture.c", '"1.0"', `"1.1 (test run ${process.pid}-${Date.now()})"`);
     edit("pgbake_fixture.control", "'1.0'", "'1.1'");

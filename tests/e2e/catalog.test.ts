@@ -64,10 +64,21 @@ describe.runIf(enabled)("the wide catalog", () => {
     it("each build, mount into the plain operand and pass CREATE EXTENSION and the smoke test", () => {
       const failed = report.subjects
         .filter((s) => s.checks.some((c) => c.status === "failed"))
-        .map((s) => `${s.target}: ${s.checks.filter((c) => c.status === "failed").map((c) => `${c.name}: ${c.detail ?? ""}`).join("; ")}`);
+        .map(
+          (s) =>
+            `${s.target}: ${s.checks
+              .filter((c) => c.status === "failed")
+              .map((c) => `${c.name}: ${c.detail ?? ""}`)
+              .join("; ")}`,
+        );
       expect(failed, output.slice(-6000)).toEqual([]);
       expect(exitCode).toBe(0);
-      expect(report.subjects.filter((s) => s.mode !== "together").map((s) => s.target).sort()).toEqual([...plan.extensionImages.map((t) => t.name), operandOnly].sort());
+      expect(
+        report.subjects
+          .filter((s) => s.mode !== "together")
+          .map((s) => s.target)
+          .sort(),
+      ).toEqual([...plan.extensionImages.map((t) => t.name), operandOnly].sort());
       const mounted = report.subjects.filter((s) => s.mode !== "together" && s.target !== operandOnly && !unmountable.some((t) => t.name === s.target));
       for (const s of mounted) {
         expect(s.mode, s.target).toBe("image-volume");
@@ -108,8 +119,7 @@ describe.runIf(enabled)("the wide catalog", () => {
       const op = report.subjects.find((x) => x.target === operandOnly)!;
       expect(op.mode).toBe("operand");
       for (const t of unmountable)
-        for (const n of catalog.extensions.find((e) => e.name === t.extension)!.sql_names)
-          expect(op.checks.find((c) => c.name === `CREATE EXTENSION ${n}`)?.status, n).toBe("passed");
+        for (const n of catalog.extensions.find((e) => e.name === t.extension)!.sql_names) expect(op.checks.find((c) => c.name === `CREATE EXTENSION ${n}`)?.status, n).toBe("passed");
     });
   });
 

@@ -45,7 +45,10 @@ const norule = { config: "", extensions: "" };
 
 beforeAll(async () => {
   Object.assign(norule, withoutRule());
-  for (const [cfg, ext] of [[config, extensions], [norule.config, norule.extensions]] as const) {
+  for (const [cfg, ext] of [
+    [config, extensions],
+    [norule.config, norule.extensions],
+  ] as const) {
     const bake = await generateAndBake(cfg, ["--push"], ext);
     expect(bake.exitCode, bake.output.slice(-6000)).toBe(0);
     console.log(`composition: ${cfg === config ? "with" : "without"} the rule, bake --push in ${bake.seconds.toFixed(0)} s`);
@@ -62,7 +65,12 @@ const check = (run: Run, name: string) => checks(run).find((c) => c.name === nam
 describe("an entry that must be loaded first, with pgaudit in one flavor", () => {
   it("with the rule: planned first, the image starts and pgbake test passes (the fixture's planner hook fires)", () => {
     const { plan } = planFrom({ config, extensions });
-    expect(plan.operands.map((o) => [o.requested, o.sharedPreloadLibraries])).toEqual([[["pgaudit", "pgbake_hookfirst"], ["pgbake_hookfirst", "pgaudit"]]]);
+    expect(plan.operands.map((o) => [o.requested, o.sharedPreloadLibraries])).toEqual([
+      [
+        ["pgaudit", "pgbake_hookfirst"],
+        ["pgbake_hookfirst", "pgaudit"],
+      ],
+    ]);
     expect(withRuleRun.exitCode, withRuleRun.output.slice(-4000)).toBe(0);
     expect(check(withRuleRun, "server accepts connections")?.status).toBe("passed");
     expect(check(withRuleRun, "shared_preload_libraries")?.detail).toBe("pgbake_hookfirst,pgaudit");

@@ -54,7 +54,18 @@ function timescaleRepository(): { version: string; commit: string; bare: string 
   for (const d of ["lists/partial", "cache/archives/partial", "src"]) mkdirSync(join(apt, d), { recursive: true });
   // A private apt configuration: deb-src of the machine's own mirror, nothing of the host's state.
   writeFileSync(join(apt, "sources.list"), `deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mainMirror()} trixie main\n`);
-  const o = ["-o", `Dir::Etc::SourceList=${join(apt, "sources.list")}`, "-o", "Dir::Etc::SourceParts=/dev/null", "-o", `Dir::State::Lists=${join(apt, "lists")}`, "-o", `Dir::Cache=${join(apt, "cache")}`, "-o", "APT::Sandbox::User=root"];
+  const o = [
+    "-o",
+    `Dir::Etc::SourceList=${join(apt, "sources.list")}`,
+    "-o",
+    "Dir::Etc::SourceParts=/dev/null",
+    "-o",
+    `Dir::State::Lists=${join(apt, "lists")}`,
+    "-o",
+    `Dir::Cache=${join(apt, "cache")}`,
+    "-o",
+    "APT::Sandbox::User=root",
+  ];
   execFileSync("apt-get", ["-qq", ...o, "update"], { stdio: "pipe" });
   execFileSync("apt-get", ["-qq", ...o, "source", "--download-only", "timescaledb"], { cwd: join(apt, "src"), stdio: "pipe" });
   const orig = readdirSync(join(apt, "src")).find((f) => /\.orig\.tar\.[a-z]+$/.test(f))!;
@@ -118,7 +129,10 @@ function writeOverrides(port: number): void {
     ].join("\n"),
   );
   for (const [name, url] of Object.entries(unreachable))
-    writeFileSync(join(overrides, `${name}.yaml`), [`name: ${name}`, "override: true", "disabled: true", `disabled_reason: "source ${url} is out of this machine's reach (no GitHub here)"`, ""].join("\n"));
+    writeFileSync(
+      join(overrides, `${name}.yaml`),
+      [`name: ${name}`, "override: true", "disabled: true", `disabled_reason: "source ${url} is out of this machine's reach (no GitHub here)"`, ""].join("\n"),
+    );
 }
 
 beforeAll(async () => {
@@ -126,8 +140,18 @@ beforeAll(async () => {
   const r = timescaleRepository();
   timescale = { version: r.version, commit: r.commit };
   writeOverrides(await serveGit());
-  const derive = await pgbake(["derive", "--from-distro", "--config", defaultConfig, "--write", config, "--platform", "linux/amd64", "--without-attestations",
-    ...["bookworm", "trixie", "sid"].flatMap((c) => ["--base", `${c}=localhost:5000/debian:${c}`])]);
+  const derive = await pgbake([
+    "derive",
+    "--from-distro",
+    "--config",
+    defaultConfig,
+    "--write",
+    config,
+    "--platform",
+    "linux/amd64",
+    "--without-attestations",
+    ...["bookworm", "trixie", "sid"].flatMap((c) => ["--base", `${c}=localhost:5000/debian:${c}`]),
+  ]);
   expect(derive.exitCode, derive.stderr).toBe(0);
   const gen = await pgbake(["generate", ...paths]);
   expect(gen.exitCode, gen.stderr).toBe(0);
@@ -192,8 +216,7 @@ describe.runIf(enabled)("the default config from Debian's suites (pgbake derive 
   });
 
   it("names every entry it leaves out, with its reason, in the test output", () => {
-    for (const [name, url] of Object.entries(unreachable).filter(([n]) => n !== "pguint"))
-      expect(test.output).toContain(`${name}: disabled: source ${url} is out of this machine's reach`);
+    for (const [name, url] of Object.entries(unreachable).filter(([n]) => n !== "pguint")) expect(test.output).toContain(`${name}: disabled: source ${url} is out of this machine's reach`);
     expect(test.output).toMatch(/timescaledb: not in sid for PG 18: the mirror serves timescaledb/);
     // pguint is in no flavor or type of the default config: nothing asks for it, so no image leaves it out.
     expect(test.output).not.toContain("pguint:");

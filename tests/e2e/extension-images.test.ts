@@ -20,7 +20,10 @@ let exitCode: number;
 beforeAll(async () => {
   const bake = inject("e2eBake");
   expect(bake.exitCode, bake.output.slice(-4000)).toBe(0);
-  ({ report, output, exitCode } = await pgbakeTest(plan.extensionImages.map((t) => t.name), work.dir));
+  ({ report, output, exitCode } = await pgbakeTest(
+    plan.extensionImages.map((t) => t.name),
+    work.dir,
+  ));
   const t = report.totals;
   console.log(`pgbake test (extension images): ${t.images} images, ${t.extensions} extensions, ${t.checks} checks in ${t.seconds.toFixed(0)} s`);
 });
@@ -42,7 +45,10 @@ describe("pgbake test on every extension image", () => {
       expect(s.checks.find((c) => c.name === `${target.extension} image layout`)?.status).toBe("passed");
       for (const n of spec.sql_names) expect(s.checks.find((c) => c.name === `CREATE EXTENSION ${n}`)?.status, n).toBe("passed");
       if (spec.smoke_test) expect(s.checks.find((c) => c.name === `smoke test ${spec.name}`)?.status).toBe("passed");
-      expect(s.checks.every((c) => c.status === "passed"), JSON.stringify(s.checks, null, 1)).toBe(true);
+      expect(
+        s.checks.every((c) => c.status === "passed"),
+        JSON.stringify(s.checks, null, 1),
+      ).toBe(true);
       expect(s.extensionsChecked).toBe(spec.sql_names.length);
     });
   });

@@ -68,7 +68,10 @@ describe.runIf(enabled)("the multi-platform operand image", () => {
       await docker(["pull", "-q", "--platform", platform, ref(operand)]);
       const read = `cd "$(pg_config --pkglibdir)" && for f in ${libraries.join(" ")}; do od -An -t x1 -j 18 -N 2 "$f"; done; uname -m`;
       const elf = await docker(["run", "--rm", "--platform", platform, "--entrypoint", "sh", ref(operand), "-c", read]);
-      const lines = elf.stdout.trim().split("\n").map((l) => l.trim());
+      const lines = elf.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.trim());
       expect(lines.pop()).toBe(platform === "linux/arm64" ? "aarch64" : "x86_64");
       expect(lines, `${libraries.join(", ")} on ${platform}`).toEqual(libraries.map(() => elfMachine[platform]));
 
@@ -82,7 +85,11 @@ describe.runIf(enabled)("the multi-platform operand image", () => {
       expect(checks.filter((c) => c.status !== "passed")).toEqual([]);
       // pgbake test ran the server on that platform, not on another image under the same tag.
       expect(checks.find((c) => c.name === `runs on ${platform}`)).toMatchObject({ status: "passed", detail: platform === "linux/arm64" ? "aarch64" : "x86_64" });
-      for (const n of ["vector", "pgbake_fixture"]) expect(checks.map((c) => c.name), n).toContain(`CREATE EXTENSION ${n}`);
+      for (const n of ["vector", "pgbake_fixture"])
+        expect(
+          checks.map((c) => c.name),
+          n,
+        ).toContain(`CREATE EXTENSION ${n}`);
       expect(report.subjects[0]!.extensionsChecked).toBe(2);
     });
 });

@@ -44,8 +44,7 @@ describe("pgbake test on every operand image", () => {
       }
       // What an extension requires is created before it (cube before earthdistance).
       const names = subject(op.name).checks.map((c) => c.name);
-      if (op.kept.some((k) => k.name === "earthdistance"))
-        expect(names.indexOf("CREATE EXTENSION cube")).toBeLessThan(names.indexOf("CREATE EXTENSION earthdistance"));
+      if (op.kept.some((k) => k.name === "earthdistance")) expect(names.indexOf("CREATE EXTENSION cube")).toBeLessThan(names.indexOf("CREATE EXTENSION earthdistance"));
     });
 
     it("preloads what the plan says, runs as uid 26 and holds no compiler", () => {

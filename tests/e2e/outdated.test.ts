@@ -56,7 +56,11 @@ async function digests(): Promise<Map<string, string>> {
   return out;
 }
 
-async function outdated(): Promise<{ exitCode: number; report: { outdated: string[]; images: { target: string; packages: { name: string; installed: string; available: string }[] }[] }; stderr: string }> {
+async function outdated(): Promise<{
+  exitCode: number;
+  report: { outdated: string[]; images: { target: string; packages: { name: string; installed: string; available: string }[] }[] };
+  stderr: string;
+}> {
   const r = await pgbake(["outdated", "--json", ...paths()]);
   return { exitCode: r.exitCode, report: JSON.parse(r.stdout || "{}"), stderr: r.stderr };
 }
@@ -95,7 +99,10 @@ beforeAll(async () => {
   const sources = (await existingSources("trixie")).map((s) => ({ uri: s.uri, suites: s.suites }));
   doc.setIn(["bases", "trixie", "apt"], doc.createNode({ distro: [...sources, { uri: url, suites: ["fresh"], components: ["main"], signed_by: "/usr/share/keyrings/pgbake-fresh.asc" }] }));
   doc.set("types", doc.createNode({ minimal: { description: "PostgreSQL server and contrib only" } }));
-  doc.set("flavors", doc.createNode({ base: { description: "no extensions", extensions: [] }, vec: { description: "pgvector", extensions: ["pgvector"] }, per: { description: "periods", extensions: ["periods"] } }));
+  doc.set(
+    "flavors",
+    doc.createNode({ base: { description: "no extensions", extensions: [] }, vec: { description: "pgvector", extensions: ["pgvector"] }, per: { description: "periods", extensions: ["periods"] } }),
+  );
   writeFileSync(config, doc.toString());
   const gen = await pgbake(["generate", "--config", config, "--extensions", extensions]);
   expect(gen.exitCode, gen.stderr).toBe(0);
@@ -128,8 +135,7 @@ describe.runIf(enabled)("pgbake outdated and bake --outdated", () => {
     const r = await outdated();
     expect(r.exitCode, r.stderr).toBe(1);
     expect([...r.report.outdated].sort()).toEqual(holders);
-    for (const t of holders)
-      expect(r.report.images.find((i) => i.target === t)!.packages).toEqual([expect.objectContaining({ name: lib, installed: "1.0-1", available: "1.0-2" })]);
+    for (const t of holders) expect(r.report.images.find((i) => i.target === t)!.packages).toEqual([expect.objectContaining({ name: lib, installed: "1.0-1", available: "1.0-2" })]);
     const text = await pgbake(["outdated", ...paths()]);
     expect(text.stdout).toContain(`${lib} 1.0-1 -> 1.0-2 from `);
 
@@ -146,7 +152,7 @@ describe.runIf(enabled)("pgbake outdated and bake --outdated", () => {
     expect(run.output).toContain(`outdated: rebuilding ${holders.join(", ")}`);
     // The steps that ran are the holders' apt steps and what follows them; nothing of the runtime.
     expect(ran.filter((s) => s.instruction.startsWith("RUN ")).length).toBeGreaterThanOrEqual(2);
-    expect(ran.filter((s) => s.instruction.includes("groupadd") || s.instruction.includes("pgbake-apt-pin.sh \"postgresql-"))).toEqual([]);
+    expect(ran.filter((s) => s.instruction.includes("groupadd") || s.instruction.includes('pgbake-apt-pin.sh "postgresql-'))).toEqual([]);
     expect(cached.length).toBeGreaterThan(0);
     const after = await digests();
     for (const p of pushed) {

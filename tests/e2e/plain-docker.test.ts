@@ -53,10 +53,7 @@ async function ready(name: string): Promise<void> {
 async function psqlOverTcp(server: string, as: { user: string; password: string; database: string; port?: number }, sql: string) {
   const ip = (await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", server])).stdout.trim();
   const where = ["-h", ip, "-p", String(as.port ?? 5432), "-U", as.user, "-d", as.database];
-  return docker(
-    ["run", "--rm", "-e", `PGPASSWORD=${as.password}`, image, "psql", ...where, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
-    { reject: false },
-  );
+  return docker(["run", "--rm", "-e", `PGPASSWORD=${as.password}`, image, "psql", ...where, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { reject: false });
 }
 
 /** An init directory: each file's content, and whether it is executable. */
@@ -171,9 +168,8 @@ describe(`${target.name} under plain Docker`, () => {
 
   it("runs any other command as given, as uid 26, without initialising (CloudNativePG replaces the command)", async () => {
     const vol = volume("untouched");
-    const marker = initDir("marker", { "01-mark.sh": { executable: true, content: "#!/bin/sh\ntouch \"$PGDATA/init-ran\"\n" } });
-    const run = (cmd: string[]) =>
-      docker(["run", "--rm", "-e", "POSTGRES_PASSWORD=x", "-e", "POSTGRES_DB=other", ...dataMount(vol), ...initMount(marker), image, ...cmd], { reject: false });
+    const marker = initDir("marker", { "01-mark.sh": { executable: true, content: '#!/bin/sh\ntouch "$PGDATA/init-ran"\n' } });
+    const run = (cmd: string[]) => docker(["run", "--rm", "-e", "POSTGRES_PASSWORD=x", "-e", "POSTGRES_DB=other", ...dataMount(vol), ...initMount(marker), image, ...cmd], { reject: false });
     const version = await run(["postgres", "--version"]);
     expect(version.stdout).toMatch(new RegExp(`^postgres \\(PostgreSQL\\) ${target.pgVersion.replace(".", "\\.")}\\b`));
     const other = await run(["pg_controldata", "--version"]);

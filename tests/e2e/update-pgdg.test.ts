@@ -56,7 +56,18 @@ beforeAll(async () => {
   // machine's own mirror: the newest 17.x it has).
   const debs = join(work.dir, "debs");
   mkdirSync(debs);
-  await docker(["run", "--rm", "-v", `${debs}:/out`, "-w", "/out", "localhost:5000/debian:trixie", "sh", "-c", "apt-get update -qq && apt-get download -qq postgresql-17 postgresql-client-17 2>/dev/null"]);
+  await docker([
+    "run",
+    "--rm",
+    "-v",
+    `${debs}:/out`,
+    "-w",
+    "/out",
+    "localhost:5000/debian:trixie",
+    "sh",
+    "-c",
+    "apt-get update -qq && apt-get download -qq postgresql-17 postgresql-client-17 2>/dev/null",
+  ]);
   const downloaded = listDebs(debs);
   expect(downloaded.map((d) => debField(d, "Package")).sort()).toEqual(["postgresql-17", "postgresql-client-17"]);
   debianVersion = debField(downloaded[0]!, "Version");
@@ -68,7 +79,13 @@ beforeAll(async () => {
   const repacked = join(work.dir, "repacked");
   mkdirSync(repacked);
   const root = join(work.dir, "www", "pgdg");
-  buildRepo(root, "trixie-pgdg", downloaded.map((d) => reversion(d, pgdgVersion, repacked)), ["amd64"], join(work.dir, "gnupg"));
+  buildRepo(
+    root,
+    "trixie-pgdg",
+    downloaded.map((d) => reversion(d, pgdgVersion, repacked)),
+    ["amd64"],
+    join(work.dir, "gnupg"),
+  );
   const served = await serve(join(work.dir, "www"));
   server = served.server;
   mirror = `${served.url}/pgdg`;

@@ -28,8 +28,7 @@ async function writeOldCopy(): Promise<void> {
   const doc = parseDocument(readFileSync(e2eConfig, "utf8"));
   doc.set("registry", registry);
   doc.set("output", "out");
-  for (const item of (doc.get("postgres") as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] }).items)
-    item.set("version", `${String(item.get("major"))}.1`);
+  for (const item of (doc.get("postgres") as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] }).items) item.set("version", `${String(item.get("major"))}.1`);
   for (const codename of ["bookworm", "trixie", "sid"]) {
     const sources = await existingSources(codename);
     doc.setIn(["bases", codename, "apt"], doc.createNode({ distro: sources.map((s) => ({ uri: s.uri, suites: s.suites })) }));
@@ -89,7 +88,16 @@ describe("pgbake update on the e2e config with old pins", () => {
   it("update --check exits 1 naming every stale pin", async () => {
     const r = await pgbake(["update", "--check", ...paths]);
     expect(r.exitCode, r.stderr).toBe(1);
-    for (const pin of ["PostgreSQL 15", "PostgreSQL 17", "PostgreSQL 18", "pgvector (PG 17, trixie)", "pgvector (PG 18, sid)", "pg_cron (PG 15, bookworm)", "h3 (PG 17, trixie)", "periods (PG 15, bookworm)"])
+    for (const pin of [
+      "PostgreSQL 15",
+      "PostgreSQL 17",
+      "PostgreSQL 18",
+      "pgvector (PG 17, trixie)",
+      "pgvector (PG 18, sid)",
+      "pg_cron (PG 15, bookworm)",
+      "h3 (PG 17, trixie)",
+      "periods (PG 15, bookworm)",
+    ])
       expect(r.stdout).toContain(`| ${pin} |`);
     expect(readFileSync(config, "utf8")).toContain('version: "17.1"');
   });

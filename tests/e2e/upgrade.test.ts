@@ -33,11 +33,7 @@ function fixtureAt(v: Variant, dir: string): void {
   cpSync(join(repoRoot, "tests/fixtures/pgbake_fixture"), dir, { recursive: true });
   if (v.version === "1.0") return;
   const edit = (file: string, from: string, to: string): void => writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").replace(from, to));
-  const mul = [
-    "CREATE FUNCTION pgbake_fixture_mul(integer, integer) RETURNS integer",
-    "  AS 'MODULE_PATHNAME', 'pgbake_fixture_mul' LANGUAGE C IMMUTABLE STRICT;",
-    "",
-  ].join("\n");
+  const mul = ["CREATE FUNCTION pgbake_fixture_mul(integer, integer) RETURNS integer", "  AS 'MODULE_PATHNAME', 'pgbake_fixture_mul' LANGUAGE C IMMUTABLE STRICT;", ""].join("\n");
   edit("pgbake_fixture.c", '"1.0"', `"1.1 (${token})"`);
   edit(
     "pgbake_fixture.c",
@@ -133,7 +129,11 @@ describe("pgbake test --upgrade-from", () => {
     expect(good.report.subjects[0]!.versions).toEqual([{ extension: "pgbake_fixture", sqlName: "pgbake_fixture", before: "1.0", after: "1.1" }]);
     expect(good.output).toMatch(/pgbake_fixture: 1\.0 -> 1\.1/);
     // Without --operand there is no image to mount it in: a failure that says so, not a pass.
-    const none = await pgbakeTest(args.filter((a, i) => a !== "--operand" && args[i - 1] !== "--operand"), join(work.dir, "r5"), paths(variants[1]!));
+    const none = await pgbakeTest(
+      args.filter((a, i) => a !== "--operand" && args[i - 1] !== "--operand"),
+      join(work.dir, "r5"),
+      paths(variants[1]!),
+    );
     expect(none.exitCode).toBe(1);
     expect(none.output).toMatch(/give one with --operand IMAGE/);
     const bad = await pgbakeTest(args, join(work.dir, "r4"), paths(variants[2]!));

@@ -95,7 +95,10 @@ export async function serve(root: string, host = "127.0.0.1"): Promise<{ url: st
   return { url: `http://${host}:${port}`, server };
 }
 
-export const listDebs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith(".deb")).map((f) => join(dir, f));
+export const listDebs = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".deb"))
+    .map((f) => join(dir, f));
 
 /**
  * A signed suite whose index files are given as bytes (whatever a hostile mirror would publish):

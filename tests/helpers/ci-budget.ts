@@ -10,8 +10,6 @@ export function fitsCiBudget(suite: string, coldMinutes: number, now = Date.now(
   if (!Number.isFinite(started) || started <= 0) return true;
   const elapsed = (now - started) / 60;
   if (elapsed + coldMinutes <= budgetMinutes) return true;
-  process.stderr.write(
-    `pgbake CI budget: ${suite} skipped: ${elapsed.toFixed(0)} of ${budgetMinutes} minutes used and it takes about ${coldMinutes} cold (run it alone: see README, "Tests")\n`,
-  );
+  process.stderr.write(`pgbake CI budget: ${suite} skipped: ${elapsed.toFixed(0)} of ${budgetMinutes} minutes used and it takes about ${coldMinutes} cold (run it alone: see README, "Tests")\n`);
   return false;
 }

@@ -56,11 +56,7 @@ export interface TestReport {
 }
 
 /** `pgbake test` through the built CLI, with its JSON report read back. */
-export async function pgbakeTest(
-  args: string[],
-  reportDir: string,
-  paths = ["--config", e2eConfig, "--extensions", e2eExtensions],
-): Promise<{ exitCode: number; output: string; report: TestReport }> {
+export async function pgbakeTest(args: string[], reportDir: string, paths = ["--config", e2eConfig, "--extensions", e2eExtensions]): Promise<{ exitCode: number; output: string; report: TestReport }> {
   const r = await execa("node", [join(repoRoot, "dist/src/cli/main.js"), "test", ...paths, "--report", reportDir, ...args], {
     cwd: repoRoot,
     reject: false,
@@ -88,8 +84,7 @@ export function parseSteps(log: string): Step[] {
   for (const line of log.split("\n")) {
     const head = /^#(\d+) \[([^\] ]+)(?: [^\]]*)? \d+\/\d+\] (.*)$/.exec(line);
     if (head) {
-      if (!steps.has(head[1]!))
-        steps.set(head[1]!, { id: head[1]!, target: head[2]!, instruction: head[3]!, cached: false, done: false });
+      if (!steps.has(head[1]!)) steps.set(head[1]!, { id: head[1]!, target: head[2]!, instruction: head[3]!, cached: false, done: false });
       continue;
     }
     const fate = /^#(\d+) (CACHED|DONE)\b/.exec(line);

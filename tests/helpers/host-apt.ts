@@ -14,9 +14,16 @@ export function derivedSources(codename: string): DerivedSource[] {
   const out: DerivedSource[] = [];
   for (const stanza of readFileSync(hostSources, "utf8").split(/\n\s*\n/)) {
     const lines = stanza.split("\n").filter((l) => !/^\s*#/.test(l));
-    const field = (name: string): string[] => lines.find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim().split(/\s+/) ?? [];
+    const field = (name: string): string[] =>
+      lines
+        .find((l) => l.startsWith(`${name}:`))
+        ?.slice(name.length + 1)
+        .trim()
+        .split(/\s+/) ?? [];
     const uri = field("URIs")[0];
-    const suites = field("Suites").filter((s) => /^bookworm(-|$)/.test(s)).map((s) => s.replace(/^bookworm/, codename));
+    const suites = field("Suites")
+      .filter((s) => /^bookworm(-|$)/.test(s))
+      .map((s) => s.replace(/^bookworm/, codename));
     if (uri && suites.length > 0) out.push({ uri, suites });
   }
   return out;
