@@ -2,7 +2,7 @@
 // target, which buildx treats as the group of its expansions; the other groups of the plan
 // (default, per major, base and type) select rows by a fact, as expressions over the row tables.
 import { allTargets } from "../model/targets.js";
-import { flavorGroupName, majorGroupName } from "../model/naming.js";
+import { flavorGroupName } from "../model/naming.js";
 import type { Plan } from "../model/types.js";
 import { hclString } from "./escape.js";
 
@@ -28,11 +28,6 @@ export function matrixTargets(plan: Plan, wanted: Set<string>): { extensions: st
 export function bakeGroups(plan: Plan, wanted: Set<string>): BakeGroup[] {
   const { extensions, flavors } = matrixTargets(plan, wanted);
   const matrix = new Set([...extensions, ...flavors]);
-  const selectors = new Map<string, [string, string]>([
-    ...plan.shared.postgres.map((p): [string, [string, string]] => [majorGroupName(p.major), ["major", String(p.major)]]),
-    ...plan.shared.bases.map((b): [string, [string, string]] => [b.name, ["base", b.name]]),
-    ...plan.shared.types.map((t): [string, [string, string]] => [t.name, ["type", t.name]]),
-  ]);
   const out: BakeGroup[] = [];
   for (const g of plan.groups) {
     const targets = g.targets.filter((t) => wanted.has(t));
@@ -41,9 +36,10 @@ export function bakeGroups(plan: Plan, wanted: Set<string>): BakeGroup[] {
     else if (g.name === "default")
       out.push({ name: g.name, description: g.description, targets: [...extensions, ...flavors], matrix: false, expression: "concat(keys(extension_images), keys(operand_images))" });
     else {
-      const selector = selectors.get(g.name);
-      if (!selector) throw new Error(`group ${g.name} is neither a matrix target nor selected by a fact`);
-      out.push({ name: g.name, description: g.description, targets, matrix: false, expression: `names_where(${hclString(selector[0])}, ${hclString(selector[1])})` });
+      // A major's, base's or type's group selects the rows holding that fact (the plan records whose group it is).
+      const of = g.of;
+      if (!of || (of.kind !== "major" && of.kind !== "base" && of.kind !== "type")) throw new Error(`group ${g.name} is neither a matrix target nor selected by a fact`);
+      out.push({ name: g.name, description: g.description, targets, matrix: false, expression: `names_where(${hclString(of.kind)}, ${hclString(of.name)})` });
     }
   }
   return out;
