@@ -4,7 +4,7 @@
 # between runs (a contributor's, or a CI machine reused from a snapshot) fills up: a run that
 # starts with too little room dies halfway with ENOSPC in whichever test writes next. Sourced
 # after lib.sh and daemons.sh. Knob:
-#   PGBAKE_E2E_MIN_FREE_GB   free space the e2e run needs (default 45: a cold CI run's peak, measured)
+#   PGBAKE_E2E_MIN_FREE_GB   free space the e2e run needs (default 45: a cold CI run took 43 GB at its peak)
 
 : "${PGBAKE_E2E_MIN_FREE_GB:=45}"
 
