@@ -3,9 +3,9 @@
 // made up: tests/e2e/cnpg-manifests.test.ts does the same from a real bake's metadata file.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { BakeMetadata } from "../src/cli/built-images.js";
-import { imageCatalogs } from "../src/cli/catalog.js";
-import { clusterManifests } from "../src/cli/cnpg-manifests.js";
+import type { BakeMetadata } from "../src/cnpg/built-images.js";
+import { imageCatalogs } from "../src/cnpg/image-catalogs.js";
+import { clusterManifests } from "../src/cnpg/manifests.js";
 import { planFrom } from "../src/pipeline/index.js";
 import { parse } from "yaml";
 import { crdErrors } from "./helpers/crds.js";

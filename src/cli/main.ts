@@ -1,20 +1,18 @@
 #!/usr/bin/env node
 // pgbake's command line: a thin layer over the pipeline. Exit codes: 0 fine, 1 build failure or
 // drift, 2 bad input or usage.
-import { readRegularFile } from "../load/text.js";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkOverrides, checkReleaseOverrides, representativeTargets } from "../bake/check.js";
 import { fsReadAllowances, networkAllowances } from "../bake/entitlements.js";
 import { packageVersion } from "../model/paths.js";
 import { bakeFileFor } from "../plan/partition.js";
 import { allTargets } from "../model/targets.js";
-import { inputsOf, planFrom, renderFrom } from "../pipeline/index.js";
-import { exitCodeOf, FsError, PgbakeError } from "../model/errors.js";
+import { planFrom, renderFrom } from "../pipeline/index.js";
+import { exitCodeOf } from "../model/errors.js";
 import { didYouMean } from "../validate/suggest.js";
 import { reportError, visibleLines } from "./errors.js";
-import { checkOutputs, writeOutputs } from "../write/index.js";
-import type { BakeMetadata } from "./built-images.js";
+import { checkOutputs } from "../write/index.js";
+import { catalogCommand } from "./catalog.js";
 import { addCommand } from "./add.js";
 import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
@@ -38,40 +36,7 @@ export const commands: Record<string, AnyCommand> = {
   matrix: matrixCommand,
   grid: gridCommand,
   explain: explainCommand,
-  catalog: {
-    usage: "pgbake catalog --metadata FILE [--dir DIR] [--force]",
-    summary: "write CloudNativePG ClusterImageCatalog, Cluster and Database manifests from a bake --metadata-file (images by digest)",
-    options: { metadata: { type: "string" }, dir: { type: "string" }, force: { type: "boolean" } },
-    async run(v) {
-      if (!v.metadata) throw new UsageError("--metadata FILE is required (docker buildx bake --metadata-file FILE)");
-      const planned = planFrom(pathsOf(v));
-      const { plan, outDir, catalog } = planned;
-      const { imageCatalogs } = await import("./catalog.js");
-      const { clusterManifests } = await import("./cnpg-manifests.js");
-      const metadata = readMetadata(v.metadata as string);
-      const catalogs = imageCatalogs(plan, metadata, catalog.extensions);
-      const manifests = clusterManifests(plan, catalog.extensions, metadata);
-      const dir = resolve((v.dir as string | undefined) ?? "catalogs");
-      // The directory gets its own manifest (stale catalogs are removed): never the bake file's.
-      if (dir === outDir) throw new UsageError("--dir must not be the output directory of generate");
-      if (catalogs.length === 0) {
-        process.stderr.write(`pgbake: no operand target of this plan is in ${visibleLines(v.metadata as string)}\n`);
-        return 1;
-      }
-      writeOutputs(
-        dir,
-        [...catalogs, ...manifests].map((c) => ({ path: c.path, content: c.content })),
-        {
-          force: v.force as boolean | undefined,
-          inputs: inputsOf(planned),
-          onWait,
-        },
-      );
-      for (const c of catalogs) print(`${join(dir, c.path)}: ${c.images.map((i) => `PG ${i.major}`).join(", ")}`);
-      print(`${manifests.filter((m) => m.path.startsWith("Cluster-")).length} Cluster and ${manifests.filter((m) => m.path.startsWith("Database-")).length} Database manifests in ${dir}`);
-      return 0;
-    },
-  },
+  catalog: catalogCommand,
   update: {
     usage: "pgbake update [--check] [--dry-run] [--only pg,packages,sources,bases] [--base NAME] [--keyring FILE]... [--timeout S] [--deadline S] [--exclude-missing]",
     summary: "move pins (PostgreSQL minors, package versions, source tags, base digests) to what their sources serve now, then regenerate (--check: exit 1 listing stale pins)",
@@ -212,22 +177,6 @@ export const commands: Record<string, AnyCommand> = {
     },
   },
 };
-
-/** A `docker buildx bake --metadata-file`: a JSON object, else a message (exit 2). */
-function readMetadata(file: string): BakeMetadata {
-  const read = readRegularFile(file);
-  if (!("bytes" in read)) throw read.code ? new FsError("read", file, Object.assign(new Error(read.problem), { code: read.code })) : new PgbakeError(`${file}: ${read.problem}`);
-  const text = read.bytes.toString("utf8");
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new PgbakeError(`${file} is not JSON (${(err as Error).message}); expected the file of docker buildx bake --metadata-file`);
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data))
-    throw new PgbakeError(`${file} holds ${data === null ? "null" : Array.isArray(data) ? "a list" : typeof data}, not an object of targets; expected the file of docker buildx bake --metadata-file`);
-  return data as BakeMetadata;
-}
 
 function helpText(): string {
   const lines = ["pgbake: PostgreSQL images from an extension catalog and an image matrix", "", "Commands:"];

@@ -11,7 +11,8 @@ import { appDatabase, extensionConfiguration, imageVolumeMinMajor, settingsForDa
 import { preloadFor, startupSettings, subjectsFor, type ExtensionImageSubject, type OperandSubject } from "../verify/subjects.js";
 import { builtReference, type BakeMetadata, type CatalogFile } from "./built-images.js";
 
-const apiVersion = "postgresql.cnpg.io/v1";
+/** The API group and version of CloudNativePG's resources (Cluster, Database, ClusterImageCatalog). */
+export const apiVersion = "postgresql.cnpg.io/v1";
 /** A Kubernetes object name (RFC 1123 subdomain) from a target name. */
 export const objectName = (s: string): string =>
   s
