@@ -73,9 +73,10 @@ export function summaryTable(run: TestRun): string {
 
 const xml = (s: string): string =>
   s
-    // XML 1.0 has no place for most control characters, even escaped.
+    // XML 1.0 has no place for most control characters, even escaped. By code point (`u`), so
+    // that a character beyond U+FFFF (an emoji in a log line) is kept, not taken for two halves.
     // oxlint-disable-next-line no-control-regex -- tab, newline and return are what it keeps
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "")
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
