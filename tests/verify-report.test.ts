@@ -176,6 +176,11 @@ describe("--upgrade-from: the older image it names", () => {
     expect(upgradeSource("old", "localhost:5000/pgbake/postgresql")).toBe("localhost:5000/pgbake/postgresql:old");
   });
 
+  it("a digest alone names that image of the tested repository", () => {
+    expect(upgradeSource(digest, "localhost:5000/pgbake/pgvector:0.8.1-18-sid")).toBe(`localhost:5000/pgbake/pgvector@${digest}`);
+    expect(upgradeSource(digest, `ghcr.io/acme/pgvector:0.8.1-18-sid@sha256:${"b".repeat(64)}`)).toBe(`ghcr.io/acme/pgvector@${digest}`);
+  });
+
   it("anything naming a repository (a / or a :) is used as given", () => {
     for (const from of ["postgres:17", "localhost:5000/other/postgresql:17-minimal-trixie", "registry.example/acme/postgresql", `localhost:5000/pgbake/postgresql@${digest}`])
       expect(upgradeSource(from, "localhost:5000/pgbake/postgresql:18-minimal-sid")).toBe(from);

@@ -50,10 +50,14 @@ export function extensionUpgrade(
   return { target: s.target, image: s.image, from: old, before: server(old), after: server(s.image), extensions: [...s.required, s.extension] };
 }
 
-/** A tag alone names the same repository; anything with a `/` or `:` is a whole image reference. */
+/**
+ * A tag or a digest alone names the same repository (a digest as `repo@sha256:...`, the way a
+ * user copies one from a registry listing); anything else with a `/` or `:` is a whole image reference.
+ */
 export function upgradeSource(from: string, image: string): string {
-  if (/[/:]/.test(from)) return from;
   const repo = image.replace(/@.*$/, "").replace(/:[^:/]*$/, "");
+  if (/^sha256:[0-9a-f]{64}$/.test(from)) return `${repo}@${from}`;
+  if (/[/:]/.test(from)) return from;
   return `${repo}:${from}`;
 }
 
