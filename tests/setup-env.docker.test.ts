@@ -1,7 +1,7 @@
 // scripts/e2e/setup-env.sh refuses, before touching apt or Docker, on a host that is not Debian
 // and where a Docker engine it did not start is running. The refusals are driven by environment
 // overrides (another os-release, another state directory): the engine the tests use stays up.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +52,14 @@ describe("setup-env.sh preflight", () => {
     const r = await setupEnv({});
     expect(r.all).toMatch(/preflight ok/);
     expect(r.exitCode).toBe(0);
+  });
+
+  it("runs the engine and the registry it started from /, so a deleted checkout cannot break BuildKit's git sources", () => {
+    const state = process.env.PGBAKE_E2E_STATE ?? "/var/lib/pgbake-e2e";
+    for (const daemon of ["dockerd", "registry"]) {
+      const pid = readFileSync(join(state, `${daemon}.pid`), "utf8").trim();
+      expect(readlinkSync(`/proc/${pid}/cwd`), daemon).toBe("/");
+    }
   });
 
   it("scopes Check-Valid-Until to the sid source it adds", async () => {

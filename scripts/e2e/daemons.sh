@@ -33,6 +33,11 @@ REG_CONFIG=$REG_DIR/config.yml
 REG_LOG=$STATE_DIR/registry.log
 REG_PID=$STATE_DIR/registry.pid
 
+# in_root CMD...: CMD with / as its working directory. A daemon keeps the directory it started in
+# for life: started from a checkout that is later deleted or re-cloned, dockerd's BuildKit fails
+# every git source ("git: unable to get current working directory").
+in_root() { cd / && exec "$@"; }
+
 docker_up() { "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 # Inside a container on a cgroup v2 host (CI's debian container on GitHub), the container's root
@@ -82,8 +87,8 @@ EOF2
     fi
     nest_cgroup_v2
     log "starting dockerd (log: $DOCKERD_LOG)"
-    # setsid: own session, so it outlives the shell that ran this script.
-    setsid /usr/sbin/dockerd --config-file "$DAEMON_JSON" --pidfile "$DOCKERD_PID" \
+    # setsid: own session, so it outlives the shell that ran this script. From / (see in_root).
+    in_root setsid /usr/sbin/dockerd --config-file "$DAEMON_JSON" --pidfile "$DOCKERD_PID" \
       >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
     local i
     for i in $(seq 120); do
@@ -134,7 +139,7 @@ EOF2
     return
   fi
   log "starting docker-registry on 127.0.0.1:5000 (log: $REG_LOG)"
-  setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null 9>&- &
+  in_root setsid /usr/bin/docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$REG_PID"
   for _ in $(seq 60); do
     curl -fsS --max-time 2 http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break
