@@ -3,7 +3,7 @@
 // Options: --quick (one run each, no 100×, no test suite), --scales 1,10,100, --no-suite,
 //          --images-config FILE --images-extensions DIR (default: e2e/ if present, else the default config),
 //          --operands 10000,30000,100000 (section 7), --operands-only (section 7 alone, merged into results.json),
-//          --suite-only (section 5, the unit suite, alone, merged into results.json).
+//          --suite-only (section 5, the unit and process suites, alone, merged into results.json).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { graphCounts } from "./graph.js";
 import { measureImages } from "./images.js";
 import { measureLimits } from "./limits.js";
 import { measureOperandScale, type OperandScaleResult } from "./operand-scale.js";
-import { measureUnitSuite, type SuiteResult } from "./suite.js";
+import { measureSuite, type SuiteResult } from "./suite.js";
 import { buildxAvailable } from "./measure.js";
 import { defaultInputs, scales, writeSynthetic } from "./synthetic.js";
 import { fixed, secs, table } from "./table.js";
@@ -67,13 +67,15 @@ function operandScale(): OperandScaleResult[] {
   return results;
 }
 
-/** 5. The unit suite (vitest project pure), wall time. */
-function unitSuite(): SuiteResult {
-  progress("unit suite: vitest run --project pure");
-  const s = measureUnitSuite(root, work);
-  say("\n5. Unit suite (vitest project pure), wall time; goal <= 90 s on 2 cores");
-  say(`${secs(s.seconds)} s, ${s.files} files, ${s.tests} tests, ${s.failed} failed (exit ${s.exitCode}); ${s.cpus} cpus, load average ${s.loadAverage} at the start`);
-  return s;
+/** 5. The unit suite (vitest project unit), wall time; the process suite beside it. */
+function suites(): SuiteResult[] {
+  say("\n5. Suites without docker, wall time; goal for the unit suite <= 90 s on 2 cores");
+  return (["unit", "process"] as const).map((project) => {
+    progress(`suite: vitest run --project ${project}`);
+    const s = measureSuite(project, root, work);
+    say(`${project}: ${secs(s.seconds)} s, ${s.files} files, ${s.tests} tests, ${s.failed} failed (exit ${s.exitCode}); ${s.cpus} cpus, load average ${s.loadAverage} at the start`);
+    return s;
+  });
 }
 
 /** One section measured alone, merged into bench/results.json beside the others' last results. */
@@ -89,7 +91,7 @@ function onlySection(section: number, key: string, measure: () => unknown): neve
   process.exit(0);
 }
 
-if (values["suite-only"]) onlySection(5, "suite", unitSuite);
+if (values["suite-only"]) onlySection(5, "suite", suites);
 if (values["operands-only"]) onlySection(7, "operandTargets", operandScale);
 
 try {
@@ -191,9 +193,9 @@ try {
     );
   }
 
-  // 5. The unit suite (bench/suite.ts). Goal: <= 90 s on 2 cores.
-  const suite = !quick && !values["no-suite"] ? unitSuite() : undefined;
-  if (!suite) say("\n5. Unit suite: not measured (--quick or --no-suite)");
+  // 5. The unit and process suites (bench/suite.ts). Goal for the unit suite: <= 90 s on 2 cores.
+  const suite = !quick && !values["no-suite"] ? suites() : undefined;
+  if (!suite) say("\n5. Suites: not measured (--quick or --no-suite)");
 
   // 6. Inputs at and over the limits.
   progress("input limits: 100,000 keys and items, a 44 MB file");

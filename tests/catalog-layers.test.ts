@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../src/model/types.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { defaultExtensions, repoRoot, tempDir } from "./helpers/workspace.js";
 
 let work: { dir: string; cleanup: () => void };
@@ -26,7 +26,7 @@ const config = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
   ...extra,
 });
 const plan = async (...args: string[]): Promise<Plan> => {
-  const r = await pgbake(["plan", "--json", "--config", join(work.dir, "pgbake.yaml"), ...args]);
+  const r = await pgbakeInProcess(["plan", "--json", "--config", join(work.dir, "pgbake.yaml"), ...args]);
   expect(r.exitCode, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Plan;
 };
@@ -71,18 +71,18 @@ describe("catalogs: [builtin, ./extensions]", () => {
   });
 
   it("explain names the file of the entry and of each overridden field, and says why an unused built-in entry makes no image", async () => {
-    const r = await pgbake(["explain", "pgvector", "--config", join(work.dir, "pgbake.yaml")], work.dir);
+    const r = await pgbakeInProcess(["explain", "pgvector", "--config", join(work.dir, "pgbake.yaml")], work.dir);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`from ${relative(work.dir, join(repoRoot, "extensions/pgvector.yaml"))} (catalog builtin)`);
     expect(r.stdout).toContain("min_pg_version, version: overridden by extensions/pgvector.yaml (catalog ./extensions)");
-    const citus = await pgbake(["explain", "citus", "--config", join(work.dir, "pgbake.yaml")], work.dir);
+    const citus = await pgbakeInProcess(["explain", "citus", "--config", join(work.dir, "pgbake.yaml")], work.dir);
     expect(citus.stdout).toMatch(/not built: no flavor, type or `extension_images`/);
     expect(builtinNames).toContain("citus");
   });
 
   it("extension_images builds a built-in entry nothing uses", async () => {
     file("images.yaml", config({ extension_images: ["citus"] }));
-    const r = await pgbake(["plan", "--json", "--config", join(work.dir, "images.yaml")]);
+    const r = await pgbakeInProcess(["plan", "--json", "--config", join(work.dir, "images.yaml")]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as Plan).extensionImages.some((t) => t.extension === "citus")).toBe(true);
   });
@@ -93,7 +93,7 @@ describe("catalogs: [builtin, ./extensions]", () => {
     const p = await plan("--extensions", join(work.dir, "team"), "--extensions", join(work.dir, "local"));
     expect(p.extensionImages.some((t) => t.extension === "pg_cron")).toBe(false);
     expect(p.operands[0]!.excluded.find((e) => e.name === "pg_cron")?.excludedBecause).toMatch(/not on this cluster/);
-    const r = await pgbake(["explain", "pg_cron", "--config", join(work.dir, "pgbake.yaml"), "-e", join(work.dir, "team"), "-e", join(work.dir, "local")], work.dir);
+    const r = await pgbakeInProcess(["explain", "pg_cron", "--config", join(work.dir, "pgbake.yaml"), "-e", join(work.dir, "team"), "-e", join(work.dir, "local")], work.dir);
     expect(r.stdout).toContain("from team/pg_cron.yaml");
     expect(r.stdout).toContain(`replaces ${relative(work.dir, join(repoRoot, "extensions/pg_cron.yaml"))} (catalog builtin) whole`);
     expect(r.stdout).toContain("disabled, disabled_reason: overridden by local/pg_cron.yaml");
@@ -111,7 +111,7 @@ describe("catalogs: [builtin, ./extensions]", () => {
       package: "postgresql-{major}-acme-geo",
     });
     file("pkg.yaml", config({ catalogs: ["builtin", "acme-pg-catalog/extensions", "./extensions"], flavors: { base: { extensions: ["acme_geo"] } } }));
-    const r = await pgbake(["plan", "--json", "--config", join(work.dir, "pkg.yaml")]);
+    const r = await pgbakeInProcess(["plan", "--json", "--config", join(work.dir, "pkg.yaml")]);
     expect(r.exitCode, r.stderr).toBe(0);
     // A package is a library: its entry is built because the flavor uses it.
     expect([...new Set((JSON.parse(r.stdout) as Plan).extensionImages.map((t) => t.extension))].sort()).toEqual(["acme_audit", "acme_geo", "pgvector"]);
@@ -121,12 +121,12 @@ describe("catalogs: [builtin, ./extensions]", () => {
     file("bad/ext/pgvectr.yaml", "name: pgvectr\noverride: true\nversion: 1.0.0\n");
     file("bad/ext/pgaudit.yaml", "name: pgaudit\noverride: true\nkind: source\n");
     file("bad/pgbake.yaml", config({ catalogs: ["builtin", "./ext"] }));
-    const r = await pgbake(["plan", "--config", join(work.dir, "bad/pgbake.yaml")], work.dir);
+    const r = await pgbakeInProcess(["plan", "--config", join(work.dir, "bad/pgbake.yaml")], work.dir);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/bad\/ext\/pgvectr\.yaml:2:\d+: override: no earlier catalog has an entry 'pgvectr' \(did you mean 'pgvector'\?\)/);
     expect(r.stderr).toMatch(/bad\/ext\/pgaudit\.yaml:1:1: missing required field 'source' \(kinds source and tool need it\) \(after applying this override/);
     file("bad/missing.yaml", config({ catalogs: ["builtin", "./missing", "no-such-package/extensions"] }));
-    const missing = await pgbake(["plan", "--config", join(work.dir, "bad/missing.yaml")], work.dir);
+    const missing = await pgbakeInProcess(["plan", "--config", join(work.dir, "bad/missing.yaml")], work.dir);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/bad\/missing\.yaml:\d+:\d+: catalogs\[1\]: catalog '\.\/missing': directory .* not found/);
     expect(missing.stderr).toMatch(/catalogs\[2\]: catalog 'no-such-package\/extensions': package 'no-such-package' is not installed/);
@@ -140,7 +140,7 @@ describe("a message about a field an override set points at the override, not at
     file("later/ext/pg_cron.yaml", "name: pg_cron\noverride: true\n\n\npackage_version: '{vers}-*'\nmax_pg_version: 12\n");
     file("later/ext/pg_partman.yaml", "name: pg_partman\noverride: true\n\nplatforms: [linux/arm64]\n");
     file("later/pgbake.yaml", config({ catalogs: ["builtin", "./ext"], flavors: { base: { extensions: ["pgvector", "pg_cron", "pg_partman"] } } }));
-    const r = await pgbake(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
+    const r = await pgbakeInProcess(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
     expect(r.exitCode, r.stdout).toBe(2);
     const lines = r.stderr
       .split("\n")
@@ -155,7 +155,7 @@ describe("a message about a field an override set points at the override, not at
     // Platform coverage is a check on the plan (plan/platforms.ts): it speaks once the inputs are valid.
     rmSync(join(work.dir, "later/ext/pgvector.yaml"));
     rmSync(join(work.dir, "later/ext/pg_cron.yaml"));
-    const planned = await pgbake(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
+    const planned = await pgbakeInProcess(["plan", "--config", join(work.dir, "later/pgbake.yaml")], work.dir);
     expect(planned.exitCode, planned.stdout).toBe(2);
     expect(planned.stderr.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l))).toEqual([
       expect.stringMatching(/^later\/ext\/pg_partman\.yaml:4:12: platforms: linux\/arm64 does not cover linux\/amd64, which flavor 'base' builds on base /),
@@ -171,7 +171,7 @@ describe("a message about a field an override set points at the override, not at
         flavors: { base: { extensions: ["citus"] } },
       }),
     );
-    const release = await pgbake(["generate", "--release", "--config", join(work.dir, "release/pgbake.yaml")], work.dir);
+    const release = await pgbakeInProcess(["generate", "--release", "--config", join(work.dir, "release/pgbake.yaml")], work.dir);
     expect(release.exitCode, release.stdout).toBe(2);
     expect(release.stderr).toContain("release/ext/citus.yaml:6:8: source.ref: source ref 'v13.2.0' is not a full 40-hex commit");
   });

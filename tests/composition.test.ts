@@ -9,7 +9,7 @@ import { planFrom } from "../src/pipeline/index.js";
 import { explain } from "../src/cli/report.js";
 import { preloadFor, startupSettings, subjectsFor, type ExtensionImageSubject, type OperandSubject } from "../src/verify/subjects.js";
 import { InputErrors } from "../src/model/errors.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { defaultConfig, defaultExtensions, repoRoot, tempDir } from "./helpers/workspace.js";
 
 describe("the default config", () => {
@@ -82,7 +82,7 @@ describe("a flavor that cannot start", () => {
 
   it("two entries that must both be loaded first: generate exits 2 at the flavor's entry, naming both, and writes nothing", async () => {
     const p = project(["pgaudit", "citus", "pgbake_hookfirst"]);
-    const r = await pgbake(["generate", "--config", p.config, "--extensions", p.catalog]);
+    const r = await pgbakeInProcess(["generate", "--config", p.config, "--extensions", p.catalog]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(2);
     // flavors.hooks.extensions[2] is `pgbake_hookfirst` on line 33 of the copied config.
     const line =

@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { snapshotTree } from "./helpers/snapshot.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
@@ -39,7 +39,7 @@ function project(caseName: string): string {
 }
 
 beforeAll(async () => {
-  const r = await pgbake(["generate", "--config", join(corpus, "_base/pgbake.yaml"), "--extensions", join(corpus, "_base/extensions"), "--out", generatedOut]);
+  const r = await pgbakeInProcess(["generate", "--config", join(corpus, "_base/pgbake.yaml"), "--extensions", join(corpus, "_base/extensions"), "--out", generatedOut]);
   expect(r.exitCode, `the corpus base must be valid: ${r.stderr}`).toBe(0);
 });
 afterAll(() => {
@@ -50,11 +50,11 @@ afterAll(() => {
 describe("broken input corpus", () => {
   it("holds at least 40 cases", () => expect(cases.length).toBeGreaterThanOrEqual(40));
 
-  // Each case is its own directory and CLI process: they run side by side.
-  it.concurrent.each(cases)("%s", async (caseName) => {
+  // Each case is its own directory; the CLI runs them one after another in this process.
+  it.each(cases)("%s", async (caseName) => {
     const dir = project(caseName);
     const before = snapshotTree(join(dir, "out"));
-    const r = await pgbake(["generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], dir);
+    const r = await pgbakeInProcess(["generate", "--config", "pgbake.yaml", "--extensions", "extensions", "--out", "out"], dir);
     const expectedFile = join(corpus, caseName, "expected.txt");
     if (process.env.UPDATE_CORPUS) writeFileSync(expectedFile, `${r.stderr}\n`);
     expect(r.stderr).toBe(readFileSync(expectedFile, "utf8").replace(/\n$/, ""));

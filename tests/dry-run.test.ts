@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeCommand, formatCommand } from "../src/bake/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { copyDefaults } from "./helpers/workspace.js";
 
 const work = copyDefaults();
@@ -14,7 +14,7 @@ afterAll(() => work.cleanup());
 
 describe("bake --dry-run", () => {
   it("prints --check's `*.output=...` overrides quoted, so bash passes them literally", async () => {
-    const r = await pgbake(["bake", "--check", "--dry-run", "--config", work.config, "--extensions", work.extensions]);
+    const r = await pgbakeInProcess(["bake", "--check", "--dry-run", "--config", work.config, "--extensions", work.extensions]);
     expect(r.exitCode, r.stderr).toBe(0);
     const line = r.stdout.trim();
     expect(line).toContain(`--set '*.output=type=cacheonly'`);

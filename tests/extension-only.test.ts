@@ -4,7 +4,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { defaultExtensions, tempDir } from "./helpers/workspace.js";
 
 const work = tempDir();
@@ -25,7 +25,7 @@ describe("a config without flavors", () => {
 
   it("refuses flavors when there is no type", async () => {
     writeFileSync(join(work.dir, "flavors.yaml"), `${head}flavors:\n  base: { extensions: [] }\n`);
-    const r = await pgbake(["plan", "--config", join(work.dir, "flavors.yaml"), "--extensions", join(work.dir, "extensions")]);
+    const r = await pgbakeInProcess(["plan", "--config", join(work.dir, "flavors.yaml"), "--extensions", join(work.dir, "extensions")]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/flavors\.yaml:\d+:\d+.*need at least one entry under types/);
   });

@@ -76,14 +76,14 @@ describe("refreshSelection on the e2e plan", () => {
 
 describe("bad input", () => {
   it("exits 2 naming the problem, before reading any image", async () => {
-    const { pgbake } = await import("./helpers/cli.js");
+    const { pgbakeInProcess } = await import("./helpers/cli-in-process.js");
     const { e2eConfig, e2eExtensions } = await import("./helpers/e2e.js");
     const paths = ["--config", e2eConfig, "--extensions", e2eExtensions];
-    const timeout = await pgbake(["outdated", ...paths, "--timeout", "soon"]);
+    const timeout = await pgbakeInProcess(["outdated", ...paths, "--timeout", "soon"]);
     expect([timeout.exitCode, timeout.stderr]).toEqual([2, expect.stringContaining("--timeout takes a number of seconds")]);
-    const target = await pgbake(["bake", "--outdated", ...paths, "h3-17-trixie"]);
+    const target = await pgbakeInProcess(["bake", "--outdated", ...paths, "h3-17-trixie"]);
     expect([target.exitCode, target.stderr]).toEqual([2, expect.stringContaining("--outdated chooses the targets itself")]);
-    const missing = await pgbake(["outdated", "--config", "/nonexistent/pgbake.yaml"]);
+    const missing = await pgbakeInProcess(["outdated", "--config", "/nonexistent/pgbake.yaml"]);
     expect(missing.exitCode).toBe(2);
   });
 });

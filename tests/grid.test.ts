@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatibilityGrid } from "../src/plan/grid.js";
 import { planFrom } from "../src/pipeline/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { repoRoot } from "./helpers/workspace.js";
 
 const title = "Compatibility grid of the default config";
 
 describe("pgbake grid", () => {
   it("is what docs/compatibility.md holds (regenerate with the command in its header)", async () => {
-    const r = await pgbake(["grid", "--title", title]);
+    const r = await pgbakeInProcess(["grid", "--title", title]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(readFileSync(join(repoRoot, "docs/compatibility.md"), "utf8")).toBe(`${r.stdout}\n`);
   });
@@ -80,7 +80,7 @@ describe("pgbake grid", () => {
   });
 
   it("prints Markdown with one column per major × base, splitting platforms that differ, and numbered reasons", async () => {
-    const r = await pgbake(["grid", "--config", paths.config, "--extensions", paths.extensions]);
+    const r = await pgbakeInProcess(["grid", "--config", paths.config, "--extensions", paths.extensions]);
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines).toContain("| extension | PG 17 trixie | PG 18 trixie | PG 18 sid |");
@@ -89,7 +89,7 @@ describe("pgbake grid", () => {
     const arm = reason("platform linux/arm64 not supported");
     expect(lines).toContain(`| amd_only | ${Array(3).fill(`amd64: 1.0<br>arm64: — [${arm}]`).join(" | ")} |`);
     expect(lines).toContain(`| trixie_only | 1.0 | 1.0 | — [${reason("base sid not supported (only trixie)")}] |`);
-    const json = await pgbake(["grid", "--json", "--config", paths.config, "--extensions", paths.extensions]);
+    const json = await pgbakeInProcess(["grid", "--json", "--config", paths.config, "--extensions", paths.extensions]);
     expect(JSON.parse(json.stdout).rows).toHaveLength(4);
   });
 });

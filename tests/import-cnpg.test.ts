@@ -9,18 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { planFrom, renderFrom } from "../src/pipeline/index.js";
 import { splitDebianVersion } from "../src/import/cnpg-extensions.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
 const fixture = join(repoRoot, "tests/fixtures/import/cnpg-extensions");
 const work = tempDir("pgbake-import-");
 const out = join(work.dir, "extensions");
 const reportFile = join(work.dir, "report.txt");
-let run: Awaited<ReturnType<typeof pgbake>>;
+let run: Awaited<ReturnType<typeof pgbakeInProcess>>;
 const entry = (name: string) => parse(readFileSync(join(out, `${name}.yaml`), "utf8")) as Record<string, unknown>;
 
 beforeAll(async () => {
-  run = await pgbake(["import", "cnpg-extensions", fixture, "--out", out, "--report", reportFile]);
+  run = await pgbakeInProcess(["import", "cnpg-extensions", fixture, "--out", out, "--report", reportFile]);
 });
 afterAll(() => work.cleanup());
 
@@ -155,7 +155,7 @@ describe("import cnpg-extensions refuses bad input", () => {
   it("names file and line of a version without package, exit 2, output untouched", async () => {
     const repo = badRepo({ "semver/metadata.hcl": 'metadata = {\n  name = "semver"\n  versions = {\n    bookworm = {\n      "15" = {\n        sql = "0.32.0"\n      }\n    }\n  }\n}\n' });
     const dest = keepOut();
-    const r = await pgbake(["import", "cnpg-extensions", repo.dir, "--out", dest.dir]);
+    const r = await pgbakeInProcess(["import", "cnpg-extensions", repo.dir, "--out", dest.dir]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/semver\/metadata\.hcl:5:1: versions\.bookworm\.15: expected \{ package = "DEBIAN-VERSION" \}/);
     expect(readdirSync(dest.dir)).toEqual(["mine.yaml"]);
@@ -166,7 +166,7 @@ describe("import cnpg-extensions refuses bad input", () => {
   it("names file and line of an HCL syntax error", async () => {
     const repo = badRepo({ "ip4r/metadata.hcl": 'metadata = {\n  name = "ip4r"\n  licenses = [\n}\n' });
     const dest = keepOut();
-    const r = await pgbake(["import", "cnpg-extensions", repo.dir, "--out", dest.dir]);
+    const r = await pgbakeInProcess(["import", "cnpg-extensions", repo.dir, "--out", dest.dir]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/ip4r\/metadata\.hcl:4:\d+: invalid HCL: /);
     expect(readdirSync(dest.dir)).toEqual(["mine.yaml"]);
@@ -176,11 +176,11 @@ describe("import cnpg-extensions refuses bad input", () => {
 
   it("refuses a directory without */metadata.hcl, and an unknown format", async () => {
     const empty = tempDir("pgbake-import-empty-");
-    const r = await pgbake(["import", "cnpg-extensions", empty.dir, "--out", join(empty.dir, "x")]);
+    const r = await pgbakeInProcess(["import", "cnpg-extensions", empty.dir, "--out", join(empty.dir, "x")]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("holds no */metadata.hcl");
     expect(existsSync(join(empty.dir, "x"))).toBe(false);
-    const u = await pgbake(["import", "pgxn", empty.dir]);
+    const u = await pgbakeInProcess(["import", "pgxn", empty.dir]);
     expect(u.exitCode).toBe(2);
     expect(u.stderr).toContain("import reads cnpg-extensions or bake, not 'pgxn'");
     empty.cleanup();

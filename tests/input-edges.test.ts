@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readRegularFile } from "../src/load/text.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
 const work = tempDir("pgbake-input-edges-");
@@ -24,7 +24,7 @@ describe("only regular files are read", () => {
   it("a FIFO as the config: refused at once, exit 2", { timeout: 30_000 }, async () => {
     const dir = project();
     mkfifo(join(dir, "fifo.yaml"));
-    const r = await pgbake(["plan", "--config", "fifo.yaml", "--extensions", "extensions"], dir);
+    const r = await pgbakeInProcess(["plan", "--config", "fifo.yaml", "--extensions", "extensions"], dir);
     expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\nfifo.yaml: cannot read file: it is a FIFO; pgbake reads regular files only");
     expect(r.exitCode).toBe(2);
   });
@@ -32,7 +32,7 @@ describe("only regular files are read", () => {
   it("a FIFO in a catalog directory: refused at once, exit 2", { timeout: 30_000 }, async () => {
     const dir = project();
     mkfifo(join(dir, "extensions/pipe.yaml"));
-    const r = await pgbake(["plan", "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
+    const r = await pgbakeInProcess(["plan", "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
     expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\nextensions/pipe.yaml: cannot read file: it is a FIFO; pgbake reads regular files only");
     expect(r.exitCode).toBe(2);
   });
@@ -40,14 +40,14 @@ describe("only regular files are read", () => {
   it("pgbake add with a FIFO as the config: refused at once, exit 2", { timeout: 30_000 }, async () => {
     const dir = project();
     mkfifo(join(dir, "fifo.yaml"));
-    const r = await pgbake(["add", "foo", "--package", "postgresql-{major}-foo", "--config", "fifo.yaml"], dir);
+    const r = await pgbakeInProcess(["add", "foo", "--package", "postgresql-{major}-foo", "--config", "fifo.yaml"], dir);
     expect(r.stderr).toBe("pgbake: 1 problem(s) in the input:\nfifo.yaml: cannot read file: it is a FIFO; pgbake reads regular files only");
     expect(r.exitCode).toBe(2);
   });
 
   it("--config /dev/zero (a device that reports size 0 and never ends): refused, exit 2", async () => {
     const dir = project();
-    const r = await pgbake(["plan", "--config", "/dev/zero", "--extensions", "extensions"], dir);
+    const r = await pgbakeInProcess(["plan", "--config", "/dev/zero", "--extensions", "extensions"], dir);
     expect(r.stderr).toMatch(/^pgbake: 1 problem\(s\) in the input:\n.*dev\/zero: cannot read file: it is a device; pgbake reads regular files only$/);
     expect(r.exitCode).toBe(2);
   });
@@ -58,7 +58,7 @@ describe("only regular files are read", () => {
   ])("catalog --metadata %s: refused, exit 2", async (file, message) => {
     const dir = project();
     if (file === "fifo") mkfifo(join(dir, "fifo"));
-    const r = await pgbake(["catalog", "--metadata", file, "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
+    const r = await pgbakeInProcess(["catalog", "--metadata", file, "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
     expect(r.stderr).toBe(`pgbake: ${message}`);
     expect(r.exitCode).toBe(2);
   });
@@ -85,7 +85,7 @@ describe("local sources: bake may read them only inside the project and the entr
 
   it.each(["../../../../../../../../../../../..", "/root"])("a library catalog's source.git %s: exit 2 naming its file, line and field", async (git) => {
     const dir = withLibrary(git);
-    const r = await pgbake(["plan", "--config", "pgbake.yaml"], dir);
+    const r = await pgbakeInProcess(["plan", "--config", "pgbake.yaml"], dir);
     expect(r.stderr).toBe(
       `pgbake: 1 problem(s) in the input:\nnode_modules/libcat/extensions/libext.yaml:8:8: source.git: the local directory ${git === "/root" ? "/root" : "/"} is outside the project and this entry's catalog; ` +
         "bake may read local sources only inside them (each: the git work tree or npm package holding the config file or catalog directory, else that directory)",
@@ -97,7 +97,7 @@ describe("local sources: bake may read them only inside the project and the entr
     const dir = withLibrary("../src");
     mkdirSync(join(dir, "src"));
     writeFileSync(join(dir, "extensions/mine.yaml"), entry("mine", "../src"));
-    const r = await pgbake(["plan", "--config", "pgbake.yaml"], dir);
+    const r = await pgbakeInProcess(["plan", "--config", "pgbake.yaml"], dir);
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
   });

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { JOURNAL, STAGING_DIR } from "../src/write/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { snapshotTree } from "./helpers/snapshot.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
@@ -14,10 +14,10 @@ afterAll(() => work.cleanup());
 let n = 0;
 
 /** The corpus base project with a generated out/, and a directory outside it holding a file of the user's. */
-async function project(): Promise<{ dir: string; out: string; outside: string; run: (...a: string[]) => ReturnType<typeof pgbake> }> {
+async function project(): Promise<{ dir: string; out: string; outside: string; run: (...a: string[]) => ReturnType<typeof pgbakeInProcess> }> {
   const dir = join(work.dir, `p${n++}`);
   cpSync(join(repoRoot, "tests/corpus/_base"), dir, { recursive: true });
-  const run = (...args: string[]) => pgbake([...args, "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
+  const run = (...args: string[]) => pgbakeInProcess([...args, "--config", "pgbake.yaml", "--extensions", "extensions"], dir);
   expect((await run("generate", "--out", "out")).exitCode).toBe(0);
   const outside = join(dir, "elsewhere");
   mkdirSync(outside);

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { copyDefaults } from "./helpers/workspace.js";
 
 let work = copyDefaults();
@@ -20,7 +20,7 @@ const edit = (file: string, from: string, to: string): void => {
 
 describe("generate --release", () => {
   it("passes on the default config: every base has a digest and every source a commit", async () => {
-    const r = await pgbake(["generate", "--release", "--config", work.config, "--extensions", work.extensions]);
+    const r = await pgbakeInProcess(["generate", "--release", "--config", work.config, "--extensions", work.extensions]);
     expect(r.exitCode, r.stderr).toBe(0);
   });
 
@@ -28,7 +28,7 @@ describe("generate --release", () => {
     edit(work.config, "debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f", "debian:trixie-slim");
     edit(join(work.extensions, "citus.yaml"), "ref: e8e06d8d0cc103b1150feeac7250efc488a3cd5b\n", "ref: v13.2.0\n");
     const args = ["--config", work.config, "--extensions", work.extensions];
-    const r = await pgbake(["generate", "--release", ...args]);
+    const r = await pgbakeInProcess(["generate", "--release", ...args]);
     expect(r.exitCode).toBe(2);
     const configLine =
       readFileSync(work.config, "utf8")
@@ -37,7 +37,7 @@ describe("generate --release", () => {
     expect(r.stderr).toContain(`pgbake.yaml:${configLine}:12: bases.trixie.image: base image 'debian:trixie-slim' is not pinned by digest`);
     expect(r.stderr).toMatch(/citus\.yaml:10:8: source\.ref: source ref 'v13\.2\.0' is not a full 40-hex commit/);
     // Without --release the same files are fine (development builds may use tags).
-    expect((await pgbake(["generate", ...args])).exitCode).toBe(0);
+    expect((await pgbakeInProcess(["generate", ...args])).exitCode).toBe(0);
   });
 });
 
@@ -63,7 +63,7 @@ describe("preview versions", () => {
 
   it("still refuses the same stable major twice", async () => {
     edit(work.config, '  - { major: 18, version: "18.6" }\n', '  - { major: 18, version: "18.6" }\n  - { major: 18, version: "18.3" }\n');
-    const r = await pgbake(["plan", "--config", work.config, "--extensions", work.extensions]);
+    const r = await pgbakeInProcess(["plan", "--config", work.config, "--extensions", work.extensions]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/postgres\[4\]\.major: PG 18 is listed twice/);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
 import { explain } from "../src/cli/report.js";
 import type { Plan } from "../src/model/types.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { defaultConfig, defaultExtensions } from "./helpers/workspace.js";
 
 const { plan, catalog } = planFrom({ config: defaultConfig, extensions: defaultExtensions });
@@ -43,7 +43,7 @@ describe("plan of the default config", () => {
   });
 
   it("is printed whole by `pgbake plan --json`, with every build input of every target", async () => {
-    const r = await pgbake(["plan", "--json"]);
+    const r = await pgbakeInProcess(["plan", "--json"]);
     expect(r.exitCode, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout) as Plan;
     expect(printed.runtimes.length + printed.extensionImages.length + printed.operands.length).toBe(1054);

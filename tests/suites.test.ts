@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { defaultConfig, tempDir } from "./helpers/workspace.js";
 
 const work = tempDir("pgbake-suites-");
@@ -78,7 +78,7 @@ describe("suites: versions per apt suite and major", () => {
     const bad = join(work.dir, "bad");
     mkdirSync(bad);
     writeFileSync(join(bad, "demo.yaml"), demo(`suites:\n  trixie:\n    "17": { absent: "gone", version: "1.0" }`));
-    const r = await pgbake(["plan", "--config", config, "--extensions", bad]);
+    const r = await pgbakeInProcess(["plan", "--config", config, "--extensions", bad]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/demo\.yaml:1[0-9]:[0-9]+: suites\.trixie\.17\.absent: a suite that lacks demo for PG 17 has no version or package for it/);
   });
@@ -87,7 +87,7 @@ describe("suites: versions per apt suite and major", () => {
 describe("pgbake derive --from-distro", () => {
   it("writes the default config on Debian's suites: same flavors and types, one base per suite", async () => {
     const out = join(work.dir, "derived", "pgbake.yaml");
-    const r = await pgbake(["derive", "--from-distro", "--config", defaultConfig, "--write", out, "--base", "sid=localhost:5000/debian:sid", "--platform", "linux/amd64"]);
+    const r = await pgbakeInProcess(["derive", "--from-distro", "--config", defaultConfig, "--write", out, "--base", "sid=localhost:5000/debian:sid", "--platform", "linux/amd64"]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain("note: PG 16 left out: no Debian suite given for it (--suite 16=CODENAME)");
     const derived = planFrom({ config: out }).config;
@@ -103,17 +103,17 @@ describe("pgbake derive --from-distro", () => {
     ]);
     expect(readFileSync(out, "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\.\/.*schemas\/config\.schema\.json\n# Derived by `pgbake derive --from-distro`/);
     // Rerunning without --force leaves the file alone.
-    const again = await pgbake(["derive", "--from-distro", "--config", defaultConfig, "--write", out]);
+    const again = await pgbakeInProcess(["derive", "--from-distro", "--config", defaultConfig, "--write", out]);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain("exists: nothing written (--force replaces it)");
   });
 
   it("takes --suite MAJOR=CODENAME and refuses anything else", async () => {
     const out = join(work.dir, "derived2", "pgbake.yaml");
-    const r = await pgbake(["derive", "--from-distro", "--config", defaultConfig, "--write", out, "--suite", "18=forky"]);
+    const r = await pgbakeInProcess(["derive", "--from-distro", "--config", defaultConfig, "--write", out, "--suite", "18=forky"]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(planFrom({ config: out }).config.bases.find((b) => b.majors?.includes(18))).toMatchObject({ name: "forky", codename: "forky" });
-    const bad = await pgbake(["derive", "--from-distro", "--config", defaultConfig, "--write", join(work.dir, "x.yaml"), "--suite", "eighteen=sid"]);
+    const bad = await pgbakeInProcess(["derive", "--from-distro", "--config", defaultConfig, "--write", join(work.dir, "x.yaml"), "--suite", "eighteen=sid"]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain("--suite takes MAJOR=CODENAME (17=trixie), not 'eighteen=sid'");
   });

@@ -1,17 +1,26 @@
 // Debian version order against dpkg itself: real versions from this machine's apt lists (and
 // the corner cases deb-version(7) names), each pair checked with `dpkg --compare-versions`.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { compareDebVersions, newestDebVersion, parseDebVersion } from "../src/update/debversion.js";
 
-const dpkgSays = (a: string, b: string): number => {
-  for (const [op, sign] of [
-    ["lt", -1],
-    ["eq", 0],
-  ] as const)
-    if (spawnSync("dpkg", ["--compare-versions", a, op, b]).status === 0) return sign;
-  return 1;
-};
+/** dpkg's order of each pair (-1, 0, 1): `dpkg --compare-versions` per pair, in one shell for all of them. */
+function dpkgSays(pairs: [string, string][]): number[] {
+  const script = 'while read -r a b; do if dpkg --compare-versions "$a" lt "$b"; then echo -1; elif dpkg --compare-versions "$a" eq "$b"; then echo 0; else echo 1; fi; done';
+  const out = execFileSync("sh", ["-c", script], { input: pairs.map(([a, b]) => `${a} ${b}\n`).join(""), encoding: "utf8", stdio: ["pipe", "pipe", "ignore"] });
+  const signs = out.trim().split("\n").map(Number);
+  expect(signs).toHaveLength(pairs.length);
+  return signs;
+}
+
+/** The pairs on which our order and dpkg's differ. */
+function disagreementsOn(pairs: [string, string][]): string[] {
+  const dpkg = dpkgSays(pairs);
+  return pairs.flatMap(([a, b], i) => {
+    const ours = Math.sign(compareDebVersions(a, b));
+    return ours === dpkg[i] ? [] : [`${a} vs ${b}: ours ${ours}, dpkg ${dpkg[i]}`];
+  });
+}
 
 const corner = [
   "1.0",
@@ -64,30 +73,15 @@ describe("Debian version comparison", () => {
   });
 
   it("agrees with dpkg --compare-versions on corner cases, all pairs", () => {
-    const disagreements: string[] = [];
-    for (const a of corner)
-      for (const b of corner) {
-        const ours = Math.sign(compareDebVersions(a, b));
-        const dpkg = dpkgSays(a, b);
-        if (ours !== dpkg) disagreements.push(`${a} vs ${b}: ours ${ours}, dpkg ${dpkg}`);
-      }
-    expect(disagreements).toEqual([]);
+    expect(disagreementsOn(corner.flatMap((a) => corner.map((b): [string, string] => [a, b])))).toEqual([]);
   });
 
   it("agrees with dpkg on real versions from the apt lists of this machine", () => {
     const versions = realVersions();
     expect(versions.length).toBeGreaterThan(60);
-    const disagreements: string[] = [];
     // Each version against its neighbour and one far away: close pairs and distant ones.
-    for (let i = 0; i < versions.length; i++) {
-      for (const j of [i + 1, (i * 7 + 13) % versions.length]) {
-        const [a, b] = [versions[i]!, versions[j % versions.length]!];
-        const ours = Math.sign(compareDebVersions(a, b));
-        const dpkg = dpkgSays(a, b);
-        if (ours !== dpkg) disagreements.push(`${a} vs ${b}: ours ${ours}, dpkg ${dpkg}`);
-      }
-    }
-    expect(disagreements).toEqual([]);
+    const pairs = versions.flatMap((a, i) => [i + 1, (i * 7 + 13) % versions.length].map((j): [string, string] => [a, versions[j % versions.length]!]));
+    expect(disagreementsOn(pairs)).toEqual([]);
   });
 
   it("picks the newest", () => {

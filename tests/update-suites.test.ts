@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFrom } from "../src/pipeline/index.js";
 import { buildRepo, serve } from "./helpers/apt-repo.js";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { tempDir } from "./helpers/workspace.js";
 
 const work = tempDir("pgbake-update-suites-");
@@ -56,7 +56,7 @@ beforeAll(async () => {
       `  pgdg:\n    image: debian:trixie-slim\n    codename: trixie\n    majors: [17]\n    apt: { pgdg_mirror: "${served.url}/pgdg", pgdg_key: "${served.url}/pgdg/key.asc" }\n` +
       `types:\n  minimal: { description: server only }\nplatforms: [linux/amd64]\nflavors:\n  base: { description: two, extensions: [alpha, beta] }\n`,
   );
-  expect((await pgbake(["generate", ...paths])).exitCode).toBe(0);
+  expect((await pgbakeInProcess(["generate", ...paths])).exitCode).toBe(0);
 });
 afterAll(() => {
   server?.close();
@@ -66,7 +66,7 @@ afterAll(() => {
 describe("pgbake update per suite", () => {
   it("reports every package a suite lacks in one table, writes nothing, and advises waiting only for a rolling suite", async () => {
     const before = readFileSync(join(catalog, "alpha.yaml"), "utf8");
-    const r = await pgbake(["update", ...paths, "--only", "packages"]);
+    const r = await pgbakeInProcess(["update", ...paths, "--only", "packages"]);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain("3 package(s) missing from the suites the plan builds them for (nothing written)");
     expect(r.stdout).toContain("| beta | 15 | bookworm | postgresql-15-beta | amd64 | exclude: a stable suite gets no new packages |");
@@ -78,7 +78,7 @@ describe("pgbake update per suite", () => {
   });
 
   it("with --exclude-missing writes each suite's version and each absence as facts the plan uses", async () => {
-    const r = await pgbake(["update", ...paths, "--only", "packages", "--exclude-missing"]);
+    const r = await pgbakeInProcess(["update", ...paths, "--only", "packages", "--exclude-missing"]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(catalog, "alpha.yaml"), "utf8")).toContain('version: "2.2"\nsuites:\n  bookworm:\n    "15": "1.5"\n  sid:\n    "18": "2.1"\n');
     expect(readFileSync(join(catalog, "beta.yaml"), "utf8")).toMatch(
@@ -97,7 +97,7 @@ describe("pgbake update per suite", () => {
     expect(plan.operands.find((o) => o.major === 17)!.excluded).toEqual([
       { name: "beta", excludedBecause: expect.stringMatching(/^not in trixie-pgdg for PG 17: trixie-pgdg has no postgresql-17-beta for amd64/) },
     ]);
-    const again = await pgbake(["update", ...paths, "--only", "packages"]);
+    const again = await pgbakeInProcess(["update", ...paths, "--only", "packages"]);
     expect(again.exitCode, again.stdout).toBe(0);
     expect(again.stdout).toContain("all pins current (packages)");
   });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { pgbake } from "./helpers/cli.js";
+import { pgbakeInProcess } from "./helpers/cli-in-process.js";
 import { repoRoot } from "./helpers/workspace.js";
 
 const dir = join(repoRoot, ".github/workflows");
@@ -55,7 +55,7 @@ describe(".github/workflows", () => {
       // update reads PGDG, GitHub and Docker Hub (unreachable here) and edits the files: its
       // options are checked (--help parses them strictly); tests/update-*.test.ts run it for real.
       if (args[0] === "update") args.push("--help");
-      const r = await pgbake(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
+      const r = await pgbakeInProcess(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);
     }
   });
@@ -188,7 +188,7 @@ describe("templates/init/workflows", () => {
       if (args[0] === "update") args.push("--help"); // reads the internet: its options are checked
       // outdated, bake --outdated and test read the registry (and pull or start every image): their options are checked.
       if (args[0] === "outdated" || args.includes("--outdated") || args[0] === "test") args.push("--help");
-      const r = await pgbake(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
+      const r = await pgbakeInProcess(args.map((a) => (a === '"$GROUP"' ? "pg18" : a)));
       expect(r.exitCode, `${line}\n${r.stderr}`).toBe(0);
     }
   });

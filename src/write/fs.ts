@@ -1,5 +1,5 @@
 // The filesystem calls the writer makes, as a small interface: production uses node:fs, tests
-// pass a wrapper that fails the Nth call (tests/write-faults.test.ts). Every call that fails
+// pass a wrapper that fails the Nth call (tests/write-faults.process.test.ts). Every call that fails
 // becomes an FsError naming the operation and the path.
 import fs, { type Stats } from "node:fs";
 import { dirname } from "node:path";

@@ -3,6 +3,7 @@
 // `pgbake generate` at that step (a preload counts its calls). After each: the output directory
 // holds exactly the old set or the new set, byte for byte, the user's own files included, with
 // no lock, journal or temporary file left; and the next plain run succeeds.
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -216,5 +217,18 @@ describe("ownership", () => {
     expect(() => writeOutputs(dir, filesB)).toThrow(/\n {2}NOTES.md\n/);
     expect(readFileSync(join(work.dir, "outside.txt"), "utf8")).toBe("mine\n");
     expect(readFileSync(join(dir, "NOTES.md"), "utf8")).toBe("mine\n");
+  });
+});
+
+describe("an output directory on a read-only file system", () => {
+  // A tmpfs of its own, mounted read-only in a mount namespace of the test's (root only).
+  const canMount = process.getuid?.() === 0 && spawnSync("unshare", ["-m", "sh", "-c", "mount -t tmpfs -o ro,size=64k tmpfs /mnt"]).status === 0;
+  it.runIf(canMount)("pgbake generate says read-only (EROFS), not 'no such file or directory' (exit 2)", () => {
+    const ro = join(work.dir, "ro");
+    mkdirSync(ro);
+    const script = `mount -t tmpfs -o ro,size=64k tmpfs ${ro} && exec "$0" ${cliPath} generate --config ${configA} --extensions ${extensions} --out ${ro}/a/out`;
+    const r = spawnSync("unshare", ["-m", "sh", "-c", script, process.execPath], { encoding: "utf8" });
+    expect(r.stderr).toBe(`pgbake: cannot create directory ${ro}/a/out: read-only file system (EROFS)\n`);
+    expect(r.status).toBe(2);
   });
 });
