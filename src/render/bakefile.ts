@@ -7,7 +7,7 @@ import { allTargets, usesHostNetwork } from "../model/targets.js";
 import type { Value } from "../model/formula.js";
 import { flavorGroupName } from "../model/naming.js";
 import type { Plan, TargetPlan } from "../model/types.js";
-import { definitions } from "../plan/definitions.js";
+import { definitions, type DefinitionOptions } from "../plan/definitions.js";
 import { factsOf, tablesOf, timestampFormat } from "../plan/evaluation.js";
 import { attestationsOf, csv, defaultVariables, imageOutput } from "./bake-definition.js";
 import { dockerComment, hclString } from "./escape.js";
@@ -138,7 +138,7 @@ const rowsFunction = block(
 );
 
 /** The body every matrix target shares: each attribute from the target object its function computed. */
-function matrixTarget(name: string, inherits: string, targets: string, plan: Plan, image: boolean, comment?: string): Block {
+function matrixTarget(name: string, inherits: string, targets: string, shape: DefinitionOptions, image: boolean, comment?: string): Block {
   const t = (field: string): Expr => code(`t.${field}`);
   const body: Attribute[] = [
     attr("inherits", strings([inherits])),
@@ -146,8 +146,8 @@ function matrixTarget(name: string, inherits: string, targets: string, plan: Pla
     ...["name", "description", "dockerfile", "platforms", "args"].map((f) => attr(f, t(f))),
   ];
   if (image) body.push(...["contexts", "tags", "labels", "annotations"].map((f) => attr(f, t(f))));
-  if (plan.build.cache) body.push(attr("cache-from", t("cache_from")), attr("cache-to", t("cache_to")));
-  if (usesHostNetwork(plan)) body.push(attr("network", t("network")));
+  if (shape.cache) body.push(attr("cache-from", t("cache_from")), attr("cache-to", t("cache_to")));
+  if (shape.hostNetwork) body.push(attr("network", t("network")));
   return block("target", [name], body, comment);
 }
 
@@ -161,13 +161,20 @@ export interface BakeFileOptions {
 export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, options: BakeFileOptions): string {
   const targets = allTargets(plan).filter((t) => !options.targets || options.targets.has(t.name));
   const wanted = new Set(targets.map((t) => t.name));
-  const defs = definitions(plan.shared, { cache: plan.build.cache, hostNetwork: usesHostNetwork(plan) });
+  // Whether targets carry cache and network attributes: asked of the plan once, not per matrix target.
+  const shape: DefinitionOptions = { cache: plan.build.cache, hostNetwork: usesHostNetwork(plan) };
+  const defs = definitions(plan.shared, shape);
   const tables = tablesOf(plan.shared);
   const facts = new Map<TargetPlan, Facts>(targets.map((t) => [t, factsOf(t, plan.shared, dockerfiles[t.name])]));
   const majorOrder = plan.shared.postgres.map((p) => String(p.major));
   const of = <K extends TargetPlan["kind"]>(kind: K, key: (t: Extract<TargetPlan, { kind: K }>) => string): Map<string, Facts[]> => {
     const m = new Map<string, Facts[]>();
-    for (const t of targets) if (t.kind === kind) m.set(key(t as Extract<TargetPlan, { kind: K }>), [...(m.get(key(t as Extract<TargetPlan, { kind: K }>)) ?? []), facts.get(t)!]);
+    for (const t of targets) {
+      if (t.kind !== kind) continue;
+      const k = key(t as Extract<TargetPlan, { kind: K }>);
+      const list = m.get(k) ?? m.set(k, []).get(k)!;
+      list.push(facts.get(t)!);
+    }
     return m;
   };
   const { extensions, flavors } = matrixTargets(plan, wanted);
@@ -284,14 +291,14 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
       "Shared by every pushed image.",
     ),
   ];
-  if (runtimeFacts.length > 0) blocks.push(matrixTarget("_runtimes", "_common", "runtime_targets", plan, false, "PostgreSQL on each base (never pushed): what the other images start from."));
+  if (runtimeFacts.length > 0) blocks.push(matrixTarget("_runtimes", "_common", "runtime_targets", shape, false, "PostgreSQL on each base (never pushed): what the other images start from."));
   extensions.forEach((e, i) =>
     blocks.push(
       matrixTarget(
         e,
         "_image",
         member("extension_targets", e),
-        plan,
+        shape,
         true,
         i === 0 ? "Extension images (CloudNativePG image volumes): one matrix target per extension, its images by major and base." : undefined,
       ),
@@ -303,7 +310,7 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
         f,
         "_image",
         member("operand_targets", f),
-        plan,
+        shape,
         true,
         i === 0 ? "Operand images: one matrix target per flavor; PostgreSQL with its extensions, copied in from the extension images." : undefined,
       ),
