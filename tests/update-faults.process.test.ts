@@ -16,7 +16,8 @@ import type { RenderedFile } from "../src/model/files.js";
 import { inputsOf } from "../src/pipeline/index.js";
 import { editedInputs } from "../src/update/apply.js";
 import { findPinChanges, UPDATE_KINDS } from "../src/update/pins.js";
-import { nodeFs, type WriterFs } from "../src/write/fs.js";
+import type { WriterFs } from "../src/write/fs.js";
+import { failingFs } from "./helpers/failing-fs.js";
 import { InputsRecovered, writeOutputs, type InputEdit } from "../src/write/index.js";
 import { buildSignedSuite, serve } from "./helpers/apt-repo.js";
 import { cliPath } from "./helpers/cli.js";
@@ -58,17 +59,6 @@ function plainGenerate(): void {
     if (!(err instanceof InputsRecovered)) throw err;
     run();
   }
-}
-
-/** node:fs, but call number `failAt` fails as a broken disk would. */
-function failingFs(failAt: number, count = { calls: 0 }): WriterFs {
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(nodeFs) as [string, (...a: unknown[]) => unknown][])
-    wrapped[name] = (...args: unknown[]) => {
-      if (++count.calls === failAt) throw Object.assign(new Error("EIO: injected"), { code: "EIO", syscall: name });
-      return fn(...args);
-    };
-  return wrapped as unknown as WriterFs;
 }
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FsError } from "../src/model/errors.js";
 import { planFrom, renderFrom } from "../src/pipeline/index.js";
 import type { RenderedFile } from "../src/model/files.js";
-import { nodeFs, type WriterFs } from "../src/write/fs.js";
+import { failingFs } from "./helpers/failing-fs.js";
 import { recoverInterrupted, writeOutputs } from "../src/write/index.js";
 import { cliPath } from "./helpers/cli.js";
 import { snapshotTree } from "./helpers/snapshot.js";
@@ -46,17 +46,6 @@ function dirWithA(): string {
   writeFileSync(join(dir, "NOTES.md"), "mine\n");
   writeFileSync(join(dir, "dockerfiles/mine.Dockerfile"), "FROM scratch\n");
   return dir;
-}
-
-/** node:fs, but call number `failAt` (counting every call) fails as a broken disk would. */
-function failingFs(failAt: number, count = { calls: 0 }): WriterFs {
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(nodeFs) as [string, (...a: unknown[]) => unknown][])
-    wrapped[name] = (...args: unknown[]) => {
-      if (++count.calls === failAt) throw Object.assign(new Error("EIO: injected"), { code: "EIO", syscall: name });
-      return fn(...args);
-    };
-  return wrapped as unknown as WriterFs;
 }
 
 beforeAll(() => {
