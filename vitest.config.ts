@@ -20,7 +20,7 @@ export default defineConfig({
     // Real buildx and real builds are slow on two cores; nothing here asserts on time.
     testTimeout: 600_000,
     hookTimeout: 3_600_000,
-    // Every core: unit files are CPU-bound in-process work, process files mostly wait on children.
+    // Every core (two at least): unit files are CPU-bound in-process work, process files mostly wait on children.
     maxWorkers: Math.max(2, availableParallelism()),
     reporters: ["default"],
     server: { deps: { inline: ["@actions/workflow-parser"] } },

@@ -17,10 +17,10 @@ import { inputsOf } from "../src/pipeline/index.js";
 import { editedInputs } from "../src/update/apply.js";
 import { findPinChanges, UPDATE_KINDS } from "../src/update/pins.js";
 import type { WriterFs } from "../src/write/fs.js";
-import { failingFs } from "./helpers/failing-fs.js";
 import { InputsRecovered, writeOutputs, type InputEdit } from "../src/write/index.js";
 import { buildSignedSuite, serve } from "./helpers/apt-repo.js";
 import { cliPath } from "./helpers/cli.js";
+import { failingFs } from "./helpers/failing-fs.js";
 import { snapshotTree } from "./helpers/snapshot.js";
 import { repoRoot, tempDir } from "./helpers/workspace.js";
 
@@ -153,6 +153,14 @@ describe("the combined commit failing at any filesystem call", () => {
   });
 });
 
+/** A real `pgbake update` of the project, SIGKILLed at filesystem step `step` (a preload counts them). */
+const updateKilledAt = (step: number) =>
+  execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
+    cwd: project,
+    reject: false,
+    env: { PGBAKE_KILL_AT_STEP: String(step) },
+  });
+
 /** The first step at which a killed update leaves a journal (the same at every run), once found. */
 let commitStep: number | undefined;
 
@@ -161,11 +169,7 @@ async function killJustAfterCommit(): Promise<void> {
   for (let step = commitStep ?? 1; ; step++) {
     commitStep = step;
     reset();
-    const r = await execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
-      cwd: project,
-      reject: false,
-      env: { PGBAKE_KILL_AT_STEP: String(step) },
-    });
+    const r = await updateKilledAt(step);
     expect(r.signal, "no step left a journal").toBe("SIGKILL");
     if (readdirSync(join(project, "out")).includes(".pgbake-journal.json")) return;
   }
@@ -177,11 +181,7 @@ describe("pgbake update killed (SIGKILL) at any filesystem step", () => {
     let step = 1;
     for (; ; step++) {
       reset();
-      const r = await execa("node", ["--import", preload, cliPath, "update", "--only", "pg,packages", "--config", "pgbake.yaml", "--extensions", "extensions"], {
-        cwd: project,
-        reject: false,
-        env: { PGBAKE_KILL_AT_STEP: String(step) },
-      });
+      const r = await updateKilledAt(step);
       if (r.signal !== "SIGKILL") {
         expect(r.exitCode, r.stderr).toBe(0);
         expect(which()).toBe("B");

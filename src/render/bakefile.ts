@@ -172,8 +172,8 @@ export function bakeFile(plan: Plan, dockerfiles: Record<string, string>, option
     for (const t of targets) {
       if (t.kind !== kind) continue;
       const k = key(t as Extract<TargetPlan, { kind: K }>);
-      const list = m.get(k) ?? m.set(k, []).get(k)!;
-      list.push(facts.get(t)!);
+      if (!m.has(k)) m.set(k, []);
+      m.get(k)!.push(facts.get(t)!);
     }
     return m;
   };

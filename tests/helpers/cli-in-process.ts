@@ -4,13 +4,8 @@
 // environment) is tested through the built CLI in tests/*.process.test.ts (helpers/cli.ts).
 import { main } from "../../src/cli/main.js";
 import { reportError } from "../../src/cli/errors.js";
+import type { CliResult } from "./cli.js";
 import { repoRoot } from "./workspace.js";
-
-export interface CliResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** One run at a time: the working directory and the two streams are the process's own. */
 let queue: Promise<unknown> = Promise.resolve();

@@ -5,7 +5,14 @@ import { repoRoot } from "./workspace.js";
 
 export const cliPath = join(repoRoot, "dist/src/cli/main.js");
 
-export async function pgbake(args: string[], cwd = repoRoot): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+/** What a run of pgbake gives back, whether in a child process (here) or in process (cli-in-process.ts). */
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function pgbake(args: string[], cwd = repoRoot): Promise<CliResult> {
   const r = await execa("node", [cliPath, ...args], { cwd, reject: false });
   return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
